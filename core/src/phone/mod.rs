@@ -1,0 +1,1 @@
+//! Vietnamese phone numbers found in chat text. Being built in issue #4.
