@@ -35,6 +35,73 @@ impl Lang {
     }
 }
 
+/// The panel's own labels. One variant per text; [`ui`] gives it in each language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ui {
+    Title,
+    NoConversation,
+    NoConversationHint,
+    Buyer,
+    UnknownBuyer,
+    Thread,
+    Composer,
+    ComposerPlaceholder,
+    Send,
+    Sending,
+    Sent,
+    QuickReplies,
+    SwitchLanguage,
+}
+
+/// Every [`Ui`] text, for completeness tests.
+pub const ALL_UI: &[Ui] = &[
+    Ui::Title,
+    Ui::NoConversation,
+    Ui::NoConversationHint,
+    Ui::Buyer,
+    Ui::UnknownBuyer,
+    Ui::Thread,
+    Ui::Composer,
+    Ui::ComposerPlaceholder,
+    Ui::Send,
+    Ui::Sending,
+    Ui::Sent,
+    Ui::QuickReplies,
+    Ui::SwitchLanguage,
+];
+
+/// A panel label in `lang`.
+pub fn ui(key: Ui, lang: Lang) -> &'static str {
+    use Ui::*;
+    match (key, lang) {
+        (Title, _) => "Nobi Pro",
+        (NoConversation, Lang::Vi) => "Chưa có hội thoại nào đang mở",
+        (NoConversation, Lang::En) => "No conversation is open",
+        (NoConversationHint, Lang::Vi) => "Mở một hội thoại trên Instagram hoặc Facebook Messenger, thông tin khách sẽ hiện ở đây.",
+        (NoConversationHint, Lang::En) => "Open a conversation on Instagram or Facebook Messenger; the buyer's details appear here.",
+        (Buyer, Lang::Vi) => "Khách hàng",
+        (Buyer, Lang::En) => "Buyer",
+        (UnknownBuyer, Lang::Vi) => "(chưa đọc được tên)",
+        (UnknownBuyer, Lang::En) => "(name not read yet)",
+        (Thread, Lang::Vi) => "Mã hội thoại",
+        (Thread, Lang::En) => "Thread id",
+        (Composer, Lang::Vi) => "Soạn tin",
+        (Composer, Lang::En) => "Compose",
+        (ComposerPlaceholder, Lang::Vi) => "Nhập tin nhắn… (Ctrl+Enter để gửi)",
+        (ComposerPlaceholder, Lang::En) => "Type a message… (Ctrl+Enter to send)",
+        (Send, Lang::Vi) => "Gửi",
+        (Send, Lang::En) => "Send",
+        (Sending, Lang::Vi) => "Đang gửi…",
+        (Sending, Lang::En) => "Sending…",
+        (Sent, Lang::Vi) => "Đã gửi ✓",
+        (Sent, Lang::En) => "Sent ✓",
+        (QuickReplies, Lang::Vi) => "Trả lời nhanh",
+        (QuickReplies, Lang::En) => "Quick replies",
+        (SwitchLanguage, Lang::Vi) => "English",
+        (SwitchLanguage, Lang::En) => "Tiếng Việt",
+    }
+}
+
 /// The text shown to the agent for a failed send: what happened and what to do about it.
 pub fn fail_reason(reason: FailReason, lang: Lang) -> &'static str {
     use FailReason::*;
@@ -68,6 +135,14 @@ mod tests {
         assert_eq!(Lang::from_tag("vi-VN"), Lang::Vi);
         assert_eq!(Lang::from_tag("fr"), Lang::Vi);
         assert_eq!(Lang::default(), Lang::Vi);
+    }
+
+    #[test]
+    fn every_label_exists_in_both_languages() {
+        for &key in ALL_UI {
+            assert!(!ui(key, Lang::Vi).is_empty());
+            assert!(!ui(key, Lang::En).is_empty());
+        }
     }
 
     #[test]

@@ -16,5 +16,7 @@
 pub mod address;
 pub mod i18n;
 pub mod phone;
+pub mod platform;
 pub mod protocol;
+pub mod tabs;
 pub mod text;

@@ -48,6 +48,15 @@ pub struct Conversation {
     pub ui_language: Option<String>,
 }
 
+/// How a content script runs: as wasm, or as the wasm2js build where the page's CSP forbids wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    #[default]
+    Wasm,
+    Wasm2js,
+}
+
 /// Requests from the side panel to the service worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -71,6 +80,8 @@ pub enum BackgroundToPanel {
     Conversation {
         tab_id: Option<i32>,
         conversation: Option<Conversation>,
+        /// How that tab's content script runs.
+        engine: Option<Engine>,
     },
     /// The outcome of a [`PanelToBackground::SendText`].
     SendResult {
@@ -101,9 +112,16 @@ pub enum BackgroundToContent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentReply {
-    Conversation { conversation: Option<Conversation> },
-    Sent { request_id: String, outcome: SendOutcome },
-    Error { message: String },
+    Conversation {
+        conversation: Option<Conversation>,
+    },
+    Sent {
+        request_id: String,
+        outcome: SendOutcome,
+    },
+    Error {
+        message: String,
+    },
 }
 
 /// Notices a content script sends on its own.
@@ -111,7 +129,10 @@ pub enum ContentReply {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContentToBackground {
     /// The tab now shows this conversation (on load and after every in-page navigation).
-    ConversationOpened { conversation: Conversation },
+    ConversationOpened {
+        conversation: Conversation,
+        engine: Engine,
+    },
     /// The tab no longer shows a conversation (inbox, profile, another page).
     ConversationClosed,
 }
@@ -198,10 +219,12 @@ mod tests {
         round_trip(BackgroundToPanel::Conversation {
             tab_id: Some(7),
             conversation: Some(conversation()),
+            engine: Some(Engine::Wasm2js),
         });
         round_trip(BackgroundToPanel::Conversation {
             tab_id: None,
             conversation: None,
+            engine: None,
         });
         round_trip(BackgroundToPanel::Error {
             message: "x".into(),
@@ -217,6 +240,7 @@ mod tests {
         });
         round_trip(ContentToBackground::ConversationOpened {
             conversation: conversation(),
+            engine: Engine::Wasm,
         });
         round_trip(ContentToBackground::ConversationClosed);
         for reason in [
@@ -256,7 +280,9 @@ mod tests {
 
     #[test]
     fn unknown_messages_are_rejected() {
-        assert!(serde_json::from_str::<BackgroundToContent>(r#"{"type":"eval","code":"1"}"#).is_err());
+        assert!(
+            serde_json::from_str::<BackgroundToContent>(r#"{"type":"eval","code":"1"}"#).is_err()
+        );
         assert!(serde_json::from_str::<BackgroundToContent>(r#"{"text":"hi"}"#).is_err());
     }
 

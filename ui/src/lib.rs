@@ -1,1 +1,205 @@
-//! placeholder
+//! Nobi Pro's side panel, in Leptos.
+//!
+//! Components only: the domain (what a conversation is, why a send failed, the words in each
+//! language) is plain data from `nobi-core`; signals stay here. Text that came from a web page
+//! (buyer names, messages) is only ever rendered as text nodes, which Leptos escapes.
+
+mod chrome;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::i18n::{fail_reason, ui, Lang, Ui};
+use nobi_core::protocol::{
+    BackgroundToPanel, Conversation, Engine, PanelToBackground, Platform, SendOutcome,
+};
+
+/// Replies an agent sends many times a day. Templates (issue #8) will replace this list.
+const QUICK_REPLIES: &[&str] = &["Xin chào 👋 chị ơi", "Dạ shop cảm ơn chị ạ 🌸"];
+
+/// The state of the last send, as the panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SendState {
+    Idle,
+    Sending,
+    Done(SendOutcome),
+    Error(String),
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let browser_lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default();
+    let lang = RwSignal::new(browser_lang);
+    let conversation = RwSignal::new(None::<Conversation>);
+    let engine = RwSignal::new(None::<Engine>);
+    let show = move |reply: BackgroundToPanel| {
+        if let BackgroundToPanel::Conversation {
+            conversation: c,
+            engine: e,
+            ..
+        } = reply
+        {
+            conversation.set(c);
+            engine.set(e);
+        }
+    };
+
+    chrome::listen(show);
+    spawn_local(async move {
+        if let Ok(reply) = chrome::ask(&PanelToBackground::GetConversation).await {
+            show(reply);
+        }
+    });
+
+    let t = move |key: Ui| ui(key, lang.get());
+    view! {
+        <main class="panel" lang=move || lang.get().code()>
+            <header class="panel-header">
+                <h1>{move || t(Ui::Title)}</h1>
+                <button
+                    class="lang-switch"
+                    on:click=move |_| {
+                        lang.update(|l| *l = if *l == Lang::Vi { Lang::En } else { Lang::Vi })
+                    }
+                >
+                    {move || t(Ui::SwitchLanguage)}
+                </button>
+            </header>
+            {move || match conversation.get() {
+                None => view! { <EmptyState lang=lang/> }.into_any(),
+                Some(c) => view! { <ConversationView lang=lang conversation=c/> }.into_any(),
+            }}
+            <footer class="engine muted" data-testid="engine">
+                {move || match engine.get() {
+                    Some(Engine::Wasm) => "content script: wasm",
+                    Some(Engine::Wasm2js) => "content script: wasm2js (strict CSP)",
+                    None => "",
+                }}
+            </footer>
+        </main>
+    }
+}
+
+#[component]
+fn EmptyState(lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <section class="empty" data-testid="empty">
+            <h2>{move || ui(Ui::NoConversation, lang.get())}</h2>
+            <p>{move || ui(Ui::NoConversationHint, lang.get())}</p>
+        </section>
+    }
+}
+
+fn platform_name(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Instagram => "Instagram",
+        Platform::Facebook => "Facebook",
+        Platform::Messenger => "Messenger",
+        Platform::BusinessSuite => "Business Suite",
+    }
+}
+
+#[component]
+fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl IntoView {
+    let t = move |key: Ui| ui(key, lang.get());
+    let name = conversation.buyer_name.clone();
+    let platform = conversation.thread.platform;
+    let thread_id = conversation.thread.thread_id.clone();
+    let thread = conversation.thread.clone();
+    let draft = RwSignal::new(String::new());
+    let state = RwSignal::new(SendState::Idle);
+
+    let send = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() || state.get_untracked() == SendState::Sending {
+            return;
+        }
+        state.set(SendState::Sending);
+        let to = thread.clone();
+        spawn_local(async move {
+            let request = PanelToBackground::SendText {
+                request_id: format!("panel-{}", js_sys::Date::now() as u64),
+                to,
+                text,
+            };
+            match chrome::ask(&request).await {
+                Ok(BackgroundToPanel::SendResult { outcome, .. }) => {
+                    if outcome == SendOutcome::Sent {
+                        draft.set(String::new());
+                    }
+                    state.set(SendState::Done(outcome));
+                }
+                Ok(other) => state.set(SendState::Error(format!("{other:?}"))),
+                Err(e) => state.set(SendState::Error(e)),
+            }
+        });
+    };
+    let send_on_click = send.clone();
+
+    view! {
+        <section class="card" data-testid="customer-card">
+            <div class="card-label">{move || t(Ui::Buyer)}</div>
+            <div class="buyer-name" data-testid="buyer-name">
+                {match name {
+                    Some(n) => n.into_any(),
+                    None => view! { <span class="muted">{move || t(Ui::UnknownBuyer)}</span> }.into_any(),
+                }}
+            </div>
+            <div class="meta">
+                <span class="badge" data-testid="platform">{platform_name(platform)}</span>
+                <span class="muted">{move || t(Ui::Thread)} " " {thread_id}</span>
+            </div>
+        </section>
+        <section class="composer">
+            <h2>{move || t(Ui::Composer)}</h2>
+            <div class="quick" aria-label=move || t(Ui::QuickReplies)>
+                {QUICK_REPLIES
+                    .iter()
+                    .map(|reply| {
+                        view! {
+                            <button class="chip" on:click=move |_| draft.set((*reply).to_owned())>
+                                {*reply}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <textarea
+                data-testid="composer"
+                rows="4"
+                placeholder=move || t(Ui::ComposerPlaceholder)
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        ev.prevent_default();
+                        send();
+                    }
+                }
+            ></textarea>
+            <div class="composer-actions">
+                <span class="status" data-testid="send-status" role="status">
+                    {move || match state.get() {
+                        SendState::Idle => String::new(),
+                        SendState::Sending => t(Ui::Sending).to_owned(),
+                        SendState::Done(SendOutcome::Sent) => t(Ui::Sent).to_owned(),
+                        SendState::Done(SendOutcome::Failed { reason }) => {
+                            fail_reason(reason, lang.get()).to_owned()
+                        }
+                        SendState::Error(e) => e,
+                    }}
+                </span>
+                <button
+                    class="send"
+                    data-testid="send"
+                    disabled=move || state.get() == SendState::Sending
+                    on:click=move |_| send_on_click()
+                >
+                    {move || t(Ui::Send)}
+                </button>
+            </div>
+        </section>
+    }
+}

@@ -18,9 +18,22 @@ pub fn run(_args: &[String]) -> Result<(), String> {
 }
 
 fn print_table(rows: &[Row]) {
-    let name_width = rows.iter().map(|r| r.name.chars().count()).max().unwrap_or(4).max(4);
-    let value_width = rows.iter().map(|r| r.value.chars().count()).max().unwrap_or(5).max(5);
-    println!("| {:<name_width$} | {:>value_width$} | target | ok |", "what", "value");
+    let name_width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let value_width = rows
+        .iter()
+        .map(|r| r.value.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    println!(
+        "| {:<name_width$} | {:>value_width$} | target | ok |",
+        "what", "value"
+    );
     for row in rows {
         let ok = match row.ok {
             Some(true) => "yes",

@@ -1,1 +1,131 @@
-//! placeholder
+//! Nobi Pro's service worker: the router between the side panel and the content scripts.
+//!
+//! `extension/background/background.js` registers Chrome's listeners synchronously (a module
+//! service worker must) and hands every event to the functions exported here once the wasm is
+//! ready. The worker keeps no state in memory: Chrome stops idle service workers, so the routing
+//! table ([`nobi_core::tabs::TabRegistry`]) lives in `chrome.storage.session`.
+//!
+//! Messages are taken only from this extension (sender id checked); content scripts are told apart
+//! from extension pages by `sender.tab`, which Chrome sets and a page cannot forge.
+
+mod chrome;
+
+use nobi_core::protocol::{
+    BackgroundToContent, BackgroundToPanel, ContentReply, ContentToBackground, FailReason,
+    PanelToBackground, SendOutcome,
+};
+use nobi_core::tabs::TabRegistry;
+use wasm_bindgen::prelude::*;
+
+/// Handles one `chrome.runtime.onMessage` event; the resolved value is the reply.
+#[wasm_bindgen]
+pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
+    if !chrome::is_own_extension(&sender) {
+        return JsValue::NULL;
+    }
+    match chrome::sender_tab_id(&sender) {
+        Some(tab_id) => {
+            match serde_wasm_bindgen::from_value::<ContentToBackground>(message) {
+                Ok(notice) => on_content_notice(tab_id, notice).await,
+                Err(e) => {
+                    chrome::log_error(&format!("Nobi Pro: unknown notice from tab {tab_id}: {e}"))
+                }
+            }
+            JsValue::NULL
+        }
+        None => {
+            let reply = match serde_wasm_bindgen::from_value::<PanelToBackground>(message) {
+                Ok(request) => on_panel_request(request).await,
+                Err(e) => BackgroundToPanel::Error {
+                    message: format!("unknown request: {e}"),
+                },
+            };
+            chrome::to_js(&reply)
+        }
+    }
+}
+
+/// Handles `chrome.tabs.onActivated`: the panel follows the tab the agent looks at.
+#[wasm_bindgen]
+pub async fn on_tab_activated(tab_id: i32) {
+    let now = chrome::now_ms();
+    let current =
+        chrome::update_registry(|r| r.activated(tab_id, now).then(|| current_conversation(r)))
+            .await;
+    if let Some(current) = current {
+        chrome::broadcast(&current);
+    }
+}
+
+/// Handles `chrome.tabs.onRemoved`.
+#[wasm_bindgen]
+pub async fn on_tab_removed(tab_id: i32) {
+    let current = chrome::update_registry(|r| {
+        let was_current = r.current().map(|e| e.tab_id) == Some(tab_id);
+        r.closed(tab_id);
+        was_current.then(|| current_conversation(r))
+    })
+    .await;
+    if let Some(current) = current {
+        chrome::broadcast(&current);
+    }
+}
+
+async fn on_content_notice(tab_id: i32, notice: ContentToBackground) {
+    let now = chrome::now_ms();
+    let current = chrome::update_registry(|r| {
+        match notice {
+            ContentToBackground::ConversationOpened {
+                conversation,
+                engine,
+            } => r.opened(tab_id, conversation, engine, now),
+            ContentToBackground::ConversationClosed => r.closed(tab_id),
+        }
+        current_conversation(r)
+    })
+    .await;
+    chrome::broadcast(&current);
+}
+
+async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
+    match request {
+        PanelToBackground::GetConversation => current_conversation(&chrome::registry().await),
+        PanelToBackground::SendText {
+            request_id,
+            to,
+            text,
+        } => {
+            let outcome = match chrome::registry().await.tab_for(&to) {
+                None => SendOutcome::Failed {
+                    reason: FailReason::NoConversationTab,
+                },
+                Some(tab_id) => {
+                    let order = BackgroundToContent::SendText {
+                        request_id: request_id.clone(),
+                        to,
+                        text: nobi_core::text::nfc(&text),
+                    };
+                    match chrome::send_to_tab(tab_id, &order).await {
+                        Ok(ContentReply::Sent { outcome, .. }) => outcome,
+                        Ok(_) | Err(_) => SendOutcome::Failed {
+                            reason: FailReason::TabUnreachable,
+                        },
+                    }
+                }
+            };
+            BackgroundToPanel::SendResult {
+                request_id,
+                outcome,
+            }
+        }
+    }
+}
+
+fn current_conversation(registry: &TabRegistry) -> BackgroundToPanel {
+    let current = registry.current();
+    BackgroundToPanel::Conversation {
+        tab_id: current.map(|e| e.tab_id),
+        conversation: current.map(|e| e.conversation.clone()),
+        engine: current.map(|e| e.engine),
+    }
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Nobi Pro: set-up, build, test, package. Safe to re-run; every step says what it does and the
+# script stops at the first failure with a non-zero exit.
+#
+#   ./build.sh          install what is missing, build dist/ (the unpacked extension) and the zip
+#   ./build.sh test     fmt, clippy (native + wasm32), cargo test, wasm-bindgen-test, end-to-end
+#   ./build.sh bench    size budgets and benchmark figures
+#   ./build.sh demo     Chromium with the extension on the fixture pages (headed if a display exists)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$(pwd)
+DIST="$ROOT/dist"
+WASM_TARGET=wasm32-unknown-unknown
+WASM_OUT="$ROOT/target/$WASM_TARGET/release"
+# The content script is also compiled to JavaScript (wasm2js) for pages whose CSP forbids wasm.
+# wasm2js needs an MVP build; it has its own target dir so the other crates keep their cache.
+MVP_TARGET_DIR="$ROOT/target/mvp"
+NODE_BIN="$ROOT/tests/node_modules/.bin"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mbuild.sh:\033[0m %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
+
+version() { sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$ROOT/manifest.json" | head -n1; }
+lock_version() { awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"; }
+
+apt_install() {
+  say "installing $* from Debian's packages"
+  if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_tools() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs), then re-run."
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    say "adding the Rust target $WASM_TARGET"
+    rustup target add "$WASM_TARGET"
+  fi
+  local wb; wb=$(lock_version wasm-bindgen)
+  [ -n "$wb" ] || die "wasm-bindgen is not in Cargo.lock"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
+    say "installing wasm-bindgen-cli $wb (must equal the wasm-bindgen in Cargo.lock; takes a few minutes once)"
+    cargo install wasm-bindgen-cli --version "$wb" --force --quiet
+  fi
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    say "installing the npm packages of tests/ (npm ci: playwright-core, lexical, binaryen, esbuild)"
+    (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+  command -v python3 >/dev/null || apt_install python3
+}
+
+# wasm-opt from npm's binaryen: Debian's version breaks current Rust output (see ARCHITECTURE.md).
+wasm_opt() { "$NODE_BIN/wasm-opt" "$@"; }
+WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+               --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+bindgen() { # crate-wasm out-dir out-name target
+  rm -rf "$2"; mkdir -p "$2"
+  wasm-bindgen --target "$4" --no-typescript --out-dir "$2" --out-name "$3" "$1"
+}
+
+build_wasm() {
+  say "building the panel and the service worker (release, opt-level z, lto)"
+  cargo build --release --target "$WASM_TARGET" -p nobi-ui --bin nobi-panel -p nobi-background --lib
+  say "building the content script (release, MVP features, for wasm and wasm2js)"
+  CARGO_TARGET_DIR="$MVP_TARGET_DIR" RUSTFLAGS="-C target-cpu=mvp" \
+    cargo build --release --target "$WASM_TARGET" -p nobi-content --lib
+
+  local stage="$ROOT/target/stage"
+  rm -rf "$stage"; mkdir -p "$stage"
+  say "wasm-bindgen --target web + wasm-opt -Oz"
+  bindgen "$WASM_OUT/nobi-panel.wasm" "$stage/panel" nobi_panel web
+  bindgen "$WASM_OUT/nobi_background.wasm" "$stage/background" nobi_background web
+  bindgen "$MVP_TARGET_DIR/$WASM_TARGET/release/nobi_content.wasm" "$stage/content" nobi_content web
+  for f in "$stage"/panel/*.wasm "$stage"/background/*.wasm "$stage"/content/*.wasm; do
+    wasm_opt -Oz "${WASM_FEATURES[@]}" "$f" -o "$f"
+  done
+
+  say "wasm2js build of the content script (for strict-CSP pages)"
+  local mvp="$stage/content-mvp.wasm"
+  wasm_opt --strip-target-features "$MVP_TARGET_DIR/$WASM_TARGET/release/nobi_content.wasm" -o "$mvp"
+  bindgen "$mvp" "$stage/content-js" nobi_content bundler
+  "$NODE_BIN/wasm2js" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals -Oz "$stage/content-js/nobi_content_bg.wasm" -o "$stage/content-js/nobi_content_bg.wasm.js"
+  rm "$stage/content-js/nobi_content_bg.wasm"
+  python3 "$ROOT/extension/content/patch-wasm2js-glue.py" "$stage/content-js"
+}
+
+assemble() {
+  local stage="$ROOT/target/stage" v; v=$(version)
+  say "assembling dist/ (version $v)"
+  rm -rf "$DIST"; mkdir -p "$DIST"
+  cp manifest.json "$DIST/"
+  cp -r extension/_locales extension/icons "$DIST/"
+  mkdir -p "$DIST/background" "$DIST/panel" "$DIST/content"
+  cp extension/background/background.js "$DIST/background/"
+  cp -r "$stage/background" "$DIST/background/wasm"
+  cp extension/panel/panel.html extension/panel/panel.js extension/panel/panel.css "$DIST/panel/"
+  cp -r "$stage/panel" "$DIST/panel/wasm"
+  cp extension/content/loader.js "$DIST/content/"
+  cp -r "$stage/content" "$DIST/content/wasm"
+  cp -r "$stage/content-js" "$DIST/content/js"
+  python3 - "$DIST" "nobi-pro-$v.zip" <<'PY'
+import os, sys, zipfile
+dist, name = sys.argv[1], sys.argv[2]
+files = sorted(os.path.relpath(os.path.join(d, f), dist) for d, _, fs in os.walk(dist) for f in fs)
+with zipfile.ZipFile(os.path.join(dist, name), "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for rel in files:
+        info = zipfile.ZipInfo(rel, date_time=(2026, 1, 1, 0, 0, 0))  # reproducible archive
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        with open(os.path.join(dist, rel), "rb") as fh:
+            z.writestr(info, fh.read())
+print(f"{name}: {len(files)} files, {os.path.getsize(os.path.join(dist, name)):,} bytes")
+PY
+}
+
+size_table() {
+  python3 "$ROOT/tests/bench/sizes.py" "$DIST" "${1:-}"
+}
+
+cmd_build() {
+  ensure_tools
+  build_wasm
+  assemble
+  size_table
+  say "done: load $DIST in chrome://extensions (Developer mode → Load unpacked)"
+}
+
+cmd_test() {
+  ensure_tools
+  [ -f "$DIST/manifest.json" ] && [ -z "${NOBI_REBUILD:-}" ] && [ -z "$(find core ui extension manifest.json -newer "$DIST/manifest.json" -type f -print -quit)" ] \
+    || cmd_build
+  say "cargo fmt --check"
+  cargo fmt --all -- --check || die "formatting differs: run 'cargo fmt --all'"
+  say "clippy, native"
+  cargo clippy --workspace --all-targets --quiet -- -D warnings
+  say "clippy, wasm32"
+  cargo clippy --target "$WASM_TARGET" -p nobi-ui -p nobi-content -p nobi-background --all-targets --quiet -- -D warnings
+  say "tier 1: cargo test (core and the nobi CLI)"
+  cargo test -p nobi-core -p nobi-cli
+  say "tier 2: wasm-bindgen-test in headless Chromium (content-script DOM code)"
+  (cd extension/content && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target "$WASM_TARGET" -p nobi-content)
+  say "tier 3: end to end (dist/ in headless Chromium, fixture pages at the real URLs)"
+  (cd tests && NOBI_DIST="$DIST" npm test --silent)
+}
+
+cmd_bench() {
+  ensure_tools
+  cmd_build >/dev/null
+  say "sizes against budgets"
+  size_table --budgets
+  say "domain code (native, optimised)"
+  cargo run --quiet --profile native-release -p nobi-cli -- bench
+  say "end to end timings"
+  (cd tests && NOBI_DIST="$DIST" node fixtures/build.mjs >/dev/null && NOBI_DIST="$DIST" node bench/e2e-bench.mjs)
+}
+
+cmd_demo() {
+  ensure_tools
+  [ -f "$DIST/manifest.json" ] || cmd_build
+  (cd tests && node fixtures/build.mjs >/dev/null && NOBI_DIST="$DIST" node demo.mjs)
+}
+
+case "${1:-build}" in
+  build) cmd_build ;;
+  test) cmd_test ;;
+  bench) cmd_bench ;;
+  demo) cmd_demo ;;
+  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (try: ./build.sh help)" ;;
+esac

@@ -1,0 +1,210 @@
+//! Which conversation a page URL shows, for every surface Nobi Pro works on.
+//!
+//! The thread id in the URL is the one fact about "which conversation is open" that does not depend
+//! on the page's markup, so it is what a message's address is checked against before typing.
+
+use crate::protocol::{Platform, ThreadRef};
+
+/// The kind of page a URL shows, as far as the URL tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// A conversation is open.
+    Thread(ThreadRef),
+    /// The inbox or thread list of a messaging surface, with no conversation open.
+    Inbox(Platform),
+    /// Any other page of a matched site (feed, profile, settings): the content script stays idle.
+    Other,
+}
+
+/// Classifies a page URL such as `https://www.instagram.com/direct/t/1234/?x=1`.
+pub fn classify(url: &str) -> PageKind {
+    let Some((host, path, query)) = split_url(url) else {
+        return PageKind::Other;
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let thread = |platform, id: &str| {
+        if is_thread_id(id) {
+            PageKind::Thread(ThreadRef {
+                platform,
+                thread_id: id.to_owned(),
+            })
+        } else {
+            PageKind::Other
+        }
+    };
+    match host {
+        "www.instagram.com" | "instagram.com" => match segments.as_slice() {
+            ["direct", "t", id, ..] => thread(Platform::Instagram, id),
+            ["direct", "inbox" | "requests", ..] | ["direct"] => {
+                PageKind::Inbox(Platform::Instagram)
+            }
+            _ => PageKind::Other,
+        },
+        "www.facebook.com" | "facebook.com" | "web.facebook.com" => match segments.as_slice() {
+            ["messages", "t", id, ..] | ["messages", "e2ee", "t", id, ..] => {
+                thread(Platform::Facebook, id)
+            }
+            ["messages", ..] => PageKind::Inbox(Platform::Facebook),
+            _ => PageKind::Other,
+        },
+        "www.messenger.com" | "messenger.com" => match segments.as_slice() {
+            ["t", id, ..] | ["e2ee", "t", id, ..] => thread(Platform::Messenger, id),
+            [] => PageKind::Inbox(Platform::Messenger),
+            _ => PageKind::Other,
+        },
+        "business.facebook.com" => match segments.as_slice() {
+            ["latest", "inbox", ..] => match query_param(query, "selected_item_id") {
+                Some(id) => thread(Platform::BusinessSuite, id),
+                None => PageKind::Inbox(Platform::BusinessSuite),
+            },
+            _ => PageKind::Other,
+        },
+        _ => PageKind::Other,
+    }
+}
+
+/// Returns the URL that opens `thread` in a tab.
+pub fn thread_url(thread: &ThreadRef) -> String {
+    let id = &thread.thread_id;
+    match thread.platform {
+        Platform::Instagram => format!("https://www.instagram.com/direct/t/{id}/"),
+        Platform::Facebook => format!("https://www.facebook.com/messages/t/{id}"),
+        Platform::Messenger => format!("https://www.messenger.com/t/{id}"),
+        Platform::BusinessSuite => {
+            format!("https://business.facebook.com/latest/inbox/all?selected_item_id={id}")
+        }
+    }
+}
+
+/// Returns true if and only if `id` looks like a thread id: 1 to 64 ASCII letters, digits, `_`,
+/// `-` or `.` (numeric on Instagram and Facebook, a username on some Messenger links).
+fn is_thread_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// Splits `https://host/path?query#fragment` into (host, path, query). Only https is accepted:
+/// every surface is served over https, and anything else is not one of them.
+fn split_url(url: &str) -> Option<(&str, &str, &str)> {
+    let rest = url.strip_prefix("https://")?;
+    let rest = rest.split('#').next().unwrap_or("");
+    let (authority, path_and_query) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    Some((host, path, query))
+}
+
+fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thread(platform: Platform, id: &str) -> PageKind {
+        PageKind::Thread(ThreadRef {
+            platform,
+            thread_id: id.into(),
+        })
+    }
+
+    #[test]
+    fn instagram() {
+        assert_eq!(
+            classify("https://www.instagram.com/direct/t/340282366841710300949128/"),
+            thread(Platform::Instagram, "340282366841710300949128")
+        );
+        assert_eq!(
+            classify("https://www.instagram.com/direct/t/17843/?hl=vi#x"),
+            thread(Platform::Instagram, "17843")
+        );
+        assert_eq!(
+            classify("https://www.instagram.com/direct/inbox/"),
+            PageKind::Inbox(Platform::Instagram)
+        );
+        assert_eq!(classify("https://www.instagram.com/"), PageKind::Other);
+        assert_eq!(
+            classify("https://www.instagram.com/shop.abc/"),
+            PageKind::Other
+        );
+    }
+
+    #[test]
+    fn facebook_messenger_and_business_suite() {
+        assert_eq!(
+            classify("https://www.facebook.com/messages/t/100012345678901"),
+            thread(Platform::Facebook, "100012345678901")
+        );
+        assert_eq!(
+            classify("https://www.facebook.com/messages/e2ee/t/7012345678901234"),
+            thread(Platform::Facebook, "7012345678901234")
+        );
+        assert_eq!(
+            classify("https://www.messenger.com/t/100012345678901/"),
+            thread(Platform::Messenger, "100012345678901")
+        );
+        assert_eq!(
+            classify("https://www.messenger.com/e2ee/t/55/"),
+            thread(Platform::Messenger, "55")
+        );
+        assert_eq!(
+            classify("https://business.facebook.com/latest/inbox/all?asset_id=1&selected_item_id=987&mailbox_id=2"),
+            thread(Platform::BusinessSuite, "987")
+        );
+        assert_eq!(
+            classify("https://business.facebook.com/latest/inbox/all?asset_id=1"),
+            PageKind::Inbox(Platform::BusinessSuite)
+        );
+        assert_eq!(
+            classify("https://www.facebook.com/groups/1"),
+            PageKind::Other
+        );
+    }
+
+    #[test]
+    fn lookalikes_are_not_threads() {
+        assert_eq!(
+            classify("http://www.instagram.com/direct/t/1/"),
+            PageKind::Other
+        );
+        assert_eq!(
+            classify("https://www.instagram.com.evil.example/direct/t/1/"),
+            PageKind::Other
+        );
+        assert_eq!(
+            classify("https://www.instagram.com/direct/t/<script>/"),
+            PageKind::Other
+        );
+        assert_eq!(classify("not a url"), PageKind::Other);
+    }
+
+    #[test]
+    fn thread_urls_classify_back_to_their_thread() {
+        for platform in [
+            Platform::Instagram,
+            Platform::Facebook,
+            Platform::Messenger,
+            Platform::BusinessSuite,
+        ] {
+            let t = ThreadRef {
+                platform,
+                thread_id: "123456".into(),
+            };
+            assert_eq!(classify(&thread_url(&t)), PageKind::Thread(t));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Which browser tab shows which conversation: the service worker's routing table, as plain data.
+//!
+//! The service worker can be stopped by Chrome at any moment, so it keeps this table in
+//! `chrome.storage.session` (serialised with serde) and rebuilds nothing from memory. The table is
+//! fed by the content scripts' notices and by tab activation; "current" is the conversation in the
+//! tab the agent used last, which is what the side panel shows.
+
+use crate::protocol::{Conversation, Engine, ThreadRef};
+use serde::{Deserialize, Serialize};
+
+/// One tab that shows a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabEntry {
+    pub tab_id: i32,
+    pub conversation: Conversation,
+    /// How the tab's content script runs.
+    #[serde(default)]
+    pub engine: Engine,
+    /// When the agent last opened or switched to this tab (milliseconds since the epoch).
+    pub last_used_ms: u64,
+}
+
+/// The routing table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabRegistry {
+    entries: Vec<TabEntry>,
+}
+
+impl TabRegistry {
+    /// Records that `tab_id` now shows `conversation`. A content script only reports the tab it
+    /// runs in, and it does so when the agent opens a thread, so the tab counts as used now.
+    pub fn opened(&mut self, tab_id: i32, conversation: Conversation, engine: Engine, now_ms: u64) {
+        self.closed(tab_id);
+        self.entries.push(TabEntry {
+            tab_id,
+            conversation,
+            engine,
+            last_used_ms: now_ms,
+        });
+    }
+
+    /// Records that `tab_id` no longer shows a conversation (navigated away or closed).
+    pub fn closed(&mut self, tab_id: i32) {
+        self.entries.retain(|e| e.tab_id != tab_id);
+    }
+
+    /// Records that the agent switched to `tab_id`. Returns true if and only if that tab shows a
+    /// conversation, that is, if the current conversation changed.
+    pub fn activated(&mut self, tab_id: i32, now_ms: u64) -> bool {
+        match self.entries.iter_mut().find(|e| e.tab_id == tab_id) {
+            Some(entry) => {
+                entry.last_used_ms = now_ms;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The conversation in the tab the agent used last.
+    pub fn current(&self) -> Option<&TabEntry> {
+        self.entries.iter().max_by_key(|e| e.last_used_ms)
+    }
+
+    /// The tab showing `thread`; the most recently used one when several do.
+    pub fn tab_for(&self, thread: &ThreadRef) -> Option<i32> {
+        self.entries
+            .iter()
+            .filter(|e| e.conversation.thread == *thread)
+            .max_by_key(|e| e.last_used_ms)
+            .map(|e| e.tab_id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Returns true if and only if no tab shows a conversation.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Platform;
+
+    fn conv(id: &str) -> Conversation {
+        Conversation {
+            thread: ThreadRef {
+                platform: Platform::Instagram,
+                thread_id: id.into(),
+            },
+            buyer_name: None,
+            url: format!("https://www.instagram.com/direct/t/{id}/"),
+            ui_language: None,
+        }
+    }
+
+    #[test]
+    fn current_follows_the_last_used_tab() {
+        let mut r = TabRegistry::default();
+        assert!(r.current().is_none());
+        r.opened(1, conv("a"), Engine::Wasm, 10);
+        r.opened(2, conv("b"), Engine::Wasm, 20);
+        assert_eq!(r.current().unwrap().tab_id, 2);
+        assert!(r.activated(1, 30));
+        assert_eq!(r.current().unwrap().tab_id, 1);
+        assert!(
+            !r.activated(99, 40),
+            "a tab without a conversation changes nothing"
+        );
+        assert_eq!(r.current().unwrap().tab_id, 1);
+    }
+
+    #[test]
+    fn a_tab_shows_one_conversation_at_a_time() {
+        let mut r = TabRegistry::default();
+        r.opened(1, conv("a"), Engine::Wasm, 10);
+        r.opened(1, conv("b"), Engine::Wasm, 11);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.tab_for(&conv("a").thread), None);
+        assert_eq!(r.tab_for(&conv("b").thread), Some(1));
+        r.closed(1);
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn the_most_recently_used_tab_wins_for_a_thread() {
+        let mut r = TabRegistry::default();
+        r.opened(1, conv("a"), Engine::Wasm, 10);
+        r.opened(2, conv("a"), Engine::Wasm, 20);
+        assert_eq!(r.tab_for(&conv("a").thread), Some(2));
+        r.activated(1, 30);
+        assert_eq!(r.tab_for(&conv("a").thread), Some(1));
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let mut r = TabRegistry::default();
+        r.opened(3, conv("x"), Engine::Wasm, 5);
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<TabRegistry>(&json).unwrap(), r);
+    }
+}

@@ -1,0 +1,151 @@
+//! The `chrome.*` calls of the service worker. `window` does not exist here: only Chrome's APIs
+//! and the worker global scope.
+
+use js_sys::{Object, Promise, Reflect};
+use nobi_core::protocol::{BackgroundToContent, ContentReply};
+use nobi_core::tabs::TabRegistry;
+use serde::Serialize;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// The `chrome.storage.session` key of the routing table.
+const REGISTRY_KEY: &str = "tabs";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
+    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage, catch)]
+    fn tabs_send_message(tab_id: i32, message: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
+    fn session_get(key: &str) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
+    fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
+    static RUNTIME_ID: JsValue;
+
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+pub fn log_error(message: &str) {
+    console_error(message);
+}
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Serialises for Chrome messaging and storage: plain objects, `null` for `None`.
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Returns true if and only if the message comes from this extension (its pages or its content
+/// scripts), never from another extension or a web page.
+pub fn is_own_extension(sender: &JsValue) -> bool {
+    let id = Reflect::get(sender, &"id".into()).unwrap_or(JsValue::UNDEFINED);
+    RUNTIME_ID.with(|own| !own.is_undefined() && id == *own)
+}
+
+/// The tab of a content script sender; `None` for the extension's own pages.
+pub fn sender_tab_id(sender: &JsValue) -> Option<i32> {
+    let tab = Reflect::get(sender, &"tab".into()).ok()?;
+    if tab.is_undefined() || tab.is_null() {
+        return None;
+    }
+    Reflect::get(&tab, &"id".into())
+        .ok()?
+        .as_f64()
+        .map(|id| id as i32)
+}
+
+thread_local! {
+    /// The routing table of this worker's lifetime, loaded from storage on first use. Events are
+    /// handled one at a time on this thread, so changing it between two awaits is atomic; every
+    /// change is written through to storage for the next worker.
+    static REGISTRY: RefCell<Option<TabRegistry>> = const { RefCell::new(None) };
+}
+
+/// Runs `change` on the routing table and saves it. Returns what `change` returns.
+pub async fn update_registry<T>(change: impl FnOnce(&mut TabRegistry) -> T) -> T {
+    ensure_registry_loaded().await;
+    let (result, snapshot) = REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        let registry = r.get_or_insert_with(TabRegistry::default);
+        (change(registry), registry.clone())
+    });
+    save_registry(&snapshot).await;
+    result
+}
+
+/// A copy of the routing table.
+pub async fn registry() -> TabRegistry {
+    ensure_registry_loaded().await;
+    REGISTRY.with(|r| r.borrow().clone().unwrap_or_default())
+}
+
+async fn ensure_registry_loaded() {
+    if REGISTRY.with(|r| r.borrow().is_some()) {
+        return;
+    }
+    let loaded = load_registry().await;
+    // Another event may have loaded it while this one waited: keep the first, it may have changed.
+    REGISTRY.with(|r| {
+        r.borrow_mut().get_or_insert(loaded);
+    });
+}
+
+async fn load_registry() -> TabRegistry {
+    let Ok(promise) = session_get(REGISTRY_KEY) else {
+        return TabRegistry::default();
+    };
+    let Ok(items) = JsFuture::from(promise).await else {
+        return TabRegistry::default();
+    };
+    Reflect::get(&items, &REGISTRY_KEY.into())
+        .ok()
+        .filter(|v| !v.is_undefined())
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+async fn save_registry(registry: &TabRegistry) {
+    let items = Object::new();
+    let _ = Reflect::set(&items, &REGISTRY_KEY.into(), &to_js(registry));
+    match session_set(&items) {
+        Ok(promise) => {
+            if let Err(e) = JsFuture::from(promise).await {
+                log_error(&format!("Nobi Pro: could not save the tab table: {e:?}"));
+            }
+        }
+        Err(e) => log_error(&format!(
+            "Nobi Pro: chrome.storage.session.set failed: {e:?}"
+        )),
+    }
+}
+
+/// Sends an order to the content script of `tab_id` and waits for its reply.
+pub async fn send_to_tab(
+    tab_id: i32,
+    order: &BackgroundToContent,
+) -> Result<ContentReply, JsValue> {
+    let reply = JsFuture::from(tabs_send_message(tab_id, &to_js(order))?).await?;
+    serde_wasm_bindgen::from_value(reply).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Sends to every extension page (the side panels). Having none open is normal.
+pub fn broadcast<T: Serialize>(message: &T) {
+    if let Ok(promise) = runtime_send_message(&to_js(message)) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(promise).await;
+        });
+    }
+}

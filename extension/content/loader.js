@@ -1,0 +1,32 @@
+// Nobi Pro content script loader (classic script). It only picks a build and starts it:
+// the Rust/wasm build where the page's CSP lets wasm compile, else the wasm2js build of the same
+// crate. Both export the same `start()`.
+(async () => {
+  // The page's CSP governs wasm compilation in this isolated world too. Compiling an empty module
+  // is the cheapest way to ask; it throws a CompileError where wasm is forbidden.
+  const wasmAllowed = (() => {
+    try {
+      new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const url = (path) => chrome.runtime.getURL(path);
+  let content;
+  let engine = 'wasm2js';
+  if (wasmAllowed) {
+    try {
+      content = await import(url('content/wasm/nobi_content.js'));
+      await content.default({ module_or_path: url('content/wasm/nobi_content_bg.wasm') });
+      engine = 'wasm';
+    } catch (error) {
+      if (!(error instanceof WebAssembly.CompileError)) throw error;
+      content = undefined;
+    }
+  }
+  if (!content) {
+    content = await import(url('content/js/nobi_content.js'));
+  }
+  content.start(engine);
+})().catch((error) => console.error('Nobi Pro: the content script did not start', error));

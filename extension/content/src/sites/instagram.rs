@@ -1,0 +1,39 @@
+//! Instagram web DMs: `www.instagram.com/direct/t/<thread>/`.
+//!
+//! The composer is Lexical (`data-lexical-editor`), labelled "Message" / "Tin nhắn"; the send
+//! button is a `div[role=button]` whose text is "Send" / "Gửi", shown once the composer has text;
+//! the conversation is a `role=grid` labelled "Messages in conversation with …".
+
+use super::{Locator, SiteAdapter, BLOCKED_TEXTS};
+use nobi_core::protocol::Platform;
+
+pub static ADAPTER: SiteAdapter = SiteAdapter {
+    platform: Platform::Instagram,
+    composer: &[
+        Locator::css(r#"div[role="textbox"][contenteditable="true"][aria-label="Message"]"#),
+        Locator::css(r#"div[role="textbox"][contenteditable="true"][aria-label="Tin nhắn"]"#),
+        Locator::css(r#"div[role="textbox"][contenteditable="true"][data-lexical-editor="true"]"#),
+        Locator::css(r#"div[role="textbox"][contenteditable="true"]"#),
+        Locator::css(r#"textarea[placeholder]"#),
+    ],
+    send_button: &[
+        Locator::css(r#"[role="button"][aria-label="Send"]"#),
+        Locator::css(r#"[role="button"][aria-label="Gửi"]"#),
+        Locator::with_text(r#"div[role="button"]"#, &["Send", "Gửi"]),
+    ],
+    buyer_name: &[
+        Locator::css(r#"main header h2"#),
+        Locator::css(r#"div[role="main"] header h2"#),
+        Locator::css(r#"main header a[role="link"] span"#),
+    ],
+    outgoing_messages: &[
+        Locator::css(r#"div[role="grid"] [role="row"][data-direction="out"] div[dir="auto"]"#),
+        Locator::css(r#"div[role="grid"] [role="row"] div[dir="auto"]"#),
+    ],
+    blocked: &[Locator::with_text(r#"[role="dialog"]"#, BLOCKED_TEXTS)],
+    login: &[
+        Locator::css(r#"form input[name="username"]"#),
+        Locator::css(r#"form#loginForm"#),
+    ],
+    labels_by_language: &[("en", &["Message"]), ("vi", &["Tin nhắn", "Nhắn tin"])],
+};

@@ -1,0 +1,143 @@
+//! Site adapters as data: for each surface, where its composer, send button, buyer name, message
+//! bubbles and warning screens are, in ordered fallbacks (ARIA roles and labels first, structure
+//! last) and in both UI languages. The mechanics that use them are generic ([`crate::dom`],
+//! [`crate::send`]), so a markup change on Instagram is a change to one table here.
+
+mod instagram;
+mod messenger;
+
+use nobi_core::protocol::Platform;
+
+/// One way to find an element: a CSS selector, optionally narrowed to elements whose folded text
+/// (see [`crate::dom::text_of`]) contains one of `text_contains`, compared case-insensitively.
+#[derive(Debug, Clone, Copy)]
+pub struct Locator {
+    pub css: &'static str,
+    pub text_contains: &'static [&'static str],
+}
+
+impl Locator {
+    pub const fn css(css: &'static str) -> Locator {
+        Locator {
+            css,
+            text_contains: &[],
+        }
+    }
+
+    pub const fn with_text(css: &'static str, text_contains: &'static [&'static str]) -> Locator {
+        Locator { css, text_contains }
+    }
+
+    /// Returns true if and only if an element whose text is `text` passes this locator's text
+    /// condition (always, when there is none).
+    pub fn accepts_text(&self, text: &str) -> bool {
+        if self.text_contains.is_empty() {
+            return true;
+        }
+        let text = text.to_lowercase();
+        self.text_contains
+            .iter()
+            .any(|needle| text.contains(&needle.to_lowercase()))
+    }
+}
+
+/// Everything the generic code needs to know about one surface.
+#[derive(Debug)]
+pub struct SiteAdapter {
+    pub platform: Platform,
+    /// The message composer (a Lexical `contenteditable`, or a `textarea` on old layouts).
+    pub composer: &'static [Locator],
+    /// The send button; absent on some layouts, where Enter sends.
+    pub send_button: &'static [Locator],
+    /// The buyer's display name in the conversation header.
+    pub buyer_name: &'static [Locator],
+    /// The text of every outgoing message bubble in the open thread.
+    pub outgoing_messages: &'static [Locator],
+    /// A dialog or banner saying the platform blocks the action ("Action Blocked", "Try again later").
+    pub blocked: &'static [Locator],
+    /// The login form shown to a logged-out visitor.
+    pub login: &'static [Locator],
+    /// Composer labels by UI language, to tell which language the page speaks.
+    pub labels_by_language: &'static [(&'static str, &'static [&'static str])],
+}
+
+impl SiteAdapter {
+    /// The page's UI language, as told by its composer's label, else by `<html lang>`.
+    pub fn detect_language(&self) -> Option<&'static str> {
+        let composer = crate::dom::find(self.composer)?;
+        let label = composer
+            .get_attribute("aria-label")
+            .or_else(|| composer.get_attribute("placeholder"))
+            .or_else(|| composer.get_attribute("aria-placeholder"))
+            .unwrap_or_default()
+            .to_lowercase();
+        self.labels_by_language
+            .iter()
+            .find(|(_, labels)| labels.iter().any(|l| label.starts_with(&l.to_lowercase())))
+            .map(|(lang, _)| *lang)
+            .or_else(|| {
+                let lang = crate::dom::document()
+                    .document_element()?
+                    .get_attribute("lang")?;
+                match lang.get(..2) {
+                    Some("vi") => Some("vi"),
+                    Some("en") => Some("en"),
+                    _ => None,
+                }
+            })
+    }
+}
+
+/// Returns the adapter of `platform`.
+pub fn adapter_for(platform: Platform) -> &'static SiteAdapter {
+    match platform {
+        Platform::Instagram => &instagram::ADAPTER,
+        Platform::Facebook => &messenger::FACEBOOK,
+        Platform::Messenger => &messenger::MESSENGER,
+        Platform::BusinessSuite => &messenger::BUSINESS_SUITE,
+    }
+}
+
+/// Markers of a platform block, shared by every Meta surface (English and Vietnamese UI).
+pub const BLOCKED_TEXTS: &[&str] = &[
+    "Action Blocked",
+    "Try Again Later",
+    "We restrict certain activity",
+    "Hành động bị chặn",
+    "Đã chặn hành động",
+    "Hãy thử lại sau",
+    "Chúng tôi hạn chế một số hoạt động",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_condition_is_case_insensitive() {
+        let l = Locator::with_text("div", &["Send", "Gửi"]);
+        assert!(l.accepts_text("send"));
+        assert!(l.accepts_text("GỬI"));
+        assert!(!l.accepts_text("Like"));
+        assert!(Locator::css("div").accepts_text("anything"));
+    }
+
+    #[test]
+    fn every_adapter_has_fallbacks_and_both_languages() {
+        for p in [
+            Platform::Instagram,
+            Platform::Facebook,
+            Platform::Messenger,
+            Platform::BusinessSuite,
+        ] {
+            let a = adapter_for(p);
+            assert_eq!(a.platform, p);
+            assert!(a.composer.len() >= 3, "{p:?}: composer needs fallbacks");
+            assert!(!a.send_button.is_empty());
+            assert!(!a.buyer_name.is_empty());
+            assert!(!a.outgoing_messages.is_empty());
+            let langs: Vec<_> = a.labels_by_language.iter().map(|(l, _)| *l).collect();
+            assert!(langs.contains(&"vi") && langs.contains(&"en"), "{p:?}");
+        }
+    }
+}

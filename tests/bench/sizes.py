@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Prints the size of every .wasm and .js in dist/, raw and gzip -9, and checks the budgets.
+
+Usage: sizes.py DIST [--budgets]
+With --budgets, exits 1 when a module is over its budget (the budgets are issue targets)."""
+import gzip, os, sys
+
+# gzip -9 bytes. Content script as wasm, the panel at this stage, the service worker.
+BUDGETS = {
+    "content/wasm/nobi_content_bg.wasm": 60 * 1024,
+    "panel/wasm/nobi_panel_bg.wasm": 150 * 1024,
+    "background/wasm/nobi_background_bg.wasm": 40 * 1024,
+}
+
+def main():
+    dist = sys.argv[1]
+    check = "--budgets" in sys.argv
+    rows = []
+    for d, _, files in os.walk(dist):
+        for f in files:
+            if f.endswith((".wasm", ".js")):
+                path = os.path.join(d, f)
+                rel = os.path.relpath(path, dist)
+                data = open(path, "rb").read()
+                rows.append((rel, len(data), len(gzip.compress(data, 9, mtime=0))))
+    rows.sort()
+    w = max(len(r[0]) for r in rows)
+    print(f"| {'file':<{w}} | {'raw bytes':>10} | {'gzip -9':>9} | budget (gzip) |")
+    print(f"|{'-' * (w + 2)}|{'-' * 12}|{'-' * 11}|---------------|")
+    over = []
+    for rel, raw, gz in rows:
+        budget = BUDGETS.get(rel)
+        mark = ""
+        if budget:
+            ok = gz <= budget
+            mark = f"{budget // 1024} KB {'ok' if ok else 'OVER'}"
+            if not ok:
+                over.append(rel)
+        print(f"| {rel:<{w}} | {raw:>10,} | {gz:>9,} | {mark:<13} |")
+    total_raw = sum(r[1] for r in rows)
+    total_gz = sum(r[2] for r in rows)
+    print(f"| {'total':<{w}} | {total_raw:>10,} | {total_gz:>9,} |               |")
+    if check and over:
+        print("over budget: " + ", ".join(over))
+        sys.exit(1)
+
+main()

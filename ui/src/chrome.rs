@@ -1,0 +1,49 @@
+//! The panel's two `chrome.runtime` calls: ask the service worker, and hear its broadcasts.
+
+use js_sys::{Function, Promise};
+use nobi_core::protocol::{BackgroundToPanel, PanelToBackground};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
+    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
+    fn runtime_on_message_add_listener(listener: &Function);
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
+    static RUNTIME_ID: JsValue;
+}
+
+/// Sends a request to the service worker and waits for its reply.
+pub async fn ask(request: &PanelToBackground) -> Result<BackgroundToPanel, String> {
+    let message = serde::Serialize::serialize(
+        request,
+        &serde_wasm_bindgen::Serializer::json_compatible(),
+    )
+    .map_err(|e| e.to_string())?;
+    let promise = runtime_send_message(&message).map_err(|e| format!("{e:?}"))?;
+    let reply = JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))?;
+    serde_wasm_bindgen::from_value(reply).map_err(|e| e.to_string())
+}
+
+/// Calls `on_broadcast` for every broadcast of the service worker.
+pub fn listen(on_broadcast: impl Fn(BackgroundToPanel) + 'static) {
+    let listener = Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(
+        move |message: JsValue, sender: JsValue| {
+            let from_self = js_sys::Reflect::get(&sender, &"id".into())
+                .map(|id| RUNTIME_ID.with(|own| id == *own))
+                .unwrap_or(false);
+            if from_self {
+                if let Ok(broadcast) = serde_wasm_bindgen::from_value(message) {
+                    on_broadcast(broadcast);
+                }
+            }
+            false
+        },
+    );
+    runtime_on_message_add_listener(listener.as_ref().unchecked_ref());
+    listener.forget();
+}
