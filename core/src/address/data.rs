@@ -292,6 +292,10 @@ impl Db {
         }
         for (scheme, level, idx, alias) in aliases {
             let key = canonical(alias);
+            // Very short old names ("an") would match ordinary words.
+            if key.len() < 4 {
+                continue;
+            }
             add(
                 &key,
                 Entry {

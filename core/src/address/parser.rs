@@ -13,6 +13,8 @@ use super::{
 /// pasted chat log.
 const MAX_INPUT_BYTES: usize = 2_000;
 const MAX_TOKENS: usize = 200;
+/// A reading scoring below this is dropped: a single untyped name of 6+ letters scores 1.0.
+const MIN_CHAIN_SCORE: f32 = 0.75;
 
 /// Bit set of the levels a type word may introduce.
 const P: u8 = 1;
@@ -128,13 +130,15 @@ pub fn parse(text: &str) -> ParsedAddress {
             sort_chains(&mut chains);
         }
     }
+    // Weak readings (one short untyped word that happens to be a name) are not addresses.
+    chains.retain(|c| c.score >= MIN_CHAIN_SCORE);
     finish(db, input.clone(), &tokens, &mentions, chains)
 }
 
 /// For each token index, the type word that ends right before it: (levels, type letter, start).
 fn find_markers(tokens: &[Token]) -> Vec<Option<(u8, u8, usize)>> {
     let mut out = vec![None; tokens.len() + 1];
-    for i in 1..=tokens.len() {
+    for (i, slot) in out.iter_mut().enumerate().skip(1) {
         for &(words, levels, kind) in MARKERS {
             let n = words.len();
             if n > i {
@@ -151,7 +155,7 @@ fn find_markers(tokens: &[Token]) -> Vec<Option<(u8, u8, usize)>> {
                     || tokens[start].sep_before != Sep::Glued
                     || tokens[start - 1].numeric)
             {
-                out[i] = Some((levels, kind, start));
+                *slot = Some((levels, kind, start));
                 break;
             }
         }
@@ -236,16 +240,7 @@ fn score_mention(
             score *= 0.5;
         }
     }
-    if tokens[toks.start..toks.end].iter().any(|t| t.accented) {
-        if let (Some(first), Some(last)) = (tokens.get(toks.start), tokens.get(toks.end - 1)) {
-            if accent_key(original.get(first.start..last.end).unwrap_or(""))
-                == accent_key(&rec.short)
-            {
-                // Same diacritics as the official name: "Tân Định" is not "Tân Dĩnh".
-                score += 0.15;
-            }
-        }
-    }
+    score *= accent_agreement(original, &tokens[toks.clone()], &rec.short);
     Some(Mention {
         entry,
         toks,
@@ -253,6 +248,38 @@ fn score_mention(
         score,
         fuzzy: false,
     })
+}
+
+/// Compares the diacritics the buyer wrote with the official name, word by word: same marks
+/// (tone placement aside) on every accented word earn a little ("Tân Định" is not "Tân Dĩnh"),
+/// different marks cost ("còn" is not "Cồn"). Words written without marks say nothing.
+fn accent_agreement(original: &str, toks: &[Token], official: &str) -> f32 {
+    if !toks.iter().any(|t| t.accented) {
+        return 1.0;
+    }
+    let words: Vec<&str> = official
+        .split([' ', '-', '\''])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() != toks.len() {
+        return 1.0;
+    }
+    let mut all_same = true;
+    for (t, w) in toks.iter().zip(&words) {
+        if !t.accented {
+            all_same = false;
+            continue;
+        }
+        let written = original.get(t.start..t.end).unwrap_or("");
+        if accent_key(written) != accent_key(w) {
+            return 0.7;
+        }
+    }
+    if all_same {
+        1.15
+    } else {
+        1.0
+    }
 }
 
 /// Lowercase letters with their diacritics, tone marks moved to where the official spelling
