@@ -5,7 +5,36 @@
 //! refer to their parents and to their conversions by index, so nothing is keyed by a bare code.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FNV-1a: the index is hit a few dozen times per address with short keys, where the default
+/// SipHash (built to resist hostile keys, which these are not: the keys are our own data) costs
+/// more than the lookup itself.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed with [`Fnv`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 use super::normalize::{canonical, key_of};
 use super::{Level, Scheme, Unit};
@@ -81,7 +110,7 @@ pub struct Db {
     pub leg_provinces: Vec<Rec>,
     pub leg_districts: Vec<Rec>,
     pub leg_wards: Vec<Rec>,
-    pub index: HashMap<Box<str>, Vec<Entry>>,
+    pub index: FastMap<Box<str>, Vec<Entry>>,
     /// Longest name in tokens, to bound the n-gram search.
     pub max_tokens: usize,
     /// Children lists, by parent index.
@@ -91,7 +120,7 @@ pub struct Db {
     /// Reverse conversion: current ward index -> legacy ward indices that went (partly) into it.
     pub cur_to_legacy: Vec<Vec<u32>>,
     /// (scheme, level, code) -> index.
-    codes: HashMap<(Scheme, Level, Box<str>), u32>,
+    codes: FastMap<(Scheme, Level, Box<str>), u32>,
 }
 
 static DB: OnceLock<Db> = OnceLock::new();
@@ -135,13 +164,13 @@ impl Db {
             leg_provinces: Vec::new(),
             leg_districts: Vec::new(),
             leg_wards: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             max_tokens: 1,
             cur_wards_of_province: Vec::new(),
             leg_districts_of_province: Vec::new(),
             leg_wards_of_district: Vec::new(),
             cur_to_legacy: Vec::new(),
-            codes: HashMap::new(),
+            codes: FastMap::default(),
         };
         // Conversion targets are written as codes; resolved once all current units are read.
         let mut pending: Vec<(Level, u32, Vec<&str>)> = Vec::new();
@@ -256,7 +285,7 @@ impl Db {
         }
 
         // The name index.
-        let mut index: HashMap<Box<str>, Vec<Entry>> = HashMap::new();
+        let mut index: FastMap<Box<str>, Vec<Entry>> = FastMap::default();
         let mut max_tokens = 1;
         let mut add = |key: &str, e: Entry| {
             if key.is_empty() {

@@ -40,9 +40,41 @@ pub fn fold_char(c: char) -> Option<char> {
     if c == 'đ' || c == 'Đ' || c == 'ð' || c == 'Ð' {
         return Some('d');
     }
-    if (c as u32) < 0xC0 {
+    let cp = c as u32;
+    if cp < 0xC0 {
         return None;
     }
+    if cp < FOLD_TABLE_END {
+        // Latin-1 to Latin Extended Additional holds every Vietnamese letter: a table lookup
+        // instead of a canonical decomposition per character.
+        let b = fold_table()[(cp - 0xC0) as usize];
+        return (b != 0).then_some(b as char);
+    }
+    fold_by_decomposition(c)
+}
+
+const FOLD_TABLE_END: u32 = 0x1F00;
+
+fn fold_table() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0xC0..FOLD_TABLE_END)
+            .map(|cp| {
+                char::from_u32(cp)
+                    .and_then(|c| {
+                        if c == 'đ' || c == 'Đ' || c == 'ð' || c == 'Ð' {
+                            Some('d')
+                        } else {
+                            fold_by_decomposition(c)
+                        }
+                    })
+                    .map_or(0, |f| f as u8)
+            })
+            .collect()
+    })
+}
+
+fn fold_by_decomposition(c: char) -> Option<char> {
     let mut base = None;
     unicode_normalization::char::decompose_canonical(c, |d| {
         if base.is_none() {

@@ -387,13 +387,15 @@ fn overlaps(a: &Mention, b: &Mention) -> bool {
 /// The best mention of a given unit that does not overlap the mentions already used.
 fn best_mention_of(
     mentions: &[Mention],
+    upper: &[usize],
     scheme: Scheme,
     level: Level,
     idx: u32,
     used: &[usize],
 ) -> Option<usize> {
     let mut best: Option<usize> = None;
-    for (i, m) in mentions.iter().enumerate() {
+    for &i in upper {
+        let m = &mentions[i];
         if m.entry.scheme != scheme || m.entry.level != level || m.entry.idx != idx {
             continue;
         }
@@ -420,6 +422,11 @@ fn order_bonus(mentions: &[Mention], used: &[usize]) -> f32 {
 
 fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
     let mut chains: Vec<Chain> = Vec::new();
+    // Chains are built from each mention upwards; only province and district mentions are ever
+    // looked up, and there are few of them, while a common ward name can give dozens.
+    let upper: Vec<usize> = (0..mentions.len())
+        .filter(|&i| mentions[i].entry.level != Level::Ward)
+        .collect();
     for (mi, m) in mentions.iter().enumerate() {
         let e = m.entry;
         match (e.scheme, e.level) {
@@ -427,11 +434,13 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                 let d = db.leg_wards[e.idx as usize].parent;
                 let p = db.leg_districts[d as usize].parent;
                 let mut used = vec![mi];
-                let dm = best_mention_of(mentions, Scheme::Legacy, Level::District, d, &used);
+                let dm =
+                    best_mention_of(mentions, &upper, Scheme::Legacy, Level::District, d, &used);
                 if let Some(x) = dm {
                     used.push(x);
                 }
-                let pm = best_mention_of(mentions, Scheme::Legacy, Level::Province, p, &used);
+                let pm =
+                    best_mention_of(mentions, &upper, Scheme::Legacy, Level::Province, p, &used);
                 if let Some(x) = pm {
                     used.push(x);
                 }
@@ -454,7 +463,8 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
             (Scheme::Legacy, Level::District) => {
                 let p = db.leg_districts[e.idx as usize].parent;
                 let mut used = vec![mi];
-                let pm = best_mention_of(mentions, Scheme::Legacy, Level::Province, p, &used);
+                let pm =
+                    best_mention_of(mentions, &upper, Scheme::Legacy, Level::Province, p, &used);
                 if let Some(x) = pm {
                     used.push(x);
                 }
@@ -475,7 +485,8 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
             (Scheme::Current, Level::Ward) => {
                 let p = db.cur_wards[e.idx as usize].parent;
                 let mut used = vec![mi];
-                let pm = best_mention_of(mentions, Scheme::Current, Level::Province, p, &used);
+                let pm =
+                    best_mention_of(mentions, &upper, Scheme::Current, Level::Province, p, &used);
                 if let Some(x) = pm {
                     used.push(x);
                 }
@@ -513,7 +524,7 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
     // this chain's) cost a little: "Tân Phú, Đồng Nai" must not read as Tân Phú of HCM.
     for c in chains.iter_mut() {
         let chosen_p = c.province;
-        let contradicted = mentions.iter().enumerate().any(|(i, m)| {
+        let contradicted = upper.iter().map(|&i| (i, &mentions[i])).any(|(i, m)| {
             !c.used.contains(&i)
                 && m.entry.level == Level::Province
                 && m.entry.scheme == c.scheme
