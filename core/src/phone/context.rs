@@ -1,0 +1,303 @@
+//! The words around a number that say what it is.
+//!
+//! A well-formed Vietnamese mobile number can still be a bank account (many banks let customers
+//! pick their phone number as account number), a tax code (`0312345678` is both) or an order code.
+//! Buyers say which it is in the same clause: "stk", "số tài khoản", a bank name, "mã đơn",
+//! "CCCD"... versus "sđt", "zalo", "gọi". The nearest such word before the number decides; failing
+//! that, a bank name right after it ("0912345678 MB bank") does.
+
+use super::fold::fold_words_into;
+
+/// How far back (chars) a keyword may be from the number it qualifies.
+const LOOKBACK: usize = 64;
+/// How far ahead a bank name may follow a number.
+const LOOKAHEAD: usize = 32;
+
+/// Words that announce a phone number. Folded (no diacritics, lowercase).
+const PHONE_WORDS: &[&str] = &[
+    "sdt",
+    "dt",
+    "so dt",
+    "dien thoai",
+    "dthoai",
+    "dienthoai",
+    "so dien thoai",
+    "phone",
+    "tel",
+    "mobile",
+    "zalo",
+    "zl",
+    "hotline",
+    "lh",
+    "lien he",
+    "lien lac",
+    "goi",
+    "call",
+    "sim",
+    "nghe may",
+    "sms",
+    "nhan tin",
+    "di dong",
+    "dd",
+    "so em",
+    "so chi",
+    "so anh",
+    "so minh",
+    "so cua",
+    "so moi",
+    "so nay",
+    "so khac",
+    "so cu",
+    "nguoi nhan",
+    "viber",
+    "whatsapp",
+    "telegram",
+    "alo",
+    "nha mang",
+    "viettel",
+    "vina",
+    "vinaphone",
+    "mobi",
+    "mobifone",
+    "vietnamobile",
+    "momo",
+];
+
+/// Bank names and the words for an account: a number after them is an account number.
+const BANK_WORDS: &[&str] = &[
+    "stk",
+    "so tk",
+    "tk",
+    "tai khoan",
+    "so tai khoan",
+    "chuyen khoan",
+    "ngan hang",
+    "bank",
+    "nh",
+    "vietcombank",
+    "vcb",
+    "techcombank",
+    "techcom",
+    "tcb",
+    "mbbank",
+    "mb",
+    "acb",
+    "bidv",
+    "vietinbank",
+    "vietin",
+    "vtb",
+    "agribank",
+    "agri",
+    "tpbank",
+    "tpb",
+    "vpbank",
+    "vpb",
+    "sacombank",
+    "sacom",
+    "stb",
+    "scb",
+    "shb",
+    "hdbank",
+    "hdb",
+    "ocb",
+    "msb",
+    "vib",
+    "seabank",
+    "eximbank",
+    "eib",
+    "lpbank",
+    "lienviet",
+    "lienvietpostbank",
+    "namabank",
+    "abbank",
+    "bacabank",
+    "pvcombank",
+    "kienlongbank",
+    "ncb",
+    "vietbank",
+    "vietabank",
+    "oceanbank",
+    "gpbank",
+    "bvbank",
+    "pgbank",
+    "dongabank",
+    "cbbank",
+    "shinhan",
+    "woori",
+    "hsbc",
+    "uob",
+    "cake",
+    "timo",
+    "tnex",
+];
+
+/// Identity documents, tax codes, order and tracking codes, card serials.
+const CODE_WORDS: &[&str] = &[
+    "cmnd",
+    "cccd",
+    "cmt",
+    "can cuoc",
+    "ho chieu",
+    "passport",
+    "mst",
+    "ma so thue",
+    "ma don",
+    "ma dh",
+    "ma don hang",
+    "ma van don",
+    "ma vd",
+    "mvd",
+    "van don",
+    "tracking",
+    "order",
+    "ma gd",
+    "ma giao dich",
+    "ma kh",
+    "ma khach hang",
+    "ma sp",
+    "ma san pham",
+    "so hd",
+    "hoa don",
+    "serial",
+    "seri",
+    "imei",
+    "ma the",
+    "the cao",
+    "ma bill",
+    "bill",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Phone,
+    Block,
+}
+
+/// Returns true if and only if the words around `chars[start..end]` say that the number there is
+/// not a phone (an account, an ID, a code), and no phone word is nearer to it.
+pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool {
+    let mut buf = String::new();
+
+    // Before: from the start of the clause, at most LOOKBACK chars; the last keyword decides.
+    fold_words_into(&chars[clause_start(chars, start)..start], &mut buf);
+    let mut last = None;
+    scan_keywords(&buf, |_| true, |class| last = Some(class));
+    match last {
+        Some(Class::Phone) => return false,
+        Some(Class::Block) => return true,
+        None => {}
+    }
+
+    // After: only bank names and account words, which buyers put after the number
+    // ("0912345678 MB bank"). "chuyển khoản trước nha" after a phone is an instruction, not a
+    // label, so it does not count here.
+    buf.clear();
+    fold_words_into(&chars[end..clause_end(chars, end)], &mut buf);
+    let mut first = None;
+    scan_keywords(
+        &buf,
+        |kw| kw != "chuyen khoan" && kw != "nh",
+        |class| {
+            first.get_or_insert(class);
+        },
+    );
+    first == Some(Class::Block)
+}
+
+/// Calls `hit(class)` for every keyword accepted by `wanted` that occurs as whole words in
+/// `folded`, in order of position.
+fn scan_keywords(folded: &str, wanted: impl Fn(&str) -> bool, mut hit: impl FnMut(Class)) {
+    let mut pos = 0;
+    while pos < folded.len() {
+        let rest = &folded[pos..];
+        for (list, class) in [
+            (PHONE_WORDS, Class::Phone),
+            (BANK_WORDS, Class::Block),
+            (CODE_WORDS, Class::Block),
+        ] {
+            for kw in list {
+                if rest.starts_with(kw)
+                    && rest.as_bytes().get(kw.len()).is_none_or(|&b| b == b' ')
+                    && wanted(kw)
+                {
+                    hit(class);
+                }
+            }
+        }
+        match rest.find(' ') {
+            Some(i) => pos += i + 1,
+            None => break,
+        }
+    }
+}
+
+/// The index where the clause containing `at` begins, looking back at most LOOKBACK chars.
+fn clause_start(chars: &[char], at: usize) -> usize {
+    let floor = at.saturating_sub(LOOKBACK);
+    let mut i = at;
+    while i > floor {
+        let c = chars[i - 1];
+        if c == '\n' || c == '\r' {
+            return i;
+        }
+        if matches!(c, '.' | '!' | '?' | ';' | '…')
+            && chars.get(i).is_some_and(|n| n.is_whitespace())
+        {
+            return i;
+        }
+        i -= 1;
+    }
+    floor
+}
+
+/// The index where the clause containing `at` ends, looking ahead at most LOOKAHEAD chars.
+fn clause_end(chars: &[char], at: usize) -> usize {
+    let ceil = (at + LOOKAHEAD).min(chars.len());
+    let mut i = at;
+    while i < ceil {
+        let c = chars[i];
+        if c == '\n' || c == '\r' || matches!(c, '!' | '?' | ';' | '…') {
+            return i;
+        }
+        if c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) {
+            return i;
+        }
+        i += 1;
+    }
+    ceil
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocked(text: &str, number: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        let n: Vec<char> = number.chars().collect();
+        let start = chars
+            .windows(n.len())
+            .position(|w| w == n.as_slice())
+            .unwrap();
+        says_not_a_phone(&chars, start, start + n.len())
+    }
+
+    #[test]
+    fn the_nearest_word_decides() {
+        assert!(blocked("STK: 0912345678 MB", "0912345678"));
+        assert!(blocked("Số tài khoản 0912345678", "0912345678"));
+        assert!(!blocked(
+            "stk vcb 0071000123456, sđt 0912345678",
+            "0912345678"
+        ));
+        assert!(!blocked("sdt ck em 0912345678", "0912345678"));
+        assert!(blocked("0912345678 vietcombank", "0912345678"));
+        assert!(!blocked("0912345678 chuyển khoản trước nha", "0912345678"));
+        assert!(blocked("MST 0312345678", "0312345678"));
+        assert!(!blocked(
+            "Em chuyển khoản rồi. Số em 0912345678",
+            "0912345678"
+        ));
+        assert!(!blocked("Em chuyển khoản rồi.\n0912345678", "0912345678"));
+        assert!(!blocked("mà gọi 0912345678", "0912345678"));
+    }
+}

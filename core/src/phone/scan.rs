@@ -1,0 +1,590 @@
+//! The scanner: from chars to digit groups, chains and candidates.
+//!
+//! Vocabulary:
+//! - a **group** is a run of digits (ASCII or full-width; zero-width chars inside are ignored);
+//! - groups joined by one `.` or `-` form a **chain**: a chain is always taken whole, so
+//!   "1.250.000" or "0912.345.678.90" never yield a phone from some of their digits;
+//! - chains joined by a space or parentheses form a **segment**: a phone is a run of whole
+//!   chains of one segment ("0912 345 678 0987 654 321" is two phones);
+//! - anything else (letters, commas, slashes, line breaks, " - ") ends a segment.
+
+use super::context::says_not_a_phone;
+use super::fold::fold_char;
+use super::plan::{classify, Classified};
+use super::FoundPhone;
+
+/// The most digits a phone can be written with: `0084` + `0` + 10 national digits.
+const MAX_DIGITS: usize = 15;
+
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    /// Char index of the first digit.
+    start: usize,
+    /// Char index after the last digit.
+    end: usize,
+    /// Range of this group's digits in the shared digit buffer.
+    d_start: usize,
+    d_end: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Chain {
+    first: usize,
+    last: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Sep {
+    Strong,
+    Weak,
+    Hard,
+}
+
+/// Returns the value of a decimal digit as buyers type them (ASCII or full-width).
+pub(crate) fn digit_value(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '\u{FF10}'..='\u{FF19}' => Some((c as u32 - 0xFF10) as u8),
+        _ => None,
+    }
+}
+
+/// Returns true if and only if `c` is invisible formatting that a copy-paste or an anti-spam trick
+/// can put between digits (zero-width spaces and joiners, BOM, soft hyphen, direction marks).
+pub(crate) fn is_transparent(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{202A}'..='\u{202E}'
+    )
+}
+
+fn is_strong_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '-' | '\u{FF0E}' | '\u{FF0D}' | '\u{2010}'..='\u{2013}' | '\u{2212}'
+    )
+}
+
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\u{00A0}' | '\u{2007}' | '\u{2009}' | '\u{202F}' | '\u{3000}'
+    )
+}
+
+fn is_open_paren(c: char) -> bool {
+    c == '(' || c == '\u{FF08}'
+}
+
+fn is_close_paren(c: char) -> bool {
+    c == ')' || c == '\u{FF09}'
+}
+
+fn is_plus(c: char) -> bool {
+    c == '+' || c == '\u{FF0B}'
+}
+
+/// How the chars between two digit groups join them.
+fn classify_sep(between: &[char]) -> Sep {
+    let mut len = 0;
+    let mut strong = 0;
+    let mut spaces = 0;
+    let mut open = 0;
+    let mut close = 0;
+    for &c in between {
+        if is_transparent(c) {
+            continue;
+        }
+        len += 1;
+        if is_strong_joiner(c) {
+            strong += 1;
+        } else if is_space(c) {
+            spaces += 1;
+        } else if is_open_paren(c) {
+            open += 1;
+        } else if is_close_paren(c) {
+            close += 1;
+        } else {
+            return Sep::Hard;
+        }
+    }
+    match (len, strong) {
+        (1, 1) => Sep::Strong,
+        (_, 0) if len > 0 && spaces <= 2 && open <= 1 && close <= 1 => Sep::Weak,
+        _ => Sep::Hard,
+    }
+}
+
+/// The char index of the nearest visible char before `at`, if any.
+fn prev_visible(chars: &[char], at: usize) -> Option<usize> {
+    (0..at).rev().find(|&i| !is_transparent(chars[i]))
+}
+
+/// The char index of the nearest visible char at or after `at`, if any.
+fn next_visible(chars: &[char], at: usize) -> Option<usize> {
+    (at..chars.len()).find(|&i| !is_transparent(chars[i]))
+}
+
+/// Returns true if and only if the text can contain a digit at all (ASCII, or the UTF-8 lead
+/// bytes of a full-width digit). Most chat messages have none: they return here.
+fn may_have_digits(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        x.is_ascii_digit()
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2).is_some_and(|&y| (0x90..=0x99).contains(&y)))
+    })
+}
+
+pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
+    let mut found = Vec::new();
+    if !may_have_digits(text) {
+        return found;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut digits: Vec<u8> = Vec::with_capacity(32);
+    let mut groups: Vec<Group> = Vec::new();
+
+    // Groups.
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(d) = digit_value(chars[i]) else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let d_start = digits.len();
+        digits.push(d);
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < chars.len() {
+            if let Some(d) = digit_value(chars[j]) {
+                digits.push(d);
+                end = j + 1;
+                j += 1;
+            } else if is_transparent(chars[j]) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        groups.push(Group {
+            start,
+            end,
+            d_start,
+            d_end: digits.len(),
+        });
+        i = end;
+    }
+
+    // Chains, and how each chain is joined to the next one.
+    let mut chains: Vec<Chain> = Vec::new();
+    let mut joins: Vec<Sep> = Vec::new();
+    for g in 0..groups.len() {
+        let sep_before = if g == 0 {
+            Sep::Hard
+        } else {
+            classify_sep(&chars[groups[g - 1].end..groups[g].start])
+        };
+        if sep_before == Sep::Strong {
+            chains
+                .last_mut()
+                .expect("a strong join follows a group")
+                .last = g;
+        } else {
+            if !chains.is_empty() {
+                joins.push(sep_before);
+            }
+            chains.push(Chain { first: g, last: g });
+        }
+    }
+    joins.push(Sep::Hard);
+
+    let scan = Scanner {
+        chars: &chars,
+        digits: &digits,
+        groups: &groups,
+        chains: &chains,
+    };
+
+    // Segments: runs of chains with weak joins.
+    let mut seg_start = 0;
+    for (c, join) in joins.iter().enumerate() {
+        if *join == Sep::Hard {
+            scan.segment(seg_start, c, &mut found);
+            seg_start = c + 1;
+        }
+    }
+    found
+}
+
+struct Scanner<'a> {
+    chars: &'a [char],
+    digits: &'a [u8],
+    groups: &'a [Group],
+    chains: &'a [Chain],
+}
+
+impl Scanner<'_> {
+    fn chain_digits(&self, c: usize) -> &[u8] {
+        let ch = self.chains[c];
+        &self.digits[self.groups[ch.first].d_start..self.groups[ch.last].d_end]
+    }
+
+    /// Returns true if and only if chain `c` is one plain group of 3 or more digits: a number in
+    /// its own right, which a phone written in pieces must not be glued to.
+    fn is_plain_number(&self, c: usize) -> bool {
+        let ch = self.chains[c];
+        ch.first == ch.last && self.chain_digits(c).len() >= 3
+    }
+
+    /// Finds the phones among chains `a..=b`, which are joined by weak separators only.
+    fn segment(&self, a: usize, b: usize, found: &mut Vec<FoundPhone>) {
+        let mut i = a;
+        let mut consumed_until = a; // chains before this index belong to a phone already taken
+        while i <= b {
+            match self.phone_from(i, b, consumed_until) {
+                Some((j, phone)) => {
+                    found.push(phone);
+                    i = j + 1;
+                    consumed_until = i;
+                }
+                None => {
+                    // "0912345678-0987654321": one chain made of whole phones.
+                    if self.split_chain(i, found) {
+                        consumed_until = i + 1;
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// The phone that starts with chain `i` and ends with some chain `j <= b`, with that `j`.
+    fn phone_from(&self, i: usize, b: usize, consumed_until: usize) -> Option<(usize, FoundPhone)> {
+        let mut n_digits = 0;
+        for j in i..=b {
+            n_digits += self.chain_digits(j).len();
+            if n_digits > MAX_DIGITS {
+                return None;
+            }
+            let Some(phone) = self.candidate(i, j) else {
+                continue;
+            };
+            if j > i {
+                // Written in pieces: it must not be the tail of a longer number
+                // ("1903 0912 345 678") nor be followed by more pieces of one. A piece that
+                // starts with 0 may be the next phone ("0912 345 678 0987 654 321").
+                if i > consumed_until && self.is_plain_number(i - 1) {
+                    return None;
+                }
+                if j < b && self.is_plain_number(j + 1) && self.chain_digits(j + 1)[0] != 0 {
+                    return None;
+                }
+            }
+            return Some((j, phone));
+        }
+        None
+    }
+
+    /// The phone made of chains `i..=j`, if those digits are one and nothing around says
+    /// otherwise.
+    fn candidate(&self, i: usize, j: usize) -> Option<FoundPhone> {
+        let first = self.groups[self.chains[i].first];
+        let last = self.groups[self.chains[j].last];
+        let digits = &self.digits[first.d_start..last.d_end];
+        self.accept(first.start, last.end, digits, true)
+    }
+
+    /// Splits chain `c` into whole phones at its `.`/`-` joins, if every digit of it belongs to
+    /// one; returns true if and only if it did.
+    fn split_chain(&self, c: usize, found: &mut Vec<FoundPhone>) -> bool {
+        let ch = self.chains[c];
+        if ch.first == ch.last {
+            return false;
+        }
+        let mut parts = Vec::new();
+        let mut g = ch.first;
+        while g <= ch.last {
+            let mut ok = None;
+            for h in g..=ch.last {
+                let digits = &self.digits[self.groups[g].d_start..self.groups[h].d_end];
+                if digits.len() > MAX_DIGITS {
+                    break;
+                }
+                if let Some(p) = self.accept(
+                    self.groups[g].start,
+                    self.groups[h].end,
+                    digits,
+                    g == ch.first,
+                ) {
+                    ok = Some((h, p));
+                    break;
+                }
+            }
+            let (h, p) = match ok {
+                Some(x) => x,
+                None => return false,
+            };
+            parts.push(p);
+            g = h + 1;
+        }
+        let many = parts.len() > 1;
+        if many {
+            found.extend(parts);
+        }
+        many
+    }
+
+    /// Checks the digits `digits`, written between char indices `start..end`, against the plan,
+    /// the chars glued to them and the words around them.
+    fn accept(
+        &self,
+        start: usize,
+        end: usize,
+        digits: &[u8],
+        may_have_plus: bool,
+    ) -> Option<FoundPhone> {
+        let chars = self.chars;
+        // A "+" right before the digits (maybe after "("): the number is international.
+        let mut span_start = start;
+        let mut plus = false;
+        if may_have_plus {
+            if let Some(p) = prev_visible(chars, start) {
+                if is_plus(chars[p]) {
+                    plus = true;
+                    span_start = p;
+                }
+            }
+        }
+        let classified = parse(digits, plus).or_else(|| {
+            if plus {
+                // "+0912…": a stray plus on a national number.
+                plus = false;
+                span_start = start;
+                parse(digits, false)
+            } else {
+                None
+            }
+        })?;
+        // "(024) 3823 4567", "(+84) 912…": keep the "(" when its ")" is inside the number.
+        if let Some(p) = prev_visible(chars, span_start) {
+            if is_open_paren(chars[p]) && chars[start..end].iter().any(|&c| is_close_paren(c)) {
+                span_start = p;
+            }
+        }
+        if !self.left_ok(span_start) || !self.right_ok(end) {
+            return None;
+        }
+        if says_not_a_phone(chars, span_start, end) {
+            return None;
+        }
+        Some(FoundPhone {
+            number: classified.number,
+            raw: chars[span_start..end].iter().collect(),
+            start: span_start,
+            end,
+            kind: classified.kind,
+            carrier: classified.carrier,
+            converted_from: classified.converted_from,
+        })
+    }
+
+    /// Returns true if and only if what precedes the number (at char `start`) lets it be a phone.
+    fn left_ok(&self, start: usize) -> bool {
+        let chars = self.chars;
+        let Some(p) = prev_visible(chars, start) else {
+            return true;
+        };
+        let c = chars[p];
+        if c.is_alphanumeric() {
+            // Glued to letters: "sdt0912…" is a phone, "DH0912…" an order code.
+            return glued_word_before(chars, p + 1)
+                .is_some_and(|w| GLUED_PHONE_WORDS.contains(&w.as_str()));
+        }
+        match c {
+            '@' | '_' | '#' | '&' | '$' | '€' | '£' | '¥' | '₫' | '%' | '=' => false,
+            '/' | '\\' => {
+                // "0912…/0987…" lists phones; "shop.vn/0912…" is a link, "zalo.me/0912…" a phone.
+                match prev_visible(chars, p) {
+                    Some(q) if chars[q].is_alphanumeric() => {
+                        if digit_value(chars[q]).is_some() {
+                            return true;
+                        }
+                        let token = token_before(chars, p);
+                        token.ends_with("zalo.me")
+                    }
+                    _ => true,
+                }
+            }
+            c if is_strong_joiner(c) => {
+                // "sdt.0912…" and "Lan-0912…" are phones; "DH-0912…" and "v1.0912…" are codes.
+                match prev_visible(chars, p) {
+                    // "0912345678-0987654321", split by `split_chain`
+                    Some(q) if digit_value(chars[q]).is_some() => true,
+                    Some(q) if chars[q].is_alphanumeric() => {
+                        match glued_word_before(chars, q + 1) {
+                            None => false,
+                            Some(w) if GLUED_PHONE_WORDS.contains(&w.as_str()) => true,
+                            Some(_) => !is_capitals_code(chars, q + 1),
+                        }
+                    }
+                    _ => true,
+                }
+            }
+            _ => !token_is_link(chars, start),
+        }
+    }
+
+    /// Returns true if and only if what follows the number (char `end`) lets it be a phone.
+    fn right_ok(&self, end: usize) -> bool {
+        let chars = self.chars;
+        let Some(n) = next_visible(chars, end) else {
+            return true;
+        };
+        let c = chars[n];
+        if c.is_alphabetic() {
+            // Glued to a unit it is a quantity or a price ("0912345678đ"); glued to capitals a
+            // code ("…VN"); glued to anything else ("0912345678zalo", "…ạ") still a phone.
+            let word: String = chars[n..]
+                .iter()
+                .take_while(|c| c.is_alphabetic() || is_transparent(**c))
+                .filter_map(|&c| if is_transparent(c) { None } else { Some(c) })
+                .collect();
+            let folded: String = word.chars().filter_map(fold_char).collect();
+            if UNIT_WORDS.contains(&folded.as_str()) {
+                return false;
+            }
+            let is_code = word.chars().count() >= 2
+                && word.chars().all(|c| c.is_ascii_uppercase())
+                && !GLUED_PHONE_WORDS.contains(&folded.as_str());
+            return !is_code;
+        }
+        match c {
+            '@' | '_' | '%' | '₫' | '$' | '€' | '#' => false,
+            '.' | '\u{FF0E}' => {
+                // "0912345678.Em cảm ơn" is a sentence; "0912345678.vn" a link.
+                let word: String = chars[n + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                !TLDS.contains(&word.as_str())
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Words that may be glued right before a phone ("sdt0912…", "Zalo0912…"). Folded.
+const GLUED_PHONE_WORDS: &[&str] = &[
+    "sdt",
+    "dt",
+    "sdth",
+    "dthoai",
+    "dienthoai",
+    "zalo",
+    "zl",
+    "tel",
+    "phone",
+    "so",
+    "hotline",
+    "lh",
+    "goi",
+    "call",
+    "sim",
+    "mobile",
+    "dd",
+    "didong",
+    "sodt",
+    "sosdt",
+];
+
+/// Link endings: digits glued to ".vn" are part of a host name.
+const TLDS: &[&str] = &[
+    "vn", "com", "net", "org", "me", "io", "info", "html", "php", "biz",
+];
+
+/// Returns true if and only if the letters ending at char index `end` are capitals only, at
+/// least two: the look of an order or tracking code prefix ("DH", "SPX", "GHN").
+fn is_capitals_code(chars: &[char], end: usize) -> bool {
+    let mut n = 0;
+    let mut i = end;
+    while i > 0 && chars[i - 1].is_alphabetic() {
+        if !chars[i - 1].is_uppercase() {
+            return false;
+        }
+        n += 1;
+        i -= 1;
+    }
+    n >= 2
+}
+
+/// Units and currencies: digits glued to them are an amount. Folded.
+const UNIT_WORDS: &[&str] = &[
+    "d", "dong", "vnd", "k", "tr", "trieu", "ty", "ngan", "nghin", "usd", "xu", "cm", "mm", "m",
+    "km", "kg", "g", "gr", "ml", "l", "lit", "x", "h", "p", "s", "gb", "mb", "tb", "kb", "mah",
+];
+
+/// The folded letters glued before char index `end`, if they are few enough to be a word.
+fn glued_word_before(chars: &[char], end: usize) -> Option<String> {
+    let mut start = end;
+    while start > 0 && (chars[start - 1].is_alphanumeric() || is_transparent(chars[start - 1])) {
+        if digit_value(chars[start - 1]).is_some() || chars[start - 1].is_numeric() {
+            return None; // letters and digits mixed: a code
+        }
+        start -= 1;
+    }
+    if end - start > 16 {
+        return None;
+    }
+    Some(
+        chars[start..end]
+            .iter()
+            .copied()
+            .filter_map(fold_char)
+            .collect(),
+    )
+}
+
+/// The whitespace-delimited token that ends at char index `end`, lowercased.
+fn token_before(chars: &[char], end: usize) -> String {
+    let mut start = end;
+    while start > 0 && !chars[start - 1].is_whitespace() {
+        start -= 1;
+    }
+    chars[start..end]
+        .iter()
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Returns true if and only if the token holding char `at` is a link ("https://…", "www.…").
+fn token_is_link(chars: &[char], at: usize) -> bool {
+    let token = token_before(chars, at);
+    (token.contains("://") || token.contains("www.")) && !token.contains("zalo.me/")
+}
+
+/// Reads `digits` as a Vietnamese number in any of the ways buyers write one.
+fn parse(digits: &[u8], plus: bool) -> Option<Classified> {
+    let national = if plus {
+        // +84 912…, +84 0912…, +84 (0) 912…
+        let rest = digits.strip_prefix(&[8, 4])?;
+        rest.strip_prefix(&[0]).unwrap_or(rest)
+    } else if let Some(rest) = digits.strip_prefix(&[0, 0, 8, 4]) {
+        rest.strip_prefix(&[0]).unwrap_or(rest)
+    } else if let Some(rest) = digits.strip_prefix(&[8, 4]) {
+        // 84912345678: no trunk 0 may follow a bare 84 ("84 0912…" is a size and a phone).
+        if rest.first() == Some(&0) {
+            return None;
+        }
+        rest
+    } else {
+        digits.strip_prefix(&[0])?
+    };
+    if national.first() == Some(&0) {
+        return None;
+    }
+    classify(national)
+}

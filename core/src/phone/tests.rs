@@ -1,0 +1,193 @@
+//! Examples of what is and is not a phone, one behaviour per test.
+
+use super::*;
+
+fn numbers(text: &str) -> Vec<String> {
+    extract_phones(text).into_iter().map(|p| p.number).collect()
+}
+
+fn one(text: &str) -> FoundPhone {
+    let mut found = extract_phones(text);
+    assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+    found.pop().unwrap()
+}
+
+#[test]
+fn plain_and_grouped_mobiles() {
+    for text in [
+        "0912345678",
+        "sdt 0912 345 678 (zalo)",
+        "0912.345.678",
+        "0912-345-678",
+        "09 12 34 56 78",
+        "091 234 5678",
+        "09.12.34.56.78",
+        "0912 345678",
+        "0 9 1 2 3 4 5 6 7 8",
+        "SĐT:0912345678",
+        "sdt0912345678",
+        "Zalo0912345678",
+    ] {
+        assert_eq!(numbers(text), ["0912345678"], "{text:?}");
+    }
+}
+
+#[test]
+fn international_forms() {
+    for text in [
+        "+84 912345678",
+        "+84912345678",
+        "84912345678",
+        "0084912345678",
+        "0084 912 345 678",
+        "(+84) 912 345 678",
+        "(+84)912345678",
+        "+84 (0) 912 345 678",
+        "+840912345678",
+        "+84-912-345-678",
+        "84 912 345 678",
+    ] {
+        assert_eq!(numbers(text), ["0912345678"], "{text:?}");
+    }
+    let p = one("gọi (+84) 912 345 678 nhé");
+    assert_eq!(p.raw, "(+84) 912 345 678");
+    assert_eq!((p.start, p.end), (4, 21));
+}
+
+#[test]
+fn unicode_tricks() {
+    assert_eq!(numbers("０９１２３４５６７８"), ["0912345678"]);
+    assert_eq!(numbers("０９１２　３４５　６７８"), ["0912345678"]);
+    assert_eq!(
+        numbers("09\u{200B}12\u{200B}345\u{200B}678"),
+        ["0912345678"]
+    );
+    assert_eq!(numbers("0912\u{00A0}345\u{00A0}678"), ["0912345678"]);
+    assert_eq!(numbers("＋８４ ９１２３４５６７８"), ["0912345678"]);
+    let p = one("số: 09\u{200B}12345678 ạ");
+    assert_eq!((p.start, p.end), (4, 15));
+}
+
+#[test]
+fn old_eleven_digit_numbers_are_converted() {
+    let p = one("sdt cũ 0168 123 4567");
+    assert_eq!(p.number, "0381234567");
+    assert_eq!(p.converted_from.as_deref(), Some("01681234567"));
+    assert_eq!(p.carrier, Some(Carrier::Viettel));
+    assert_eq!(numbers("+84 1234567890"), ["0834567890"]);
+    assert_eq!(numbers("01994567890"), ["0594567890"]);
+    assert!(numbers("01614567890").is_empty());
+}
+
+#[test]
+fn landlines() {
+    let p = one("Cửa hàng: (024) 3823 4567");
+    assert_eq!(p.number, "02438234567");
+    assert_eq!(p.kind, PhoneKind::Landline);
+    assert_eq!(p.raw, "(024) 3823 4567");
+    assert_eq!(numbers("028.3823.4567"), ["02838234567"]);
+    assert_eq!(numbers("0236 3821 234"), ["02363821234"]);
+    assert_eq!(numbers("+84 28 3823 4567"), ["02838234567"]);
+    assert!(numbers("0241 823 4567").is_empty());
+}
+
+#[test]
+fn carriers() {
+    let c = |t: &str| one(t).carrier;
+    assert_eq!(c("0961234567"), Some(Carrier::Viettel));
+    assert_eq!(c("0861234567"), Some(Carrier::Viettel));
+    assert_eq!(c("0911234567"), Some(Carrier::Vinaphone));
+    assert_eq!(c("0881234567"), Some(Carrier::Vinaphone));
+    assert_eq!(c("0901234567"), Some(Carrier::MobiFone));
+    assert_eq!(c("0771234567"), Some(Carrier::MobiFone));
+    assert_eq!(c("0921234567"), Some(Carrier::Vietnamobile));
+    assert_eq!(c("0561234567"), Some(Carrier::Vietnamobile));
+    assert_eq!(c("0991234567"), Some(Carrier::Gmobile));
+    assert_eq!(c("0871234567"), Some(Carrier::Itel));
+    assert_eq!(c("0559123456"), Some(Carrier::Wintel));
+}
+
+#[test]
+fn several_phones() {
+    assert_eq!(
+        numbers("0912345678 - 0987654321"),
+        ["0912345678", "0987654321"]
+    );
+    assert_eq!(
+        numbers("0912345678/0987654321"),
+        ["0912345678", "0987654321"]
+    );
+    assert_eq!(
+        numbers("0912345678-0987654321"),
+        ["0912345678", "0987654321"]
+    );
+    assert_eq!(
+        numbers("0912 345 678 0987 654 321"),
+        ["0912345678", "0987654321"]
+    );
+    assert_eq!(
+        numbers("sdt 0912345678 hoặc zalo 0987.654.321"),
+        ["0912345678", "0987654321"]
+    );
+}
+
+#[test]
+fn not_phones() {
+    for text in [
+        "350.000đ",
+        "giá 1.250.000",
+        "350k",
+        "1tr2",
+        "ngày 12/05/2024",
+        "Mã đơn: DH0912345678",
+        "DH-0912345678",
+        "STK 0912345678 MB bank",
+        "số tài khoản: 0912345678",
+        "CCCD 001095012345",
+        "cmnd 0912345678",
+        "MST 0312345678",
+        "size 38 cân 52kg",
+        "09123456789",
+        "091234567",
+        "0112345678",
+        "1903 0912 345 678",
+        "0912345678đ",
+        "0912345678@gmail.com",
+        "https://shop.vn/p/0912345678",
+        "0912.345.678.90",
+        "0912345678-2",
+        "#0912345678",
+        "1900 1234",
+        "1800 1234",
+        "đơn 123456789012",
+        "vietcombank 0071000123456",
+        "0912345678 vietcombank",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+}
+
+#[test]
+fn phones_next_to_other_numbers() {
+    assert_eq!(numbers("size 38 0912345678"), ["0912345678"]);
+    assert_eq!(numbers("lấy 2 cái, 0912345678 2 cái"), ["0912345678"]);
+    assert_eq!(numbers("tổng 350.000 0912 345 678"), ["0912345678"]);
+    assert_eq!(numbers("12/05 giao 0912345678"), ["0912345678"]);
+    assert_eq!(numbers("zalo.me/0912345678"), ["0912345678"]);
+    assert_eq!(
+        numbers("stk vcb 0071000123456, sđt 0912345678"),
+        ["0912345678"]
+    );
+    assert_eq!(numbers("sdt ck em 0912345678"), ["0912345678"]);
+    assert_eq!(numbers("0912345678.Em cảm ơn"), ["0912345678"]);
+}
+
+#[test]
+fn parse_phone_takes_whole_inputs_only() {
+    assert_eq!(
+        parse_phone(" +84 912 345 678 ").unwrap().number,
+        "0912345678"
+    );
+    assert!(parse_phone("sdt 0912345678").is_none());
+    assert!(parse_phone("0912345678 0987654321").is_none());
+}
