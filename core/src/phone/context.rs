@@ -133,6 +133,7 @@ const BANK_WORDS: &[&str] = &[
 
 /// Identity documents, tax codes, order and tracking codes, card serials.
 const CODE_WORDS: &[&str] = &[
+    "id",
     "cmnd",
     "cccd",
     "cmt",
@@ -176,59 +177,78 @@ enum Class {
 /// Returns true if and only if the words around `chars[start..end]` say that the number there is
 /// not a phone (an account, an ID, a code), and no phone word is nearer to it.
 pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool {
-    let mut buf = String::new();
-
-    // Before: from the start of the clause, at most LOOKBACK chars; the last keyword decides.
-    fold_words_into(&chars[clause_start(chars, start)..start], &mut buf);
-    let mut last = None;
-    scan_keywords(&buf, |_| true, |class| last = Some(class));
-    match last {
+    match keyword_before(chars, start) {
         Some(Class::Phone) => return false,
         Some(Class::Block) => return true,
         None => {}
     }
-
     // After: only bank names and account words, which buyers put after the number
     // ("0912345678 MB bank"). "chuyển khoản trước nha" after a phone is an instruction, not a
     // label, so it does not count here.
-    buf.clear();
+    let mut buf = String::new();
     fold_words_into(&chars[end..clause_end(chars, end)], &mut buf);
-    let mut first = None;
-    scan_keywords(
-        &buf,
-        |kw| kw != "chuyen khoan" && kw != "nh",
-        |class| {
-            first.get_or_insert(class);
-        },
-    );
-    first == Some(Class::Block)
+    first_keyword(&buf, word_starts(&buf), |kw| {
+        kw != "chuyen khoan" && kw != "nh"
+    }) == Some(Class::Block)
 }
 
-/// Calls `hit(class)` for every keyword accepted by `wanted` that occurs as whole words in
-/// `folded`, in order of position.
-fn scan_keywords(folded: &str, wanted: impl Fn(&str) -> bool, mut hit: impl FnMut(Class)) {
-    let mut pos = 0;
-    while pos < folded.len() {
-        let rest = &folded[pos..];
+/// Returns true if and only if the nearest keyword before char `start`, in its clause, is a
+/// phone word ("sđt 912345678": a phone without its trunk 0).
+pub(crate) fn announced_as_phone(chars: &[char], start: usize) -> bool {
+    keyword_before(chars, start) == Some(Class::Phone)
+}
+
+/// The class of the nearest keyword before char `at`, in its clause.
+fn keyword_before(chars: &[char], at: usize) -> Option<Class> {
+    let mut buf = String::new();
+    fold_words_into(&chars[clause_start(chars, at)..at], &mut buf);
+    let mut starts = word_starts(&buf);
+    starts.reverse();
+    first_keyword(&buf, starts, |_| true)
+}
+
+/// The byte offsets of the words of a folded string.
+fn word_starts(folded: &str) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(16);
+    let mut at_start = true;
+    for (i, b) in folded.bytes().enumerate() {
+        if b == b' ' {
+            at_start = true;
+        } else if at_start {
+            starts.push(i);
+            at_start = false;
+        }
+    }
+    starts
+}
+
+/// The class of the first keyword accepted by `wanted` that starts at one of `starts` (tried in
+/// the given order) and occurs there as whole words.
+fn first_keyword(folded: &str, starts: Vec<usize>, wanted: impl Fn(&str) -> bool) -> Option<Class> {
+    for pos in starts {
+        let rest = &folded.as_bytes()[pos..];
+        if rest[0].is_ascii_digit() {
+            continue;
+        }
         for (list, class) in [
             (PHONE_WORDS, Class::Phone),
             (BANK_WORDS, Class::Block),
             (CODE_WORDS, Class::Block),
         ] {
             for kw in list {
-                if rest.starts_with(kw)
-                    && rest.as_bytes().get(kw.len()).is_none_or(|&b| b == b' ')
+                let k = kw.as_bytes();
+                if rest.len() >= k.len()
+                    && rest[0] == k[0]
+                    && rest.starts_with(k)
+                    && rest.get(k.len()).is_none_or(|&b| b == b' ')
                     && wanted(kw)
                 {
-                    hit(class);
+                    return Some(class);
                 }
             }
         }
-        match rest.find(' ') {
-            Some(i) => pos += i + 1,
-            None => break,
-        }
     }
+    None
 }
 
 /// The index where the clause containing `at` begins, looking back at most LOOKBACK chars.
@@ -238,7 +258,12 @@ fn clause_start(chars: &[char], at: usize) -> usize {
     while i > floor {
         let c = chars[i - 1];
         if c == '\n' || c == '\r' {
-            return i;
+            // "STK:\n0912…": a line with no words before the number belongs to the line above.
+            if chars[i..at].iter().any(|c| c.is_alphabetic()) {
+                return i;
+            }
+            i -= 1;
+            continue;
         }
         if matches!(c, '.' | '!' | '?' | ';' | '…')
             && chars.get(i).is_some_and(|n| n.is_whitespace())

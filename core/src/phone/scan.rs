@@ -8,7 +8,7 @@
 //!   chains of one segment ("0912 345 678 0987 654 321" is two phones);
 //! - anything else (letters, commas, slashes, line breaks, " - ") ends a segment.
 
-use super::context::says_not_a_phone;
+use super::context::{announced_as_phone, says_not_a_phone};
 use super::fold::fold_char;
 use super::plan::{classify, Classified};
 use super::FoundPhone;
@@ -54,7 +54,15 @@ pub(crate) fn digit_value(c: char) -> Option<u8> {
 pub(crate) fn is_transparent(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{202A}'..='\u{202E}'
+        '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{202A}'..='\u{202E}'
+            // emoji presentation selectors and the keycap mark: "0️⃣9️⃣1️⃣…"
+            | '\u{FE0E}'
+            | '\u{FE0F}'
+            | '\u{20E3}'
     )
 }
 
@@ -168,6 +176,10 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
             } else {
                 break;
             }
+        }
+        // A keycap digit "8️⃣" ends with its marks.
+        while end < chars.len() && matches!(chars[end], '\u{FE0F}' | '\u{20E3}') {
+            end += 1;
         }
         groups.push(Group {
             start,
@@ -358,16 +370,25 @@ impl Scanner<'_> {
                 }
             }
         }
-        let classified = parse(digits, plus).or_else(|| {
-            if plus {
-                // "+0912…": a stray plus on a national number.
-                plus = false;
-                span_start = start;
-                parse(digits, false)
-            } else {
-                None
-            }
-        })?;
+        let classified = parse(digits, plus)
+            .or_else(|| {
+                if plus {
+                    // "+0912…": a stray plus on a national number.
+                    plus = false;
+                    span_start = start;
+                    parse(digits, false)
+                } else {
+                    None
+                }
+            })
+            .or_else(|| {
+                // "sđt 912345678": a mobile without its trunk 0, only when announced as a phone.
+                if digits.len() == 9 && digits[0] != 0 && announced_as_phone(chars, span_start) {
+                    classify(digits)
+                } else {
+                    None
+                }
+            })?;
         // "(024) 3823 4567", "(+84) 912…": keep the "(" when its ")" is inside the number.
         if let Some(p) = prev_visible(chars, span_start) {
             if is_open_paren(chars[p]) && chars[start..end].iter().any(|&c| is_close_paren(c)) {
@@ -575,8 +596,10 @@ fn parse(digits: &[u8], plus: bool) -> Option<Classified> {
     } else if let Some(rest) = digits.strip_prefix(&[0, 0, 8, 4]) {
         rest.strip_prefix(&[0]).unwrap_or(rest)
     } else if let Some(rest) = digits.strip_prefix(&[8, 4]) {
-        // 84912345678: no trunk 0 may follow a bare 84 ("84 0912…" is a size and a phone).
-        if rest.first() == Some(&0) {
+        // "84912345678", copied from Zalo or a contact card: mobiles only. Without the "+", a
+        // landline or old number after 84 reads as well as a 12-digit tracking code, and "84 0912…"
+        // is a size and a phone.
+        if rest.len() != 9 {
             return None;
         }
         rest

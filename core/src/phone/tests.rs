@@ -191,3 +191,36 @@ fn parse_phone_takes_whole_inputs_only() {
     assert!(parse_phone("sdt 0912345678").is_none());
     assert!(parse_phone("0912345678 0987654321").is_none());
 }
+
+#[test]
+fn keycap_emoji_digits() {
+    let p = one("sdt: 0️⃣9️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ ạ");
+    assert_eq!(p.number, "0912345678");
+    assert!(p.raw.ends_with("8\u{FE0F}\u{20E3}"));
+}
+
+#[test]
+fn a_mobile_without_its_zero_needs_a_phone_word() {
+    assert_eq!(numbers("sđt 912345678"), ["0912345678"]);
+    assert_eq!(numbers("Zalo: 912 345 678"), ["0912345678"]);
+    assert!(numbers("912345678").is_empty());
+    assert!(numbers("stk 912345678").is_empty());
+    assert!(numbers("cmnd 912345678").is_empty());
+}
+
+#[test]
+fn a_label_on_the_line_above_counts() {
+    assert!(numbers("STK:\n0912345678").is_empty());
+    assert_eq!(
+        numbers("Chuyển khoản xong rồi nhé\nSđt 0912345678"),
+        ["0912345678"]
+    );
+    assert_eq!(numbers("Tên: Lan\n0912345678"), ["0912345678"]);
+}
+
+#[test]
+fn bare_84_is_for_mobiles_only() {
+    assert!(numbers("842438234567").is_empty());
+    assert!(numbers("841681234567").is_empty());
+    assert_eq!(numbers("+842438234567"), ["02438234567"]);
+}
