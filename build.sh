@@ -61,7 +61,8 @@ WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 
 bindgen() { # crate-wasm out-dir out-name target
   rm -rf "$2"; mkdir -p "$2"
-  wasm-bindgen --target "$4" --no-typescript --out-dir "$2" --out-name "$3" "$1"
+  wasm-bindgen --target "$4" --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$2" --out-name "$3" "$1"
 }
 
 build_wasm() {
@@ -73,17 +74,19 @@ build_wasm() {
 
   local stage="$ROOT/target/stage"
   rm -rf "$stage"; mkdir -p "$stage"
+  # std's objects advertise features the MVP build does not use; left in, they make
+  # wasm-bindgen expect reference types that are not there.
+  local mvp="$stage/content-mvp.wasm"
+  wasm_opt --strip-target-features "$MVP_TARGET_DIR/$WASM_TARGET/release/nobi_content.wasm" -o "$mvp"
   say "wasm-bindgen --target web + wasm-opt -Oz"
   bindgen "$WASM_OUT/nobi-panel.wasm" "$stage/panel" nobi_panel web
   bindgen "$WASM_OUT/nobi_background.wasm" "$stage/background" nobi_background web
-  bindgen "$MVP_TARGET_DIR/$WASM_TARGET/release/nobi_content.wasm" "$stage/content" nobi_content web
+  bindgen "$mvp" "$stage/content" nobi_content web
   for f in "$stage"/panel/*.wasm "$stage"/background/*.wasm "$stage"/content/*.wasm; do
-    wasm_opt -Oz "${WASM_FEATURES[@]}" "$f" -o "$f"
+    wasm_opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$f" -o "$f"
   done
 
   say "wasm2js build of the content script (for strict-CSP pages)"
-  local mvp="$stage/content-mvp.wasm"
-  wasm_opt --strip-target-features "$MVP_TARGET_DIR/$WASM_TARGET/release/nobi_content.wasm" -o "$mvp"
   bindgen "$mvp" "$stage/content-js" nobi_content bundler
   "$NODE_BIN/wasm2js" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals -Oz "$stage/content-js/nobi_content_bg.wasm" -o "$stage/content-js/nobi_content_bg.wasm.js"

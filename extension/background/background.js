@@ -9,7 +9,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(() => worker.on_runtime_message(message, sender))
     .then(sendResponse, (error) => {
       console.error('Nobi Pro: message failed', error);
-      sendResponse({ type: 'error', message: String(error) });
+      sendResponse({ error: { message: String(error) } }); // BackgroundToPanel::Error
     });
   return true; // the reply is asynchronous
 });

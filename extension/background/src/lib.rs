@@ -103,7 +103,8 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
                     let order = BackgroundToContent::SendText {
                         request_id: request_id.clone(),
                         to,
-                        text: nobi_core::text::nfc(&text),
+                        // NFC through the browser's normalize(): no Unicode tables in the worker.
+                        text: js_sys::JsString::from(text.as_str()).normalize("NFC").into(),
                     };
                     match chrome::send_to_tab(tab_id, &order).await {
                         Ok(ContentReply::Sent { outcome, .. }) => outcome,

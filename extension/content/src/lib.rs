@@ -93,7 +93,7 @@ async fn handle_message(message: BackgroundToContent) -> ContentReply {
             to,
             text,
         } => {
-            let outcome = send::send_text(&to, &nobi_core::text::nfc(&text)).await;
+            let outcome = send::send_text(&to, &dom::nfc(&text)).await;
             ContentReply::Sent {
                 request_id,
                 outcome,

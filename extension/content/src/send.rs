@@ -58,7 +58,7 @@ async fn try_send(to: &ThreadRef, text: &str) -> Result<(), FailReason> {
 
     let wanted = fold_space(text);
     // The agent's own unsent draft, with its line breaks, to put back afterwards.
-    let draft = nobi_core::text::nfc(composer.inner_text().trim_end());
+    let draft = dom::nfc(composer.inner_text().trim_end());
     let sent_before = count_outgoing(adapter, &wanted);
 
     dom::select_all(&composer);
