@@ -79,17 +79,17 @@ fn is_valid_domain(domain: &[char]) -> bool {
     if domain.len() > 253 {
         return false;
     }
-    let s: String = domain.iter().collect();
-    let labels: Vec<&str> = s.split('.').collect();
-    if labels.len() < 2 {
-        return false;
+    let mut labels = 0;
+    let mut last: &[char] = &[];
+    for label in domain.split(|&c| c == '.') {
+        if label.is_empty() || label.len() > 63 || label[0] == '-' || label[label.len() - 1] == '-'
+        {
+            return false;
+        }
+        labels += 1;
+        last = label;
     }
-    let tld = labels[labels.len() - 1];
-    labels
-        .iter()
-        .all(|l| !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-'))
-        && tld.len() >= 2
-        && tld.chars().all(|c| c.is_ascii_alphabetic())
+    labels >= 2 && last.len() >= 2 && last.iter().all(|c| c.is_ascii_alphabetic())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fold::{fold_char, is_word_char};
+use super::fold::{fold_char, is_word_char, vi_lower};
 use super::{extract_phones, FoundPhone};
 
 /// The keywords of the seed's auto-order setting: "chốt" (close the deal), "lấy" (take),
@@ -86,7 +86,7 @@ fn words(s: &str) -> Vec<Word> {
     };
     for c in s.chars() {
         if is_word_char(c) {
-            current.lower.extend(c.to_lowercase());
+            current.lower.push(vi_lower(c));
             if let Some(f) = fold_char(c) {
                 current.folded.push(f);
             }

@@ -433,8 +433,8 @@ impl Scanner<'_> {
                         if digit_value(chars[q]).is_some() {
                             return true;
                         }
-                        let token = token_before(chars, p);
-                        token.ends_with("zalo.me")
+                        let token = &chars[token_start(chars, p)..p];
+                        token.len() >= 7 && contains_ascii(&token[token.len() - 7..], "zalo.me")
                     }
                     _ => true,
                 }
@@ -533,7 +533,7 @@ fn is_capitals_code(chars: &[char], end: usize) -> bool {
     let mut n = 0;
     let mut i = end;
     while i > 0 && chars[i - 1].is_alphabetic() {
-        if !chars[i - 1].is_uppercase() {
+        if !chars[i - 1].is_ascii_uppercase() {
             return false;
         }
         n += 1;
@@ -552,7 +552,7 @@ const UNIT_WORDS: &[&str] = &[
 fn glued_word_before(chars: &[char], end: usize) -> Option<String> {
     let mut start = end;
     while start > 0 && (chars[start - 1].is_alphanumeric() || is_transparent(chars[start - 1])) {
-        if digit_value(chars[start - 1]).is_some() || chars[start - 1].is_numeric() {
+        if digit_value(chars[start - 1]).is_some() || chars[start - 1].is_ascii_digit() {
             return None; // letters and digits mixed: a code
         }
         start -= 1;
@@ -569,22 +569,32 @@ fn glued_word_before(chars: &[char], end: usize) -> Option<String> {
     )
 }
 
-/// The whitespace-delimited token that ends at char index `end`, lowercased.
-fn token_before(chars: &[char], end: usize) -> String {
+/// The index where the whitespace-delimited token that ends at char index `end` starts.
+fn token_start(chars: &[char], end: usize) -> usize {
     let mut start = end;
     while start > 0 && !chars[start - 1].is_whitespace() {
         start -= 1;
     }
-    chars[start..end]
-        .iter()
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    start
+}
+
+/// Returns true if and only if `hay` contains the ASCII `needle`, ignoring ASCII case.
+/// (On chars, without lowering a copy: Unicode case tables would cost wasm bytes for nothing.)
+fn contains_ascii(hay: &[char], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    hay.len() >= n.len()
+        && hay.windows(n.len()).any(|w| {
+            w.iter()
+                .zip(n)
+                .all(|(&c, &b)| c.is_ascii() && (c as u8).eq_ignore_ascii_case(&b))
+        })
 }
 
 /// Returns true if and only if the token holding char `at` is a link ("https://…", "www.…").
 fn token_is_link(chars: &[char], at: usize) -> bool {
-    let token = token_before(chars, at);
-    (token.contains("://") || token.contains("www.")) && !token.contains("zalo.me/")
+    let token = &chars[token_start(chars, at)..at];
+    (contains_ascii(token, "://") || contains_ascii(token, "www."))
+        && !contains_ascii(token, "zalo.me/")
 }
 
 /// Reads `digits` as a Vietnamese number in any of the ways buyers write one.
