@@ -73,7 +73,6 @@ const BANK_WORDS: &[&str] = &[
     "chuyen khoan",
     "ngan hang",
     "bank",
-    "nh",
     "vietcombank",
     "vcb",
     "techcombank",
@@ -187,9 +186,7 @@ pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool
     // label, so it does not count here.
     let mut buf = String::new();
     fold_words_into(&chars[end..clause_end(chars, end)], &mut buf);
-    first_keyword(&buf, word_starts(&buf), |kw| {
-        kw != "chuyen khoan" && kw != "nh"
-    }) == Some(Class::Block)
+    first_keyword(&buf, word_starts(&buf), |kw| kw != "chuyen khoan") == Some(Class::Block)
 }
 
 /// Returns true if and only if the nearest keyword before char `start`, in its clause, is a

@@ -244,11 +244,11 @@ impl Scanner<'_> {
         &self.digits[self.groups[ch.first].d_start..self.groups[ch.last].d_end]
     }
 
-    /// Returns true if and only if chain `c` is one plain group of 3 or more digits: a number in
-    /// its own right, which a phone written in pieces must not be glued to.
-    fn is_plain_number(&self, c: usize) -> bool {
+    /// Returns true if and only if chain `c` is one plain group of at least `min` digits: a
+    /// number in its own right, which a phone written in pieces must not be glued to.
+    fn is_plain_number(&self, c: usize, min: usize) -> bool {
         let ch = self.chains[c];
-        ch.first == ch.last && self.chain_digits(c).len() >= 3
+        ch.first == ch.last && self.chain_digits(c).len() >= min
     }
 
     /// Finds the phones among chains `a..=b`, which are joined by weak separators only.
@@ -288,10 +288,12 @@ impl Scanner<'_> {
                 // Written in pieces: it must not be the tail of a longer number
                 // ("1903 0912 345 678") nor be followed by more pieces of one. A piece that
                 // starts with 0 may be the next phone ("0912 345 678 0987 654 321").
-                if i > consumed_until && self.is_plain_number(i - 1) {
+                // Before, 4 digits: the groups of an account number ("1903 …"), where a house
+                // number ("ngõ 123 0912 345 678") has at most 3.
+                if i > consumed_until && self.is_plain_number(i - 1, 4) {
                     return None;
                 }
-                if j < b && self.is_plain_number(j + 1) && self.chain_digits(j + 1)[0] != 0 {
+                if j < b && self.is_plain_number(j + 1, 3) && self.chain_digits(j + 1)[0] != 0 {
                     return None;
                 }
             }
@@ -420,9 +422,11 @@ impl Scanner<'_> {
         };
         let c = chars[p];
         if c.is_alphanumeric() {
-            // Glued to letters: "sdt0912…" is a phone, "DH0912…" an order code.
-            return glued_word_before(chars, p + 1)
-                .is_some_and(|w| GLUED_PHONE_WORDS.contains(&w.as_str()));
+            // Glued to letters: "sdt0912…" is a phone, "DH0912…" an order code. Codes are ASCII:
+            // a glued word with Vietnamese letters ("là0912…") is a missing space.
+            return glued_word_before(chars, p + 1).is_some_and(|w| {
+                GLUED_PHONE_WORDS.contains(&w.as_str()) || !ascii_letters_before(chars, p + 1)
+            });
         }
         match c {
             '@' | '_' | '#' | '&' | '$' | '€' | '£' | '¥' | '₫' | '%' | '=' => false,
@@ -547,6 +551,15 @@ const UNIT_WORDS: &[&str] = &[
     "d", "dong", "vnd", "k", "tr", "trieu", "ty", "ngan", "nghin", "usd", "xu", "cm", "mm", "m",
     "km", "kg", "g", "gr", "ml", "l", "lit", "x", "h", "p", "s", "gb", "mb", "tb", "kb", "mah",
 ];
+
+/// Returns true if and only if the letters glued before char index `end` are all ASCII.
+fn ascii_letters_before(chars: &[char], end: usize) -> bool {
+    chars[..end]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic() || is_transparent(**c))
+        .all(|c| c.is_ascii() || is_transparent(*c))
+}
 
 /// The folded letters glued before char index `end`, if they are few enough to be a word.
 fn glued_word_before(chars: &[char], end: usize) -> Option<String> {

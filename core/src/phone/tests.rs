@@ -224,3 +224,10 @@ fn bare_84_is_for_mobiles_only() {
     assert!(numbers("841681234567").is_empty());
     assert_eq!(numbers("+842438234567"), ["02438234567"]);
 }
+
+#[test]
+fn glued_vietnamese_words_are_missing_spaces() {
+    assert_eq!(numbers("sđt là0912345678"), ["0912345678"]);
+    assert!(numbers("abc0912345678").is_empty());
+    assert_eq!(numbers("ngõ 123 0912 345 678"), ["0912345678"]);
+}
