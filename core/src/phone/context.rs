@@ -133,6 +133,11 @@ const BANK_WORDS: &[&str] = &[
 /// Identity documents, tax codes, order and tracking codes, card serials.
 const CODE_WORDS: &[&str] = &[
     "id",
+    "bhxh",
+    "bhyt",
+    "bao hiem",
+    "hop dong",
+    "so so",
     "cmnd",
     "cccd",
     "cmt",

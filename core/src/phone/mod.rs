@@ -13,7 +13,7 @@
 //! lists. It adds a few KB to a wasm module and runs in about a microsecond per message.
 //!
 //! **How text is read.** Digits (ASCII or full-width, with zero-width chars between them ignored)
-//! form *groups*. Groups joined by one `.` or `-` form a *chain*, which is only ever taken whole:
+//! (and keycap marks, "0️⃣9️⃣…") form *groups*. Groups joined by one `.` or `-` form a *chain*, which is only ever taken whole:
 //! that is why "1.250.000" or "0912.345.678.90" never yield a phone from part of their digits.
 //! Chains joined by spaces or parentheses form a *segment*, in which a phone is a run of whole
 //! chains ("091 234 5678 0987 654 321" is two phones). Each run is read as `0…`, `84…`,
@@ -26,7 +26,9 @@
 //! what touches them and by the words of their clause:
 //! - letters glued before ("DH0912345678") make a code, unless they are a phone word ("sdt0912…");
 //!   a unit glued after ("…đ", "…k") makes an amount; `@` or `_` make a handle or an e-mail;
-//! - a phone written in pieces must not continue a plain number ("1903 0912 345 678");
+//! - a phone written in pieces must not continue a plain number of 4 or more digits ("1903 0912
+//!   345 678", an account) nor be followed by one of 3 or more that does not start a phone;
+//! - a mobile without its trunk 0 ("912345678") is only taken right after a phone word ("sđt");
 //! - the nearest keyword before it in its clause decides between phone words ("sđt", "zalo",
 //!   "gọi") and account, ID or code words ("stk", "Vietcombank", "CCCD", "mã đơn", "MST"); a bank
 //!   name just after it ("0912345678 MB bank") counts too.

@@ -231,3 +231,9 @@ fn glued_vietnamese_words_are_missing_spaces() {
     assert!(numbers("abc0912345678").is_empty());
     assert_eq!(numbers("ngõ 123 0912 345 678"), ["0912345678"]);
 }
+
+#[test]
+fn insurance_and_contract_numbers_are_not_phones() {
+    assert!(numbers("mã BHXH 0312345678").is_empty());
+    assert!(numbers("số hợp đồng 0912345678").is_empty());
+}
