@@ -55,8 +55,18 @@ pub fn is_own_extension(sender: &JsValue) -> bool {
     RUNTIME_ID.with(|own| !own.is_undefined() && id == *own)
 }
 
-/// The tab of a content script sender; `None` for the extension's own pages.
+/// The tab of a content script sender; `None` for the extension's own pages, including a panel
+/// page opened as a tab (Chrome sets `sender.url`, which a page cannot forge).
 pub fn sender_tab_id(sender: &JsValue) -> Option<i32> {
+    let url = Reflect::get(sender, &"url".into())
+        .ok()
+        .and_then(|u| u.as_string())
+        .unwrap_or_default();
+    let own_origin =
+        RUNTIME_ID.with(|id| format!("chrome-extension://{}/", id.as_string().unwrap_or_default()));
+    if url.starts_with(&own_origin) {
+        return None;
+    }
     let tab = Reflect::get(sender, &"tab".into()).ok()?;
     if tab.is_undefined() || tab.is_null() {
         return None;

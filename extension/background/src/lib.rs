@@ -104,7 +104,9 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
                         request_id: request_id.clone(),
                         to,
                         // NFC through the browser's normalize(): no Unicode tables in the worker.
-                        text: js_sys::JsString::from(text.as_str()).normalize("NFC").into(),
+                        text: js_sys::JsString::from(text.as_str())
+                            .normalize("NFC")
+                            .into(),
                     };
                     match chrome::send_to_tab(tab_id, &order).await {
                         Ok(ContentReply::Sent { outcome, .. }) => outcome,

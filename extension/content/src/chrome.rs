@@ -43,14 +43,16 @@ pub fn notify_background(message: &ContentToBackground) {
 }
 
 /// Returns true if and only if `sender` is this extension itself (its service worker or one of
-/// its pages) and not a content script in some tab.
+/// its pages) and not a content script in some tab. Chrome fills `sender`; a page cannot.
 fn is_trusted_sender(sender: &JsValue) -> bool {
-    let id = Reflect::get(sender, &"id".into()).unwrap_or(JsValue::UNDEFINED);
-    let from_tab = Reflect::get(sender, &"tab".into())
-        .map(|t| !t.is_undefined())
-        .unwrap_or(true);
-    let own_id = RUNTIME_ID.with(JsValue::clone);
-    !own_id.is_undefined() && id == own_id && !from_tab
+    let field = |name: &str| Reflect::get(sender, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(own_id) = RUNTIME_ID.with(JsValue::as_string) else {
+        return false;
+    };
+    let from_own_pages = field("url")
+        .as_string()
+        .is_some_and(|url| url.starts_with(&format!("chrome-extension://{own_id}/")));
+    field("id").as_string().as_deref() == Some(own_id.as_str()) && from_own_pages
 }
 
 /// Registers `handler` for orders from the service worker. Anything else is answered with an

@@ -22,9 +22,10 @@ pub static ADAPTER: SiteAdapter = SiteAdapter {
         Locator::with_text(r#"div[role="button"]"#, &["Send", "Gửi"]),
     ],
     buyer_name: &[
+        // The thread header: a link to the buyer's profile holding the name in an h2.
+        Locator::css(r#"main a[role="link"][href^="/"] > h2"#),
+        Locator::css(r#"[role="main"] a[href^="/"] h2"#),
         Locator::css(r#"main header h2"#),
-        Locator::css(r#"div[role="main"] header h2"#),
-        Locator::css(r#"main header a[role="link"] span"#),
     ],
     outgoing_messages: &[
         Locator::css(r#"div[role="grid"] [role="row"][data-direction="out"] div[dir="auto"]"#),

@@ -1,0 +1,81 @@
+// The first vertical slice: the panel shows the buyer read by the Rust content script, and a
+// panel button sends a message through the service worker into the page's Lexical composer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, screenshotSideBySide } from './harness.mjs';
+
+const GREETING = 'Xin chào 👋 chị ơi';
+
+/** Clicks the greeting chip and "Gửi" in the panel; returns the status text shown. */
+async function sendGreeting(panel) {
+  await panel.getByRole('button', { name: GREETING }).click();
+  assert.equal(await panel.getByTestId('composer').inputValue(), GREETING);
+  await panel.getByTestId('send').click();
+  const status = panel.getByTestId('send-status');
+  await status.filter({ hasNotText: /Đang gửi|Sending/ }).filter({ hasText: /./ }).waitFor({ timeout: 15000 });
+  return status.textContent();
+}
+
+for (const surface of ['instagram', 'messenger']) {
+  for (const csp of ['wasm', 'strict']) {
+    for (const lang of ['vi', 'en']) {
+      test(`${surface}, ${lang} UI, ${csp} CSP: the panel shows the buyer and sends the greeting`, async () => {
+        const browser = await launch({ fixtures: { csp, lang } });
+        try {
+          const thread = browser.site.threads[surface === 'instagram' ? 'instagram' : 'facebook'][0];
+          const page = await browser.openThread(surface, thread.id);
+          const panel = await browser.openPanel(page);
+
+          await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+          const engine = await panel.getByTestId('engine').textContent();
+          assert.match(engine, csp === 'strict' ? /wasm2js/ : /: wasm$/, 'the loader picks the build the CSP allows');
+
+          const status = await sendGreeting(panel);
+          assert.match(status, /Đã gửi|Sent/, `panel status: ${status}`);
+
+          const fixture = await page.evaluate(() => ({
+            sent: window.__fixture.sent.map(({ threadId, text }) => ({ threadId, text })),
+            editor: window.__fixture.editorText(),
+          }));
+          assert.deepEqual(fixture.sent, [{ threadId: thread.id, text: GREETING }], 'exactly one message, exactly this text');
+          assert.equal(fixture.editor, '', 'the composer is empty after sending');
+          assert.equal(await panel.getByTestId('composer').inputValue(), '', 'the panel composer is cleared once sent');
+
+          if (lang === 'vi') {
+            await screenshotSideBySide(browser.context, page, panel, `slice-${surface}-${csp}`);
+          }
+          assert.deepEqual(browser.consoleErrors.filter((e) => /Nobi Pro/.test(e)), []);
+        } finally {
+          await browser.close();
+        }
+      });
+    }
+  }
+}
+
+test('no conversation open: the panel says so, and a send has nowhere to go', async () => {
+  const browser = await launch();
+  try {
+    const panel = await browser.openPanel();
+    await panel.getByTestId('empty').waitFor();
+    assert.match(await panel.getByTestId('empty').textContent(), /Chưa có hội thoại nào đang mở/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('switching thread in the page (no reload) updates the panel', async () => {
+  const browser = await launch({ fixtures: { lang: 'vi' } });
+  try {
+    const [first, second] = browser.site.threads.instagram;
+    const page = await browser.openThread('instagram', first.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: first.name }).waitFor();
+    const loadsBefore = await page.evaluate(() => window.__fixture.pageLoads);
+    await page.locator(`a[href="/direct/t/${second.id}/"]`).first().click();
+    await panel.getByTestId('buyer-name').filter({ hasText: second.name }).waitFor({ timeout: 5000 });
+    assert.equal(await page.evaluate(() => window.__fixture.pageLoads), loadsBefore, 'no reload happened');
+  } finally {
+    await browser.close();
+  }
+});
