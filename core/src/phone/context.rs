@@ -146,6 +146,11 @@ const CODE_WORDS: &[&str] = &[
     "passport",
     "mst",
     "ma so thue",
+    "gpkd",
+    "dkkd",
+    "giay phep",
+    "msdn",
+    "ma so doanh nghiep",
     "ma don",
     "ma dh",
     "ma don hang",
@@ -188,10 +193,28 @@ pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool
     }
     // After: only bank names and account words, which buyers put after the number
     // ("0912345678 MB bank"). "chuyển khoản trước nha" after a phone is an instruction, not a
-    // label, so it does not count here.
+    // label, so it does not count here. Only the words up to the next number are read, and a
+    // word that introduces that next number labels it, not this one ("0988776655 - stk
+    // 0123456789").
     let mut buf = String::new();
     fold_words_into(&chars[end..clause_end(chars, end)], &mut buf);
-    first_keyword(&buf, word_starts(&buf), |kw| kw != "chuyen khoan") == Some(Class::Block)
+    let starts = word_starts(&buf);
+    let bytes = buf.as_bytes();
+    let next_number = starts
+        .iter()
+        .position(|&s| bytes[s].is_ascii_digit())
+        .unwrap_or(starts.len());
+    match first_keyword_at(&buf, &starts[..next_number], |kw| kw != "chuyen khoan") {
+        Some((Class::Block, kw_end)) => {
+            // The keyword is followed directly by the next number, one of at least 4 digits (an
+            // account, or the first group of one): it is that number's label.
+            !starts.get(next_number).is_some_and(|&s| {
+                buf[kw_end..s].trim().is_empty()
+                    && bytes[s..].iter().take_while(|b| b.is_ascii_digit()).count() >= 4
+            })
+        }
+        _ => false,
+    }
 }
 
 /// Returns true if and only if the nearest keyword before char `start`, in its clause, is a
@@ -227,7 +250,16 @@ fn word_starts(folded: &str) -> Vec<usize> {
 /// The class of the first keyword accepted by `wanted` that starts at one of `starts` (tried in
 /// the given order) and occurs there as whole words.
 fn first_keyword(folded: &str, starts: Vec<usize>, wanted: impl Fn(&str) -> bool) -> Option<Class> {
-    for pos in starts {
+    first_keyword_at(folded, &starts, wanted).map(|(class, _)| class)
+}
+
+/// Like [`first_keyword`], with the byte offset where the keyword ends.
+fn first_keyword_at(
+    folded: &str,
+    starts: &[usize],
+    wanted: impl Fn(&str) -> bool,
+) -> Option<(Class, usize)> {
+    for &pos in starts {
         let rest = &folded.as_bytes()[pos..];
         if rest[0].is_ascii_digit() {
             continue;
@@ -245,7 +277,7 @@ fn first_keyword(folded: &str, starts: Vec<usize>, wanted: impl Fn(&str) -> bool
                     && rest.get(k.len()).is_none_or(|&b| b == b' ')
                     && wanted(kw)
                 {
-                    return Some(class);
+                    return Some((class, pos + k.len()));
                 }
             }
         }
@@ -318,6 +350,17 @@ mod tests {
         ));
         assert!(!blocked("sdt ck em 0912345678", "0912345678"));
         assert!(blocked("0912345678 vietcombank", "0912345678"));
+        assert!(blocked(
+            "0912345678 là stk techcombank của em",
+            "0912345678"
+        ));
+        assert!(!blocked(
+            "0988776655 - stk 0123456789 Vietcombank",
+            "0988776655"
+        ));
+        assert!(!blocked("0988776655, STK: 0123456789", "0988776655"));
+        assert!(blocked("GPKD 0312345678", "0312345678"));
+        assert!(blocked("0988776655 MB 2 cái", "0988776655"));
         assert!(!blocked("0912345678 chuyển khoản trước nha", "0912345678"));
         assert!(blocked("MST 0312345678", "0312345678"));
         assert!(!blocked(

@@ -6,12 +6,16 @@
 //!   "1.250.000" or "0912.345.678.90" never yield a phone from some of their digits;
 //! - chains joined by a space or parentheses form a **segment**: a phone is a run of whole
 //!   chains of one segment ("0912 345 678 0987 654 321" is two phones);
-//! - anything else (letters, commas, slashes, line breaks, " - ") ends a segment.
+//! - a dash between spaces (" - ") or a bare comma also ends a segment, but short pieces joined
+//!   only by them (and spaces) form a **loose segment**, which is a phone only when the whole of
+//!   it is one ("0912 - 345 - 678", "0912,345,678"): those joins also separate fields and list
+//!   items ("Lan - 0912 345 678 - 102 Lê Duẩn", "mẫu 0215,0216,0217"), so no part is ever taken;
+//! - anything else (letters, slashes, line breaks) ends a segment.
 
 use super::context::{announced_as_phone, says_not_a_phone};
 use super::fold::fold_char;
 use super::plan::{classify, Classified};
-use super::FoundPhone;
+use super::{FoundPhone, PhoneKind};
 
 /// The most digits a phone can be written with: `0084` + `0` + 10 national digits.
 const MAX_DIGITS: usize = 15;
@@ -25,6 +29,8 @@ struct Group {
     /// Range of this group's digits in the shared digit buffer.
     d_start: usize,
     d_end: usize,
+    /// The first "digit" is the letter O or o typed for a zero ("sđt O912345678").
+    letter_o: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +43,10 @@ struct Chain {
 enum Sep {
     Strong,
     Weak,
+    /// A dash with spaces around it: " - ".
+    SpacedDash,
+    /// A comma alone: ",".
+    Comma,
     Hard,
 }
 
@@ -99,13 +109,23 @@ fn classify_sep(between: &[char]) -> Sep {
     let mut spaces = 0;
     let mut open = 0;
     let mut close = 0;
+    let mut dash = false;
+    let mut comma = false;
+    let (mut first, mut last) = (' ', ' ');
     for &c in between {
         if is_transparent(c) {
             continue;
         }
+        if len == 0 {
+            first = c;
+        }
+        last = c;
         len += 1;
         if is_strong_joiner(c) {
             strong += 1;
+            dash = c != '.' && c != '\u{FF0E}';
+        } else if c == ',' {
+            comma = true;
         } else if is_space(c) {
             spaces += 1;
         } else if is_open_paren(c) {
@@ -117,8 +137,17 @@ fn classify_sep(between: &[char]) -> Sep {
         }
     }
     match (len, strong) {
+        _ if comma => {
+            if len == 1 {
+                Sep::Comma
+            } else {
+                Sep::Hard
+            }
+        }
         (1, 1) => Sep::Strong,
         (_, 0) if len > 0 && spaces <= 2 && open <= 1 && close <= 1 => Sep::Weak,
+        // " - " exactly: "0912 -345" or "0912  -  345" are not how anyone groups a phone.
+        (3, 1) if dash && spaces == 2 && is_space(first) && is_space(last) => Sep::SpacedDash,
         _ => Sep::Hard,
     }
 }
@@ -157,7 +186,8 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
     // Groups.
     let mut i = 0;
     while i < chars.len() {
-        let Some(d) = digit_value(chars[i]) else {
+        let letter_o = is_letter_o_for_zero(&chars, i);
+        let Some(d) = digit_value(chars[i]).or(if letter_o { Some(0) } else { None }) else {
             i += 1;
             continue;
         };
@@ -186,6 +216,7 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
             end,
             d_start,
             d_end: digits.len(),
+            letter_o,
         });
         i = end;
     }
@@ -223,12 +254,38 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
     // Segments: runs of chains with weak joins.
     let mut seg_start = 0;
     for (c, join) in joins.iter().enumerate() {
-        if *join == Sep::Hard {
+        if *join != Sep::Weak {
             scan.segment(seg_start, c, &mut found);
             seg_start = c + 1;
         }
     }
+    // Loose segments: runs of chains that " - " or "," join too.
+    let taken = found.len();
+    let mut seg_start = 0;
+    for (c, join) in joins.iter().enumerate() {
+        if *join == Sep::Hard {
+            scan.loose_segment(seg_start, c, &joins[seg_start..c], &mut found);
+            seg_start = c + 1;
+        }
+    }
+    if found.len() > taken {
+        found.sort_by_key(|p| p.start);
+    }
     found
+}
+
+/// Returns true if and only if `chars[i]` is the letter O typed for a leading zero: an O or o
+/// that starts a word and is followed by exactly 9 digits ("O912345678"). Anything else with an O
+/// in it ("09O2…", "O912 345 678") is left alone.
+fn is_letter_o_for_zero(chars: &[char], i: usize) -> bool {
+    matches!(chars[i], 'O' | 'o')
+        && (i == 0 || !chars[i - 1].is_alphanumeric())
+        && chars.len() > i + 9
+        && chars[i + 1..i + 10].iter().all(|c| c.is_ascii_digit())
+        && chars[i + 1] != '0'
+        && chars
+            .get(i + 10)
+            .is_none_or(|c| !c.is_alphanumeric() || !c.is_ascii())
 }
 
 struct Scanner<'a> {
@@ -297,9 +354,69 @@ impl Scanner<'_> {
                     return None;
                 }
             }
+            if j < b
+                && self.groups_in(i, j) > 1
+                && self.is_plain_number(j + 1, 1)
+                && self.chain_digits(j + 1).len() <= 2
+                && !self.piece_is_something_else(j + 1)
+            {
+                // "0912 345 678 9": a stray digit after a number written in pieces may as well
+                // be its last digit; nobody can tell which ten digits were meant. A piece that
+                // is visibly something else is fine: "0912 345 678 9h tối", "… 2 cái".
+                return None;
+            }
             return Some((j, phone));
         }
         None
+    }
+
+    /// The number of digit groups in chains `i..=j`.
+    fn groups_in(&self, i: usize, j: usize) -> usize {
+        self.chains[j].last + 1 - self.chains[i].first
+    }
+
+    /// Returns true if and only if the short plain number of chain `c` is visibly not the end of
+    /// a phone: glued to letters or a sign ("9h", "2c", "15/11"), or followed by a unit or a
+    /// counting word ("2 cái", "3 kg").
+    fn piece_is_something_else(&self, c: usize) -> bool {
+        let chars = self.chars;
+        let Some(n) = next_visible(chars, self.groups[self.chains[c].last].end) else {
+            return false;
+        };
+        match chars[n] {
+            c if c.is_alphabetic() => true,
+            '/' | ':' | '%' | '*' | '+' | '=' | '\'' | '"' => true,
+            c if is_space(c) => {
+                let word: String = chars[n..]
+                    .iter()
+                    .skip_while(|c| is_space(**c))
+                    .take_while(|c| c.is_alphabetic())
+                    .filter_map(|&c| fold_char(c))
+                    .collect();
+                UNIT_WORDS.contains(&word.as_str()) || COUNT_WORDS.contains(&word.as_str())
+            }
+            _ => false,
+        }
+    }
+
+    /// Returns true if and only if groups of chains `i..=j` are an old Hồ Chí Minh City landline
+    /// as written before the 2017 area-code change: "08 3823 4567", "(08) 3823 4567", "+84 8 3823
+    /// 4567". Their ten digits read as an 083 mobile, but they are neither that mobile nor a
+    /// number that still connects (08 became 028), so they are not taken. (Old Hà Nội numbers,
+    /// "04 3825 1234", already fail the plan: 04x is no mobile prefix.)
+    fn is_old_city_landline(&self, i: usize, j: usize) -> bool {
+        let gs = &self.groups[self.chains[i].first..=self.chains[j].last];
+        let d = |g: &Group| &self.digits[g.d_start..g.d_end];
+        let rest = match gs.first().map(d) {
+            Some([0, 8]) => &gs[1..],
+            Some([8, 4] | [0, 0, 8, 4]) if gs.len() > 1 && d(&gs[1]) == [8] => &gs[2..],
+            _ => return false,
+        };
+        match rest {
+            [a, b] => d(a).len() == 4 && d(b).len() == 4,
+            [a] => d(a).len() == 8,
+            _ => false,
+        }
     }
 
     /// The phone made of chains `i..=j`, if those digits are one and nothing around says
@@ -308,14 +425,72 @@ impl Scanner<'_> {
         let first = self.groups[self.chains[i].first];
         let last = self.groups[self.chains[j].last];
         let digits = &self.digits[first.d_start..last.d_end];
-        self.accept(first.start, last.end, digits, true)
+        if self.is_old_city_landline(i, j) {
+            return None;
+        }
+        let gs = &self.groups[self.chains[i].first..=self.chains[j].last];
+        if gs.iter().skip(1).any(|g| g.letter_o) {
+            return None;
+        }
+        let phone = self.accept(first.start, last.end, digits, true)?;
+        if first.letter_o
+            && (gs.len() > 1
+                || phone.start != first.start
+                || phone.kind != PhoneKind::Mobile
+                || !announced_as_phone(self.chars, first.start))
+        {
+            // "O912345678" only right after a phone word ("sđt O912345678").
+            return None;
+        }
+        Some(phone)
+    }
+
+    /// Finds the phone that is the whole of chains `a..=b`, whose joins are `joins`, if they are
+    /// a loose segment: short pieces joined by " - " or "," (and spaces), with no phone found in
+    /// them already.
+    fn loose_segment(&self, a: usize, b: usize, joins: &[Sep], found: &mut Vec<FoundPhone>) {
+        let dashes = joins.iter().filter(|&&j| j == Sep::SpacedDash).count();
+        let commas = joins.iter().filter(|&&j| j == Sep::Comma).count();
+        // Commas: "0912,345,678", all commas, at least three pieces of 2 to 4 digits ("24,5" and
+        // "0,5" are decimals).
+        // Dashes: "0912 - 345 - 678", maybe with spaces too ("+84 912 - 345 - 678").
+        let shape_ok = if commas > 0 {
+            commas == joins.len() && commas >= 2
+        } else {
+            dashes > 0
+        };
+        if !shape_ok {
+            return;
+        }
+        let span_start = self.groups[self.chains[a].first].start;
+        let span_end = self.groups[self.chains[b].last].end;
+        if found
+            .iter()
+            .any(|p| p.start < span_end && span_start < p.end)
+        {
+            return;
+        }
+        for c in a..=b {
+            let ch = self.chains[c];
+            let n = self.chain_digits(c).len();
+            if ch.first != ch.last
+                || n > 4
+                || (commas > 0 && n < 2)
+                || self.groups[ch.first].letter_o
+            {
+                return;
+            }
+        }
+        if let Some(phone) = self.candidate(a, b) {
+            found.push(phone);
+        }
     }
 
     /// Splits chain `c` into whole phones at its `.`/`-` joins, if every digit of it belongs to
     /// one; returns true if and only if it did.
     fn split_chain(&self, c: usize, found: &mut Vec<FoundPhone>) -> bool {
         let ch = self.chains[c];
-        if ch.first == ch.last {
+        if ch.first == ch.last || self.groups[ch.first..=ch.last].iter().any(|g| g.letter_o) {
             return false;
         }
         let mut parts = Vec::new();
@@ -545,6 +720,13 @@ fn is_capitals_code(chars: &[char], end: usize) -> bool {
     }
     n >= 2
 }
+
+/// Words that count things: a short number before them is a quantity ("2 cái"). Folded.
+const COUNT_WORDS: &[&str] = &[
+    "cai", "chiec", "bo", "doi", "hop", "goi", "sp", "ao", "quan", "vay", "cap", "tui", "chai",
+    "lo", "thung", "cuon", "mon", "don", "size", "sz", "mau", "nguoi", "tuoi", "gio", "ngay",
+    "thang", "phut", "kien", "lan",
+];
 
 /// Units and currencies: digits glued to them are an amount. Folded.
 const UNIT_WORDS: &[&str] = &[

@@ -237,3 +237,97 @@ fn insurance_and_contract_numbers_are_not_phones() {
     assert!(numbers("mã BHXH 0312345678").is_empty());
     assert!(numbers("số hợp đồng 0912345678").is_empty());
 }
+
+#[test]
+fn a_stray_digit_after_a_phone_in_pieces_makes_it_unreadable() {
+    // Eleven digits: which ten were meant nobody can tell.
+    assert!(numbers("sdt 0912 345 678 9").is_empty());
+    assert!(numbers("sdt 0912 345 678 9 nha shop").is_empty());
+    assert!(numbers("sdt 0912.345.678 9").is_empty());
+    assert!(numbers("sdt 09 12 34 56 78 90").is_empty());
+    // ... unless the digit is visibly something else.
+    assert_eq!(numbers("sdt 0912 345 678 9h tối gọi"), ["0912345678"]);
+    assert_eq!(numbers("0912 345 678 2 cái size 38"), ["0912345678"]);
+    assert_eq!(numbers("0912 345 678 15/11 giao"), ["0912345678"]);
+    // Written in one piece, the phone is complete.
+    assert_eq!(numbers("sdt 0912345678 9"), ["0912345678"]);
+}
+
+#[test]
+fn spaced_dashes_and_commas_only_as_a_whole() {
+    let p = one("sđt 0912 - 345 - 678");
+    assert_eq!(
+        (p.number.as_str(), p.raw.as_str()),
+        ("0912345678", "0912 - 345 - 678")
+    );
+    assert_eq!(one("+84 912 - 345 - 678").raw, "+84 912 - 345 - 678");
+    assert_eq!(one("sdt 0912,345,678").raw, "0912,345,678");
+    for text in [
+        "mẫu 0912 - 0913 - 0914",
+        "Mã đơn: 251116 - 0912 - AB",
+        "sdt 0912 - 345 - 678 - 9",
+        "stk 0912 - 345 - 678",
+        "size 36,37,38",
+        "0,912,345,678",
+        "0912,345678",
+        "sdt 0912, 345, 678",
+        "0912,345,678đ",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+    // " - " between fields still separates them.
+    assert_eq!(
+        numbers("a Minh - 0912 345 678 - 102 Lê Duẩn"),
+        ["0912345678"]
+    );
+    assert_eq!(
+        numbers("0912 345 678 - 0987 654 321"),
+        ["0912345678", "0987654321"]
+    );
+}
+
+#[test]
+fn letter_o_for_zero_only_after_a_phone_word() {
+    assert_eq!(one("sđt O912345678").raw, "O912345678");
+    assert_eq!(numbers("zalo o987654321 nha"), ["0987654321"]);
+    for text in [
+        "O912345678",
+        "mã O912345678",
+        "sdt O912 345 678",
+        "sdt 09O2345678",
+        "sdt O0912345678",
+        "sdt XO912345678",
+        "stk O912345678",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+}
+
+#[test]
+fn old_city_landlines_are_not_read_as_mobiles() {
+    // Before 2017, Hồ Chí Minh City was 08 + 8 digits: those ten digits read as an 083 mobile.
+    for text in [
+        "máy bàn 08 3823 4567",
+        "(08) 3823 4567",
+        "08.3823.4567",
+        "+84 8 3823 4567",
+        "04 3825 1234",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+    // The same digits grouped as a mobile are one.
+    assert_eq!(numbers("083 823 4567"), ["0838234567"]);
+    assert_eq!(numbers("08 38 23 45 67"), ["0838234567"]);
+    // Current landlines are unaffected.
+    assert_eq!(numbers("(028) 3823 4567"), ["02838234567"]);
+}
+
+#[test]
+fn a_bank_word_after_a_phone_may_label_the_next_number() {
+    assert_eq!(
+        numbers("0988776655 - stk 0123456789 Vietcombank"),
+        ["0988776655"]
+    );
+    assert!(numbers("0988776655 MB").is_empty());
+    assert!(numbers("GPKD 0312 345 678").is_empty());
+}
