@@ -209,7 +209,7 @@ pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool
             // The keyword is followed directly by the next number, one of at least 4 digits (an
             // account, or the first group of one): it is that number's label.
             !starts.get(next_number).is_some_and(|&s| {
-                buf[kw_end..s].trim().is_empty()
+                bytes[kw_end..s].iter().all(|&b| b == b' ')
                     && bytes[s..].iter().take_while(|b| b.is_ascii_digit()).count() >= 4
             })
         }

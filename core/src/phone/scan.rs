@@ -260,16 +260,12 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
         }
     }
     // Loose segments: runs of chains that " - " or "," join too.
-    let taken = found.len();
     let mut seg_start = 0;
     for (c, join) in joins.iter().enumerate() {
         if *join == Sep::Hard {
             scan.loose_segment(seg_start, c, &joins[seg_start..c], &mut found);
             seg_start = c + 1;
         }
-    }
-    if found.len() > taken {
-        found.sort_by_key(|p| p.start);
     }
     found
 }
@@ -482,7 +478,9 @@ impl Scanner<'_> {
             }
         }
         if let Some(phone) = self.candidate(a, b) {
-            found.push(phone);
+            // In order of position (an insert, not a sort: a sort costs KBs of wasm).
+            let at = found.partition_point(|p| p.start < phone.start);
+            found.insert(at, phone);
         }
     }
 
