@@ -175,6 +175,22 @@ const CODE_WORDS: &[&str] = &[
     "the cao",
     "ma bill",
     "bill",
+    "voucher",
+    "coupon",
+    "code",
+    "giftcode",
+    "ma giam gia",
+    "ma km",
+    "ma khuyen mai",
+    "ma uu dai",
+    "ma du thuong",
+    "otp",
+    "ma otp",
+    "ma xac nhan",
+    "ma xac thuc",
+    "mat khau",
+    "pass",
+    "password",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -361,6 +377,9 @@ mod tests {
         assert!(!blocked("0988776655, STK: 0123456789", "0988776655"));
         assert!(blocked("GPKD 0312345678", "0312345678"));
         assert!(blocked("0988776655 MB 2 cái", "0988776655"));
+        assert!(blocked("mã giảm giá 0912345678", "0912345678"));
+        assert!(blocked("voucher: 0912345678", "0912345678"));
+        assert!(!blocked("voucher dùng rồi, sđt 0912345678", "0912345678"));
         assert!(!blocked("0912345678 chuyển khoản trước nha", "0912345678"));
         assert!(blocked("MST 0312345678", "0312345678"));
         assert!(!blocked(

@@ -20,6 +20,24 @@
 //! `+84…`, `+84 (0)…` or `0084…`, and must be a current mobile (9 national digits), a landline
 //! (10, area code `2…`) or an old 11-digit mobile (`01xy…`, converted with the official 2018
 //! table). Length and prefix together decide: nothing is guessed.
+//! A dash between spaces and a bare comma join pieces too ("0912 - 345 - 678", "0912,345,678"),
+//! but only when the whole run of short pieces is one phone: " - " also separates fields ("Lan -
+//! 0912 345 678 - 102 Lê Duẩn") and commas lists ("mẫu 0215,0216,0217") or decimals ("24,5").
+//!
+//! **Decisions.**
+//! - A stray short number after a phone written in pieces ("0912 345 678 9") makes the whole
+//!   unreadable (which ten of the eleven digits?), so nothing is taken, unless that number is
+//!   visibly something else: glued to a unit or a sign ("9h tối", "15/11") or before a counting
+//!   word ("2 cái"). A phone written in one piece ("0912345678 9") is complete and is taken.
+//! - Old landlines (before the 2017 area-code change) are not taken. Old Hà Nội numbers
+//!   ("04 3825 1234") fail the plan anyway; old Hồ Chí Minh City numbers in their usual shape
+//!   ("08 3823 4567", "(08) 3823 4567") would read as an 083 mobile, which they are not, and the
+//!   old form no longer connects. Converting them (08 → 028) would be a guess about a format that
+//!   buyers no longer send; old provincial codes (7-digit subscribers) cannot be told from
+//!   mobiles by their shape and are not handled.
+//! - The letter O for a leading zero ("O912345678") is read only as a whole word of O and nine
+//!   digits right after a phone word ("sđt O912345678"); other letters for digits ("09l2…") are
+//!   not read at all.
 //!
 //! **What rules numbers out.** The validity check already rejects prices, dates, sizes and most
 //! codes. What remains are well-formed numbers that are something else, and those are decided by
@@ -30,8 +48,9 @@
 //!   345 678", an account) nor be followed by one of 3 or more that does not start a phone;
 //! - a mobile without its trunk 0 ("912345678") is only taken right after a phone word ("sđt");
 //! - the nearest keyword before it in its clause decides between phone words ("sđt", "zalo",
-//!   "gọi") and account, ID or code words ("stk", "Vietcombank", "CCCD", "mã đơn", "MST"); a bank
-//!   name just after it ("0912345678 MB bank") counts too.
+//!   "gọi") and account, ID or code words ("stk", "Vietcombank", "CCCD", "mã đơn", "MST",
+//!   "voucher"); a bank name just after it ("0912345678 MB bank") counts too, unless it introduces
+//!   the next number ("0988776655 - stk 0123456789").
 //!
 //! When in doubt the extractor leaves a number out: a wrong phone on a customer card costs more
 //! than a missed one, which the agent can still add by hand.
