@@ -4,39 +4,9 @@
 //! a pinned source (see its header). It is parsed once, on first use, into flat vectors; units
 //! refer to their parents and to their conversions by index, so nothing is keyed by a bare code.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-/// FNV-1a: the index is hit a few dozen times per address with short keys, where the default
-/// SipHash (built to resist hostile keys, which these are not: the keys are our own data) costs
-/// more than the lookup itself.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map keyed with [`Fnv`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
-use super::normalize::{canonical, key_of};
+use super::normalize::{canonical_into, push_key};
 use super::{Level, Scheme, Unit};
 
 /// The embedded data file, as generated.
@@ -46,20 +16,22 @@ pub const DATA: &str = include_str!("../../data/address/units.txt");
 pub const DATA_VERSION: &str =
     "vietnamadminunits 1.0.4 (PyPI, MIT): legacy 63/696/10,035 as of 2025-06-30, current 34/3,321 from 2025-07-01";
 
-/// One administrative unit as stored.
+/// One administrative unit as stored. Strings borrow from the embedded text (or, for keys, from
+/// one buffer built at load time), so loading allocates a handful of vectors, not one string per
+/// unit: in wasm, allocation dominated the load time.
 #[derive(Debug)]
 pub struct Rec {
-    pub code: Box<str>,
+    pub code: &'static str,
     /// Type letter from the data file (see its header).
     pub kind: u8,
-    pub short: Box<str>,
+    pub short: &'static str,
     /// Index of the parent: province for districts and current wards, district for legacy wards.
     pub parent: u32,
     /// Canonical key of the short name.
-    pub key: Box<str>,
+    pub key: &'static str,
     /// Legacy province: index of the current province. Legacy ward (or ward-less district): the
     /// current wards it went to, the source's default first. Current units: empty.
-    pub to_current: Vec<u32>,
+    pub to_current: &'static [u32],
 }
 
 impl Rec {
@@ -103,6 +75,17 @@ pub struct Entry {
     pub alias: u8,
 }
 
+/// One (key, unit) pair of the name index; pairs with the same hash bucket are chained.
+#[derive(Debug)]
+struct IndexItem {
+    hash: u32,
+    key: (u32, u16),
+    next: u32,
+    entry: Entry,
+}
+
+const NONE: u32 = u32::MAX;
+
 /// Both schemes, parsed.
 pub struct Db {
     pub cur_provinces: Vec<Rec>,
@@ -110,17 +93,23 @@ pub struct Db {
     pub leg_provinces: Vec<Rec>,
     pub leg_districts: Vec<Rec>,
     pub leg_wards: Vec<Rec>,
-    pub index: FastMap<Box<str>, Vec<Entry>>,
     /// Longest name in tokens, to bound the n-gram search.
     pub max_tokens: usize,
-    /// Children lists, by parent index.
-    pub cur_wards_of_province: Vec<Vec<u32>>,
-    pub leg_districts_of_province: Vec<Vec<u32>>,
-    pub leg_wards_of_district: Vec<Vec<u32>>,
-    /// Reverse conversion: current ward index -> legacy ward indices that went (partly) into it.
-    pub cur_to_legacy: Vec<Vec<u32>>,
-    /// (scheme, level, code) -> index.
-    codes: FastMap<(Scheme, Level, Box<str>), u32>,
+    /// Children, by parent index: the data file lists children right under their parent, so
+    /// they are contiguous index ranges.
+    pub cur_wards_of_province: Vec<std::ops::Range<u32>>,
+    pub leg_districts_of_province: Vec<std::ops::Range<u32>>,
+    pub leg_wards_of_district: Vec<std::ops::Range<u32>>,
+    /// Reverse conversion, current ward index -> legacy ward indices that went (partly) into
+    /// it: `cur_to_legacy_items[cur_to_legacy_start[w]..cur_to_legacy_start[w + 1]]`.
+    cur_to_legacy_start: Vec<u32>,
+    cur_to_legacy_items: Vec<u32>,
+    /// The name index: a chained hash table over `keys`.
+    keys: &'static str,
+    heads: Vec<u32>,
+    items: Vec<IndexItem>,
+    /// Per list (see [`Db::list_no`]): indices sorted by code, built on the first [`Db::find`].
+    by_code: OnceLock<[Vec<u32>; 5]>,
 }
 
 static DB: OnceLock<Db> = OnceLock::new();
@@ -156,27 +145,41 @@ const PROVINCE_NICKNAMES: &[(&str, &str, &str, u8)] = &[
     ("ct", "92", "92", 2),
 ];
 
+fn fnv32(key: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in key {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Parses a code made of ASCII digits (all codes are), for the load-time lookup tables.
+fn code_number(code: &str) -> Option<usize> {
+    if code.is_empty() || code.len() > 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    code.parse().ok()
+}
+
+/// A unit as read, before its key and conversion targets are placed.
+struct Raw {
+    key: (u32, u16),
+    targets: (u32, u32),
+}
+
 impl Db {
-    fn parse(text: &str) -> Db {
-        let mut db = Db {
-            cur_provinces: Vec::new(),
-            cur_wards: Vec::new(),
-            leg_provinces: Vec::new(),
-            leg_districts: Vec::new(),
-            leg_wards: Vec::new(),
-            index: FastMap::default(),
-            max_tokens: 1,
-            cur_wards_of_province: Vec::new(),
-            leg_districts_of_province: Vec::new(),
-            leg_wards_of_district: Vec::new(),
-            cur_to_legacy: Vec::new(),
-            codes: FastMap::default(),
-        };
-        // Conversion targets are written as codes; resolved once all current units are read.
-        let mut pending: Vec<(Level, u32, Vec<&str>)> = Vec::new();
-        let mut aliases: Vec<(Scheme, Level, u32, &str)> = Vec::new();
+    fn parse(text: &'static str) -> Db {
+        let mut lists: [Vec<Rec>; 5] = Default::default();
+        let mut raws: [Vec<Raw>; 5] = Default::default();
+        // Conversion targets as written (codes), resolved once all current units are read.
+        let mut target_codes: Vec<&'static str> = Vec::with_capacity(16_384);
+        let mut keys = String::with_capacity(200_000);
+        let mut scratch = String::with_capacity(64);
+        let mut aliases: Vec<(usize, u32, &'static str)> = Vec::new();
+        let mut max_tokens = 1;
         let mut scheme = Scheme::Current;
-        for line in text.lines() {
+        for line in Lines(text) {
             if line.starts_with('#') || line.is_empty() {
                 continue;
             }
@@ -188,187 +191,309 @@ impl Db {
                 scheme = Scheme::Legacy;
                 continue;
             }
-            let mut fields = line.split('\t');
+            let mut fields = Fields(line);
             let head = fields.next().unwrap_or("");
             let named = fields.next().unwrap_or("");
             let alias_field = fields.next().unwrap_or("");
-            let targets: Vec<&str> = fields.next().unwrap_or("").split_whitespace().collect();
+            let targets = fields.next().unwrap_or("");
             let (Some(kind_char), Some(kind)) = (head.chars().next(), named.bytes().next()) else {
                 continue;
             };
+            if !kind.is_ascii() || !kind_char.is_ascii() {
+                continue;
+            }
             let level = match kind_char {
                 'P' => Level::Province,
                 'D' => Level::District,
                 _ => Level::Ward,
             };
-            let short = &named[1..];
+            let no = Self::list_no(scheme, level);
             let parent = match (scheme, level) {
                 (_, Level::Province) => 0,
-                (Scheme::Current, _) | (Scheme::Legacy, Level::District) => {
-                    let n = match scheme {
-                        Scheme::Current => db.cur_provinces.len(),
-                        Scheme::Legacy => db.leg_provinces.len(),
-                    };
-                    n.saturating_sub(1) as u32
-                }
-                (Scheme::Legacy, Level::Ward) => db.leg_districts.len().saturating_sub(1) as u32,
+                (Scheme::Current, _) => lists[0].len().saturating_sub(1) as u32,
+                (Scheme::Legacy, Level::District) => lists[2].len().saturating_sub(1) as u32,
+                (Scheme::Legacy, Level::Ward) => lists[3].len().saturating_sub(1) as u32,
             };
-            let list = match (scheme, level) {
-                (Scheme::Current, Level::Province) => &mut db.cur_provinces,
-                (Scheme::Current, _) => &mut db.cur_wards,
-                (Scheme::Legacy, Level::Province) => &mut db.leg_provinces,
-                (Scheme::Legacy, Level::District) => &mut db.leg_districts,
-                (Scheme::Legacy, Level::Ward) => &mut db.leg_wards,
-            };
-            let idx = list.len() as u32;
-            list.push(Rec {
-                code: head[1..].into(),
+            let short = &named[1..];
+            let key_start = keys.len();
+            max_tokens = max_tokens.max(push_key(short, &mut keys, &mut scratch));
+            let key = (key_start as u32, (keys.len() - key_start) as u16);
+            let t0 = target_codes.len() as u32;
+            if scheme == Scheme::Legacy {
+                target_codes.extend(targets.split(' ').filter(|t| !t.is_empty()));
+            }
+            let idx = lists[no].len() as u32;
+            lists[no].push(Rec {
+                code: &head[1..],
                 kind,
-                short: short.into(),
+                short,
                 parent,
-                key: key_of(short).into(),
-                to_current: Vec::new(),
+                key: "",
+                to_current: &[],
             });
-            db.codes.insert((scheme, level, head[1..].into()), idx);
-            if scheme == Scheme::Legacy && !targets.is_empty() {
-                pending.push((level, idx, targets));
-            }
+            raws[no].push(Raw {
+                key,
+                targets: (t0, target_codes.len() as u32),
+            });
             for alias in alias_field.split(',').filter(|a| !a.is_empty()) {
-                aliases.push((scheme, level, idx, alias));
+                aliases.push((no, idx, alias));
             }
         }
 
-        let cur_province_by_code: HashMap<&str, u32> = db
-            .cur_provinces
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (&*r.code, i as u32))
-            .collect();
-        let cur_ward_by_code: HashMap<&str, u32> = db
-            .cur_wards
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (&*r.code, i as u32))
-            .collect();
-        let resolved: Vec<(Level, u32, Vec<u32>)> = pending
-            .into_iter()
-            .map(|(level, idx, targets)| {
-                let map = if level == Level::Province {
-                    &cur_province_by_code
-                } else {
-                    &cur_ward_by_code
-                };
-                (
-                    level,
-                    idx,
-                    targets.iter().filter_map(|c| map.get(c).copied()).collect(),
-                )
-            })
-            .collect();
-        for (level, idx, targets) in resolved {
-            let rec = match level {
-                Level::Province => &mut db.leg_provinces[idx as usize],
-                Level::District => &mut db.leg_districts[idx as usize],
-                Level::Ward => &mut db.leg_wards[idx as usize],
-            };
-            rec.to_current = targets;
-        }
-
-        db.cur_wards_of_province = children(db.cur_provinces.len(), &db.cur_wards);
-        db.leg_districts_of_province = children(db.leg_provinces.len(), &db.leg_districts);
-        db.leg_wards_of_district = children(db.leg_districts.len(), &db.leg_wards);
-        db.cur_to_legacy = vec![Vec::new(); db.cur_wards.len()];
-        for (i, w) in db.leg_wards.iter().enumerate() {
-            for &t in &w.to_current {
-                db.cur_to_legacy[t as usize].push(i as u32);
-            }
-        }
-
-        // The name index.
-        let mut index: FastMap<Box<str>, Vec<Entry>> = FastMap::default();
-        let mut max_tokens = 1;
-        let mut add = |key: &str, e: Entry| {
-            if key.is_empty() {
-                return;
-            }
-            let v = index.entry(key.into()).or_default();
-            if !v.contains(&e) {
-                v.push(e);
-            }
+        // Conversion targets: codes -> indices, through tables indexed by the numeric code.
+        let by_number = |list: &[Rec]| {
+            let mut v: Vec<(usize, u32)> = list
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| code_number(r.code).map(|c| (c, i as u32)))
+                .collect();
+            v.sort_unstable();
+            v
         };
-        for (scheme, level, list) in [
-            (Scheme::Current, Level::Province, &db.cur_provinces),
-            (Scheme::Current, Level::Ward, &db.cur_wards),
-            (Scheme::Legacy, Level::Province, &db.leg_provinces),
-            (Scheme::Legacy, Level::District, &db.leg_districts),
-            (Scheme::Legacy, Level::Ward, &db.leg_wards),
-        ] {
-            for (i, r) in list.iter().enumerate() {
+        let cur_province_by_code = by_number(&lists[0]);
+        let cur_ward_by_code = by_number(&lists[1]);
+        let mut flat: Vec<u32> = Vec::with_capacity(target_codes.len());
+        let mut ranges: [Vec<(u32, u32)>; 5] = Default::default();
+        for no in 2..5 {
+            let table = if no == 2 {
+                &cur_province_by_code
+            } else {
+                &cur_ward_by_code
+            };
+            for raw in &raws[no] {
+                let start = flat.len() as u32;
+                for code in &target_codes[raw.targets.0 as usize..raw.targets.1 as usize] {
+                    let found = code_number(code)
+                        .and_then(|c| table.binary_search_by_key(&c, |&(k, _)| k).ok());
+                    if let Some(p) = found {
+                        flat.push(table[p].1);
+                    }
+                }
+                ranges[no].push((start, flat.len() as u32));
+            }
+        }
+
+        // The name index: official names, dash halves, aliases, nicknames.
+        let mut pairs: Vec<((u32, u16), Entry)> = Vec::with_capacity(16_000);
+        for (no, raw_list) in raws.iter().enumerate() {
+            let (scheme, level) = Self::list_of(no);
+            for (i, raw) in raw_list.iter().enumerate() {
                 let e = Entry {
                     scheme,
                     level,
                     idx: i as u32,
                     alias: 0,
                 };
-                add(&r.key, e);
-                max_tokens = max_tokens.max(super::normalize::tokenize(&r.short).len());
+                pairs.push((raw.key, e));
                 // "Bà Rịa - Vũng Tàu" is written without its dash part as often as with it.
-                if let Some((a, b)) = r.short.split_once(" - ") {
-                    add(&key_of(a), Entry { alias: 1, ..e });
-                    add(&key_of(b), Entry { alias: 1, ..e });
+                let short = lists[no][i].short;
+                if let Some(dash) = short.as_bytes().windows(3).position(|w| w == b" - ") {
+                    for part in [&short[..dash], &short[dash + 3..]] {
+                        let start = keys.len();
+                        push_key(part, &mut keys, &mut scratch);
+                        let k = (start as u32, (keys.len() - start) as u16);
+                        pairs.push((k, Entry { alias: 1, ..e }));
+                    }
                 }
             }
         }
-        for (scheme, level, idx, alias) in aliases {
-            let key = canonical(alias);
+        for &(no, idx, alias) in &aliases {
+            let (scheme, level) = Self::list_of(no);
+            let start = keys.len();
+            canonical_into(alias, &mut keys);
             // Very short old names ("an") would match ordinary words.
-            if key.len() < 4 {
+            if keys.len() - start < 4 {
+                keys.truncate(start);
                 continue;
             }
-            add(
-                &key,
+            let k = (start as u32, (keys.len() - start) as u16);
+            pairs.push((
+                k,
                 Entry {
                     scheme,
                     level,
                     idx,
                     alias: 1,
                 },
-            );
+            ));
         }
         for &(key, legacy, current, strength) in PROVINCE_NICKNAMES {
             for (scheme, code) in [(Scheme::Legacy, legacy), (Scheme::Current, current)] {
-                let list = match scheme {
-                    Scheme::Legacy => &db.leg_provinces,
-                    Scheme::Current => &db.cur_provinces,
-                };
-                if let Some(i) = list.iter().position(|r| &*r.code == code) {
-                    add(
-                        &canonical(key),
+                let list = &lists[Self::list_no(scheme, Level::Province)];
+                if let Some(i) = list.iter().position(|r| r.code == code) {
+                    let start = keys.len();
+                    canonical_into(key, &mut keys);
+                    let k = (start as u32, (keys.len() - start) as u16);
+                    pairs.push((
+                        k,
                         Entry {
                             scheme,
                             level: Level::Province,
                             idx: i as u32,
                             alias: strength,
                         },
-                    );
+                    ));
                 }
             }
         }
-        db.index = index;
-        db.max_tokens = max_tokens + 1;
-        db
+
+        // Everything that borrows the buffers is placed once they are complete.
+        let keys: &'static str = Box::leak(keys.into_boxed_str());
+        let flat: &'static [u32] = Box::leak(flat.into_boxed_slice());
+        for no in 0..5 {
+            for (r, raw) in lists[no].iter_mut().zip(&raws[no]) {
+                r.key = &keys[raw.key.0 as usize..(raw.key.0 as usize + raw.key.1 as usize)];
+            }
+            for (r, &(a, b)) in lists[no].iter_mut().zip(&ranges[no]) {
+                r.to_current = &flat[a as usize..b as usize];
+            }
+        }
+
+        let bucket_count = (pairs.len() * 2).next_power_of_two();
+        let mut heads = vec![NONE; bucket_count];
+        let mut tails = vec![NONE; bucket_count];
+        let mut items: Vec<IndexItem> = Vec::with_capacity(pairs.len());
+        'pairs: for (k, entry) in pairs {
+            let key = &keys.as_bytes()[k.0 as usize..k.0 as usize + k.1 as usize];
+            if key.is_empty() {
+                continue;
+            }
+            let hash = fnv32(key);
+            let b = hash as usize & (bucket_count - 1);
+            let mut at = heads[b];
+            while at != NONE {
+                let it = &items[at as usize];
+                if it.hash == hash && it.entry == entry && item_key(keys, it) == key {
+                    continue 'pairs;
+                }
+                at = it.next;
+            }
+            let n = items.len() as u32;
+            items.push(IndexItem {
+                hash,
+                key: k,
+                next: NONE,
+                entry,
+            });
+            if tails[b] == NONE {
+                heads[b] = n;
+            } else {
+                items[tails[b] as usize].next = n;
+            }
+            tails[b] = n;
+        }
+
+        let [cur_provinces, cur_wards, leg_provinces, leg_districts, leg_wards] = lists;
+        let cur_wards_of_province = children(cur_provinces.len(), &cur_wards);
+        let leg_districts_of_province = children(leg_provinces.len(), &leg_districts);
+        let leg_wards_of_district = children(leg_districts.len(), &leg_wards);
+        // Reverse conversion, as compressed rows: count, prefix sums, fill.
+        let mut start = vec![0u32; cur_wards.len() + 1];
+        for w in &leg_wards {
+            for &t in w.to_current {
+                start[t as usize + 1] += 1;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        let mut rev = vec![0u32; *start.last().unwrap_or(&0) as usize];
+        for (i, w) in leg_wards.iter().enumerate() {
+            for &t in w.to_current {
+                rev[fill[t as usize] as usize] = i as u32;
+                fill[t as usize] += 1;
+            }
+        }
+
+        Db {
+            cur_provinces,
+            cur_wards,
+            leg_provinces,
+            leg_districts,
+            leg_wards,
+            max_tokens: max_tokens + 1,
+            cur_wards_of_province,
+            leg_districts_of_province,
+            leg_wards_of_district,
+            cur_to_legacy_start: start,
+            cur_to_legacy_items: rev,
+            keys,
+            heads,
+            items,
+            by_code: OnceLock::new(),
+        }
+    }
+
+    /// Position of a (scheme, level) list in load order.
+    fn list_no(scheme: Scheme, level: Level) -> usize {
+        match (scheme, level) {
+            (Scheme::Current, Level::Province) => 0,
+            (Scheme::Current, _) => 1,
+            (Scheme::Legacy, Level::Province) => 2,
+            (Scheme::Legacy, Level::District) => 3,
+            (Scheme::Legacy, Level::Ward) => 4,
+        }
+    }
+
+    fn list_of(no: usize) -> (Scheme, Level) {
+        match no {
+            0 => (Scheme::Current, Level::Province),
+            1 => (Scheme::Current, Level::Ward),
+            2 => (Scheme::Legacy, Level::Province),
+            3 => (Scheme::Legacy, Level::District),
+            _ => (Scheme::Legacy, Level::Ward),
+        }
+    }
+
+    fn list(&self, no: usize) -> &[Rec] {
+        match no {
+            0 => &self.cur_provinces,
+            1 => &self.cur_wards,
+            2 => &self.leg_provinces,
+            3 => &self.leg_districts,
+            _ => &self.leg_wards,
+        }
+    }
+
+    /// Calls `f` with every unit whose name (or alias, or nickname) has this canonical key, in
+    /// data order.
+    #[inline]
+    pub fn lookup(&self, key: &str, mut f: impl FnMut(Entry)) {
+        let key = key.as_bytes();
+        let hash = fnv32(key);
+        let mut at = self.heads[hash as usize & (self.heads.len() - 1)];
+        while at != NONE {
+            let it = &self.items[at as usize];
+            if it.hash == hash && item_key(self.keys, it) == key {
+                f(it.entry);
+            }
+            at = it.next;
+        }
+    }
+
+    /// Returns true if and only if some unit has this canonical key.
+    pub fn has_key(&self, key: &str) -> bool {
+        let mut found = false;
+        self.lookup(key, |_| found = true);
+        found
+    }
+
+    /// The legacy wards that went (wholly or partly) into a current ward.
+    pub fn legacy_of_current(&self, cur_ward: u32) -> &[u32] {
+        let w = cur_ward as usize;
+        match (
+            self.cur_to_legacy_start.get(w),
+            self.cur_to_legacy_start.get(w + 1),
+        ) {
+            (Some(&a), Some(&b)) => &self.cur_to_legacy_items[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Returns the record of a unit.
     pub fn rec(&self, scheme: Scheme, level: Level, idx: u32) -> &Rec {
-        let list = match (scheme, level) {
-            (Scheme::Current, Level::Province) => &self.cur_provinces,
-            (Scheme::Current, _) => &self.cur_wards,
-            (Scheme::Legacy, Level::Province) => &self.leg_provinces,
-            (Scheme::Legacy, Level::District) => &self.leg_districts,
-            (Scheme::Legacy, Level::Ward) => &self.leg_wards,
-        };
-        &list[idx as usize]
+        &self.list(Self::list_no(scheme, level))[idx as usize]
     }
 
     /// Returns the public view of a unit.
@@ -395,14 +520,75 @@ impl Db {
 
     /// Returns the index of a unit given its code, if there is one.
     pub fn find(&self, scheme: Scheme, level: Level, code: &str) -> Option<u32> {
-        self.codes.get(&(scheme, level, code.into())).copied()
+        let no = Self::list_no(scheme, level);
+        let sorted = &self.by_code.get_or_init(|| {
+            std::array::from_fn(|no| {
+                let list = self.list(no);
+                let mut v: Vec<u32> = (0..list.len() as u32).collect();
+                v.sort_by_key(|&i| list[i as usize].code);
+                v
+            })
+        })[no];
+        let list = self.list(no);
+        sorted
+            .binary_search_by(|&i| list[i as usize].code.cmp(code))
+            .ok()
+            .map(|p| sorted[p])
     }
 }
 
-fn children(n: usize, recs: &[Rec]) -> Vec<Vec<u32>> {
-    let mut out = vec![Vec::new(); n];
+/// The lines of a text, split with a plain byte loop (faster than `str::lines` in wasm).
+struct Lines<'a>(&'a str);
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let b = self.0.as_bytes();
+        let end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len());
+        let line = &self.0[..end];
+        self.0 = &self.0[(end + 1).min(b.len())..];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// The tab-separated fields of a line.
+struct Fields<'a>(&'a str);
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let b = self.0.as_bytes();
+        let end = b.iter().position(|&c| c == b'\t').unwrap_or(b.len());
+        let field = &self.0[..end];
+        self.0 = &self.0[(end + 1).min(b.len())..];
+        Some(field)
+    }
+}
+
+fn item_key<'a>(keys: &'a str, it: &IndexItem) -> &'a [u8] {
+    &keys.as_bytes()[it.key.0 as usize..it.key.0 as usize + it.key.1 as usize]
+}
+
+/// Children of each parent as index ranges (children are listed right under their parent).
+fn children(n: usize, recs: &[Rec]) -> Vec<std::ops::Range<u32>> {
+    let mut out = vec![0..0; n];
     for (i, r) in recs.iter().enumerate() {
-        out[r.parent as usize].push(i as u32);
+        let i = i as u32;
+        let range = &mut out[r.parent as usize];
+        if range.start == range.end {
+            *range = i..i + 1;
+        } else {
+            debug_assert_eq!(range.end, i, "children must be contiguous");
+            range.end = i + 1;
+        }
     }
     out
 }
@@ -425,23 +611,66 @@ mod tests {
     fn every_legacy_ward_and_province_converts() {
         let db = db();
         assert!(db.leg_wards.iter().all(|w| !w.to_current.is_empty()));
+        assert!(db.leg_wards.iter().all(|w| !w.key.is_empty()));
         assert!(db.leg_provinces.iter().all(|p| p.to_current.len() == 1));
+    }
+
+    #[test]
+    fn load_time_keys_are_the_tokenizer_keys() {
+        let db = db();
+        for list in [
+            &db.cur_provinces,
+            &db.cur_wards,
+            &db.leg_provinces,
+            &db.leg_districts,
+            &db.leg_wards,
+        ] {
+            for r in list.iter() {
+                assert_eq!(
+                    r.key,
+                    super::super::normalize::key_of(r.short),
+                    "{}",
+                    r.short
+                );
+                let mut n = 0;
+                db.lookup(r.key, |_| n += 1);
+                assert!(n > 0, "{} is not in the index", r.short);
+            }
+        }
     }
 
     #[test]
     fn find_by_code_round_trips() {
         let db = db();
         for (i, w) in db.leg_wards.iter().enumerate() {
-            assert_eq!(
-                db.find(Scheme::Legacy, Level::Ward, &w.code),
-                Some(i as u32)
-            );
+            assert_eq!(db.find(Scheme::Legacy, Level::Ward, w.code), Some(i as u32));
         }
         for (i, w) in db.cur_wards.iter().enumerate() {
             assert_eq!(
-                db.find(Scheme::Current, Level::Ward, &w.code),
+                db.find(Scheme::Current, Level::Ward, w.code),
                 Some(i as u32)
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod load_speed {
+    #[test]
+    #[ignore]
+    fn fold_table_time() {
+        let t = std::time::Instant::now();
+        crate::address::normalize::warm_up();
+        eprintln!("fold table: {:?}", t.elapsed());
+    }
+
+    #[test]
+    #[ignore]
+    fn load_many_times() {
+        let t = std::time::Instant::now();
+        for _ in 0..50 {
+            std::hint::black_box(super::Db::parse(super::DATA));
+        }
+        eprintln!("load: {:?}", t.elapsed() / 50);
     }
 }

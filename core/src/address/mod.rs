@@ -45,9 +45,16 @@ use serde::{Deserialize, Serialize};
 pub use data::DATA_VERSION;
 pub use parser::parse;
 pub use search::{
-    convert_legacy_ward, districts, legacy_wards_of_district, provinces, search, unit,
-    wards_of_province, SearchHit,
+    convert_legacy_ward, districts, legacy_wards_of_district, provinces, search, search_level,
+    unit, wards_of_province, SearchHit,
 };
+
+/// Loads the embedded data now instead of on first use (it takes a few milliseconds), e.g. when
+/// the address form opens, so that the first keystroke does not pay for it.
+pub fn warm_up() {
+    data::db();
+    normalize::warm_up();
+}
 
 /// One of the two administrative schemes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -55,6 +55,11 @@ pub fn fold_char(c: char) -> Option<char> {
 
 const FOLD_TABLE_END: u32 = 0x1F00;
 
+/// Builds the folding table now rather than on the first accented letter.
+pub fn warm_up() {
+    fold_table();
+}
+
 fn fold_table() -> &'static [u8] {
     static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
@@ -95,10 +100,57 @@ pub fn key_of(text: &str) -> String {
     tokenize(text).into_iter().map(|t| t.key).collect()
 }
 
+/// Appends the canonical key of `text` to `out` (exactly what [`key_of`] returns, without
+/// allocating: `scratch` holds one token at a time) and returns the number of tokens.
+pub fn push_key(text: &str, out: &mut String, scratch: &mut String) -> usize {
+    let mut n = 0;
+    let mut numeric = false;
+    let mut prev_lower = false;
+    scratch.clear();
+    for c in text.chars() {
+        match fold_char(c) {
+            Some(f) => {
+                let is_digit = f.is_ascii_digit();
+                let camel = c.is_uppercase() && prev_lower;
+                if !scratch.is_empty() && (is_digit != numeric || camel) {
+                    canonical_into(scratch, out);
+                    scratch.clear();
+                    n += 1;
+                }
+                if scratch.is_empty() {
+                    numeric = is_digit;
+                }
+                scratch.push(f);
+                prev_lower = c.is_lowercase();
+            }
+            None => {
+                if !scratch.is_empty() {
+                    canonical_into(scratch, out);
+                    scratch.clear();
+                    n += 1;
+                }
+                prev_lower = false;
+            }
+        }
+    }
+    if !scratch.is_empty() {
+        canonical_into(scratch, out);
+        scratch.clear();
+        n += 1;
+    }
+    n
+}
+
 /// Applies the spelling-habit rules to an already folded string of `[a-z0-9]`.
 pub fn canonical(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    canonical_into(folded, &mut out);
+    out
+}
+
+/// Like [`canonical`], appending to `out`.
+pub fn canonical_into(folded: &str, out: &mut String) {
     let bytes = folded.as_bytes();
-    let mut out = String::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -120,7 +172,6 @@ pub fn canonical(folded: &str) -> String {
         }
         i += 1;
     }
-    out
 }
 
 /// Returns true if and only if `c` ends a name: no administrative name continues across it.

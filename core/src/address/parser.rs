@@ -240,7 +240,7 @@ fn score_mention(
             score *= 0.5;
         }
     }
-    score *= accent_agreement(original, &tokens[toks.clone()], &rec.short);
+    score *= accent_agreement(original, &tokens[toks.clone()], rec.short);
     Some(Mention {
         entry,
         toks,
@@ -331,15 +331,13 @@ fn exact_mentions(
                 break;
             }
             key.push_str(&tokens[j].key);
-            if let Some(entries) = db.index.get(key.as_str()) {
-                for &e in entries {
-                    if let Some(m) =
-                        score_mention(db, original, tokens, markers, e, i..j + 1, None, key.len())
-                    {
-                        out.push(m);
-                    }
+            db.lookup(&key, |e| {
+                if let Some(m) =
+                    score_mention(db, original, tokens, markers, e, i..j + 1, None, key.len())
+                {
+                    out.push(m);
                 }
-            }
+            });
         }
         // "phuongbennghe", "tphcm": a type word glued to the name in the first token.
         let first = &tokens[i].key;
@@ -353,25 +351,23 @@ fn exact_mentions(
                         }
                         k.push_str(&tokens[j].key);
                     }
-                    if let Some(entries) = db.index.get(k.as_str()) {
-                        for &e in entries {
-                            if level_bit(e.level) & levels == 0 {
-                                continue;
-                            }
-                            if let Some(m) = score_mention(
-                                db,
-                                original,
-                                tokens,
-                                markers,
-                                e,
-                                i..j + 1,
-                                Some(levels),
-                                k.len(),
-                            ) {
-                                out.push(m);
-                            }
+                    db.lookup(&k, |e| {
+                        if level_bit(e.level) & levels == 0 {
+                            return;
                         }
-                    }
+                        if let Some(m) = score_mention(
+                            db,
+                            original,
+                            tokens,
+                            markers,
+                            e,
+                            i..j + 1,
+                            Some(levels),
+                            k.len(),
+                        ) {
+                            out.push(m);
+                        }
+                    });
                 }
                 break;
             }
@@ -625,11 +621,11 @@ fn fuzzy_mentions(
             Scheme::Legacy => {
                 if c.ward.is_none() {
                     if let Some(d) = c.district {
-                        for &w in &db.leg_wards_of_district[d as usize] {
+                        for w in db.leg_wards_of_district[d as usize].clone() {
                             push(&mut targets, Scheme::Legacy, Level::Ward, w);
                         }
                     } else if let Some(p) = c.province {
-                        for &d in &db.leg_districts_of_province[p as usize] {
+                        for d in db.leg_districts_of_province[p as usize].clone() {
                             push(&mut targets, Scheme::Legacy, Level::District, d);
                         }
                     }
@@ -638,7 +634,7 @@ fn fuzzy_mentions(
             Scheme::Current => {
                 if c.ward.is_none() {
                     if let Some(p) = c.province {
-                        for &w in &db.cur_wards_of_province[p as usize] {
+                        for w in db.cur_wards_of_province[p as usize].clone() {
                             push(&mut targets, Scheme::Current, Level::Ward, w);
                         }
                     }
@@ -917,9 +913,9 @@ fn readings(db: &Db, c: &Chain, warnings: &mut Vec<String>) -> Readings {
                 ward: c.ward.map(|w| db.unit(Scheme::Legacy, Level::Ward, w)),
             };
             let targets: &[u32] = match (c.ward, c.district) {
-                (Some(w), _) => &db.leg_wards[w as usize].to_current,
+                (Some(w), _) => db.leg_wards[w as usize].to_current,
                 // Island districts without wards became special zones.
-                (None, Some(d)) => &db.leg_districts[d as usize].to_current,
+                (None, Some(d)) => db.leg_districts[d as usize].to_current,
                 _ => &[],
             };
             let candidates: Vec<CurrentCandidate> = targets
@@ -974,7 +970,7 @@ fn readings(db: &Db, c: &Chain, warnings: &mut Vec<String>) -> Readings {
                     province: current.province.clone(),
                     ward: db.unit(Scheme::Current, Level::Ward, w),
                 });
-                for &lw in &db.cur_to_legacy[w as usize] {
+                for &lw in db.legacy_of_current(w) {
                     let d = db.leg_wards[lw as usize].parent;
                     legacy_candidates.push(LegacyAddress {
                         province: db.unit(

@@ -35,8 +35,8 @@ pub fn districts(legacy_province_code: &str) -> Vec<Unit> {
     db.find(Scheme::Legacy, Level::Province, legacy_province_code)
         .map(|p| {
             db.leg_districts_of_province[p as usize]
-                .iter()
-                .map(|&d| db.unit(Scheme::Legacy, Level::District, d))
+                .clone()
+                .map(|d| db.unit(Scheme::Legacy, Level::District, d))
                 .collect()
         })
         .unwrap_or_default()
@@ -48,8 +48,8 @@ pub fn legacy_wards_of_district(legacy_district_code: &str) -> Vec<Unit> {
     db.find(Scheme::Legacy, Level::District, legacy_district_code)
         .map(|d| {
             db.leg_wards_of_district[d as usize]
-                .iter()
-                .map(|&w| db.unit(Scheme::Legacy, Level::Ward, w))
+                .clone()
+                .map(|w| db.unit(Scheme::Legacy, Level::Ward, w))
                 .collect()
         })
         .unwrap_or_default()
@@ -63,13 +63,13 @@ pub fn wards_of_province(scheme: Scheme, province_code: &str) -> Vec<Unit> {
     };
     match scheme {
         Scheme::Current => db.cur_wards_of_province[p as usize]
-            .iter()
-            .map(|&w| db.unit(scheme, Level::Ward, w))
+            .clone()
+            .map(|w| db.unit(scheme, Level::Ward, w))
             .collect(),
         Scheme::Legacy => db.leg_districts_of_province[p as usize]
-            .iter()
-            .flat_map(|&d| db.leg_wards_of_district[d as usize].iter())
-            .map(|&w| db.unit(scheme, Level::Ward, w))
+            .clone()
+            .flat_map(|d| db.leg_wards_of_district[d as usize].clone())
+            .map(|w| db.unit(scheme, Level::Ward, w))
             .collect(),
     }
 }
@@ -107,6 +107,16 @@ pub fn convert_legacy_ward(legacy_ward_code: &str) -> Vec<CurrentCandidate> {
 /// "benghe" typos excepted). Names starting with the query come first, then names containing
 /// it; provinces before districts before wards; at most `limit` hits.
 pub fn search(scheme: Scheme, query: &str, limit: usize) -> Vec<SearchHit> {
+    search_level(scheme, None, query, limit)
+}
+
+/// Like [`search`], restricted to one level when `level` is given.
+pub fn search_level(
+    scheme: Scheme,
+    level: Option<Level>,
+    query: &str,
+    limit: usize,
+) -> Vec<SearchHit> {
     let q = key_of(query);
     if q.is_empty() || limit == 0 {
         return Vec::new();
@@ -124,16 +134,19 @@ pub fn search(scheme: Scheme, query: &str, limit: usize) -> Vec<SearchHit> {
         ],
     };
     let mut found: Vec<(u8, usize, Level, u32)> = Vec::new();
-    for (rank_level, (level, recs)) in lists.iter().enumerate() {
+    for (rank_level, (lvl, recs)) in lists.iter().enumerate() {
+        if level.is_some_and(|l| l != *lvl) {
+            continue;
+        }
         for (i, r) in recs.iter().enumerate() {
-            let rank = if r.key.starts_with(&q) {
+            let rank = if r.key.starts_with(q.as_str()) {
                 0
-            } else if r.key.contains(&q) {
+            } else if r.key.contains(q.as_str()) {
                 1
             } else {
                 continue;
             };
-            found.push((rank, rank_level, *level, i as u32));
+            found.push((rank, rank_level, *lvl, i as u32));
         }
     }
     found.sort_by_key(|&(rank, lvl, _, i)| (rank, lvl, i));
