@@ -17,7 +17,7 @@ fn mobile() -> impl Strategy<Value = String> {
 
 /// A number written the way buyers do: returns (raw, expected national number).
 fn written() -> impl Strategy<Value = (String, String)> {
-    (mobile(), 0..12usize).prop_map(|(n, style)| {
+    (mobile(), 0..14usize).prop_map(|(n, style)| {
         let s = &n[1..];
         let raw = match style {
             0 => n.clone(),
@@ -34,6 +34,8 @@ fn written() -> impl Strategy<Value = (String, String)> {
                 .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap())
                 .collect(),
             10 => format!("{}\u{200B}{}", &n[..4], &n[4..]),
+            12 => format!("{} - {} - {}", &n[..4], &n[4..7], &n[7..]),
+            13 => format!("{},{},{}", &n[..4], &n[4..7], &n[7..]),
             _ => (0..10)
                 .step_by(2)
                 .map(|i| &n[i..i + 2])

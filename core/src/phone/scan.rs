@@ -259,11 +259,24 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
             seg_start = c + 1;
         }
     }
-    // Loose segments: runs of chains that " - " or "," join too.
+    // Loose segments: runs of chains that " - " or "," join too, between the phones found so far
+    // (and apart from them: a space would make a piece part of their segment).
+    let covered = |c: usize, found: &[FoundPhone]| {
+        let (s, e) = (groups[chains[c].first].start, groups[chains[c].last].end);
+        found.iter().any(|p| p.start < e && s < p.end)
+    };
     let mut seg_start = 0;
-    for (c, join) in joins.iter().enumerate() {
-        if *join == Sep::Hard {
-            scan.loose_segment(seg_start, c, &joins[seg_start..c], &mut found);
+    for c in 0..chains.len() {
+        let cov = covered(c, &found);
+        if cov || joins[c] == Sep::Hard {
+            let last = if cov { c.checked_sub(1) } else { Some(c) };
+            let free_before = seg_start == 0 || joins[seg_start - 1] != Sep::Weak;
+            let free_after = !cov || c == 0 || joins[c - 1] != Sep::Weak;
+            if let Some(last) = last.filter(|&l| l >= seg_start) {
+                if free_before && free_after {
+                    scan.loose_segment(seg_start, last, &joins[seg_start..last], &mut found);
+                }
+            }
             seg_start = c + 1;
         }
     }
@@ -441,46 +454,66 @@ impl Scanner<'_> {
         Some(phone)
     }
 
-    /// Finds the phone that is the whole of chains `a..=b`, whose joins are `joins`, if they are
-    /// a loose segment: short pieces joined by " - " or "," (and spaces), with no phone found in
-    /// them already.
+    /// Finds the phones that chains `a..=b` (whose joins are `joins`) are made of, if they are a
+    /// loose segment: short pieces joined by " - " or "," (and spaces) that are, all of them,
+    /// consecutive whole phones ("0912 - 345 - 678", "0912,345,678 - 0987,654,321"). Nothing is
+    /// taken when a piece is left over.
     fn loose_segment(&self, a: usize, b: usize, joins: &[Sep], found: &mut Vec<FoundPhone>) {
-        let dashes = joins.iter().filter(|&&j| j == Sep::SpacedDash).count();
-        let commas = joins.iter().filter(|&&j| j == Sep::Comma).count();
-        // Commas: "0912,345,678", all commas, at least three pieces of 2 to 4 digits ("24,5" and
-        // "0,5" are decimals).
-        // Dashes: "0912 - 345 - 678", maybe with spaces too ("+84 912 - 345 - 678").
-        let shape_ok = if commas > 0 {
-            commas == joins.len() && commas >= 2
-        } else {
-            dashes > 0
-        };
-        if !shape_ok {
-            return;
-        }
-        let span_start = self.groups[self.chains[a].first].start;
-        let span_end = self.groups[self.chains[b].last].end;
-        if found
+        if !joins
             .iter()
-            .any(|p| p.start < span_end && span_start < p.end)
+            .any(|&j| j == Sep::SpacedDash || j == Sep::Comma)
         {
             return;
         }
         for c in a..=b {
             let ch = self.chains[c];
-            let n = self.chain_digits(c).len();
             if ch.first != ch.last
-                || n > 4
-                || (commas > 0 && n < 2)
+                || self.chain_digits(c).len() > 4
                 || self.groups[ch.first].letter_o
             {
                 return;
             }
         }
-        if let Some(phone) = self.candidate(a, b) {
+        let mut phones = Vec::new();
+        let mut k = a;
+        while k <= b {
+            let mut m = k;
+            let phone = loop {
+                if m > b {
+                    return;
+                }
+                if self.loose_shape_ok(k, &joins[k - a..m - a]) {
+                    if let Some(phone) = self.candidate(k, m) {
+                        break phone;
+                    }
+                }
+                m += 1;
+            };
+            // The join after a phone must be a separator, not a piece of it.
+            if m < b && joins[m - a] == Sep::Weak {
+                return;
+            }
+            phones.push(phone);
+            k = m + 1;
+        }
+        for phone in phones {
             // In order of position (an insert, not a sort: a sort costs KBs of wasm).
             let at = found.partition_point(|p| p.start < phone.start);
             found.insert(at, phone);
+        }
+    }
+
+    /// Returns true if and only if pieces from chain `k` on, joined by `joins`, are shaped like a
+    /// phone written with commas or spaced dashes. Commas: all commas, at least three pieces of 2
+    /// to 4 digits ("24,5" and "0,5" are decimals, "36,37" a list). Dashes: at least one " - ",
+    /// maybe spaces too ("+84 912 - 345 - 678").
+    fn loose_shape_ok(&self, k: usize, joins: &[Sep]) -> bool {
+        if joins.contains(&Sep::Comma) {
+            joins.len() >= 2
+                && joins.iter().all(|&j| j == Sep::Comma)
+                && (k..=k + joins.len()).all(|c| self.chain_digits(c).len() >= 2)
+        } else {
+            joins.contains(&Sep::SpacedDash)
         }
     }
 

@@ -331,3 +331,17 @@ fn a_bank_word_after_a_phone_may_label_the_next_number() {
     assert!(numbers("0988776655 MB").is_empty());
     assert!(numbers("GPKD 0312 345 678").is_empty());
 }
+
+#[test]
+fn a_loose_run_may_hold_several_phones() {
+    assert_eq!(
+        numbers("sdt 0912,345,678 - 0987,654,321"),
+        ["0912345678", "0987654321"]
+    );
+    assert_eq!(
+        numbers("0912 - 345 - 678 / 0987 654 321"),
+        ["0912345678", "0987654321"]
+    );
+    // A piece left over: nothing.
+    assert!(numbers("0912 - 345 - 678 - 0987 - 654").is_empty());
+}
