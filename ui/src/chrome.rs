@@ -19,13 +19,13 @@ extern "C" {
 
 /// Sends a request to the service worker and waits for its reply.
 pub async fn ask(request: &PanelToBackground) -> Result<BackgroundToPanel, String> {
-    let message = serde::Serialize::serialize(
-        request,
-        &serde_wasm_bindgen::Serializer::json_compatible(),
-    )
-    .map_err(|e| e.to_string())?;
+    let message =
+        serde::Serialize::serialize(request, &serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| e.to_string())?;
     let promise = runtime_send_message(&message).map_err(|e| format!("{e:?}"))?;
-    let reply = JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))?;
+    let reply = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     serde_wasm_bindgen::from_value(reply).map_err(|e| e.to_string())
 }
 

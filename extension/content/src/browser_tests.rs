@@ -1,0 +1,125 @@
+//! The content script's DOM mechanics, in a real headless Chromium (wasm-bindgen-test).
+//!
+//! These build small pages by hand; the end-to-end suite drives the real fixtures with Lexical.
+
+use crate::dom;
+use crate::sites::{adapter_for, Locator};
+use nobi_core::protocol::Platform;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Replaces the test markup with `html` (trusted test markup, never page content). It lives in
+/// its own container: the test runner reports results through the rest of the body.
+fn page(html: &str) {
+    let doc = dom::document();
+    let root = doc.get_element_by_id("nobi-test-root").unwrap_or_else(|| {
+        let root = doc.create_element("div").unwrap();
+        root.set_id("nobi-test-root");
+        doc.body().unwrap().append_child(&root).unwrap();
+        root
+    });
+    root.set_inner_html(html);
+}
+
+#[wasm_bindgen_test]
+fn the_first_locator_that_finds_a_rendered_element_wins() {
+    page(
+        r#"<div id="hidden" role="textbox" aria-label="Message" style="display:none"></div>
+           <div id="generic" role="textbox" contenteditable="true"></div>
+           <div id="labelled" role="textbox" contenteditable="true" aria-label="Tin nhắn"></div>"#,
+    );
+    let locators = [
+        Locator::css(r#"[role="textbox"][aria-label="Message"]"#),
+        Locator::css(r#"[role="textbox"][aria-label="Tin nhắn"]"#),
+        Locator::css(r#"[role="textbox"]"#),
+    ];
+    // The English one is hidden, so the Vietnamese label wins over the generic fallback.
+    assert_eq!(dom::find(&locators).unwrap().id(), "labelled");
+}
+
+#[wasm_bindgen_test]
+fn text_conditions_pick_the_button_by_its_label_in_either_language() {
+    page(r#"<div role="button">Thích</div><div role="button" id="send">Gửi</div>"#);
+    let found = dom::find(&[Locator::with_text(
+        r#"div[role="button"]"#,
+        &["Send", "Gửi"],
+    )]);
+    assert_eq!(found.unwrap().id(), "send");
+    page(r#"<div role="button">Like</div>"#);
+    assert!(dom::find(&[Locator::with_text(
+        r#"div[role="button"]"#,
+        &["Send", "Gửi"]
+    )])
+    .is_none());
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_selector_is_skipped_not_fatal() {
+    page(r#"<p id="p">x</p>"#);
+    let found = dom::find(&[Locator::css("p[[["), Locator::css("p")]);
+    assert_eq!(found.unwrap().id(), "p");
+}
+
+#[wasm_bindgen_test]
+fn text_is_nfc_and_white_space_is_folded() {
+    page("<p id=\"p\">  Xin cha\u{0300}o \n  chi\u{0323}   ơi </p>");
+    let p = dom::document().get_element_by_id("p").unwrap();
+    assert_eq!(dom::text_of(&p), "Xin chào chị ơi");
+}
+
+#[wasm_bindgen_test]
+async fn typing_goes_through_editing_commands_with_line_breaks() {
+    page(r#"<div id="ed" contenteditable="true"></div>"#);
+    let editor: HtmlElement = dom::document()
+        .get_element_by_id("ed")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    dom::select_all(&editor);
+    dom::sleep(10).await;
+    dom::type_text("Dạ chị ơi 👋\nSize M còn ạ");
+    let typed = editor.inner_text();
+    assert_eq!(
+        typed.replace("\r", "").trim_end(),
+        "Dạ chị ơi 👋\nSize M còn ạ"
+    );
+    // Selecting everything and deleting empties it again: how a failed send cleans up.
+    dom::select_all(&editor);
+    assert!(dom::exec("delete", None));
+    assert_eq!(editor.inner_text().trim(), "");
+}
+
+#[wasm_bindgen_test]
+fn the_page_language_comes_from_the_composer_label() {
+    page(r#"<div role="textbox" contenteditable="true" aria-label="Tin nhắn"></div>"#);
+    assert_eq!(
+        adapter_for(Platform::Instagram).detect_language(),
+        Some("vi")
+    );
+    page(r#"<div role="textbox" contenteditable="true" aria-label="Message"></div>"#);
+    assert_eq!(
+        adapter_for(Platform::Facebook).detect_language(),
+        Some("en")
+    );
+    page(r#"<div role="textbox" contenteditable="true" aria-label="Nhắn tin"></div>"#);
+    assert_eq!(
+        adapter_for(Platform::Messenger).detect_language(),
+        Some("vi")
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_blocked_dialog_is_recognised_in_both_languages() {
+    let adapter = adapter_for(Platform::Instagram);
+    page(
+        r#"<div role="dialog"><h3>Hãy thử lại sau</h3><p>Chúng tôi hạn chế một số hoạt động</p></div>"#,
+    );
+    assert!(dom::find(adapter.blocked).is_some());
+    page(r#"<div role="dialog"><h3>Action Blocked</h3></div>"#);
+    assert!(dom::find(adapter.blocked).is_some());
+    page(r#"<div role="dialog"><h3>New message</h3></div>"#);
+    assert!(dom::find(adapter.blocked).is_none());
+}
