@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import sys
+import unicodedata
 
 SOURCE = "vietnamadminunits 1.0.4 (PyPI, MIT)"
 
@@ -24,6 +25,71 @@ PROVINCE_TYPES = {"Thành phố": "C", "Tỉnh": "T"}
 DISTRICT_TYPES = {"Quận": "Q", "Huyện": "H", "Thị xã": "X", "Thành phố": "C"}
 WARD_TYPES = {"Phường": "P", "Xã": "X", "Thị trấn": "T", "Đặc khu": "D"}
 TYPE_KEYS = ["thanhpho", "tinh", "quan", "huyen", "thixa", "phuong", "xa", "thitran", "dackhu", "tp", "tx", "tt"]
+
+
+def fold_char(c):
+    """ASCII base letter, lowercased, or None for a separator (mirrors normalize::fold_char)."""
+    if c.isascii() and c.isalnum():
+        return c.lower()
+    if c in "đĐðÐ":
+        return "d"
+    if ord(c) < 0xC0:
+        return None
+    base = unicodedata.normalize("NFD", c)[0]
+    if base.isascii() and base.isalpha():
+        return base.lower()
+    return None
+
+
+def canonical(folded):
+    """y->i, k->c unless before h, leading zeros of digit runs dropped (normalize::canonical)."""
+    out, i = [], 0
+    while i < len(folded):
+        b = folded[i]
+        if b == "y":
+            out.append("i")
+        elif b == "k" and folded[i + 1:i + 2] != "h":
+            out.append("c")
+        elif b.isdigit():
+            j = i
+            while j < len(folded) and folded[j].isdigit():
+                j += 1
+            out.append(folded[i:j].lstrip("0") or "0")
+            i = j
+            continue
+        else:
+            out.append(b)
+        i += 1
+    return "".join(out)
+
+
+def tokens(text):
+    """The folded tokens of a name, split as normalize::tokenize splits them."""
+    toks, cur, numeric, prev_lower = [], "", False, False
+    for c in text:
+        f = fold_char(c)
+        if f is None:
+            if cur:
+                toks.append(cur)
+            cur, prev_lower = "", False
+            continue
+        is_digit = f.isdigit()
+        camel = c.isupper() and prev_lower
+        if cur and (is_digit != numeric or camel):
+            toks.append(cur)
+            cur = ""
+        if not cur:
+            numeric = is_digit
+        cur += f
+        prev_lower = c.islower()
+    if cur:
+        toks.append(cur)
+    return toks
+
+
+def key_of(text):
+    """Canonical key of a name, exactly as nobi-core computes it (checked by its tests)."""
+    return "".join(canonical(t) for t in tokens(text))
 
 
 def sha256(path):
@@ -49,6 +115,7 @@ def alias_keys(raw, own_keys):
             if key.startswith(t) and len(key) > len(t) + 1:
                 key = key[len(t):]
                 break
+        key = key_of(key)
         if key not in own_keys and key not in out:
             out.append(key)
     return out
@@ -113,19 +180,24 @@ def main(data_dir):
     out.write(f"# sha256 dataset.db {sha256(db_path)}\n")
     out.write(f"# sha256 converter_2025.json {sha256(conv_path)}\n")
     out.write("# Lines: P=province D=district (legacy only) W=ward; each belongs to the P/D line above it.\n")
-    out.write("# Fields are tab-separated: kind+code, type char + short name, aliases (folded keys, comma-separated),\n")
+    out.write("# Fields are tab-separated: kind+code, type char + short name, canonical key of the short name,\n")
+    out.write("# aliases (canonical keys, comma-separated),\n")
     out.write("# then for legacy P: current province code; for legacy W (and D without wards): current ward codes.\n")
     out.write("# Types: P C=Thanh pho T=Tinh; D Q=Quan H=Huyen X=Thi xa C=Thanh pho; W P=Phuong X=Xa T=Thi tran D=Dac khu.\n")
 
+    names = [split_type(r[0], PROVINCE_TYPES)[1] for r in cur_rows] + [split_type(r[5], WARD_TYPES)[1] for r in cur_rows]
+    names += [split_type(r[0], PROVINCE_TYPES)[1] for r in leg_rows] + [split_type(r[5], DISTRICT_TYPES)[1] for r in leg_rows]
+    names += [split_type(r[10], WARD_TYPES)[1] for r in leg_rows if r[11]]
+    out.write(f"@max_tokens {max(len(tokens(n)) for n in names)}\n")
     out.write("@current\n")
     last_p = None
     for (prov, pcode, pkey, pskey, palias, ward, wcode, wkey, wskey) in cur_rows:
         if pcode != last_p:
             t, short = split_type(prov, PROVINCE_TYPES)
-            out.write(f"P{pcode}\t{t}{short}\t{','.join(alias_keys(palias, {pkey, pskey}))}\n")
+            out.write(f"P{pcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(palias, {pkey, pskey}))}\n")
             last_p = pcode
         t, short = split_type(ward, WARD_TYPES)
-        out.write(f"W{wcode}\t{t}{short}\t\n")
+        out.write(f"W{wcode}\t{t}{short}\t{key_of(short)}\t\n")
 
     out.write("@legacy\n")
     last_p = last_d = None
@@ -134,7 +206,7 @@ def main(data_dir):
         (prov, pcode, pkey, pskey, palias, dist, dcode, dkey, dskey, dalias, ward, wcode, wkey, wskey, walias) = r
         if pcode != last_p:
             t, short = split_type(prov, PROVINCE_TYPES)
-            out.write(f"P{pcode}\t{t}{short}\t{','.join(alias_keys(palias, {pkey, pskey}))}\t{prov_map[pcode]}\n")
+            out.write(f"P{pcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(palias, {pkey, pskey}))}\t{prov_map[pcode]}\n")
             last_p = pcode
         if dcode != last_d:
             t, short = split_type(dist, DISTRICT_TYPES)
@@ -144,11 +216,11 @@ def main(data_dir):
                 new_p = prov_map[pcode]
                 hits = [c for c, cr in cur_by_code.items() if cr[1] == new_p and cr[8] == dskey]
                 extra = "\t" + " ".join(hits)
-            out.write(f"D{dcode}\t{t}{short}\t{','.join(alias_keys(dalias, {dkey, dskey}))}{extra}\n")
+            out.write(f"D{dcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(dalias, {dkey, dskey}))}{extra}\n")
             last_d = dcode
         if wcode:
             t, short = split_type(ward, WARD_TYPES)
-            out.write(f"W{wcode}\t{t}{short}\t{','.join(alias_keys(walias, {wkey, wskey}))}\t{' '.join(mapping.get(wcode, []))}\n")
+            out.write(f"W{wcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(walias, {wkey, wskey}))}\t{' '.join(mapping.get(wcode, []))}\n")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ pub struct Entry {
 #[derive(Debug)]
 struct IndexItem {
     hash: u32,
-    key: (u32, u16),
+    key: &'static str,
     next: u32,
     entry: Entry,
 }
@@ -104,8 +104,7 @@ pub struct Db {
     /// it: `cur_to_legacy_items[cur_to_legacy_start[w]..cur_to_legacy_start[w + 1]]`.
     cur_to_legacy_start: Vec<u32>,
     cur_to_legacy_items: Vec<u32>,
-    /// The name index: a chained hash table over `keys`.
-    keys: &'static str,
+    /// The name index: a chained hash table.
     heads: Vec<u32>,
     items: Vec<IndexItem>,
     /// Per list (see [`Db::list_no`]): indices sorted by code, built on the first [`Db::find`].
@@ -162,24 +161,35 @@ fn code_number(code: &str) -> Option<usize> {
     code.parse().ok()
 }
 
+/// Where a key of the index is while the index is built.
+#[derive(Clone, Copy)]
+enum Key {
+    Text(&'static str),
+    Extra(u32, u32),
+}
+
 /// A unit as read, before its key and conversion targets are placed.
 struct Raw {
-    key: (u32, u16),
+    key: Key,
     targets: (u32, u32),
 }
 
 impl Db {
     fn parse(text: &'static str) -> Db {
-        let mut lists: [Vec<Rec>; 5] = Default::default();
-        let mut raws: [Vec<Raw>; 5] = Default::default();
+        // Sized for the current data, so that loading does not keep growing vectors.
+        const SIZES: [usize; 5] = [40, 3_400, 70, 720, 10_100];
+        let mut lists: [Vec<Rec>; 5] = SIZES.map(Vec::with_capacity);
+        let mut raws: [Vec<Raw>; 5] = SIZES.map(Vec::with_capacity);
         // Conversion targets as written (codes), resolved once all current units are read.
-        let mut target_codes: Vec<&'static str> = Vec::with_capacity(16_384);
-        let mut keys = String::with_capacity(200_000);
+        let mut target_codes: Vec<u32> = Vec::with_capacity(16_384);
+        // Keys that are not in the text (dash halves, nicknames), appended here; `Key::Extra`
+        // ranges point into it, `Key::Text` ones into the text.
+        let mut keys = String::with_capacity(4_096);
         let mut scratch = String::with_capacity(64);
-        let mut aliases: Vec<(usize, u32, &'static str)> = Vec::new();
+        let mut aliases: Vec<(usize, u32, &'static str)> = Vec::with_capacity(2_048);
         let mut max_tokens = 1;
         let mut scheme = Scheme::Current;
-        for line in Lines(text) {
+        for (line, fields) in Records(text) {
             if line.starts_with('#') || line.is_empty() {
                 continue;
             }
@@ -191,11 +201,11 @@ impl Db {
                 scheme = Scheme::Legacy;
                 continue;
             }
-            let mut fields = Fields(line);
-            let head = fields.next().unwrap_or("");
-            let named = fields.next().unwrap_or("");
-            let alias_field = fields.next().unwrap_or("");
-            let targets = fields.next().unwrap_or("");
+            if let Some(n) = line.strip_prefix("@max_tokens ") {
+                max_tokens = n.trim().parse().unwrap_or(8);
+                continue;
+            }
+            let [head, named, key_field, alias_field, targets] = fields;
             let (Some(kind_char), Some(kind)) = (head.chars().next(), named.bytes().next()) else {
                 continue;
             };
@@ -215,12 +225,22 @@ impl Db {
                 (Scheme::Legacy, Level::Ward) => lists[3].len().saturating_sub(1) as u32,
             };
             let short = &named[1..];
-            let key_start = keys.len();
-            max_tokens = max_tokens.max(push_key(short, &mut keys, &mut scratch));
-            let key = (key_start as u32, (keys.len() - key_start) as u16);
+            // The generator wrote the canonical key (checked against `key_of` by the tests).
+            let key = Key::Text(key_field);
             let t0 = target_codes.len() as u32;
             if scheme == Scheme::Legacy {
-                target_codes.extend(targets.split(' ').filter(|t| !t.is_empty()));
+                // Space-separated digit codes, read as numbers in one pass.
+                let mut num: Option<u32> = None;
+                for &c in targets.as_bytes() {
+                    if c.is_ascii_digit() {
+                        num = Some(num.unwrap_or(0).saturating_mul(10) + u32::from(c - b'0'));
+                    } else if let Some(v) = num.take() {
+                        target_codes.push(v);
+                    }
+                }
+                if let Some(v) = num {
+                    target_codes.push(v);
+                }
             }
             let idx = lists[no].len() as u32;
             lists[no].push(Rec {
@@ -241,19 +261,20 @@ impl Db {
         }
 
         // Conversion targets: codes -> indices, through tables indexed by the numeric code.
-        let by_number = |list: &[Rec]| {
-            let mut v: Vec<(usize, u32)> = list
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| code_number(r.code).map(|c| (c, i as u32)))
-                .collect();
-            v.sort_unstable();
-            v
+        // Tables indexed by the numeric code (province codes have 2 digits, ward codes 5).
+        let by_number = |list: &[Rec], size: usize| {
+            let mut table = vec![NONE; size];
+            for (i, r) in list.iter().enumerate() {
+                if let Some(c) = code_number(r.code).filter(|&c| c < size) {
+                    table[c] = i as u32;
+                }
+            }
+            table
         };
-        let cur_province_by_code = by_number(&lists[0]);
-        let cur_ward_by_code = by_number(&lists[1]);
+        let cur_province_by_code = by_number(&lists[0], 100);
+        let cur_ward_by_code = by_number(&lists[1], 100_000);
         let mut flat: Vec<u32> = Vec::with_capacity(target_codes.len());
-        let mut ranges: [Vec<(u32, u32)>; 5] = Default::default();
+        let mut ranges: [Vec<(u32, u32)>; 5] = SIZES.map(Vec::with_capacity);
         for no in 2..5 {
             let table = if no == 2 {
                 &cur_province_by_code
@@ -262,11 +283,11 @@ impl Db {
             };
             for raw in &raws[no] {
                 let start = flat.len() as u32;
-                for code in &target_codes[raw.targets.0 as usize..raw.targets.1 as usize] {
-                    let found = code_number(code)
-                        .and_then(|c| table.binary_search_by_key(&c, |&(k, _)| k).ok());
-                    if let Some(p) = found {
-                        flat.push(table[p].1);
+                for &code in &target_codes[raw.targets.0 as usize..raw.targets.1 as usize] {
+                    if let Some(&t) = table.get(code as usize) {
+                        if t != NONE {
+                            flat.push(t);
+                        }
                     }
                 }
                 ranges[no].push((start, flat.len() as u32));
@@ -274,7 +295,7 @@ impl Db {
         }
 
         // The name index: official names, dash halves, aliases, nicknames.
-        let mut pairs: Vec<((u32, u16), Entry)> = Vec::with_capacity(16_000);
+        let mut pairs: Vec<(Key, Entry)> = Vec::with_capacity(16_000);
         for (no, raw_list) in raws.iter().enumerate() {
             let (scheme, level) = Self::list_of(no);
             for (i, raw) in raw_list.iter().enumerate() {
@@ -291,7 +312,7 @@ impl Db {
                     for part in [&short[..dash], &short[dash + 3..]] {
                         let start = keys.len();
                         push_key(part, &mut keys, &mut scratch);
-                        let k = (start as u32, (keys.len() - start) as u16);
+                        let k = Key::Extra(start as u32, keys.len() as u32);
                         pairs.push((k, Entry { alias: 1, ..e }));
                     }
                 }
@@ -299,14 +320,11 @@ impl Db {
         }
         for &(no, idx, alias) in &aliases {
             let (scheme, level) = Self::list_of(no);
-            let start = keys.len();
-            canonical_into(alias, &mut keys);
             // Very short old names ("an") would match ordinary words.
-            if keys.len() - start < 4 {
-                keys.truncate(start);
+            if alias.len() < 4 {
                 continue;
             }
-            let k = (start as u32, (keys.len() - start) as u16);
+            let k = Key::Text(alias);
             pairs.push((
                 k,
                 Entry {
@@ -323,7 +341,7 @@ impl Db {
                 if let Some(i) = list.iter().position(|r| r.code == code) {
                     let start = keys.len();
                     canonical_into(key, &mut keys);
-                    let k = (start as u32, (keys.len() - start) as u16);
+                    let k = Key::Extra(start as u32, keys.len() as u32);
                     pairs.push((
                         k,
                         Entry {
@@ -339,10 +357,14 @@ impl Db {
 
         // Everything that borrows the buffers is placed once they are complete.
         let keys: &'static str = Box::leak(keys.into_boxed_str());
+        let resolve = |k: Key| match k {
+            Key::Text(t) => t,
+            Key::Extra(a, b) => &keys[a as usize..b as usize],
+        };
         let flat: &'static [u32] = Box::leak(flat.into_boxed_slice());
         for no in 0..5 {
             for (r, raw) in lists[no].iter_mut().zip(&raws[no]) {
-                r.key = &keys[raw.key.0 as usize..(raw.key.0 as usize + raw.key.1 as usize)];
+                r.key = resolve(raw.key);
             }
             for (r, &(a, b)) in lists[no].iter_mut().zip(&ranges[no]) {
                 r.to_current = &flat[a as usize..b as usize];
@@ -354,24 +376,27 @@ impl Db {
         let mut tails = vec![NONE; bucket_count];
         let mut items: Vec<IndexItem> = Vec::with_capacity(pairs.len());
         'pairs: for (k, entry) in pairs {
-            let key = &keys.as_bytes()[k.0 as usize..k.0 as usize + k.1 as usize];
+            let key = resolve(k);
             if key.is_empty() {
                 continue;
             }
-            let hash = fnv32(key);
+            let hash = fnv32(key.as_bytes());
             let b = hash as usize & (bucket_count - 1);
-            let mut at = heads[b];
-            while at != NONE {
-                let it = &items[at as usize];
-                if it.hash == hash && it.entry == entry && item_key(keys, it) == key {
-                    continue 'pairs;
+            // A unit's official key is unique to it; other names may repeat one.
+            if entry.alias != 0 {
+                let mut at = heads[b];
+                while at != NONE {
+                    let it = &items[at as usize];
+                    if it.hash == hash && it.entry == entry && it.key == key {
+                        continue 'pairs;
+                    }
+                    at = it.next;
                 }
-                at = it.next;
             }
             let n = items.len() as u32;
             items.push(IndexItem {
                 hash,
-                key: k,
+                key,
                 next: NONE,
                 entry,
             });
@@ -418,7 +443,6 @@ impl Db {
             leg_wards_of_district,
             cur_to_legacy_start: start,
             cur_to_legacy_items: rev,
-            keys,
             heads,
             items,
             by_code: OnceLock::new(),
@@ -465,7 +489,7 @@ impl Db {
         let mut at = self.heads[hash as usize & (self.heads.len() - 1)];
         while at != NONE {
             let it = &self.items[at as usize];
-            if it.hash == hash && item_key(self.keys, it) == key {
+            if it.hash == hash && it.key.as_bytes() == key {
                 f(it.entry);
             }
             at = it.next;
@@ -537,44 +561,44 @@ impl Db {
     }
 }
 
-/// The lines of a text, split with a plain byte loop (faster than `str::lines` in wasm).
-struct Lines<'a>(&'a str);
+/// The lines of the data file with their first five tab-separated fields (missing ones empty),
+/// found in one pass over the bytes: the load is mostly this scan, so it is kept tight.
+struct Records(&'static str);
 
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
+impl Iterator for Records {
+    type Item = (&'static str, [&'static str; 5]);
 
-    fn next(&mut self) -> Option<&'a str> {
-        if self.0.is_empty() {
+    fn next(&mut self) -> Option<Self::Item> {
+        let text = self.0;
+        if text.is_empty() {
             return None;
         }
-        let b = self.0.as_bytes();
-        let end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len());
-        let line = &self.0[..end];
-        self.0 = &self.0[(end + 1).min(b.len())..];
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    }
-}
-
-/// The tab-separated fields of a line.
-struct Fields<'a>(&'a str);
-
-impl<'a> Iterator for Fields<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        if self.0.is_empty() {
-            return None;
+        let b = text.as_bytes();
+        let mut cuts = [b.len(); 4];
+        let mut n = 0;
+        let mut i = 0;
+        while i < b.len() && b[i] != b'\n' {
+            if b[i] == b'\t' && n < 4 {
+                cuts[n] = i;
+                n += 1;
+            }
+            i += 1;
         }
-        let b = self.0.as_bytes();
-        let end = b.iter().position(|&c| c == b'\t').unwrap_or(b.len());
-        let field = &self.0[..end];
-        self.0 = &self.0[(end + 1).min(b.len())..];
-        Some(field)
+        let end = i;
+        self.0 = &text[(end + 1).min(b.len())..];
+        let line = &text[..end];
+        let mut fields = [""; 5];
+        let mut start = 0;
+        for (k, field) in fields.iter_mut().enumerate() {
+            if k > n {
+                break;
+            }
+            let stop = if k < n { cuts[k] } else { end };
+            *field = &text[start..stop];
+            start = stop + 1;
+        }
+        Some((line, fields))
     }
-}
-
-fn item_key<'a>(keys: &'a str, it: &IndexItem) -> &'a [u8] {
-    &keys.as_bytes()[it.key.0 as usize..it.key.0 as usize + it.key.1 as usize]
 }
 
 /// Children of each parent as index ranges (children are listed right under their parent).
@@ -635,6 +659,30 @@ mod tests {
                 let mut n = 0;
                 db.lookup(r.key, |_| n += 1);
                 assert!(n > 0, "{} is not in the index", r.short);
+            }
+        }
+    }
+
+    #[test]
+    fn generated_fields_match_the_code() {
+        let db = db();
+        let mut longest = 0;
+        for list in [
+            &db.cur_provinces,
+            &db.cur_wards,
+            &db.leg_provinces,
+            &db.leg_districts,
+            &db.leg_wards,
+        ] {
+            for r in list.iter() {
+                longest = longest.max(super::super::normalize::tokenize(r.short).len());
+            }
+        }
+        assert_eq!(db.max_tokens, longest + 1);
+        for line in DATA.lines().filter(|l| !l.starts_with(['#', '@'])) {
+            let aliases = line.split('\t').nth(3).unwrap_or("");
+            for a in aliases.split(',').filter(|a| !a.is_empty()) {
+                assert_eq!(super::super::normalize::key_of(a), a, "alias not canonical");
             }
         }
     }
