@@ -50,6 +50,8 @@ ensure_tools() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # Emoji in the screenshots (the README's) render as boxes without a colour emoji font.
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
   command -v python3 >/dev/null || apt_install python3
 }

@@ -2,6 +2,7 @@
 // the Rust/wasm build where the page's CSP lets wasm compile, else the wasm2js build of the same
 // crate. Both export the same `start()`.
 (async () => {
+  const startedAt = performance.now();
   // The page's CSP governs wasm compilation in this isolated world too. Compiling an empty module
   // is the cheapest way to ask; it throws a CompileError where wasm is forbidden.
   const wasmAllowed = (() => {
@@ -29,4 +30,6 @@
     content = await import(url('content/js/nobi_content.js'));
   }
   content.start(engine);
+  // Read by `./build.sh bench` (init time budget); costs nothing and shows nothing.
+  performance.measure(`nobi-pro:init:${engine}`, { start: startedAt, end: performance.now() });
 })().catch((error) => console.error('Nobi Pro: the content script did not start', error));
