@@ -4,10 +4,19 @@
 //! The set is a TSV file with a header line and the columns `input`, `scheme` (`legacy` or
 //! `current`), `province`, `district`, `ward` (codes in that scheme; district empty for current,
 //! ward empty when the text has none) and `tags` (comma-separated, for slicing the report).
+//!
+//! Labels may also be unit names instead of codes (`Hồ Chí Minh`, `Quận 3`, `Bến Nghé`, with or
+//! without diacritics; a hand-written set is easier to write and review that way): they are
+//! resolved to codes in the data, each under its labelled parent, and a label that does not
+//! resolve is an error of the set ([`read_set_checked`]), never a silent miss.
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse, DetectedScheme, ParsedAddress};
+use super::normalize::key_of;
+use super::{
+    districts, legacy_wards_of_district, parse, provinces, wards_of_province, DetectedScheme,
+    ParsedAddress, Scheme,
+};
 
 /// One labelled address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,11 +54,98 @@ impl Report {
     }
 }
 
-/// Reads the TSV set; lines that do not have the columns are skipped.
+/// Reads the TSV set; lines that do not have the columns, or whose name labels do not resolve,
+/// are skipped.
 pub fn read_set(tsv: &str) -> Vec<Labelled> {
+    match read_set_checked(tsv) {
+        Ok(set) => set,
+        Err((set, _)) => set,
+    }
+}
+
+/// Reads the TSV set and resolves name labels to codes. On failure, returns the rows that did
+/// resolve and one message per row that did not.
+#[allow(clippy::type_complexity)]
+pub fn read_set_checked(tsv: &str) -> Result<Vec<Labelled>, (Vec<Labelled>, Vec<String>)> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for mut row in read_raw(tsv) {
+        match resolve_names(&mut row) {
+            Ok(()) => out.push(row),
+            Err(e) => errors.push(format!("{}: {e}", row.input)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err((out, errors))
+    }
+}
+
+fn is_code(label: &str) -> bool {
+    label.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Finds the unit among `units` whose short or full name has the key of `label`.
+fn by_name<'a>(units: &'a [super::Unit], label: &str) -> Result<&'a super::Unit, String> {
+    let key = key_of(label);
+    let hits: Vec<&super::Unit> = units
+        .iter()
+        .filter(|u| key_of(&u.short) == key || key_of(&u.name) == key)
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("no unit named {label:?} here")),
+        _ => Err(format!("{label:?} names several units here")),
+    }
+}
+
+/// Replaces name labels by codes, checking that each unit is under the labelled parent.
+fn resolve_names(row: &mut Labelled) -> Result<(), String> {
+    let scheme = match row.scheme {
+        DetectedScheme::Legacy => Scheme::Legacy,
+        DetectedScheme::Current => Scheme::Current,
+        DetectedScheme::Unknown => return Err("scheme must be legacy or current".into()),
+    };
+    if is_code(&row.province) && is_code(&row.district) && is_code(&row.ward) {
+        return Ok(());
+    }
+    let province = if is_code(&row.province) {
+        row.province.clone()
+    } else {
+        by_name(&provinces(scheme), &row.province)?.code.clone()
+    };
+    let district = match scheme {
+        Scheme::Legacy if !row.district.is_empty() && !is_code(&row.district) => {
+            by_name(&districts(&province), &row.district)?.code.clone()
+        }
+        Scheme::Current if !row.district.is_empty() => {
+            return Err("current-scheme rows have no district".into())
+        }
+        _ => row.district.clone(),
+    };
+    let ward = if row.ward.is_empty() || is_code(&row.ward) {
+        row.ward.clone()
+    } else {
+        let pool = match scheme {
+            Scheme::Legacy if !district.is_empty() => legacy_wards_of_district(&district),
+            _ => wards_of_province(scheme, &province),
+        };
+        by_name(&pool, &row.ward)?.code.clone()
+    };
+    row.province = province;
+    row.district = district;
+    row.ward = ward;
+    Ok(())
+}
+
+fn read_raw(tsv: &str) -> Vec<Labelled> {
     tsv.lines()
         .skip(1)
         .filter_map(|line| {
+            if line.starts_with('#') {
+                return None;
+            }
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 6 {
                 return None;
