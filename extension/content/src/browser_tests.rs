@@ -123,3 +123,47 @@ fn a_blocked_dialog_is_recognised_in_both_languages() {
     page(r#"<div role="dialog"><h3>New message</h3></div>"#);
     assert!(dom::find(adapter.blocked).is_none());
 }
+
+#[wasm_bindgen_test]
+fn locator_text_conditions_are_case_insensitive() {
+    let l = Locator::with_text("div", &["Send", "Gửi"]);
+    assert!(l.accepts_text("send"));
+    assert!(l.accepts_text("GỬI"));
+    assert!(!l.accepts_text("Like"));
+    assert!(Locator::css("div").accepts_text("anything"));
+}
+
+#[wasm_bindgen_test]
+fn every_adapter_has_fallbacks_and_both_languages() {
+    for p in [
+        Platform::Instagram,
+        Platform::Facebook,
+        Platform::Messenger,
+        Platform::BusinessSuite,
+    ] {
+        let a = adapter_for(p);
+        assert_eq!(a.platform, p);
+        assert!(a.composer.len() >= 3, "{p:?}: the composer needs fallbacks");
+        assert!(!a.send_button.is_empty());
+        assert!(!a.buyer_name.is_empty());
+        assert!(!a.outgoing_messages.is_empty());
+        let langs: Vec<_> = a.labels_by_language.iter().map(|(l, _)| *l).collect();
+        assert!(langs.contains(&"vi") && langs.contains(&"en"), "{p:?}");
+        // Every selector must parse: an invalid one would silently never match.
+        for l in a
+            .composer
+            .iter()
+            .chain(a.send_button)
+            .chain(a.buyer_name)
+            .chain(a.outgoing_messages)
+            .chain(a.blocked)
+            .chain(a.login)
+        {
+            assert!(
+                dom::document().query_selector(l.css).is_ok(),
+                "{p:?}: invalid selector {}",
+                l.css
+            );
+        }
+    }
+}

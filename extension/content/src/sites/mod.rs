@@ -108,37 +108,3 @@ pub const BLOCKED_TEXTS: &[&str] = &[
     "Hãy thử lại sau",
     "Chúng tôi hạn chế một số hoạt động",
 ];
-
-// Pure table checks run natively; the DOM behaviour is tested in a browser (`src/browser_tests.rs`).
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_condition_is_case_insensitive() {
-        let l = Locator::with_text("div", &["Send", "Gửi"]);
-        assert!(l.accepts_text("send"));
-        assert!(l.accepts_text("GỬI"));
-        assert!(!l.accepts_text("Like"));
-        assert!(Locator::css("div").accepts_text("anything"));
-    }
-
-    #[test]
-    fn every_adapter_has_fallbacks_and_both_languages() {
-        for p in [
-            Platform::Instagram,
-            Platform::Facebook,
-            Platform::Messenger,
-            Platform::BusinessSuite,
-        ] {
-            let a = adapter_for(p);
-            assert_eq!(a.platform, p);
-            assert!(a.composer.len() >= 3, "{p:?}: composer needs fallbacks");
-            assert!(!a.send_button.is_empty());
-            assert!(!a.buyer_name.is_empty());
-            assert!(!a.outgoing_messages.is_empty());
-            let langs: Vec<_> = a.labels_by_language.iter().map(|(l, _)| *l).collect();
-            assert!(langs.contains(&"vi") && langs.contains(&"en"), "{p:?}");
-        }
-    }
-}
