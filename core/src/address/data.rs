@@ -144,6 +144,14 @@ const PROVINCE_NICKNAMES: &[(&str, &str, &str, u8)] = &[
     ("ct", "92", "92", 2),
 ];
 
+/// Initials of districts that buyers write in place of the name, as (key, legacy province code,
+/// legacy district code). Only three letters or more: two-letter initials are ordinary words.
+const DISTRICT_NICKNAMES: &[(&str, &str, &str)] = &[
+    ("hbt", "01", "007"),
+    ("ntl", "01", "019"),
+    ("btl", "01", "021"),
+];
+
 fn fnv32(key: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for &b in key {
@@ -320,8 +328,9 @@ impl Db {
         }
         for &(no, idx, alias) in &aliases {
             let (scheme, level) = Self::list_of(no);
-            // Very short old names ("an") would match ordinary words.
-            if alias.len() < 4 {
+            // Very short old names ("an") would match ordinary words; short ones with digits
+            // ("p3", "q9", "7") are numbered names and need a type word (see the parser).
+            if alias.len() < 4 && !alias.bytes().any(|b| b.is_ascii_digit()) {
                 continue;
             }
             let k = Key::Text(alias);
@@ -352,6 +361,26 @@ impl Db {
                         },
                     ));
                 }
+            }
+        }
+
+        for &(key, province, district) in DISTRICT_NICKNAMES {
+            let p = lists[2].iter().position(|r| r.code == province);
+            let d = lists[3]
+                .iter()
+                .position(|r| r.code == district && Some(r.parent as usize) == p);
+            if let Some(d) = d {
+                let start = keys.len();
+                canonical_into(key, &mut keys);
+                pairs.push((
+                    Key::Extra(start as u32, keys.len() as u32),
+                    Entry {
+                        scheme: Scheme::Legacy,
+                        level: Level::District,
+                        idx: d as u32,
+                        alias: 1,
+                    },
+                ));
             }
         }
 

@@ -70,6 +70,12 @@ const STREET_WORDS: &[&str] = &[
     "ban", "lang", "khom", "cp", "khu", "doi", "sn", "nha", "lo", "toa", "chung", "cu", "dg",
 ];
 
+/// Words that number a hamlet or block ("tổ 6", "ấp 3", "kp 2"): a name after the number is
+/// not a street.
+const HAMLET_WORDS: &[&str] = &[
+    "to", "khu", "ap", "thon", "xom", "khom", "cum", "doi", "cp", "ban",
+];
+
 /// Words that say nothing about the address (chat noise), dropped from the street part's edges.
 const NOISE_WORDS: &[&str] = &[
     "dia", "chi", "dc", "ship", "giao", "gui", "ve", "den", "toi", "cho", "em", "anh", "a", "nhe",
@@ -85,6 +91,8 @@ struct Mention {
     toks: Range<usize>,
     /// First token of the type word before it (== toks.start when untyped).
     marker_start: usize,
+    /// Unit type letter of the type word before it (0 when untyped or any).
+    marker_kind: u8,
     score: f32,
     fuzzy: bool,
 }
@@ -118,6 +126,7 @@ pub fn parse(text: &str) -> ParsedAddress {
 
     let markers = find_markers(&tokens);
     let mut mentions = exact_mentions(db, &input[..cut], &tokens, &markers);
+    penalize_contained(&mut mentions);
     let mut chains = build_chains(db, &mentions);
     sort_chains(&mut chains);
 
@@ -139,6 +148,11 @@ pub fn parse(text: &str) -> ParsedAddress {
 fn find_markers(tokens: &[Token]) -> Vec<Option<(u8, u8, usize)>> {
     let mut out = vec![None; tokens.len() + 1];
     for (i, slot) in out.iter_mut().enumerate().skip(1) {
+        // A type word types the name right after it, not one behind a comma ("Phúc Xá, Ba
+        // Đình": that "xá" ends a name, it does not make Ba Đình a commune).
+        if tokens.get(i).is_some_and(|t| t.sep_before == Sep::Hard) {
+            continue;
+        }
         for &(words, levels, kind) in MARKERS {
             let n = words.len();
             if n > i {
@@ -181,12 +195,21 @@ fn score_mention(
     entry: Entry,
     toks: Range<usize>,
     glued_marker: Option<u8>,
-    key_len: usize,
+    key: &str,
 ) -> Option<Mention> {
+    let key_len = key.len();
     let rec = db.rec(entry.scheme, entry.level, entry.idx);
     let bit = level_bit(entry.level);
+    // An old name that carries its own type word ("p3", "quan9", from the merged-away names)
+    // is typed; one that is only digits ("3") needs a type word like a numbered unit.
+    let bytes = key.as_bytes();
+    let self_typed = entry.alias == 1
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.last().is_some_and(u8::is_ascii_digit);
+    let numbered = rec.is_numbered() || bytes.iter().all(u8::is_ascii_digit);
     let marker = match glued_marker {
         Some(levels) => Some((levels, 0u8, toks.start)),
+        None if self_typed => Some((bit, 0u8, toks.start)),
         None => markers[toks.start],
     };
     let mut score = match entry.alias {
@@ -195,23 +218,26 @@ fn score_mention(
         _ => 0.6,
     };
     let mut marker_start = toks.start;
+    let mut marker_kind = 0;
     match marker {
         Some((levels, kind, start)) if levels & bit != 0 => {
             score += 0.6;
             marker_start = start;
-            if kind != 0 && kind != rec.kind && entry.level != Level::Province {
+            marker_kind = kind;
+            // "TP Tuyên Quang" names the city (a district), not the province (a Tỉnh).
+            if kind != 0 && kind != rec.kind {
                 score -= 0.1;
             }
         }
         Some(_) => {
             // A type word of another level: "Quận Ba Đình" is not the ward Ba Đình.
-            if rec.is_numbered() {
+            if numbered {
                 return None;
             }
             score *= 0.3;
         }
         None => {
-            if rec.is_numbered() {
+            if numbered {
                 return None;
             }
             if entry.alias == 0 || entry.level != Level::Province {
@@ -223,7 +249,15 @@ fn score_mention(
             }
             if toks.start > 0 && tokens[toks.start].sep_before != Sep::Hard {
                 let prev = &tokens[toks.start - 1];
-                if prev.numeric || STREET_WORDS.contains(&prev.key.as_str()) {
+                // "Tổ 6 Tân Thịnh", "khu phố 3 Linh Trung": a numbered hamlet, then the ward.
+                let hamlet_number = prev.numeric && toks.start >= 2 && {
+                    let before = tokens[toks.start - 2].key.as_str();
+                    HAMLET_WORDS.contains(&before)
+                        || (before == "pho"
+                            && toks.start >= 3
+                            && tokens[toks.start - 3].key == "khu")
+                };
+                if !hamlet_number && (prev.numeric || STREET_WORDS.contains(&prev.key.as_str())) {
                     score *= 0.35;
                 }
             }
@@ -245,6 +279,7 @@ fn score_mention(
         entry,
         toks,
         marker_start,
+        marker_kind,
         score,
         fuzzy: false,
     })
@@ -267,7 +302,10 @@ fn accent_agreement(original: &str, toks: &[Token], official: &str) -> f32 {
     let mut all_same = true;
     for (t, w) in toks.iter().zip(&words) {
         if !t.accented {
-            all_same = false;
+            // "B" in "Bình Trị Đông B" has no marks to drop: written as is, it agrees.
+            if !w.is_ascii() {
+                all_same = false;
+            }
             continue;
         }
         let written = original.get(t.start..t.end).unwrap_or("");
@@ -333,7 +371,7 @@ fn exact_mentions(
             key.push_str(&tokens[j].key);
             db.lookup(&key, |e| {
                 if let Some(m) =
-                    score_mention(db, original, tokens, markers, e, i..j + 1, None, key.len())
+                    score_mention(db, original, tokens, markers, e, i..j + 1, None, &key)
                 {
                     out.push(m);
                 }
@@ -363,7 +401,7 @@ fn exact_mentions(
                             e,
                             i..j + 1,
                             Some(levels),
-                            k.len(),
+                            &k,
                         ) {
                             out.push(m);
                         }
@@ -374,6 +412,25 @@ fn exact_mentions(
         }
     }
     out
+}
+
+/// A name inside a longer name is read as part of it: in "Mường Thanh, Điện Biên Phủ" the
+/// province Điện Biên is only the start of the city's name, in "Bình Hưng Hòa A" the ward Bình
+/// Hưng Hòa is another ward. Such mentions keep a chance, at a lower score.
+fn penalize_contained(mentions: &mut [Mention]) {
+    let spans: Vec<(Range<usize>, f32)> =
+        mentions.iter().map(|m| (m.toks.clone(), m.score)).collect();
+    for m in mentions.iter_mut() {
+        let inside = spans.iter().any(|(t, score)| {
+            *score >= 0.5
+                && t.start <= m.toks.start
+                && t.end >= m.toks.end
+                && t.len() > m.toks.len()
+        });
+        if inside {
+            m.score *= 0.7;
+        }
+    }
 }
 
 fn overlaps(a: &Mention, b: &Mention) -> bool {
@@ -441,10 +498,13 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     used.push(x);
                 }
                 let mut score: f32 = used.iter().map(|&u| mentions[u].score).sum();
+                let province_named =
+                    pm.is_some() || dm.is_some_and(|x| names_province(db, &mentions[x]));
                 score += if dm.is_some() { 0.5 } else { -0.3 };
-                score += if pm.is_some() { 0.3 } else { 0.0 };
+                score += if province_named { 0.3 } else { 0.0 };
                 score += order_bonus(mentions, &used);
-                let inferred = if dm.is_none() { D } else { 0 } | if pm.is_none() { P } else { 0 };
+                let inferred =
+                    if dm.is_none() { D } else { 0 } | if province_named { 0 } else { P };
                 chains.push(Chain {
                     scheme: Scheme::Legacy,
                     province: Some(p),
@@ -465,7 +525,8 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     used.push(x);
                 }
                 let mut score: f32 = used.iter().map(|&u| mentions[u].score).sum();
-                score += if pm.is_some() { 0.3 } else { 0.0 };
+                let province_named = pm.is_some() || names_province(db, m);
+                score += if province_named { 0.3 } else { 0.0 };
                 score += order_bonus(mentions, &used);
                 chains.push(Chain {
                     scheme: Scheme::Legacy,
@@ -475,7 +536,7 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     fuzzy: used.iter().any(|&u| mentions[u].fuzzy),
                     used,
                     score,
-                    inferred: if pm.is_none() { P } else { 0 },
+                    inferred: if province_named { 0 } else { P },
                 });
             }
             (Scheme::Current, Level::Ward) => {
@@ -533,6 +594,17 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
         }
     }
     chains
+}
+
+/// Returns true if and only if a legacy district mention also names its province: "TP Tuyên
+/// Quang" is the provincial city, and says the province as well.
+fn names_province(db: &Db, m: &Mention) -> bool {
+    if m.entry.scheme != Scheme::Legacy || m.entry.level != Level::District || m.marker_kind != b'C'
+    {
+        return false;
+    }
+    let d = &db.leg_districts[m.entry.idx as usize];
+    d.kind == b'C' && db.leg_provinces[d.parent as usize].key == d.key
 }
 
 fn sort_chains(chains: &mut [Chain]) {
@@ -689,7 +761,7 @@ fn fuzzy_mentions(
                     max.min(allowed_edits(rec.key.len())),
                 ) {
                     if let Some(mut m) =
-                        score_mention(db, original, tokens, markers, t, i..j + 1, None, key.len())
+                        score_mention(db, original, tokens, markers, t, i..j + 1, None, &key)
                     {
                         m.score *= 0.7;
                         m.fuzzy = true;
