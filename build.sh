@@ -149,10 +149,11 @@ cmd_test() {
   cargo clippy --target "$WASM_TARGET" -p nobi-ui -p nobi-content -p nobi-background --all-targets --quiet -- -D warnings
   say "tier 1: cargo test (core and the nobi CLI)"
   cargo test -p nobi-core -p nobi-cli
-  say "tier 2: wasm-bindgen-test in headless Chromium (content-script DOM code)"
+  say "tier 2: wasm-bindgen-test (content-script DOM code in headless Chromium; message bridge)"
+  # The runner reads webdriver.json (Chromium flags for root, headless) from the crate directory.
   (cd extension/content && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --target "$WASM_TARGET" -p nobi-content)
+    cargo test --target "$WASM_TARGET" -p nobi-content -p nobi-bridge)
   say "tier 3: end to end (dist/ in headless Chromium, fixture pages at the real URLs)"
   (cd tests && NOBI_DIST="$DIST" npm test --silent)
 }

@@ -1,6 +1,7 @@
 //! The panel's two `chrome.runtime` calls: ask the service worker, and hear its broadcasts.
 
 use js_sys::{Function, Promise};
+use nobi_bridge::{from_js, is_own_page, to_js};
 use nobi_core::protocol::{BackgroundToPanel, PanelToBackground};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -12,32 +13,24 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
     fn runtime_on_message_add_listener(listener: &Function);
-
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
-    static RUNTIME_ID: JsValue;
 }
 
 /// Sends a request to the service worker and waits for its reply.
 pub async fn ask(request: &PanelToBackground) -> Result<BackgroundToPanel, String> {
-    let message =
-        serde::Serialize::serialize(request, &serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| e.to_string())?;
-    let promise = runtime_send_message(&message).map_err(|e| format!("{e:?}"))?;
+    let promise = runtime_send_message(&to_js(request)).map_err(|e| format!("{e:?}"))?;
     let reply = JsFuture::from(promise)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    serde_wasm_bindgen::from_value(reply).map_err(|e| e.to_string())
+    from_js(reply).map_err(|e| e.to_string())
 }
 
 /// Calls `on_broadcast` for every broadcast of the service worker.
 pub fn listen(on_broadcast: impl Fn(BackgroundToPanel) + 'static) {
     let listener = Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(
         move |message: JsValue, sender: JsValue| {
-            let from_self = js_sys::Reflect::get(&sender, &"id".into())
-                .map(|id| RUNTIME_ID.with(|own| id == *own))
-                .unwrap_or(false);
-            if from_self {
-                if let Ok(broadcast) = serde_wasm_bindgen::from_value(message) {
+            // Broadcasts come from our own service worker; content scripts talk to it, not to us.
+            if is_own_page(&sender) {
+                if let Ok(broadcast) = from_js(message) {
                     on_broadcast(broadcast);
                 }
             }

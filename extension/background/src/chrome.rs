@@ -2,6 +2,7 @@
 //! and the worker global scope.
 
 use js_sys::{Object, Promise, Reflect};
+pub use nobi_bridge::{content_script_tab, from_js, is_own_extension, to_js};
 use nobi_core::protocol::{BackgroundToContent, ContentReply};
 use nobi_core::tabs::TabRegistry;
 use serde::Serialize;
@@ -26,9 +27,6 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
     fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
 
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
-    static RUNTIME_ID: JsValue;
-
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
 }
@@ -39,42 +37,6 @@ pub fn log_error(message: &str) {
 
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
-}
-
-/// Serialises for Chrome messaging and storage: plain objects, `null` for `None`.
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
-}
-
-/// Returns true if and only if the message comes from this extension (its pages or its content
-/// scripts), never from another extension or a web page.
-pub fn is_own_extension(sender: &JsValue) -> bool {
-    let id = Reflect::get(sender, &"id".into()).unwrap_or(JsValue::UNDEFINED);
-    RUNTIME_ID.with(|own| !own.is_undefined() && id == *own)
-}
-
-/// The tab of a content script sender; `None` for the extension's own pages, including a panel
-/// page opened as a tab (Chrome sets `sender.url`, which a page cannot forge).
-pub fn sender_tab_id(sender: &JsValue) -> Option<i32> {
-    let url = Reflect::get(sender, &"url".into())
-        .ok()
-        .and_then(|u| u.as_string())
-        .unwrap_or_default();
-    let own_origin =
-        RUNTIME_ID.with(|id| format!("chrome-extension://{}/", id.as_string().unwrap_or_default()));
-    if url.starts_with(&own_origin) {
-        return None;
-    }
-    let tab = Reflect::get(sender, &"tab".into()).ok()?;
-    if tab.is_undefined() || tab.is_null() {
-        return None;
-    }
-    Reflect::get(&tab, &"id".into())
-        .ok()?
-        .as_f64()
-        .map(|id| id as i32)
 }
 
 thread_local! {
@@ -123,7 +85,7 @@ async fn load_registry() -> TabRegistry {
     Reflect::get(&items, &REGISTRY_KEY.into())
         .ok()
         .filter(|v| !v.is_undefined())
-        .and_then(|v| serde_wasm_bindgen::from_value(v).ok())
+        .and_then(|v| from_js(v).ok())
         .unwrap_or_default()
 }
 
@@ -148,7 +110,7 @@ pub async fn send_to_tab(
     order: &BackgroundToContent,
 ) -> Result<ContentReply, JsValue> {
     let reply = JsFuture::from(tabs_send_message(tab_id, &to_js(order))?).await?;
-    serde_wasm_bindgen::from_value(reply).map_err(|e| JsValue::from_str(&e.to_string()))
+    from_js(reply).map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// Sends to every extension page (the side panels). Having none open is normal.

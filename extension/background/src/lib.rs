@@ -23,9 +23,9 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
     if !chrome::is_own_extension(&sender) {
         return JsValue::NULL;
     }
-    match chrome::sender_tab_id(&sender) {
+    match chrome::content_script_tab(&sender) {
         Some(tab_id) => {
-            match serde_wasm_bindgen::from_value::<ContentToBackground>(message) {
+            match chrome::from_js::<ContentToBackground>(message) {
                 Ok(notice) => on_content_notice(tab_id, notice).await,
                 Err(e) => {
                     chrome::log_error(&format!("Nobi Pro: unknown notice from tab {tab_id}: {e}"))
@@ -34,7 +34,7 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
             JsValue::NULL
         }
         None => {
-            let reply = match serde_wasm_bindgen::from_value::<PanelToBackground>(message) {
+            let reply = match chrome::from_js::<PanelToBackground>(message) {
                 Ok(request) => on_panel_request(request).await,
                 Err(e) => BackgroundToPanel::Error {
                     message: format!("unknown request: {e}"),

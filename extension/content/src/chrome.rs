@@ -2,9 +2,9 @@
 //! orders are taken only from this extension's own pages and service worker, never from a page.
 
 use crate::dom::console_error;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
+use nobi_bridge::{from_js, is_own_page, to_js};
 use nobi_core::protocol::{BackgroundToContent, ContentReply, ContentToBackground};
-use serde::Serialize;
 use std::future::Future;
 use wasm_bindgen::prelude::*;
 
@@ -15,17 +15,6 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
     fn runtime_on_message_add_listener(listener: &Function);
-
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
-    static RUNTIME_ID: JsValue;
-}
-
-/// Serialises for `chrome.runtime` messaging: plain objects, `null` for `None` (never `Map` or
-/// `undefined`, which do not survive structured cloning the same way).
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
 }
 
 /// Sends a notice to the service worker; a worker that is asleep is woken by Chrome.
@@ -42,19 +31,6 @@ pub fn notify_background(message: &ContentToBackground) {
     }
 }
 
-/// Returns true if and only if `sender` is this extension itself (its service worker or one of
-/// its pages) and not a content script in some tab. Chrome fills `sender`; a page cannot.
-fn is_trusted_sender(sender: &JsValue) -> bool {
-    let field = |name: &str| Reflect::get(sender, &name.into()).unwrap_or(JsValue::UNDEFINED);
-    let Some(own_id) = RUNTIME_ID.with(JsValue::as_string) else {
-        return false;
-    };
-    let from_own_pages = field("url")
-        .as_string()
-        .is_some_and(|url| url.starts_with(&format!("chrome-extension://{own_id}/")));
-    field("id").as_string().as_deref() == Some(own_id.as_str()) && from_own_pages
-}
-
 /// Registers `handler` for orders from the service worker. Anything else is answered with an
 /// error and otherwise ignored.
 pub fn on_message<F, Fut>(handler: F)
@@ -64,13 +40,14 @@ where
 {
     let listener = Closure::<dyn Fn(JsValue, JsValue, Function) -> bool>::new(
         move |message: JsValue, sender: JsValue, send_response: Function| {
-            if !is_trusted_sender(&sender) {
+            // Orders come only from this extension's own worker and pages, never from a page.
+            if !is_own_page(&sender) {
                 return false;
             }
             let reply = |reply: ContentReply, send_response: &Function| {
                 let _ = send_response.call1(&JsValue::NULL, &to_js(&reply));
             };
-            match serde_wasm_bindgen::from_value::<BackgroundToContent>(message) {
+            match from_js::<BackgroundToContent>(message) {
                 Ok(order) => {
                     let future = handler(order);
                     wasm_bindgen_futures::spawn_local(async move {

@@ -1,0 +1,212 @@
+//! A serde `Deserializer` over a plain JS value (the shape `JSON.parse` gives), for derived types
+//! with serde's default, externally tagged enums. See the crate docs for why it exists.
+
+use js_sys::{Array, Object};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use std::fmt;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The value does not match the expected type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed;
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the message does not match the protocol (are all parts of the extension the same version?)")
+    }
+}
+
+impl std::error::Error for Malformed {}
+
+impl de::Error for Malformed {
+    // Deliberately ignores `msg`: formatting it is what this module avoids.
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        Malformed
+    }
+}
+
+pub struct Value(pub JsValue);
+
+/// The largest integer an f64 holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+impl<'de> de::Deserializer<'de> for Value {
+    type Error = Malformed;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        let v = self.0;
+        if v.is_null() || v.is_undefined() {
+            visitor.visit_unit()
+        } else if let Some(b) = v.as_bool() {
+            visitor.visit_bool(b)
+        } else if let Some(n) = v.as_f64() {
+            if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+                if n >= 0.0 {
+                    visitor.visit_u64(n as u64)
+                } else {
+                    visitor.visit_i64(n as i64)
+                }
+            } else {
+                visitor.visit_f64(n)
+            }
+        } else if let Some(s) = v.as_string() {
+            visitor.visit_string(s)
+        } else if Array::is_array(&v) {
+            let items: Vec<JsValue> = v.unchecked_into::<Array>().iter().collect();
+            visitor.visit_seq(Seq(items.into_iter()))
+        } else if v.is_object() {
+            let object: Object = v.unchecked_into();
+            let entries: Vec<JsValue> = Object::entries(&object).iter().collect();
+            visitor.visit_map(Map {
+                entries: entries.into_iter(),
+                value: None,
+            })
+        } else {
+            Err(Malformed)
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        if self.0.is_null() || self.0.is_undefined() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    /// Externally tagged: `"variant"` for a unit variant, `{"variant": content}` otherwise.
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        let v = self.0;
+        if let Some(tag) = v.as_string() {
+            return visitor.visit_enum(Enum {
+                tag,
+                content: JsValue::UNDEFINED,
+            });
+        }
+        if !v.is_object() || Array::is_array(&v) {
+            return Err(Malformed);
+        }
+        let entries = Object::entries(v.unchecked_ref());
+        if entries.length() != 1 {
+            return Err(Malformed);
+        }
+        let pair: Array = entries.get(0).unchecked_into();
+        let tag = pair.get(0).as_string().ok_or(Malformed)?;
+        visitor.visit_enum(Enum {
+            tag,
+            content: pair.get(1),
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+struct Seq(std::vec::IntoIter<JsValue>);
+
+impl<'de> de::SeqAccess<'de> for Seq {
+    type Error = Malformed;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Malformed> {
+        self.0
+            .next()
+            .map(|item| seed.deserialize(Value(item)))
+            .transpose()
+    }
+}
+
+struct Map {
+    entries: std::vec::IntoIter<JsValue>,
+    value: Option<JsValue>,
+}
+
+impl<'de> de::MapAccess<'de> for Map {
+    type Error = Malformed;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Malformed> {
+        let Some(entry) = self.entries.next() else {
+            return Ok(None);
+        };
+        let pair: Array = entry.unchecked_into();
+        self.value = Some(pair.get(1));
+        let key = pair.get(0).as_string().ok_or(Malformed)?;
+        seed.deserialize(key.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Malformed> {
+        seed.deserialize(Value(self.value.take().ok_or(Malformed)?))
+    }
+}
+
+struct Enum {
+    tag: String,
+    content: JsValue,
+}
+
+impl<'de> de::EnumAccess<'de> for Enum {
+    type Error = Malformed;
+    type Variant = Variant;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Variant), Malformed> {
+        let tag = seed.deserialize(self.tag.into_deserializer())?;
+        Ok((tag, Variant(self.content)))
+    }
+}
+
+struct Variant(JsValue);
+
+impl<'de> de::VariantAccess<'de> for Variant {
+    type Error = Malformed;
+
+    fn unit_variant(self) -> Result<(), Malformed> {
+        if self.0.is_undefined() || self.0.is_null() {
+            Ok(())
+        } else {
+            Err(Malformed)
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Malformed> {
+        seed.deserialize(Value(self.0))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        de::Deserializer::deserialize_any(Value(self.0), visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        de::Deserializer::deserialize_any(Value(self.0), visitor)
+    }
+}

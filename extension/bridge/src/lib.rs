@@ -1,0 +1,161 @@
+//! How Nobi Pro's messages cross Chrome's extension messaging, shared by the three contexts.
+//!
+//! Messages travel as plain JS objects (what `chrome.runtime.sendMessage` clones). Going out,
+//! [`to_js`] uses `serde_wasm_bindgen`'s JSON-compatible serializer. Coming in, [`from_js`] uses the
+//! small deserializer in [`de`] rather than `serde_wasm_bindgen`'s: that one builds descriptive
+//! errors, and describing an unexpected number drags float formatting into every module (about
+//! 7 KB gzip), which the service worker's 40 KB budget cannot carry. A message that does not match
+//! the protocol is simply [`Malformed`]: the sender is our own code, so the only useful fact is
+//! "versions disagree", and the raw value is logged by the caller.
+//!
+//! The sender checks live here too, so that every context applies the same rule.
+
+mod de;
+
+pub use de::Malformed;
+use js_sys::Reflect;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
+    static RUNTIME_ID: JsValue;
+}
+
+/// Serialises a message for Chrome messaging or storage: plain objects and arrays, `null` for
+/// `None` (never `Map` or `undefined`).
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Reads a message from a plain JS value.
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, Malformed> {
+    T::deserialize(de::Value(value))
+}
+
+/// This extension's id, or `None` outside an extension (tests).
+pub fn runtime_id() -> Option<String> {
+    RUNTIME_ID.with(JsValue::as_string)
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Returns true if and only if a `chrome.runtime.onMessage` sender is this extension.
+pub fn is_own_extension(sender: &JsValue) -> bool {
+    runtime_id().is_some_and(|id| field(sender, "id").as_string() == Some(id))
+}
+
+/// Returns true if and only if the sender is one of this extension's own pages or its service
+/// worker, as opposed to a content script in a web page. Chrome sets `sender.url`; a page cannot
+/// forge it. (A panel opened as a tab has `sender.tab` too, so the URL is what tells them apart.)
+pub fn is_own_page(sender: &JsValue) -> bool {
+    let Some(id) = runtime_id() else {
+        return false;
+    };
+    is_own_extension(sender)
+        && field(sender, "url")
+            .as_string()
+            .is_some_and(|url| url.starts_with(&format!("chrome-extension://{id}/")))
+}
+
+/// The tab of a sender that is a content script; `None` for the extension's own pages.
+pub fn content_script_tab(sender: &JsValue) -> Option<i32> {
+    if is_own_page(sender) {
+        return None;
+    }
+    let id = field(&field(sender, "tab"), "id").as_f64()?;
+    Some(id as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every protocol message survives `to_js` → `from_js` (run by wasm-bindgen-test, in Node).
+    use super::*;
+    use nobi_core::protocol::*;
+    use nobi_core::tabs::TabRegistry;
+    use std::fmt::Debug;
+    use wasm_bindgen_test::*;
+
+    fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: T) {
+        let js = to_js(&value);
+        assert_eq!(from_js::<T>(js), Ok(value));
+    }
+
+    fn thread() -> ThreadRef {
+        ThreadRef {
+            platform: Platform::Messenger,
+            thread_id: "100012345678901".into(),
+        }
+    }
+
+    fn conversation() -> Conversation {
+        Conversation {
+            thread: thread(),
+            buyer_name: Some("Trần Minh Anh \"<b>\"".into()),
+            url: "https://www.messenger.com/t/100012345678901/".into(),
+            ui_language: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn every_message_round_trips() {
+        round_trip(PanelToBackground::GetConversation);
+        round_trip(PanelToBackground::SendText {
+            request_id: "r1".into(),
+            to: thread(),
+            text: "Xin chào 👋 chị ơi\nDạ".into(),
+        });
+        round_trip(BackgroundToPanel::Conversation {
+            tab_id: Some(-3),
+            conversation: Some(conversation()),
+            engine: Some(Engine::Wasm2js),
+        });
+        round_trip(BackgroundToPanel::Conversation {
+            tab_id: None,
+            conversation: None,
+            engine: None,
+        });
+        round_trip(BackgroundToContent::Describe);
+        round_trip(ContentReply::Sent {
+            request_id: "r".into(),
+            outcome: SendOutcome::Failed {
+                reason: FailReason::BlockedByPlatform,
+            },
+        });
+        round_trip(ContentReply::Sent {
+            request_id: "r".into(),
+            outcome: SendOutcome::Sent,
+        });
+        round_trip(ContentToBackground::ConversationOpened {
+            conversation: conversation(),
+            engine: Engine::Wasm,
+        });
+        let mut registry = TabRegistry::default();
+        registry.opened(
+            1_234_567_890,
+            conversation(),
+            Engine::Wasm,
+            1_795_000_000_000,
+        );
+        round_trip(registry);
+    }
+
+    #[wasm_bindgen_test]
+    fn what_does_not_match_is_malformed() {
+        let parse = |json: &str| from_js::<BackgroundToContent>(js_sys::JSON::parse(json).unwrap());
+        assert_eq!(parse(r#""describe""#), Ok(BackgroundToContent::Describe));
+        assert_eq!(parse(r#""eval""#), Err(Malformed));
+        assert_eq!(parse(r#"{"send_text":{"request_id":"r"}}"#), Err(Malformed));
+        assert_eq!(parse(r#"{"describe":null,"send_text":{}}"#), Err(Malformed));
+        assert_eq!(parse("42"), Err(Malformed));
+        assert_eq!(parse("[]"), Err(Malformed));
+        assert_eq!(from_js::<i32>(JsValue::from_f64(1.5)), Err(Malformed));
+        assert_eq!(from_js::<u8>(JsValue::from_f64(300.0)), Err(Malformed));
+    }
+}
