@@ -75,13 +75,16 @@ pub struct Entry {
     pub alias: u8,
 }
 
-/// One (key, unit) pair of the name index; pairs with the same hash bucket are chained.
+/// One distinct key of the name index: keys in the same hash bucket are chained by `next`; the
+/// units with this key are the list `first`..`last` of `entries` (a key like "1" or "tanphu"
+/// has hundreds, and is compared once rather than once per unit).
 #[derive(Debug)]
 struct IndexItem {
     hash: u32,
     key: &'static str,
     next: u32,
-    entry: Entry,
+    first: u32,
+    last: u32,
 }
 
 const NONE: u32 = u32::MAX;
@@ -107,6 +110,8 @@ pub struct Db {
     /// The name index: a chained hash table.
     heads: Vec<u32>,
     items: Vec<IndexItem>,
+    /// The units of each key, chained: (unit, next).
+    entries: Vec<(Entry, u32)>,
     /// Per list (see [`Db::list_no`]): indices sorted by code, built on the first [`Db::find`].
     by_code: OnceLock<[Vec<u32>; 5]>,
 }
@@ -152,6 +157,7 @@ const DISTRICT_NICKNAMES: &[(&str, &str, &str)] = &[
     ("btl", "01", "021"),
 ];
 
+#[inline(always)]
 fn fnv32(key: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for &b in key {
@@ -162,6 +168,7 @@ fn fnv32(key: &[u8]) -> u32 {
 }
 
 /// Parses a code made of ASCII digits (all codes are), for the load-time lookup tables.
+#[inline(always)]
 fn code_number(code: &str) -> Option<usize> {
     if code.is_empty() || code.len() > 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -402,8 +409,8 @@ impl Db {
 
         let bucket_count = (pairs.len() * 2).next_power_of_two();
         let mut heads = vec![NONE; bucket_count];
-        let mut tails = vec![NONE; bucket_count];
         let mut items: Vec<IndexItem> = Vec::with_capacity(pairs.len());
+        let mut entries: Vec<(Entry, u32)> = Vec::with_capacity(pairs.len());
         'pairs: for (k, entry) in pairs {
             let key = resolve(k);
             if key.is_empty() {
@@ -411,30 +418,42 @@ impl Db {
             }
             let hash = fnv32(key.as_bytes());
             let b = hash as usize & (bucket_count - 1);
-            // A unit's official key is unique to it; other names may repeat one.
-            if entry.alias != 0 {
-                let mut at = heads[b];
-                while at != NONE {
-                    let it = &items[at as usize];
-                    if it.hash == hash && it.entry == entry && it.key == key {
-                        continue 'pairs;
-                    }
-                    at = it.next;
+            let mut at = heads[b];
+            let mut found = NONE;
+            while at != NONE {
+                let it = &items[at as usize];
+                if it.hash == hash && it.key == key {
+                    found = at;
+                    break;
                 }
+                at = it.next;
             }
-            let n = items.len() as u32;
-            items.push(IndexItem {
-                hash,
-                key,
-                next: NONE,
-                entry,
-            });
-            if tails[b] == NONE {
-                heads[b] = n;
+            let n = entries.len() as u32;
+            if found == NONE {
+                items.push(IndexItem {
+                    hash,
+                    key,
+                    next: heads[b],
+                    first: n,
+                    last: n,
+                });
+                heads[b] = items.len() as u32 - 1;
             } else {
-                items[tails[b] as usize].next = n;
+                // A unit's official key is unique to it; other names may repeat a pair.
+                if entry.alias != 0 {
+                    let mut e = items[found as usize].first;
+                    while e != NONE {
+                        if entries[e as usize].0 == entry {
+                            continue 'pairs;
+                        }
+                        e = entries[e as usize].1;
+                    }
+                }
+                let last = items[found as usize].last;
+                entries[last as usize].1 = n;
+                items[found as usize].last = n;
             }
-            tails[b] = n;
+            entries.push((entry, NONE));
         }
 
         let [cur_provinces, cur_wards, leg_provinces, leg_districts, leg_wards] = lists;
@@ -474,6 +493,7 @@ impl Db {
             cur_to_legacy_items: rev,
             heads,
             items,
+            entries,
             by_code: OnceLock::new(),
         }
     }
@@ -519,7 +539,13 @@ impl Db {
         while at != NONE {
             let it = &self.items[at as usize];
             if it.hash == hash && it.key.as_bytes() == key {
-                f(it.entry);
+                let mut e = it.first;
+                while e != NONE {
+                    let (entry, next) = self.entries[e as usize];
+                    f(entry);
+                    e = next;
+                }
+                return;
             }
             at = it.next;
         }
@@ -597,6 +623,10 @@ struct Records(&'static str);
 impl Iterator for Records {
     type Item = (&'static str, [&'static str; 5]);
 
+    // The release profile optimises for size and would leave this hot loop's helpers as calls,
+    // which the browser's baseline wasm compiler (the load runs once, so it is never tiered up)
+    // makes expensive.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         let text = self.0;
         if text.is_empty() {

@@ -323,35 +323,46 @@ fn accent_agreement(original: &str, toks: &[Token], official: &str) -> f32 {
 /// Lowercase letters with their diacritics, tone marks moved to where the official spelling
 /// puts them ("hoà" and "hòa" give the same key); used only to prefer exact spellings.
 fn accent_key(text: &str) -> String {
-    let lower: String = text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    const MOVES: &[(&str, &str)] = &[
-        ("oà", "òa"),
-        ("oá", "óa"),
-        ("oả", "ỏa"),
-        ("oã", "õa"),
-        ("oạ", "ọa"),
-        ("oè", "òe"),
-        ("oé", "óe"),
-        ("oẻ", "ỏe"),
-        ("oẽ", "õe"),
-        ("oẹ", "ọe"),
-        ("uỳ", "ùy"),
-        ("uý", "úy"),
-        ("uỷ", "ủy"),
-        ("uỹ", "ũy"),
-        ("uỵ", "ụy"),
-    ];
-    let mut out = lower;
-    for (from, to) in MOVES {
-        if out.contains(from) {
-            out = out.replace(from, to);
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        if super::normalize::fold_char(c).is_some() {
+            if c.is_ascii() {
+                chars.push(c.to_ascii_lowercase());
+            } else {
+                chars.extend(c.to_lowercase());
+            }
         }
     }
-    out
+    for i in 1..chars.len() {
+        if let Some((o, v)) = move_tone(chars[i - 1], chars[i]) {
+            chars[i - 1] = o;
+            chars[i] = v;
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// "oà" -> "òa", "uý" -> "úy": the old and new tone placements, mapped to one.
+fn move_tone(first: char, second: char) -> Option<(char, char)> {
+    let (o, v) = match (first, second) {
+        ('o', 'à') => ('ò', 'a'),
+        ('o', 'á') => ('ó', 'a'),
+        ('o', 'ả') => ('ỏ', 'a'),
+        ('o', 'ã') => ('õ', 'a'),
+        ('o', 'ạ') => ('ọ', 'a'),
+        ('o', 'è') => ('ò', 'e'),
+        ('o', 'é') => ('ó', 'e'),
+        ('o', 'ẻ') => ('ỏ', 'e'),
+        ('o', 'ẽ') => ('õ', 'e'),
+        ('o', 'ẹ') => ('ọ', 'e'),
+        ('u', 'ỳ') => ('ù', 'y'),
+        ('u', 'ý') => ('ú', 'y'),
+        ('u', 'ỷ') => ('ủ', 'y'),
+        ('u', 'ỹ') => ('ũ', 'y'),
+        ('u', 'ỵ') => ('ụ', 'y'),
+        _ => return None,
+    };
+    Some((o, v))
 }
 
 fn exact_mentions(
@@ -369,6 +380,10 @@ fn exact_mentions(
                 break;
             }
             key.push_str(&tokens[j].key);
+            // Digits alone ("1", house numbers) only name a unit after a type word.
+            if markers[i].is_none() && key.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
             db.lookup(&key, |e| {
                 if let Some(m) =
                     score_mention(db, original, tokens, markers, e, i..j + 1, None, &key)
