@@ -149,12 +149,20 @@ const PROVINCE_NICKNAMES: &[(&str, &str, &str, u8)] = &[
     ("ct", "92", "92", 2),
 ];
 
-/// Initials of districts that buyers write in place of the name, as (key, legacy province code,
-/// legacy district code). Only three letters or more: two-letter initials are ordinary words.
-const DISTRICT_NICKNAMES: &[(&str, &str, &str)] = &[
-    ("hbt", "01", "007"),
-    ("ntl", "01", "019"),
-    ("btl", "01", "021"),
+/// Initials of districts that buyers write in place of the name ("Q.PN", "p17 gv"), as (key,
+/// legacy province code, legacy district code, strength as in [`Entry::alias`]). Two-letter
+/// initials are weak (2): alone they are ordinary chat words, they only count in a coherent chain.
+const DISTRICT_NICKNAMES: &[(&str, &str, &str, u8)] = &[
+    ("hbt", "01", "007", 1),
+    ("ntl", "01", "019", 1),
+    ("btl", "01", "021", 1),
+    ("cg", "01", "005", 2),
+    ("dd", "01", "006", 2),
+    ("hk", "01", "002", 2),
+    ("gv", "79", "764", 2),
+    ("pn", "79", "768", 2),
+    ("tb", "79", "766", 2),
+    ("bth", "79", "765", 1),
 ];
 
 #[inline(always)]
@@ -371,7 +379,7 @@ impl Db {
             }
         }
 
-        for &(key, province, district) in DISTRICT_NICKNAMES {
+        for &(key, province, district, strength) in DISTRICT_NICKNAMES {
             let p = lists[2].iter().position(|r| r.code == province);
             let d = lists[3]
                 .iter()
@@ -385,7 +393,7 @@ impl Db {
                         scheme: Scheme::Legacy,
                         level: Level::District,
                         idx: d as u32,
-                        alias: 1,
+                        alias: strength,
                     },
                 ));
             }

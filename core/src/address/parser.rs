@@ -93,6 +93,8 @@ struct Mention {
     marker_start: usize,
     /// Unit type letter of the type word before it (0 when untyped or any).
     marker_kind: u8,
+    /// A type word of its level comes with it ("Phường X", "Q.3", "p3").
+    typed: bool,
     score: f32,
     fuzzy: bool,
 }
@@ -219,9 +221,11 @@ fn score_mention(
     };
     let mut marker_start = toks.start;
     let mut marker_kind = 0;
+    let mut typed = false;
     match marker {
         Some((levels, kind, start)) if levels & bit != 0 => {
             score += 0.6;
+            typed = true;
             marker_start = start;
             marker_kind = kind;
             // "TP Tuyên Quang" names the city (a district), not the province (a Tỉnh).
@@ -280,6 +284,7 @@ fn score_mention(
         toks,
         marker_start,
         marker_kind,
+        typed,
         score,
         fuzzy: false,
     })
@@ -563,6 +568,19 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     used.push(x);
                 }
                 let mut score: f32 = used.iter().map(|&u| mentions[u].score).sum();
+                // Many new wards took the name of the old district ("Hai Bà Trưng, Hà Nội"):
+                // written without a type word, the name is read as the district buyers have
+                // written for years, and the new ward stays a close alternative.
+                if !m.typed
+                    && upper.iter().any(|&i| {
+                        let d = &mentions[i];
+                        d.entry.scheme == Scheme::Legacy
+                            && d.entry.level == Level::District
+                            && d.toks == m.toks
+                    })
+                {
+                    score -= 0.6;
+                }
                 // A 2-level address is complete without a district.
                 score += if pm.is_some() { 0.3 + 0.5 } else { 0.0 };
                 score += order_bonus(mentions, &used);
