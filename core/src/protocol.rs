@@ -47,6 +47,15 @@ pub struct Conversation {
     pub thread: ThreadRef,
     /// The buyer's display name as the page shows it (NFC, not escaped: the panel escapes).
     pub buyer_name: Option<String>,
+    /// The buyer's username or profile handle, when the page shows one.
+    #[serde(default)]
+    pub buyer_username: Option<String>,
+    /// The link to the buyer's profile, when the header links to it.
+    #[serde(default)]
+    pub buyer_profile_url: Option<String>,
+    /// The buyer's avatar image URL, when visible.
+    #[serde(default)]
+    pub buyer_avatar_url: Option<String>,
     /// The page URL the conversation was read from.
     pub url: String,
     /// The page's UI language as detected from its labels (`"vi"`, `"en"`), if known.
@@ -62,6 +71,62 @@ pub enum Engine {
     Wasm2js,
 }
 
+/// Who wrote a message, as seen by the shop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the buyer.
+    In,
+    /// From the shop (this agent or a colleague).
+    Out,
+}
+
+/// One message bubble read from the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub direction: Direction,
+    /// The bubble's text, NFC, white space folded; empty for an image-only bubble.
+    pub text: String,
+    /// The time the page shows above the bubble ("Hôm nay 09:41"), as written there.
+    pub time: Option<String>,
+}
+
+/// A file to send with a message: an image from the panel's media library, or any file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    /// MIME type, e.g. `image/jpeg`.
+    pub mime: String,
+    /// The bytes, base64 (Chrome messaging carries JSON, not binary).
+    pub data_base64: String,
+}
+
+/// What a content script can tell about its page, for the panel's health line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: HealthStatus,
+    pub platform: Option<Platform>,
+    /// The page's UI language as detected from its labels (`"vi"`, `"en"`).
+    pub ui_language: Option<String>,
+    pub engine: Engine,
+}
+
+/// The adapter's verdict on the page it runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    /// Composer, header and messages all found: sending and reading will work.
+    Ok,
+    /// The URL is not a conversation (feed, profile, inbox with nothing open).
+    NotAConversation,
+    NotLoggedIn,
+    BlockedByPlatform,
+    /// A conversation is open but no composer was found (still loading, or the layout changed).
+    ComposerNotFound,
+    /// The composer was found but not the header or the messages: the site changed its markup.
+    SelectorsOutdated,
+}
+
 /// Requests from the side panel to the service worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -74,7 +139,18 @@ pub enum PanelToBackground {
         request_id: String,
         to: ThreadRef,
         text: String,
+        #[serde(default)]
+        attachments: Vec<Attachment>,
     },
+    /// Read the visible messages of `thread`, after loading `older_pages` pages of older ones.
+    /// Answered with [`BackgroundToPanel::Messages`].
+    ReadMessages { thread: ThreadRef, older_pages: u32 },
+    /// How is the adapter doing on the page that shows `thread` (or, with `None`, the current
+    /// conversation's tab)? Answered with [`BackgroundToPanel::Health`].
+    CheckHealth { thread: Option<ThreadRef> },
+    /// Bring up `thread` in a tab: reuse the tab that shows it, else navigate a tab of the same
+    /// site, else open one; answered once its composer is ready with [`BackgroundToPanel::Opened`].
+    OpenThread { thread: ThreadRef },
 }
 
 /// Replies and broadcasts from the service worker to the side panel.
@@ -93,6 +169,21 @@ pub enum BackgroundToPanel {
         request_id: String,
         outcome: SendOutcome,
     },
+    /// The messages of a thread, oldest first.
+    Messages {
+        thread: ThreadRef,
+        messages: Vec<ChatMessage>,
+        /// True when the page has no older messages left to load.
+        reached_start: bool,
+    },
+    Health {
+        tab_id: Option<i32>,
+        health: Option<Health>,
+    },
+    /// `thread` is open in `tab_id` and its composer is ready.
+    Opened { thread: ThreadRef, tab_id: i32 },
+    /// A request about a thread failed.
+    Failed { reason: FailReason },
     /// The request could not be understood (a bug, or a panel/worker version mismatch).
     Error { message: String },
 }
@@ -103,14 +194,24 @@ pub enum BackgroundToPanel {
 pub enum BackgroundToContent {
     /// Describe the open conversation. Answered with [`ContentReply::Conversation`].
     Describe,
-    /// Type `text` into the composer of thread `to` and send it. Answered with
+    /// Type `text` into the composer of thread `to`, attach `attachments`, and send. Answered with
     /// [`ContentReply::Sent`]. The content script aborts, without typing, if the open thread is
     /// not `to`.
     SendText {
         request_id: String,
         to: ThreadRef,
         text: String,
+        #[serde(default)]
+        attachments: Vec<Attachment>,
     },
+    /// Read the messages of thread `to`, loading `older_pages` pages of older ones first.
+    /// Answered with [`ContentReply::Messages`] or [`ContentReply::Failed`].
+    ReadMessages { to: ThreadRef, older_pages: u32 },
+    /// Answered with [`ContentReply::Health`].
+    CheckHealth,
+    /// Wait until the composer of `to` is ready. Answered with [`ContentReply::Ready`] or
+    /// [`ContentReply::Failed`].
+    WaitUntilReady { to: ThreadRef },
 }
 
 /// Replies of a content script to a [`BackgroundToContent`].
@@ -123,6 +224,17 @@ pub enum ContentReply {
     Sent {
         request_id: String,
         outcome: SendOutcome,
+    },
+    Messages {
+        messages: Vec<ChatMessage>,
+        reached_start: bool,
+    },
+    Health {
+        health: Health,
+    },
+    Ready,
+    Failed {
+        reason: FailReason,
     },
     Error {
         message: String,
@@ -208,6 +320,9 @@ mod tests {
         Conversation {
             thread: thread(),
             buyer_name: Some("Nguyễn Thị Hồng <b>".into()),
+            buyer_username: Some("hong.nguyen.92".into()),
+            buyer_profile_url: Some("https://www.instagram.com/hong.nguyen.92/".into()),
+            buyer_avatar_url: None,
             url: "https://www.instagram.com/direct/t/340282366841710300949128/".into(),
             ui_language: Some("vi".into()),
         }
@@ -220,6 +335,53 @@ mod tests {
             request_id: "r1".into(),
             to: thread(),
             text: "Xin chào 👋 chị ơi\nDạ".into(),
+            attachments: vec![Attachment {
+                name: "ao-len.jpg".into(),
+                mime: "image/jpeg".into(),
+                data_base64: "/9j/4AAQ".into(),
+            }],
+        });
+        round_trip(PanelToBackground::ReadMessages {
+            thread: thread(),
+            older_pages: 2,
+        });
+        round_trip(PanelToBackground::CheckHealth { thread: None });
+        round_trip(PanelToBackground::OpenThread { thread: thread() });
+        round_trip(BackgroundToPanel::Messages {
+            thread: thread(),
+            messages: vec![ChatMessage {
+                direction: Direction::In,
+                text: "sdt 0912 345 678".into(),
+                time: Some("Hôm nay 09:41".into()),
+            }],
+            reached_start: false,
+        });
+        round_trip(BackgroundToPanel::Health {
+            tab_id: Some(3),
+            health: Some(Health {
+                status: HealthStatus::SelectorsOutdated,
+                platform: Some(Platform::Facebook),
+                ui_language: Some("vi".into()),
+                engine: Engine::Wasm2js,
+            }),
+        });
+        round_trip(BackgroundToPanel::Opened {
+            thread: thread(),
+            tab_id: 9,
+        });
+        round_trip(BackgroundToPanel::Failed {
+            reason: FailReason::NotLoggedIn,
+        });
+        round_trip(BackgroundToContent::CheckHealth);
+        round_trip(BackgroundToContent::WaitUntilReady { to: thread() });
+        round_trip(BackgroundToContent::ReadMessages {
+            to: thread(),
+            older_pages: 0,
+        });
+        round_trip(ContentReply::Ready);
+        round_trip(ContentReply::Messages {
+            messages: vec![],
+            reached_start: true,
         });
         round_trip(BackgroundToPanel::Conversation {
             tab_id: Some(7),
@@ -239,6 +401,7 @@ mod tests {
             request_id: "r2".into(),
             to: thread(),
             text: "ok".into(),
+            attachments: vec![],
         });
         round_trip(ContentReply::Conversation {
             conversation: Some(conversation()),
@@ -280,6 +443,17 @@ mod tests {
         assert_eq!(
             round_trip(PanelToBackground::GetConversation),
             r#""get_conversation""#
+        );
+    }
+
+    #[test]
+    fn a_send_without_attachments_may_omit_them() {
+        let parsed: PanelToBackground = serde_json::from_str(
+            r#"{"send_text":{"request_id":"r","to":{"platform":"instagram","thread_id":"1"},"text":"hi"}}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(parsed, PanelToBackground::SendText { attachments, .. } if attachments.is_empty())
         );
     }
 

@@ -70,6 +70,11 @@ impl TabRegistry {
             .map(|e| e.tab_id)
     }
 
+    /// Every tab that shows a conversation.
+    pub fn entries(&self) -> &[TabEntry] {
+        &self.entries
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -92,6 +97,9 @@ mod tests {
                 thread_id: id.into(),
             },
             buyer_name: None,
+            buyer_username: None,
+            buyer_profile_url: None,
+            buyer_avatar_url: None,
             url: format!("https://www.instagram.com/direct/t/{id}/"),
             ui_language: None,
         }

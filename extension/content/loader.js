@@ -1,35 +1,58 @@
 // Nobi Pro content script loader (classic script). It only picks a build and starts it:
 // the Rust/wasm build where the page's CSP lets wasm compile, else the wasm2js build of the same
 // crate. Both export the same `start()`.
-(async () => {
-  const startedAt = performance.now();
-  // The page's CSP governs wasm compilation in this isolated world too. Compiling an empty module
-  // is the cheapest way to ask; it throws a CompileError where wasm is forbidden.
-  const wasmAllowed = (() => {
-    try {
-      new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const url = (path) => chrome.runtime.getURL(path);
-  let content;
-  let engine = 'wasm2js';
-  if (wasmAllowed) {
-    try {
-      content = await import(url('content/wasm/nobi_content.js'));
-      await content.default({ module_or_path: url('content/wasm/nobi_content_bg.wasm') });
-      engine = 'wasm';
-    } catch (error) {
-      if (!(error instanceof WebAssembly.CompileError)) throw error;
-      content = undefined;
-    }
+//
+// Nothing is loaded on pages that are not a messaging view (the feed, profiles, groups): this
+// cheap URL test runs first, and again after in-page navigations, until a messaging view appears.
+// The exact rules (which URL is which thread) are core::platform's, in Rust.
+{
+  const MESSAGING_PATH = /^\/(direct\/|messages\/|t\/|e2ee\/t\/|latest\/inbox)/;
+  const isMessagingView = () =>
+    location.hostname === 'www.messenger.com' || MESSAGING_PATH.test(location.pathname);
+
+  function startWhenMessaging() {
+    if (isMessagingView()) return load();
+    if (!window.navigation) return; // old Chrome: only pages that load as a messaging view
+    const onNavigate = () => {
+      if (!isMessagingView()) return;
+      navigation.removeEventListener('currententrychange', onNavigate);
+      load();
+    };
+    navigation.addEventListener('currententrychange', onNavigate);
   }
-  if (!content) {
-    content = await import(url('content/js/nobi_content.js'));
-  }
-  content.start(engine);
-  // Read by `./build.sh bench` (init time budget); costs nothing and shows nothing.
-  performance.measure(`nobi-pro:init:${engine}`, { start: startedAt, end: performance.now() });
-})().catch((error) => console.error('Nobi Pro: the content script did not start', error));
+
+  const load = () => (async () => {
+    const startedAt = performance.now();
+    // The page's CSP governs wasm compilation in this isolated world too. Compiling an empty module
+    // is the cheapest way to ask; it throws a CompileError where wasm is forbidden.
+    const wasmAllowed = (() => {
+      try {
+        new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const url = (path) => chrome.runtime.getURL(path);
+    let content;
+    let engine = 'wasm2js';
+    if (wasmAllowed) {
+      try {
+        content = await import(url('content/wasm/nobi_content.js'));
+        await content.default({ module_or_path: url('content/wasm/nobi_content_bg.wasm') });
+        engine = 'wasm';
+      } catch (error) {
+        if (!(error instanceof WebAssembly.CompileError)) throw error;
+        content = undefined;
+      }
+    }
+    if (!content) {
+      content = await import(url('content/js/nobi_content.js'));
+    }
+    content.start(engine);
+    // Read by `./build.sh bench` (init time budget); costs nothing and shows nothing.
+    performance.measure(`nobi-pro:init:${engine}`, { start: startedAt, end: performance.now() });
+  })().catch((error) => console.error('Nobi Pro: the content script did not start', error));
+
+  startWhenMessaging();
+}

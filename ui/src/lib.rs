@@ -123,6 +123,7 @@ fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl In
                 request_id: format!("panel-{}", js_sys::Date::now() as u64),
                 to,
                 text,
+                attachments: Vec::new(),
             };
             match chrome::ask(&request).await {
                 Ok(BackgroundToPanel::SendResult { outcome, .. }) => {

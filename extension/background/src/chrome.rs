@@ -21,6 +21,15 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage, catch)]
     fn tabs_send_message(tab_id: i32, message: &JsValue) -> Result<Promise, JsValue>;
 
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = update, catch)]
+    fn tabs_update(tab_id: i32, properties: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create, catch)]
+    fn tabs_create(properties: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &js_sys::Function, ms: i32);
+
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
     fn session_get(key: &str) -> Result<Promise, JsValue>;
 
@@ -120,4 +129,40 @@ pub fn broadcast<T: Serialize>(message: &T) {
             let _ = JsFuture::from(promise).await;
         });
     }
+}
+
+/// Resolves after `ms` milliseconds (the worker's global `setTimeout`; there is no `window`).
+pub async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| set_timeout(&resolve, ms));
+    let _ = JsFuture::from(promise).await;
+}
+
+fn properties(url: &str, active: bool) -> JsValue {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"url".into(), &url.into());
+    let _ = Reflect::set(&object, &"active".into(), &active.into());
+    object.into()
+}
+
+/// Navigates `tab_id` to `url` and brings it to the front.
+pub async fn navigate_tab(tab_id: i32, url: &str) -> Result<(), JsValue> {
+    JsFuture::from(tabs_update(tab_id, &properties(url, true))?).await?;
+    Ok(())
+}
+
+/// Brings `tab_id` to the front.
+pub async fn activate_tab(tab_id: i32) -> Result<(), JsValue> {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"active".into(), &true.into());
+    JsFuture::from(tabs_update(tab_id, &object)?).await?;
+    Ok(())
+}
+
+/// Opens `url` in a new tab and returns its id.
+pub async fn open_tab(url: &str) -> Result<i32, JsValue> {
+    let tab = JsFuture::from(tabs_create(&properties(url, true))?).await?;
+    Reflect::get(&tab, &"id".into())?
+        .as_f64()
+        .map(|id| id as i32)
+        .ok_or_else(|| JsValue::from_str("chrome.tabs.create gave no tab id"))
 }

@@ -10,9 +10,10 @@
 
 mod chrome;
 
+use nobi_core::platform::thread_url;
 use nobi_core::protocol::{
     BackgroundToContent, BackgroundToPanel, ContentReply, ContentToBackground, FailReason,
-    PanelToBackground, SendOutcome,
+    PanelToBackground, SendOutcome, ThreadRef,
 };
 use nobi_core::tabs::TabRegistry;
 use wasm_bindgen::prelude::*;
@@ -94,33 +95,142 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
             request_id,
             to,
             text,
+            attachments,
         } => {
-            let outcome = match chrome::registry().await.tab_for(&to) {
-                None => SendOutcome::Failed {
-                    reason: FailReason::NoConversationTab,
+            let order = BackgroundToContent::SendText {
+                request_id: request_id.clone(),
+                // NFC through the browser's normalize(): no Unicode tables in the worker.
+                text: js_sys::JsString::from(text.as_str())
+                    .normalize("NFC")
+                    .into(),
+                to: to.clone(),
+                attachments,
+            };
+            let outcome = match ask_thread_tab(&to, &order).await {
+                Ok(ContentReply::Sent { outcome, .. }) => outcome,
+                Ok(ContentReply::Failed { reason }) | Err(reason) => SendOutcome::Failed { reason },
+                Ok(_) => SendOutcome::Failed {
+                    reason: FailReason::TabUnreachable,
                 },
-                Some(tab_id) => {
-                    let order = BackgroundToContent::SendText {
-                        request_id: request_id.clone(),
-                        to,
-                        // NFC through the browser's normalize(): no Unicode tables in the worker.
-                        text: js_sys::JsString::from(text.as_str())
-                            .normalize("NFC")
-                            .into(),
-                    };
-                    match chrome::send_to_tab(tab_id, &order).await {
-                        Ok(ContentReply::Sent { outcome, .. }) => outcome,
-                        Ok(_) | Err(_) => SendOutcome::Failed {
-                            reason: FailReason::TabUnreachable,
-                        },
-                    }
-                }
             };
             BackgroundToPanel::SendResult {
                 request_id,
                 outcome,
             }
         }
+        PanelToBackground::ReadMessages {
+            thread,
+            older_pages,
+        } => {
+            let order = BackgroundToContent::ReadMessages {
+                to: thread.clone(),
+                older_pages,
+            };
+            match ask_thread_tab(&thread, &order).await {
+                Ok(ContentReply::Messages {
+                    messages,
+                    reached_start,
+                }) => BackgroundToPanel::Messages {
+                    thread,
+                    messages,
+                    reached_start,
+                },
+                Ok(ContentReply::Failed { reason }) | Err(reason) => {
+                    BackgroundToPanel::Failed { reason }
+                }
+                Ok(_) => BackgroundToPanel::Failed {
+                    reason: FailReason::TabUnreachable,
+                },
+            }
+        }
+        PanelToBackground::CheckHealth { thread } => {
+            let registry = chrome::registry().await;
+            let tab_id = match &thread {
+                Some(thread) => registry.tab_for(thread),
+                None => registry.current().map(|e| e.tab_id),
+            };
+            let health = match tab_id {
+                Some(tab) => {
+                    match chrome::send_to_tab(tab, &BackgroundToContent::CheckHealth).await {
+                        Ok(ContentReply::Health { health }) => Some(health),
+                        _ => None,
+                    }
+                }
+                None => None,
+            };
+            BackgroundToPanel::Health { tab_id, health }
+        }
+        PanelToBackground::OpenThread { thread } => match open_thread(&thread).await {
+            Ok(tab_id) => BackgroundToPanel::Opened { thread, tab_id },
+            Err(reason) => BackgroundToPanel::Failed { reason },
+        },
+    }
+}
+
+/// Sends `order` to the tab that shows `thread`.
+async fn ask_thread_tab(
+    thread: &ThreadRef,
+    order: &BackgroundToContent,
+) -> Result<ContentReply, FailReason> {
+    let tab = chrome::registry()
+        .await
+        .tab_for(thread)
+        .ok_or(FailReason::NoConversationTab)?;
+    chrome::send_to_tab(tab, order)
+        .await
+        .map_err(|_| FailReason::TabUnreachable)
+}
+
+/// How long a thread may take to load after navigating to it.
+const OPEN_WAIT_MS: i32 = 20_000;
+
+/// Brings `thread` up in a tab and waits until its composer is ready; returns the tab.
+async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
+    let registry = chrome::registry().await;
+    let tab = match registry.tab_for(thread) {
+        Some(tab) => {
+            chrome::activate_tab(tab)
+                .await
+                .map_err(|_| FailReason::TabUnreachable)?;
+            tab
+        }
+        None => {
+            let url = thread_url(thread);
+            // Reuse a tab of the same platform (the agent's working tab), else open one.
+            let same_platform = registry
+                .entries()
+                .iter()
+                .filter(|e| e.conversation.thread.platform == thread.platform)
+                .max_by_key(|e| e.last_used_ms)
+                .map(|e| e.tab_id);
+            let tab = match same_platform {
+                Some(tab) => {
+                    chrome::navigate_tab(tab, &url)
+                        .await
+                        .map_err(|_| FailReason::TabUnreachable)?;
+                    tab
+                }
+                None => chrome::open_tab(&url)
+                    .await
+                    .map_err(|_| FailReason::TabUnreachable)?,
+            };
+            // The new page's content script announces the thread when it has loaded.
+            let mut waited = 0;
+            while chrome::registry().await.tab_for(thread) != Some(tab) {
+                if waited >= OPEN_WAIT_MS {
+                    return Err(FailReason::Timeout);
+                }
+                chrome::sleep(100).await;
+                waited += 100;
+            }
+            tab
+        }
+    };
+    let ready = BackgroundToContent::WaitUntilReady { to: thread.clone() };
+    match chrome::send_to_tab(tab, &ready).await {
+        Ok(ContentReply::Ready) => Ok(tab),
+        Ok(ContentReply::Failed { reason }) => Err(reason),
+        _ => Err(FailReason::TabUnreachable),
     }
 }
 

@@ -98,6 +98,9 @@ mod tests {
         Conversation {
             thread: thread(),
             buyer_name: Some("Trần Minh Anh \"<b>\"".into()),
+            buyer_username: None,
+            buyer_profile_url: Some("https://www.facebook.com/minhanh.tran".into()),
+            buyer_avatar_url: None,
             url: "https://www.messenger.com/t/100012345678901/".into(),
             ui_language: None,
         }
@@ -110,6 +113,20 @@ mod tests {
             request_id: "r1".into(),
             to: thread(),
             text: "Xin chào 👋 chị ơi\nDạ".into(),
+            attachments: vec![Attachment {
+                name: "áo len.png".into(),
+                mime: "image/png".into(),
+                data_base64: "iVBORw0KGgo=".into(),
+            }],
+        });
+        round_trip(BackgroundToPanel::Messages {
+            thread: thread(),
+            messages: vec![ChatMessage {
+                direction: Direction::Out,
+                text: "Dạ".into(),
+                time: None,
+            }],
+            reached_start: true,
         });
         round_trip(BackgroundToPanel::Conversation {
             tab_id: Some(-3),

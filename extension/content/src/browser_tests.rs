@@ -146,7 +146,9 @@ fn every_adapter_has_fallbacks_and_both_languages() {
         assert!(a.composer.len() >= 3, "{p:?}: the composer needs fallbacks");
         assert!(!a.send_button.is_empty());
         assert!(!a.buyer_name.is_empty());
-        assert!(!a.outgoing_messages.is_empty());
+        assert!(!a.message_rows.is_empty());
+        assert!(!a.scroller.is_empty());
+        assert!(!a.file_input.is_empty());
         let langs: Vec<_> = a.labels_by_language.iter().map(|(l, _)| *l).collect();
         assert!(langs.contains(&"vi") && langs.contains(&"en"), "{p:?}");
         // Every selector must parse: an invalid one would silently never match.
@@ -155,7 +157,14 @@ fn every_adapter_has_fallbacks_and_both_languages() {
             .iter()
             .chain(a.send_button)
             .chain(a.buyer_name)
-            .chain(a.outgoing_messages)
+            .chain(a.message_rows)
+            .chain(a.buyer_profile_link)
+            .chain(a.buyer_avatar)
+            .chain(a.buyer_username)
+            .chain(a.scroller)
+            .chain(a.file_input)
+            .chain(a.attachment_preview)
+            .chain(a.attachment_remove)
             .chain(a.blocked)
             .chain(a.login)
         {

@@ -90,6 +90,11 @@ pub fn find(locators: &[Locator]) -> Option<Element> {
         .find_map(|l| find_all(l).into_iter().find(is_rendered))
 }
 
+/// Like [`find`], for elements pages keep hidden on purpose (file inputs).
+pub fn find_including_hidden(locators: &[Locator]) -> Option<Element> {
+    locators.iter().find_map(|l| find_all(l).into_iter().next())
+}
+
 /// Returns all elements found by the first locator that finds any.
 pub fn find_every(locators: &[Locator]) -> Vec<Element> {
     locators

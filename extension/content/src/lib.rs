@@ -1,35 +1,40 @@
 //! Nobi Pro's content script: the only code that touches Instagram's and Facebook's pages.
 //!
-//! It is loaded by `extension/content/loader.js` into every matched tab, as wasm where the page's
+//! It is loaded by `extension/content/loader.js` on conversation pages, as wasm where the page's
 //! CSP allows it and as a wasm2js build of this same crate where it does not. It then:
-//! - stays idle unless the URL shows a conversation (no DOM observers, no timers beyond a cheap
-//!   URL check on in-page navigation);
-//! - tells the service worker which conversation is open ([`ContentToBackground`]);
+//! - tells the service worker which conversation is open ([`ContentToBackground`]), again after
+//!   every in-page navigation, and stays idle otherwise (no DOM observers, no timers);
 //! - obeys the service worker, and only it ([`BackgroundToContent`]): describe the conversation,
-//!   type and send a message — after checking that the open thread is the one addressed.
+//!   read its messages, check its health, wait for its composer, type and send a message — always
+//!   after checking that the open thread is the one addressed.
 //!
 //! Everything site-specific (selectors, UI labels in English and Vietnamese) is data in
-//! [`sites`], one file per site; [`dom`] holds the generic mechanics, [`send`] the send routine.
+//! [`sites`], one file per site; [`dom`] holds the generic mechanics, [`send`] the send routine,
+//! [`read`] the reading, [`attach`] attachments, [`health`] the health check.
 
+mod attach;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 mod chrome;
 mod dom;
+mod health;
+mod read;
 mod send;
 pub mod sites;
 
 use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::{
-    BackgroundToContent, ContentReply, ContentToBackground, Conversation, Engine,
+    BackgroundToContent, ContentReply, ContentToBackground, Conversation, Engine, FailReason,
+    ThreadRef,
 };
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
 thread_local! {
     /// The conversation last announced to the service worker, to announce changes only.
     static ANNOUNCED: RefCell<Option<Conversation>> = const { RefCell::new(None) };
     /// Which build the loader picked.
-    static ENGINE: std::cell::Cell<Engine> = const { std::cell::Cell::new(Engine::Wasm) };
+    static ENGINE: Cell<Engine> = const { Cell::new(Engine::Wasm) };
 }
 
 /// Entry point, called once by the loader with the build it picked (`"wasm"` or `"wasm2js"`).
@@ -47,24 +52,31 @@ pub fn start(engine: &str) {
     check_location();
 }
 
+/// The conversation open in this tab, read from the page now.
+fn current_conversation() -> Option<Conversation> {
+    match classify(&dom::location()) {
+        PageKind::Thread(thread) => {
+            let adapter = sites::adapter_for(thread.platform);
+            Some(read::conversation(
+                thread,
+                adapter,
+                adapter.detect_language(),
+            ))
+        }
+        PageKind::Inbox(_) | PageKind::Other => None,
+    }
+}
+
 /// Re-reads the URL after a load or an in-page navigation and tells the service worker when the
 /// open conversation changed.
 fn check_location() {
     wasm_bindgen_futures::spawn_local(async {
-        let notice = match classify(&dom::location()) {
-            PageKind::Thread(thread) => {
-                let adapter = sites::adapter_for(thread.platform);
-                // The header renders after the URL changes: give it a moment, but announce anyway.
-                let name = dom::wait_for_text(adapter.buyer_name, 600).await;
-                Some(Conversation {
-                    thread,
-                    buyer_name: name,
-                    url: dom::location(),
-                    ui_language: adapter.detect_language().map(str::to_owned),
-                })
-            }
-            PageKind::Inbox(_) | PageKind::Other => None,
-        };
+        if let PageKind::Thread(thread) = classify(&dom::location()) {
+            // The header renders after the URL changes: give it a moment, but announce anyway.
+            let adapter = sites::adapter_for(thread.platform);
+            dom::wait_for_text(adapter.buyer_name, 600).await;
+        }
+        let notice = current_conversation();
         let changed = ANNOUNCED.with(|a| {
             let mut a = a.borrow_mut();
             let changed = *a != notice;
@@ -75,7 +87,7 @@ fn check_location() {
             let message = match notice {
                 Some(conversation) => ContentToBackground::ConversationOpened {
                     conversation,
-                    engine: ENGINE.with(|e| e.get()),
+                    engine: ENGINE.with(Cell::get),
                 },
                 None => ContentToBackground::ConversationClosed,
             };
@@ -94,28 +106,44 @@ async fn handle_message(message: BackgroundToContent) -> ContentReply {
             request_id,
             to,
             text,
-        } => {
-            let outcome = send::send_text(&to, &dom::nfc(&text)).await;
-            ContentReply::Sent {
-                request_id,
-                outcome,
-            }
+            attachments,
+        } => ContentReply::Sent {
+            request_id,
+            outcome: send::send(&to, &dom::nfc(&text), &attachments).await,
+        },
+        BackgroundToContent::ReadMessages { to, older_pages } => {
+            read_messages(&to, older_pages).await
         }
+        BackgroundToContent::CheckHealth => ContentReply::Health {
+            health: health::check(ENGINE.with(Cell::get)),
+        },
+        BackgroundToContent::WaitUntilReady { to } => match send::wait_until_ready(&to).await {
+            Ok(()) => ContentReply::Ready,
+            Err(reason) => ContentReply::Failed { reason },
+        },
     }
 }
 
-fn current_conversation() -> Option<Conversation> {
-    match classify(&dom::location()) {
-        PageKind::Thread(thread) => {
-            let adapter = sites::adapter_for(thread.platform);
-            Some(Conversation {
-                buyer_name: dom::first_text(adapter.buyer_name),
-                ui_language: adapter.detect_language().map(str::to_owned),
-                thread,
-                url: dom::location(),
-            })
-        }
-        _ => None,
+async fn read_messages(to: &ThreadRef, older_pages: u32) -> ContentReply {
+    if !send::shows_thread(to) {
+        return ContentReply::Failed {
+            reason: FailReason::WrongConversation,
+        };
+    }
+    let adapter = sites::adapter_for(to.platform);
+    let reached_start = if older_pages > 0 {
+        read::load_older(adapter, older_pages).await
+    } else {
+        false
+    };
+    if !send::shows_thread(to) {
+        return ContentReply::Failed {
+            reason: FailReason::WrongConversation,
+        };
+    }
+    ContentReply::Messages {
+        messages: read::messages(adapter),
+        reached_start,
     }
 }
 

@@ -7,13 +7,15 @@
 //! 4. whatever the agent had drafted is kept aside, our text is typed and read back;
 //! 5. the thread is checked again, then ONE send action (the button if shown, else Enter);
 //! 6. sent only when the composer emptied AND one more outgoing bubble with exactly this text
-//!    exists than before. On any failure after typing, the composer is restored to the agent's
-//!    draft: no half-typed text is ever left behind.
+//!    exists than before (for attachments alone: more outgoing bubbles than before). On any
+//!    failure after typing, the composer is restored to the agent's draft and our attachments are
+//!    taken out: nothing half-done is ever left behind.
 
 use crate::dom::{self, fold_space, text_of};
 use crate::sites::{adapter_for, SiteAdapter};
+use crate::{attach, read};
 use nobi_core::platform::{classify, PageKind};
-use nobi_core::protocol::{FailReason, SendOutcome, ThreadRef};
+use nobi_core::protocol::{Attachment, Direction, FailReason, SendOutcome, ThreadRef};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
@@ -25,25 +27,31 @@ const CONFIRM_WAIT_MS: i32 = 5_000;
 const SETTLE_MS: i32 = 20;
 
 /// Returns true if and only if the page's URL shows `thread`.
-fn shows_thread(thread: &ThreadRef) -> bool {
+pub fn shows_thread(thread: &ThreadRef) -> bool {
     matches!(classify(&dom::location()), PageKind::Thread(open) if open == *thread)
 }
 
-/// Types `text` into the composer of `to` and sends it, as described in the module docs.
-pub async fn send_text(to: &ThreadRef, text: &str) -> SendOutcome {
-    match try_send(to, text).await {
+/// Types `text` into the composer of `to`, attaches `attachments` and sends, as described in the
+/// module docs.
+pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> SendOutcome {
+    match try_send(to, text, attachments).await {
         Ok(()) => SendOutcome::Sent,
         Err(reason) => SendOutcome::Failed { reason },
     }
 }
 
-async fn try_send(to: &ThreadRef, text: &str) -> Result<(), FailReason> {
+/// Waits until the composer of `to` is there; fails as a send would.
+pub async fn wait_until_ready(to: &ThreadRef) -> Result<(), FailReason> {
     if !shows_thread(to) {
         return Err(FailReason::WrongConversation);
     }
     let adapter = adapter_for(to.platform);
     check_page(adapter)?;
-    let composer = dom::wait_for(adapter.composer, COMPOSER_WAIT_MS)
+    composer(adapter).await.map(|_| ())
+}
+
+async fn composer(adapter: &SiteAdapter) -> Result<HtmlElement, FailReason> {
+    dom::wait_for(adapter.composer, COMPOSER_WAIT_MS)
         .await
         .and_then(|el| el.dyn_into::<HtmlElement>().ok())
         .ok_or_else(|| {
@@ -51,7 +59,20 @@ async fn try_send(to: &ThreadRef, text: &str) -> Result<(), FailReason> {
             check_page(adapter)
                 .err()
                 .unwrap_or(FailReason::ComposerNotFound)
-        })?;
+        })
+}
+
+async fn try_send(
+    to: &ThreadRef,
+    text: &str,
+    attachments: &[Attachment],
+) -> Result<(), FailReason> {
+    if !shows_thread(to) {
+        return Err(FailReason::WrongConversation);
+    }
+    let adapter = adapter_for(to.platform);
+    check_page(adapter)?;
+    let composer = composer(adapter).await?;
     if !shows_thread(to) {
         return Err(FailReason::WrongConversation);
     }
@@ -59,7 +80,18 @@ async fn try_send(to: &ThreadRef, text: &str) -> Result<(), FailReason> {
     let wanted = fold_space(text);
     // The agent's own unsent draft, with its line breaks, to put back afterwards.
     let draft = dom::nfc(composer.inner_text().trim_end());
-    let sent_before = count_outgoing(adapter, &wanted);
+    let (sent_before, outgoing_before) = count_outgoing(adapter, &wanted);
+
+    if !attachments.is_empty() {
+        if let Err(reason) = attach::attach(adapter, attachments).await {
+            attach::clear(adapter);
+            return Err(reason);
+        }
+        if !shows_thread(to) {
+            attach::clear(adapter);
+            return Err(FailReason::WrongConversation);
+        }
+    }
 
     dom::select_all(&composer);
     dom::sleep(SETTLE_MS).await;
@@ -67,12 +99,10 @@ async fn try_send(to: &ThreadRef, text: &str) -> Result<(), FailReason> {
     dom::sleep(SETTLE_MS).await;
 
     if composer_text(&composer) != wanted {
-        restore(&composer, &draft).await;
-        return Err(FailReason::ComposerNotFound);
+        return undo(adapter, &composer, &draft, FailReason::ComposerNotFound).await;
     }
     if !shows_thread(to) {
-        restore(&composer, &draft).await;
-        return Err(FailReason::WrongConversation);
+        return undo(adapter, &composer, &draft, FailReason::WrongConversation).await;
     }
 
     // Exactly one send action.
@@ -85,21 +115,37 @@ async fn try_send(to: &ThreadRef, text: &str) -> Result<(), FailReason> {
     while waited < CONFIRM_WAIT_MS {
         dom::sleep(25).await;
         waited += 25;
-        if composer_text(&composer).is_empty() && count_outgoing(adapter, &wanted) > sent_before {
+        let (sent, outgoing) = count_outgoing(adapter, &wanted);
+        let bubble_appeared = if wanted.is_empty() {
+            outgoing > outgoing_before
+        } else {
+            sent > sent_before
+        };
+        if composer_text(&composer).is_empty() && bubble_appeared {
             if !draft.trim().is_empty() {
                 restore(&composer, &draft).await;
             }
             return Ok(());
         }
     }
-    if check_page(adapter).is_err() {
-        return check_page(adapter);
-    }
+    check_page(adapter)?;
     // Not confirmed. If our text is still in the composer the send did not happen: take it out.
     if composer_text(&composer) == wanted {
-        restore(&composer, &draft).await;
+        return undo(adapter, &composer, &draft, FailReason::Timeout).await;
     }
     Err(FailReason::Timeout)
+}
+
+/// Takes our text and attachments back out of the composer, then fails with `reason`.
+async fn undo(
+    adapter: &SiteAdapter,
+    composer: &HtmlElement,
+    draft: &str,
+    reason: FailReason,
+) -> Result<(), FailReason> {
+    restore(composer, draft).await;
+    attach::clear(adapter);
+    Err(reason)
 }
 
 /// Fails when the page shows a login form or a "blocked" dialog.
@@ -117,12 +163,15 @@ fn composer_text(composer: &HtmlElement) -> String {
     text_of(composer)
 }
 
-/// Counts outgoing bubbles whose text is exactly `wanted` (after folding white space).
-fn count_outgoing(adapter: &SiteAdapter, wanted: &str) -> usize {
-    dom::find_every(adapter.outgoing_messages)
-        .iter()
-        .filter(|el| text_of(el) == wanted)
-        .count()
+/// Counts the outgoing bubbles whose text is exactly `wanted` (white space folded), and all
+/// outgoing bubbles.
+fn count_outgoing(adapter: &SiteAdapter, wanted: &str) -> (usize, usize) {
+    let outgoing: Vec<_> = read::messages(adapter)
+        .into_iter()
+        .filter(|m| m.direction == Direction::Out)
+        .collect();
+    let exact = outgoing.iter().filter(|m| m.text == wanted).count();
+    (exact, outgoing.len())
 }
 
 /// Puts the composer back to the agent's `draft` (empty when there was none).

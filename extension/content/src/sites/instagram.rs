@@ -4,7 +4,10 @@
 //! button is a `div[role=button]` whose text is "Send" / "Gửi", shown once the composer has text;
 //! the conversation is a `role=grid` labelled "Messages in conversation with …".
 
-use super::{Locator, SiteAdapter, BLOCKED_TEXTS};
+use super::{
+    Locator, SiteAdapter, ATTACHMENT_ERROR, ATTACHMENT_PREVIEW, ATTACHMENT_REMOVE, BLOCKED_TEXTS,
+    FILE_INPUT, MESSAGE_IMAGE, MESSAGE_TEXT, UPLOAD_PROGRESS,
+};
 use nobi_core::protocol::Platform;
 
 pub static ADAPTER: SiteAdapter = SiteAdapter {
@@ -27,10 +30,29 @@ pub static ADAPTER: SiteAdapter = SiteAdapter {
         Locator::css(r#"[role="main"] a[href^="/"] h2"#),
         Locator::css(r#"main header h2"#),
     ],
-    outgoing_messages: &[
-        Locator::css(r#"div[role="grid"] [role="row"][data-direction="out"] div[dir="auto"]"#),
-        Locator::css(r#"div[role="grid"] [role="row"] div[dir="auto"]"#),
+    buyer_username: &[Locator::css(
+        r#"main a[role="link"][href^="/"] > h2 + span"#,
+    )],
+    buyer_profile_link: &[Locator::css(r#"main a[role="link"][href^="/"]:has(> h2)"#)],
+    buyer_avatar: &[
+        Locator::css(r#"main a[role="link"][href^="/"] > img"#),
+        Locator::css(r#"main img[alt$="profile picture"]"#),
     ],
+    message_rows: &[
+        Locator::css(r#"div[role="grid"][aria-label^="Messages in conversation"] [role="row"]"#),
+        Locator::css(
+            r#"div[role="grid"][aria-label^="Tin nhắn trong cuộc trò chuyện"] [role="row"]"#,
+        ),
+        Locator::css(r#"main div[role="grid"] [role="row"]"#),
+    ],
+    message_text: MESSAGE_TEXT,
+    message_image: MESSAGE_IMAGE,
+    scroller: &[Locator::css(r#"main div[role="grid"]"#)],
+    file_input: FILE_INPUT,
+    attachment_preview: ATTACHMENT_PREVIEW,
+    upload_progress: UPLOAD_PROGRESS,
+    attachment_error: ATTACHMENT_ERROR,
+    attachment_remove: ATTACHMENT_REMOVE,
     blocked: &[Locator::with_text(r#"[role="dialog"]"#, BLOCKED_TEXTS)],
     login: &[
         Locator::css(r#"form input[name="username"]"#),

@@ -6,7 +6,10 @@
 //! `aria-roledescription="message"` or `data-message-id`; the active thread in the list has
 //! `aria-current="page"`.
 
-use super::{Locator, SiteAdapter, BLOCKED_TEXTS};
+use super::{
+    Locator, SiteAdapter, ATTACHMENT_ERROR, ATTACHMENT_PREVIEW, ATTACHMENT_REMOVE, BLOCKED_TEXTS,
+    FILE_INPUT, MESSAGE_IMAGE, MESSAGE_TEXT, UPLOAD_PROGRESS,
+};
 use nobi_core::protocol::Platform;
 
 const COMPOSER: &[Locator] = &[
@@ -22,6 +25,11 @@ const SEND_BUTTON: &[Locator] = &[
     Locator::css(r#"[role="button"][aria-label="Nhấn Enter để gửi"]"#),
     Locator::css(r#"[role="button"][aria-label="Send"]"#),
     Locator::css(r#"[role="button"][aria-label="Gửi"]"#),
+    // Business Suite: a text button, disabled while the composer is empty.
+    Locator::with_text(
+        r#"div[role="button"]:not([aria-disabled="true"])"#,
+        &["Send", "Gửi"],
+    ),
 ];
 
 const BUYER_NAME: &[Locator] = &[
@@ -29,11 +37,17 @@ const BUYER_NAME: &[Locator] = &[
     Locator::css(r#"div[role="main"] h2"#),
 ];
 
-const OUTGOING: &[Locator] = &[
-    Locator::css(r#"[role="row"][data-direction="out"] [dir="auto"]"#),
-    Locator::css(r#"[aria-roledescription="message"] [dir="auto"]"#),
-    Locator::css(r#"[role="row"] [dir="auto"]"#),
+const MESSAGE_ROWS: &[Locator] = &[
+    Locator::css(
+        r#"[role="main"] [role="grid"][aria-label^="Messages in conversation"] [role="row"]"#,
+    ),
+    Locator::css(
+        r#"[role="main"] [role="grid"][aria-label^="Tin nhắn trong cuộc trò chuyện"] [role="row"]"#,
+    ),
+    Locator::css(r#"[role="main"][aria-label] [role="grid"] [role="row"]"#),
 ];
+
+const SCROLLER: &[Locator] = &[Locator::css(r#"[role="main"][aria-label] [role="grid"]"#)];
 
 const BLOCKED: &[Locator] = &[Locator::with_text(r#"[role="dialog"]"#, BLOCKED_TEXTS)];
 
@@ -54,7 +68,20 @@ const BASE: SiteAdapter = SiteAdapter {
     composer: COMPOSER,
     send_button: SEND_BUTTON,
     buyer_name: BUYER_NAME,
-    outgoing_messages: OUTGOING,
+    buyer_username: &[],
+    buyer_profile_link: &[Locator::css(r#"div[role="main"] a[role="link"]:has(h2)"#)],
+    buyer_avatar: &[Locator::css(
+        r#"div[role="main"] a[role="link"]:has(h2) img"#,
+    )],
+    message_rows: MESSAGE_ROWS,
+    message_text: MESSAGE_TEXT,
+    message_image: MESSAGE_IMAGE,
+    scroller: SCROLLER,
+    file_input: FILE_INPUT,
+    attachment_preview: ATTACHMENT_PREVIEW,
+    upload_progress: UPLOAD_PROGRESS,
+    attachment_error: ATTACHMENT_ERROR,
+    attachment_remove: ATTACHMENT_REMOVE,
     blocked: BLOCKED,
     login: LOGIN,
     labels_by_language: LABELS,

@@ -51,8 +51,30 @@ pub struct SiteAdapter {
     pub send_button: &'static [Locator],
     /// The buyer's display name in the conversation header.
     pub buyer_name: &'static [Locator],
-    /// The text of every outgoing message bubble in the open thread.
-    pub outgoing_messages: &'static [Locator],
+    /// The buyer's username in the header, where the site shows one.
+    pub buyer_username: &'static [Locator],
+    /// The header's link to the buyer's profile (an `a` element).
+    pub buyer_profile_link: &'static [Locator],
+    /// The buyer's avatar in the header (an `img` element).
+    pub buyer_avatar: &'static [Locator],
+    /// Every row of the open conversation: message bubbles and time separators.
+    pub message_rows: &'static [Locator],
+    /// Inside a row, the element holding a message's text (a row without one is a separator).
+    pub message_text: &'static str,
+    /// Inside a row, an image sent as a message.
+    pub message_image: &'static str,
+    /// The scrollable container of the conversation (scrolled up to load older messages).
+    pub scroller: &'static [Locator],
+    /// The page's own file input for attachments.
+    pub file_input: &'static [Locator],
+    /// The preview of an attachment waiting to be sent.
+    pub attachment_preview: &'static [Locator],
+    /// An upload still in progress.
+    pub upload_progress: &'static [Locator],
+    /// The message the page shows when it refuses a file.
+    pub attachment_error: &'static [Locator],
+    /// The buttons that take an attachment out of the composer.
+    pub attachment_remove: &'static [Locator],
     /// A dialog or banner saying the platform blocks the action ("Action Blocked", "Try again later").
     pub blocked: &'static [Locator],
     /// The login form shown to a logged-out visitor.
@@ -97,6 +119,21 @@ pub fn adapter_for(platform: Platform) -> &'static SiteAdapter {
         Platform::BusinessSuite => &messenger::BUSINESS_SUITE,
     }
 }
+
+/// Rows, text, images and attachment widgets are marked up alike on every Meta surface.
+pub const MESSAGE_TEXT: &str = r#"[dir="auto"]"#;
+pub const MESSAGE_IMAGE: &str = "img:not([alt=\"\"])";
+pub const UPLOAD_PROGRESS: &[Locator] = &[Locator::css(r#"[role="progressbar"]"#)];
+pub const ATTACHMENT_PREVIEW: &[Locator] = &[Locator::css(r#"img[src^="blob:"]"#)];
+pub const ATTACHMENT_ERROR: &[Locator] = &[Locator::css(r#"[role="alert"]"#)];
+pub const ATTACHMENT_REMOVE: &[Locator] = &[Locator::css(
+    r#"[aria-label="Remove"], [aria-label="Gỡ"], [aria-label="Remove attachment"], [aria-label="Gỡ file đính kèm"]"#,
+)];
+pub const FILE_INPUT: &[Locator] = &[
+    Locator::css(r#"[role="textbox"] ~ input[type="file"], form input[type="file"]"#),
+    Locator::css(r#"input[type="file"][multiple]"#),
+    Locator::css(r#"input[type="file"]"#),
+];
 
 /// Markers of a platform block, shared by every Meta surface (English and Vietnamese UI).
 pub const BLOCKED_TEXTS: &[&str] = &[
