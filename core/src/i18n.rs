@@ -4,7 +4,7 @@
 //! here, as plain data, and is tested for completeness: every key has both languages. The manifest's
 //! own strings (name, description) are in `extension/_locales`, where Chrome wants them.
 
-use crate::protocol::FailReason;
+use crate::protocol::{FailReason, HealthStatus};
 use serde::{Deserialize, Serialize};
 
 /// A language of the interface. Vietnamese is the default.
@@ -102,6 +102,25 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
     }
 }
 
+/// The panel's health line: can the extension work on the page the agent looks at?
+pub fn health(status: HealthStatus, lang: Lang) -> &'static str {
+    use HealthStatus::*;
+    match (status, lang) {
+        (Ok, Lang::Vi) => "Kết nối trang: OK",
+        (Ok, Lang::En) => "Page connection: OK",
+        (NotAConversation, Lang::Vi) => "Trang đang mở không phải một hội thoại",
+        (NotAConversation, Lang::En) => "The open page is not a conversation",
+        (NotLoggedIn, Lang::Vi) => "Chưa đăng nhập trên trang này",
+        (NotLoggedIn, Lang::En) => "Not logged in on this page",
+        (BlockedByPlatform, Lang::Vi) => "Nền tảng đang chặn thao tác (\"Hãy thử lại sau\")",
+        (BlockedByPlatform, Lang::En) => "The platform is blocking actions (\"Try again later\")",
+        (ComposerNotFound, Lang::Vi) => "Không tìm thấy ô nhập tin nhắn (trang chưa tải xong?)",
+        (ComposerNotFound, Lang::En) => "Message box not found (page still loading?)",
+        (SelectorsOutdated, Lang::Vi) => "Giao diện trang đã thay đổi: cần cập nhật Nobi Pro",
+        (SelectorsOutdated, Lang::En) => "The page's layout changed: Nobi Pro needs an update",
+    }
+}
+
 /// The text shown to the agent for a failed send: what happened and what to do about it.
 pub fn fail_reason(reason: FailReason, lang: Lang) -> &'static str {
     use FailReason::*;
@@ -142,6 +161,21 @@ mod tests {
         for &key in ALL_UI {
             assert!(!ui(key, Lang::Vi).is_empty());
             assert!(!ui(key, Lang::En).is_empty());
+        }
+    }
+
+    #[test]
+    fn every_health_status_reads_differently_in_each_language() {
+        use HealthStatus::*;
+        for s in [
+            Ok,
+            NotAConversation,
+            NotLoggedIn,
+            BlockedByPlatform,
+            ComposerNotFound,
+            SelectorsOutdated,
+        ] {
+            assert_ne!(health(s, Lang::Vi), health(s, Lang::En));
         }
     }
 

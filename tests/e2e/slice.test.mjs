@@ -27,6 +27,12 @@ for (const surface of ['instagram', 'messenger']) {
           const panel = await browser.openPanel(page);
 
           await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+          await panel.getByTestId('health').filter({ hasText: /OK/ }).waitFor();
+          assert.match(
+            await panel.getByTestId('health').textContent(),
+            lang === 'vi' ? /Tiếng Việt|Vietnamese/ : /English/,
+            "the health line names the page's UI language",
+          );
           const engine = await panel.getByTestId('engine').textContent();
           assert.match(engine, csp === 'strict' ? /wasm2js/ : /: wasm$/, 'the loader picks the build the CSP allows');
 

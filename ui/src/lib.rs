@@ -8,9 +8,9 @@ mod chrome;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use nobi_core::i18n::{fail_reason, ui, Lang, Ui};
+use nobi_core::i18n::{fail_reason, health, ui, Lang, Ui};
 use nobi_core::protocol::{
-    BackgroundToPanel, Conversation, Engine, PanelToBackground, Platform, SendOutcome,
+    BackgroundToPanel, Conversation, Engine, HealthStatus, PanelToBackground, Platform, SendOutcome,
 };
 
 /// Replies an agent sends many times a day. Templates (issue #8) will replace this list.
@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(browser_lang);
     let conversation = RwSignal::new(None::<Conversation>);
     let engine = RwSignal::new(None::<Engine>);
+    let page_health = RwSignal::new(None::<(HealthStatus, Option<String>)>);
     let show = move |reply: BackgroundToPanel| {
         if let BackgroundToPanel::Conversation {
             conversation: c,
@@ -41,8 +42,26 @@ pub fn App() -> impl IntoView {
             ..
         } = reply
         {
+            let thread = c.as_ref().map(|c| c.thread.clone());
             conversation.set(c);
             engine.set(e);
+            // Each newly shown conversation gets a fresh look at its page.
+            spawn_local(async move {
+                let verdict = match thread {
+                    None => None,
+                    Some(thread) => match chrome::ask(&PanelToBackground::CheckHealth {
+                        thread: Some(thread),
+                    })
+                    .await
+                    {
+                        Ok(BackgroundToPanel::Health {
+                            health: Some(h), ..
+                        }) => Some((h.status, h.ui_language)),
+                        _ => None,
+                    },
+                };
+                page_health.set(verdict);
+            });
         }
     };
 
@@ -71,6 +90,28 @@ pub fn App() -> impl IntoView {
                 None => view! { <EmptyState lang=lang/> }.into_any(),
                 Some(c) => view! { <ConversationView lang=lang conversation=c/> }.into_any(),
             }}
+            <footer class="health" data-testid="health">
+                {move || {
+                    page_health
+                        .get()
+                        .map(|(status, page_lang)| {
+                            let ok = status == HealthStatus::Ok;
+                            let lang_note = match (page_lang.as_deref(), lang.get()) {
+                                (Some("vi"), Lang::Vi) => " · trang dùng Tiếng Việt",
+                                (Some("en"), Lang::Vi) => " · trang dùng English",
+                                (Some("vi"), Lang::En) => " · page in Vietnamese",
+                                (Some("en"), Lang::En) => " · page in English",
+                                _ => "",
+                            };
+                            view! {
+                                <span class=if ok { "health-ok" } else { "health-bad" }>
+                                    {health(status, lang.get())}
+                                    {lang_note}
+                                </span>
+                            }
+                        })
+                }}
+            </footer>
             <footer class="engine muted" data-testid="engine">
                 {move || match engine.get() {
                     Some(Engine::Wasm) => "content script: wasm",
