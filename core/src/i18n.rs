@@ -181,17 +181,7 @@ mod tests {
 
     #[test]
     fn every_reason_reads_differently_in_each_language() {
-        let reasons = [
-            FailReason::NoConversationTab,
-            FailReason::ComposerNotFound,
-            FailReason::NotLoggedIn,
-            FailReason::WrongConversation,
-            FailReason::BlockedByPlatform,
-            FailReason::AttachmentRejected,
-            FailReason::Timeout,
-            FailReason::TabUnreachable,
-        ];
-        for r in reasons {
+        for r in FailReason::ALL {
             assert_ne!(fail_reason(r, Lang::Vi), fail_reason(r, Lang::En));
         }
     }

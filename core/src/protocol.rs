@@ -286,6 +286,18 @@ pub enum FailReason {
 }
 
 impl FailReason {
+    /// Every reason, for exhaustive tests and translations.
+    pub const ALL: [FailReason; 8] = [
+        FailReason::NoConversationTab,
+        FailReason::ComposerNotFound,
+        FailReason::NotLoggedIn,
+        FailReason::WrongConversation,
+        FailReason::BlockedByPlatform,
+        FailReason::AttachmentRejected,
+        FailReason::Timeout,
+        FailReason::TabUnreachable,
+    ];
+
     /// Returns true if and only if trying the same send again later may succeed without the
     /// agent doing anything.
     pub fn is_retryable(self) -> bool {
@@ -411,16 +423,7 @@ mod tests {
             engine: Engine::Wasm,
         });
         round_trip(ContentToBackground::ConversationClosed);
-        for reason in [
-            FailReason::NoConversationTab,
-            FailReason::ComposerNotFound,
-            FailReason::NotLoggedIn,
-            FailReason::WrongConversation,
-            FailReason::BlockedByPlatform,
-            FailReason::AttachmentRejected,
-            FailReason::Timeout,
-            FailReason::TabUnreachable,
-        ] {
+        for reason in FailReason::ALL {
             round_trip(BackgroundToPanel::SendResult {
                 request_id: "r3".into(),
                 outcome: SendOutcome::Failed { reason },

@@ -1,19 +1,11 @@
 //! The panel's two `chrome.runtime` calls: ask the service worker, and hear its broadcasts.
 
-use js_sys::{Function, Promise};
-use nobi_bridge::{from_js, is_own_page, to_js};
+use nobi_bridge::{
+    from_js, is_own_page, runtime_on_message_add_listener, runtime_send_message, to_js,
+};
 use nobi_core::protocol::{BackgroundToPanel, PanelToBackground};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
-    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
-    fn runtime_on_message_add_listener(listener: &Function);
-}
 
 /// Sends a request to the service worker and waits for its reply.
 pub async fn ask(request: &PanelToBackground) -> Result<BackgroundToPanel, String> {

@@ -2,6 +2,7 @@
 //! and the worker global scope.
 
 use js_sys::{Object, Promise, Reflect};
+use nobi_bridge::runtime_send_message;
 pub use nobi_bridge::{content_script_tab, from_js, is_own_extension, to_js};
 use nobi_core::protocol::{BackgroundToContent, ContentReply};
 use nobi_core::tabs::TabRegistry;
@@ -15,9 +16,6 @@ const REGISTRY_KEY: &str = "tabs";
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
-    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
-
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage, catch)]
     fn tabs_send_message(tab_id: i32, message: &JsValue) -> Result<Promise, JsValue>;
 

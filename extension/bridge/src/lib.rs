@@ -22,6 +22,14 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = id, thread_local_v2)]
     static RUNTIME_ID: JsValue;
+
+    /// `chrome.runtime.sendMessage`: to the service worker, or from it to the extension's pages.
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
+    pub fn runtime_send_message(message: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// `chrome.runtime.onMessage.addListener`.
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
+    pub fn runtime_on_message_add_listener(listener: &js_sys::Function);
 }
 
 /// Serialises a message for Chrome messaging or storage: plain objects and arrays, `null` for

@@ -2,20 +2,13 @@
 //! orders are taken only from this extension's own pages and service worker, never from a page.
 
 use crate::dom::console_error;
-use js_sys::{Function, Promise};
-use nobi_bridge::{from_js, is_own_page, to_js};
+use js_sys::Function;
+use nobi_bridge::{
+    from_js, is_own_page, runtime_on_message_add_listener, runtime_send_message, to_js,
+};
 use nobi_core::protocol::{BackgroundToContent, ContentReply, ContentToBackground};
 use std::future::Future;
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
-    fn runtime_send_message(message: &JsValue) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
-    fn runtime_on_message_add_listener(listener: &Function);
-}
 
 /// Sends a notice to the service worker; a worker that is asleep is woken by Chrome.
 pub fn notify_background(message: &ContentToBackground) {
