@@ -77,8 +77,14 @@ async function load(page) {
     const t1 = performance.now();
     const inside = mod.warm_up();
     const t2 = performance.now();
+    let again = NaN;
+    if (mod.reload_ms) {
+      const t3 = performance.now();
+      mod.reload_ms();
+      again = performance.now() - t3;
+    }
     window.__addr = mod;
-    return { instantiate: t1 - t0, warmUp: t2 - t1, inside, isolated: self.crossOriginIsolated };
+    return { instantiate: t1 - t0, warmUp: t2 - t1, inside, again, isolated: self.crossOriginIsolated };
   });
 }
 
@@ -127,6 +133,8 @@ const warm = loads.map((l) => l.warmUp);
 row(`address wasm data load (warm_up), median ms of ${LOAD_RUNS} fresh pages`, ms(median(warm)), '<= 20', median(warm) <= 20 ? 'yes' : 'NO');
 row('address wasm data load (warm_up), min ms (least disturbed by other load)', ms(Math.min(...warm)), '-', '-');
 row('address wasm data load (warm_up), max ms', ms(Math.max(...warm)), '-', '-');
+const again = loads.map((l) => l.again).filter((x) => !Number.isNaN(x));
+if (again.length) row('address wasm data parse again in the same page (code compiled), median ms', ms(median(again)), '-', '-');
 row('address wasm module fetch+instantiate, median ms', ms(median(loads.map((l) => l.instantiate))), '-', '-');
 row(`address wasm parse_address, median µs/address (dev set, ${dev.length} rows)`, us(median(devTimes)), '<= 60', median(devTimes) <= 60 ? 'yes' : 'NO');
 row('address wasm parse_address, p90 µs/address (dev set)', us(pct(devTimes, 0.9)), '-', '-');

@@ -118,6 +118,14 @@ pub struct Db {
 
 static DB: OnceLock<Db> = OnceLock::new();
 
+/// Parses the embedded data again, without keeping it, and returns the number of units: for
+/// benchmarks that time a load in a process where the data is already loaded.
+#[doc(hidden)]
+pub fn parse_uncached() -> usize {
+    let db = Db::parse(DATA);
+    db.cur_wards.len() + db.leg_wards.len()
+}
+
 /// Returns the parsed data, parsing it on first use.
 pub fn db() -> &'static Db {
     DB.get_or_init(|| Db::parse(DATA))
@@ -184,17 +192,68 @@ fn code_number(code: &str) -> Option<usize> {
     code.parse().ok()
 }
 
-/// Where a key of the index is while the index is built.
-#[derive(Clone, Copy)]
-enum Key {
-    Text(&'static str),
-    Extra(u32, u32),
+/// The name index while it is built: a chained hash table of distinct keys, each with the list
+/// of its units (see [`IndexItem`]).
+struct IndexBuilder {
+    heads: Vec<u32>,
+    items: Vec<IndexItem>,
+    entries: Vec<(Entry, u32)>,
 }
 
-/// A unit as read, before its key and conversion targets are placed.
-struct Raw {
-    key: Key,
-    targets: (u32, u32),
+impl IndexBuilder {
+    /// Adds a (key, unit) pair. `check` skips a pair already there (aliases may repeat one; an
+    /// official key is unique to its unit, so those are not checked).
+    #[inline(always)]
+    fn insert(&mut self, key: &'static str, entry: Entry, check: bool) {
+        if key.is_empty() {
+            return;
+        }
+        let hash = fnv32(key.as_bytes());
+        let b = hash as usize & (self.heads.len() - 1);
+        let mut at = self.heads[b];
+        let mut found = NONE;
+        while at != NONE {
+            let it = &self.items[at as usize];
+            if it.hash == hash && it.key == key {
+                found = at;
+                break;
+            }
+            at = it.next;
+        }
+        let n = self.entries.len() as u32;
+        if found == NONE {
+            self.items.push(IndexItem {
+                hash,
+                key,
+                next: self.heads[b],
+                first: n,
+                last: n,
+            });
+            self.heads[b] = self.items.len() as u32 - 1;
+        } else {
+            if check {
+                let mut e = self.items[found as usize].first;
+                while e != NONE {
+                    if self.entries[e as usize].0 == entry {
+                        return;
+                    }
+                    e = self.entries[e as usize].1;
+                }
+            }
+            let last = self.items[found as usize].last;
+            self.entries[last as usize].1 = n;
+            self.items[found as usize].last = n;
+        }
+        self.entries.push((entry, NONE));
+    }
+}
+
+/// A name that is not written in the data file (dash halves, nicknames): its key is computed
+/// into a buffer that is complete only at the end of the load.
+struct ExtraName {
+    start: u32,
+    end: u32,
+    entry: Entry,
 }
 
 impl Db {
@@ -202,14 +261,23 @@ impl Db {
         // Sized for the current data, so that loading does not keep growing vectors.
         const SIZES: [usize; 5] = [40, 3_400, 70, 720, 10_100];
         let mut lists: [Vec<Rec>; 5] = SIZES.map(Vec::with_capacity);
-        let mut raws: [Vec<Raw>; 5] = SIZES.map(Vec::with_capacity);
-        // Conversion targets as written (codes), resolved once all current units are read.
-        let mut target_codes: Vec<u32> = Vec::with_capacity(16_384);
-        // Keys that are not in the text (dash halves, nicknames), appended here; `Key::Extra`
-        // ranges point into it, `Key::Text` ones into the text.
+        // Conversion targets (indices of current units) of the legacy units, flat, and the
+        // range of each legacy unit in it (lists 2, 3 and 4).
+        let mut flat: Vec<u32> = Vec::with_capacity(16_384);
+        let mut ranges: [Vec<(u32, u32)>; 5] = SIZES.map(Vec::with_capacity);
+        // Current units by numeric code (province codes have 2 digits, ward codes 5); filled
+        // when the legacy section starts, which comes after the current one.
+        let mut cur_province_by_code: Vec<u32> = Vec::new();
+        let mut cur_ward_by_code: Vec<u32> = Vec::new();
+        let mut index = IndexBuilder {
+            heads: vec![NONE; 32_768],
+            items: Vec::with_capacity(16_384),
+            entries: Vec::with_capacity(20_000),
+        };
         let mut keys = String::with_capacity(4_096);
         let mut scratch = String::with_capacity(64);
-        let mut aliases: Vec<(usize, u32, &'static str)> = Vec::with_capacity(2_048);
+        let mut extra: Vec<ExtraName> = Vec::with_capacity(64);
+        let mut aliases: Vec<(&'static str, Entry)> = Vec::with_capacity(2_048);
         let mut max_tokens = 1;
         let mut scheme = Scheme::Current;
         for (line, fields) in Records(text) {
@@ -222,22 +290,35 @@ impl Db {
             }
             if line == "@legacy" {
                 scheme = Scheme::Legacy;
+                let by_number = |list: &[Rec], size: usize| {
+                    let mut table = vec![NONE; size];
+                    for (i, r) in list.iter().enumerate() {
+                        if let Some(c) = code_number(r.code).filter(|&c| c < size) {
+                            table[c] = i as u32;
+                        }
+                    }
+                    table
+                };
+                cur_province_by_code = by_number(&lists[0], 100);
+                cur_ward_by_code = by_number(&lists[1], 100_000);
                 continue;
             }
             if let Some(n) = line.strip_prefix("@max_tokens ") {
                 max_tokens = n.trim().parse().unwrap_or(8);
                 continue;
             }
-            let [head, named, key_field, alias_field, targets] = fields;
-            let (Some(kind_char), Some(kind)) = (head.chars().next(), named.bytes().next()) else {
+            let [head, named, key, alias_field, targets] = fields;
+            let (Some(&kind_char), Some(&kind)) =
+                (head.as_bytes().first(), named.as_bytes().first())
+            else {
                 continue;
             };
             if !kind.is_ascii() || !kind_char.is_ascii() {
                 continue;
             }
             let level = match kind_char {
-                'P' => Level::Province,
-                'D' => Level::District,
+                b'P' => Level::Province,
+                b'D' => Level::District,
                 _ => Level::Ward,
             };
             let no = Self::list_no(scheme, level);
@@ -248,221 +329,128 @@ impl Db {
                 (Scheme::Legacy, Level::Ward) => lists[3].len().saturating_sub(1) as u32,
             };
             let short = &named[1..];
-            // The generator wrote the canonical key (checked against `key_of` by the tests).
-            let key = Key::Text(key_field);
-            let t0 = target_codes.len() as u32;
             if scheme == Scheme::Legacy {
-                // Space-separated digit codes, read as numbers in one pass.
+                // Space-separated digit codes, read as numbers and resolved in one pass.
+                let table = if level == Level::Province {
+                    &cur_province_by_code
+                } else {
+                    &cur_ward_by_code
+                };
+                let start = flat.len() as u32;
                 let mut num: Option<u32> = None;
-                for &c in targets.as_bytes() {
+                for &c in targets.as_bytes().iter().chain(b" ") {
                     if c.is_ascii_digit() {
                         num = Some(num.unwrap_or(0).saturating_mul(10) + u32::from(c - b'0'));
                     } else if let Some(v) = num.take() {
-                        target_codes.push(v);
-                    }
-                }
-                if let Some(v) = num {
-                    target_codes.push(v);
-                }
-            }
-            let idx = lists[no].len() as u32;
-            lists[no].push(Rec {
-                code: &head[1..],
-                kind,
-                short,
-                parent,
-                key: "",
-                to_current: &[],
-            });
-            raws[no].push(Raw {
-                key,
-                targets: (t0, target_codes.len() as u32),
-            });
-            for alias in alias_field.split(',').filter(|a| !a.is_empty()) {
-                aliases.push((no, idx, alias));
-            }
-        }
-
-        // Conversion targets: codes -> indices, through tables indexed by the numeric code.
-        // Tables indexed by the numeric code (province codes have 2 digits, ward codes 5).
-        let by_number = |list: &[Rec], size: usize| {
-            let mut table = vec![NONE; size];
-            for (i, r) in list.iter().enumerate() {
-                if let Some(c) = code_number(r.code).filter(|&c| c < size) {
-                    table[c] = i as u32;
-                }
-            }
-            table
-        };
-        let cur_province_by_code = by_number(&lists[0], 100);
-        let cur_ward_by_code = by_number(&lists[1], 100_000);
-        let mut flat: Vec<u32> = Vec::with_capacity(target_codes.len());
-        let mut ranges: [Vec<(u32, u32)>; 5] = SIZES.map(Vec::with_capacity);
-        for no in 2..5 {
-            let table = if no == 2 {
-                &cur_province_by_code
-            } else {
-                &cur_ward_by_code
-            };
-            for raw in &raws[no] {
-                let start = flat.len() as u32;
-                for &code in &target_codes[raw.targets.0 as usize..raw.targets.1 as usize] {
-                    if let Some(&t) = table.get(code as usize) {
-                        if t != NONE {
-                            flat.push(t);
+                        if let Some(&t) = table.get(v as usize) {
+                            if t != NONE {
+                                flat.push(t);
+                            }
                         }
                     }
                 }
                 ranges[no].push((start, flat.len() as u32));
             }
-        }
-
-        // The name index: official names, dash halves, aliases, nicknames.
-        let mut pairs: Vec<(Key, Entry)> = Vec::with_capacity(16_000);
-        for (no, raw_list) in raws.iter().enumerate() {
-            let (scheme, level) = Self::list_of(no);
-            for (i, raw) in raw_list.iter().enumerate() {
-                let e = Entry {
-                    scheme,
-                    level,
-                    idx: i as u32,
-                    alias: 0,
-                };
-                pairs.push((raw.key, e));
-                // "Bà Rịa - Vũng Tàu" is written without its dash part as often as with it.
-                let short = lists[no][i].short;
-                if let Some(dash) = short.as_bytes().windows(3).position(|w| w == b" - ") {
-                    for part in [&short[..dash], &short[dash + 3..]] {
-                        let start = keys.len();
-                        push_key(part, &mut keys, &mut scratch);
-                        let k = Key::Extra(start as u32, keys.len() as u32);
-                        pairs.push((k, Entry { alias: 1, ..e }));
-                    }
+            let idx = lists[no].len() as u32;
+            let entry = Entry {
+                scheme,
+                level,
+                idx,
+                alias: 0,
+            };
+            // The generator wrote the canonical key (checked against `key_of` by the tests).
+            index.insert(key, entry, false);
+            lists[no].push(Rec {
+                code: &head[1..],
+                kind,
+                short,
+                parent,
+                key,
+                to_current: &[],
+            });
+            // "Bà Rịa - Vũng Tàu" is written without its dash part as often as with it.
+            if let Some(dash) = short.as_bytes().windows(3).position(|w| w == b" - ") {
+                for part in [&short[..dash], &short[dash + 3..]] {
+                    let start = keys.len() as u32;
+                    push_key(part, &mut keys, &mut scratch);
+                    extra.push(ExtraName {
+                        start,
+                        end: keys.len() as u32,
+                        entry: Entry { alias: 1, ..entry },
+                    });
+                }
+            }
+            for alias in alias_field.split(',') {
+                // Very short old names ("an") would match ordinary words; short ones with
+                // digits ("p3", "q9", "7") are numbered names and need a type word (see the
+                // parser).
+                if alias.len() >= 4
+                    || (!alias.is_empty() && alias.bytes().any(|b| b.is_ascii_digit()))
+                {
+                    aliases.push((alias, Entry { alias: 1, ..entry }));
                 }
             }
         }
-        for &(no, idx, alias) in &aliases {
-            let (scheme, level) = Self::list_of(no);
-            // Very short old names ("an") would match ordinary words; short ones with digits
-            // ("p3", "q9", "7") are numbered names and need a type word (see the parser).
-            if alias.len() < 4 && !alias.bytes().any(|b| b.is_ascii_digit()) {
-                continue;
-            }
-            let k = Key::Text(alias);
-            pairs.push((
-                k,
-                Entry {
-                    scheme,
-                    level,
-                    idx,
-                    alias: 1,
-                },
-            ));
-        }
+
         for &(key, legacy, current, strength) in PROVINCE_NICKNAMES {
             for (scheme, code) in [(Scheme::Legacy, legacy), (Scheme::Current, current)] {
                 let list = &lists[Self::list_no(scheme, Level::Province)];
                 if let Some(i) = list.iter().position(|r| r.code == code) {
-                    let start = keys.len();
+                    let start = keys.len() as u32;
                     canonical_into(key, &mut keys);
-                    let k = Key::Extra(start as u32, keys.len() as u32);
-                    pairs.push((
-                        k,
-                        Entry {
+                    extra.push(ExtraName {
+                        start,
+                        end: keys.len() as u32,
+                        entry: Entry {
                             scheme,
                             level: Level::Province,
                             idx: i as u32,
                             alias: strength,
                         },
-                    ));
+                    });
                 }
             }
         }
-
         for &(key, province, district, strength) in DISTRICT_NICKNAMES {
             let p = lists[2].iter().position(|r| r.code == province);
             let d = lists[3]
                 .iter()
                 .position(|r| r.code == district && Some(r.parent as usize) == p);
             if let Some(d) = d {
-                let start = keys.len();
+                let start = keys.len() as u32;
                 canonical_into(key, &mut keys);
-                pairs.push((
-                    Key::Extra(start as u32, keys.len() as u32),
-                    Entry {
+                extra.push(ExtraName {
+                    start,
+                    end: keys.len() as u32,
+                    entry: Entry {
                         scheme: Scheme::Legacy,
                         level: Level::District,
                         idx: d as u32,
                         alias: strength,
                     },
-                ));
+                });
             }
         }
 
         // Everything that borrows the buffers is placed once they are complete.
         let keys: &'static str = Box::leak(keys.into_boxed_str());
-        let resolve = |k: Key| match k {
-            Key::Text(t) => t,
-            Key::Extra(a, b) => &keys[a as usize..b as usize],
-        };
+        for x in &extra {
+            index.insert(&keys[x.start as usize..x.end as usize], x.entry, true);
+        }
+        for &(alias, entry) in &aliases {
+            index.insert(alias, entry, true);
+        }
         let flat: &'static [u32] = Box::leak(flat.into_boxed_slice());
-        for no in 0..5 {
-            for (r, raw) in lists[no].iter_mut().zip(&raws[no]) {
-                r.key = resolve(raw.key);
-            }
+        for no in 2..5 {
             for (r, &(a, b)) in lists[no].iter_mut().zip(&ranges[no]) {
                 r.to_current = &flat[a as usize..b as usize];
             }
         }
-
-        let bucket_count = (pairs.len() * 2).next_power_of_two();
-        let mut heads = vec![NONE; bucket_count];
-        let mut items: Vec<IndexItem> = Vec::with_capacity(pairs.len());
-        let mut entries: Vec<(Entry, u32)> = Vec::with_capacity(pairs.len());
-        'pairs: for (k, entry) in pairs {
-            let key = resolve(k);
-            if key.is_empty() {
-                continue;
-            }
-            let hash = fnv32(key.as_bytes());
-            let b = hash as usize & (bucket_count - 1);
-            let mut at = heads[b];
-            let mut found = NONE;
-            while at != NONE {
-                let it = &items[at as usize];
-                if it.hash == hash && it.key == key {
-                    found = at;
-                    break;
-                }
-                at = it.next;
-            }
-            let n = entries.len() as u32;
-            if found == NONE {
-                items.push(IndexItem {
-                    hash,
-                    key,
-                    next: heads[b],
-                    first: n,
-                    last: n,
-                });
-                heads[b] = items.len() as u32 - 1;
-            } else {
-                // A unit's official key is unique to it; other names may repeat a pair.
-                if entry.alias != 0 {
-                    let mut e = items[found as usize].first;
-                    while e != NONE {
-                        if entries[e as usize].0 == entry {
-                            continue 'pairs;
-                        }
-                        e = entries[e as usize].1;
-                    }
-                }
-                let last = items[found as usize].last;
-                entries[last as usize].1 = n;
-                items[found as usize].last = n;
-            }
-            entries.push((entry, NONE));
-        }
+        let IndexBuilder {
+            heads,
+            items,
+            entries,
+        } = index;
 
         let [cur_provinces, cur_wards, leg_provinces, leg_districts, leg_wards] = lists;
         let cur_wards_of_province = children(cur_provinces.len(), &cur_wards);
@@ -514,16 +502,6 @@ impl Db {
             (Scheme::Legacy, Level::Province) => 2,
             (Scheme::Legacy, Level::District) => 3,
             (Scheme::Legacy, Level::Ward) => 4,
-        }
-    }
-
-    fn list_of(no: usize) -> (Scheme, Level) {
-        match no {
-            0 => (Scheme::Current, Level::Province),
-            1 => (Scheme::Current, Level::Ward),
-            2 => (Scheme::Legacy, Level::Province),
-            3 => (Scheme::Legacy, Level::District),
-            _ => (Scheme::Legacy, Level::Ward),
         }
     }
 

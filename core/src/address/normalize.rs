@@ -44,16 +44,27 @@ pub fn fold_char(c: char) -> Option<char> {
     if cp < 0xC0 {
         return None;
     }
-    if cp < FOLD_TABLE_END {
-        // Latin-1 to Latin Extended Additional holds every Vietnamese letter: a table lookup
-        // instead of a canonical decomposition per character.
-        let b = fold_table()[(cp - 0xC0) as usize];
+    // Latin-1 Supplement to Latin Extended-B, and Latin Extended Additional, hold every
+    // Vietnamese letter: a table lookup instead of a canonical decomposition per character.
+    let slot = if cp < LATIN_END {
+        Some(cp - 0xC0)
+    } else if (EXTENDED_START..EXTENDED_END).contains(&cp) {
+        Some(LATIN_END - 0xC0 + cp - EXTENDED_START)
+    } else {
+        None
+    };
+    if let Some(slot) = slot {
+        let b = fold_table()[slot as usize];
         return (b != 0).then_some(b as char);
     }
     fold_by_decomposition(c)
 }
 
-const FOLD_TABLE_END: u32 = 0x1F00;
+/// The table covers U+00C0..U+024F and U+1E00..U+1EFF only (650 characters), so that building it
+/// is cheap in wasm, where it is part of the data load.
+const LATIN_END: u32 = 0x250;
+const EXTENDED_START: u32 = 0x1E00;
+const EXTENDED_END: u32 = 0x1F00;
 
 /// Builds the folding table now rather than on the first accented letter.
 pub fn warm_up() {
@@ -63,7 +74,8 @@ pub fn warm_up() {
 fn fold_table() -> &'static [u8] {
     static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        (0xC0..FOLD_TABLE_END)
+        (0xC0..LATIN_END)
+            .chain(EXTENDED_START..EXTENDED_END)
             .map(|cp| {
                 char::from_u32(cp)
                     .and_then(|c| {

@@ -46,6 +46,16 @@ pub fn warm_up() -> f64 {
     js_sys::Date::now() - start
 }
 
+/// For benchmarks: parses the embedded data once more (not kept) and returns the milliseconds it
+/// took, i.e. the load time once the loading code is compiled.
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn reload_ms() -> f64 {
+    let start = js_sys::Date::now();
+    std::hint::black_box(address::data::parse_uncached());
+    js_sys::Date::now() - start
+}
+
 /// Version and source of the embedded data, for the form's footer and for exports.
 #[wasm_bindgen]
 pub fn data_version() -> String {
