@@ -31,7 +31,7 @@ struct Output<'a> {
     current: &'a Option<CurrentAddress>,
     current_candidates: &'a [CurrentCandidate],
     street: &'a str,
-    confidence: f32,
+    confidence: f64,
     warnings: &'a [String],
 }
 

@@ -143,7 +143,7 @@ pub struct Alternative {
     pub legacy: Option<LegacyAddress>,
     pub current: Option<CurrentAddress>,
     /// Confidence of this reading, on the same scale as [`ParsedAddress::confidence`].
-    pub confidence: f32,
+    pub confidence: f64,
 }
 
 /// What [`parse`] recognised in a text.
@@ -166,7 +166,9 @@ pub struct ParsedAddress {
     /// GHTK's 4th level.
     pub street: String,
     /// 0 (nothing recognised) to 1 (every level found, exactly, with no competing reading).
-    pub confidence: f32,
+    /// Rounded to two decimals, and an `f64` so that it reads 0.97 (not 0.9700000286) in
+    /// JavaScript too.
+    pub confidence: f64,
     /// Other readings, best first.
     pub alternatives: Vec<Alternative>,
     /// Machine-readable code, a colon, then a sentence for people.

@@ -923,7 +923,9 @@ fn finish(
                 scheme: c.scheme,
                 legacy: l,
                 current: cur,
-                confidence: (chain_confidence(c) * (1.0 - margin).max(0.05)).clamp(0.0, 1.0),
+                confidence: round2(
+                    (chain_confidence(c) * (1.0 - margin).max(0.05)).clamp(0.0, 1.0),
+                ),
             }
         })
         .collect();
@@ -938,10 +940,15 @@ fn finish(
         current_candidates,
         legacy_candidates,
         street,
-        confidence: (confidence * 100.0).round() / 100.0,
+        confidence: round2(confidence),
         alternatives,
         warnings,
     }
+}
+
+/// Rounds a confidence to two decimals, as an `f64` that prints as it reads ("0.97").
+fn round2(x: f32) -> f64 {
+    (f64::from(x) * 100.0).round() / 100.0
 }
 
 fn same_reading(db: &Db, a: &Chain, b: &Chain) -> bool {
