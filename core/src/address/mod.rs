@@ -61,7 +61,7 @@ mod search;
 use serde::{Deserialize, Serialize};
 
 pub use data::DATA_VERSION;
-pub use parser::parse;
+pub use parser::{parse, parse_nfc};
 pub use search::{
     convert_legacy_ward, districts, legacy_wards_of_district, provinces, search, search_level,
     unit, wards_of_province, SearchHit,

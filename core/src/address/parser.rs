@@ -117,7 +117,14 @@ struct Chain {
 /// Parses a free-text Vietnamese address. Never fails and never panics: what is not recognised
 /// is reported through `scheme = Unknown`, missing levels, a low confidence and warnings.
 pub fn parse(text: &str) -> ParsedAddress {
-    let input = crate::text::nfc(text);
+    parse_nfc(crate::text::nfc(text))
+}
+
+/// Like [`parse`], for text that the caller has already put in NFC. The browser does that
+/// natively (`String.prototype.normalize`), so the wasm module uses this and does not carry
+/// Unicode's composition tables (about 40 KB gzip). Text that is not NFC still parses, only
+/// less well (a decomposed mark splits its word).
+pub fn parse_nfc(input: String) -> ParsedAddress {
     let db = db();
     let mut cut = input.len().min(MAX_INPUT_BYTES);
     while !input.is_char_boundary(cut) {

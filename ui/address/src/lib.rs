@@ -65,9 +65,17 @@ pub fn data_version() -> String {
 /// Parses a free-text address: the `ParsedAddress` of nobi-core as a plain object (`scheme`,
 /// `legacy`, `current`, `current_candidates`, `legacy_candidates`, `street`, `confidence`,
 /// `alternatives`, `warnings`). Never throws.
+///
+/// The text is put in NFC by the browser (`String.prototype.normalize`), not by Rust: that keeps
+/// Unicode's composition tables out of this module.
 #[wasm_bindgen]
 pub fn parse_address(text: &str) -> JsValue {
-    to_js(&address::parse(text))
+    let nfc = if text.is_ascii() {
+        text.to_owned()
+    } else {
+        String::from(js_sys::JsString::from(text).normalize("NFC"))
+    };
+    to_js(&address::parse_nfc(nfc))
 }
 
 /// The provinces of a scheme (`"legacy"` or `"current"`) as `[{code, name, short}]`, in code
