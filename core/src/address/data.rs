@@ -75,7 +75,8 @@ pub struct Entry {
     pub alias: u8,
 }
 
-/// One distinct key of the name index: keys in the same hash bucket are chained by `next`; the
+/// One distinct key of the name index: keys in the same hash bucket are chained by `next` (item
+/// index + 1, 0 at the end); the
 /// units with this key are the list `first`..`last` of `entries` (a key like "1" or "tanphu"
 /// has hundreds, and is compared once rather than once per unit).
 #[derive(Debug)]
@@ -210,12 +211,14 @@ impl IndexBuilder {
         }
         let hash = fnv32(key.as_bytes());
         let b = hash as usize & (self.heads.len() - 1);
+        // Bucket heads and `next` hold item index + 1, 0 ending a chain: the table is then
+        // zeroed memory that the allocator need not fill, nor the system touch.
         let mut at = self.heads[b];
         let mut found = NONE;
-        while at != NONE {
-            let it = &self.items[at as usize];
+        while at != 0 {
+            let it = &self.items[at as usize - 1];
             if it.hash == hash && it.key == key {
-                found = at;
+                found = at - 1;
                 break;
             }
             at = it.next;
@@ -229,7 +232,7 @@ impl IndexBuilder {
                 first: n,
                 last: n,
             });
-            self.heads[b] = self.items.len() as u32 - 1;
+            self.heads[b] = self.items.len() as u32;
         } else {
             if check {
                 let mut e = self.items[found as usize].first;
@@ -270,7 +273,7 @@ impl Db {
         let mut cur_province_by_code: Vec<u32> = Vec::new();
         let mut cur_ward_by_code: Vec<u32> = Vec::new();
         let mut index = IndexBuilder {
-            heads: vec![NONE; 32_768],
+            heads: vec![0; 32_768],
             items: Vec::with_capacity(16_384),
             entries: Vec::with_capacity(20_000),
         };
@@ -291,10 +294,11 @@ impl Db {
             if line == "@legacy" {
                 scheme = Scheme::Legacy;
                 let by_number = |list: &[Rec], size: usize| {
-                    let mut table = vec![NONE; size];
+                    // Index + 1, 0 for none: zeroed memory, mostly never touched.
+                    let mut table = vec![0u32; size];
                     for (i, r) in list.iter().enumerate() {
                         if let Some(c) = code_number(r.code).filter(|&c| c < size) {
-                            table[c] = i as u32;
+                            table[c] = i as u32 + 1;
                         }
                     }
                     table
@@ -343,8 +347,8 @@ impl Db {
                         num = Some(num.unwrap_or(0).saturating_mul(10) + u32::from(c - b'0'));
                     } else if let Some(v) = num.take() {
                         if let Some(&t) = table.get(v as usize) {
-                            if t != NONE {
-                                flat.push(t);
+                            if t != 0 {
+                                flat.push(t - 1);
                             }
                         }
                     }
@@ -522,8 +526,8 @@ impl Db {
         let key = key.as_bytes();
         let hash = fnv32(key);
         let mut at = self.heads[hash as usize & (self.heads.len() - 1)];
-        while at != NONE {
-            let it = &self.items[at as usize];
+        while at != 0 {
+            let it = &self.items[at as usize - 1];
             if it.hash == hash && it.key.as_bytes() == key {
                 let mut e = it.first;
                 while e != NONE {
