@@ -70,6 +70,8 @@ bindgen() { # crate-wasm out-dir out-name target
 build_wasm() {
   say "building the panel and the service worker (release, opt-level z, lto)"
   cargo build --release --target "$WASM_TARGET" -p nobi-ui --bin nobi-panel -p nobi-background --lib
+  say "building the address engine (its own wasm module, loaded by the panel only when needed)"
+  cargo build --release --target "$WASM_TARGET" -p nobi-address-wasm
   say "building the content script (release, MVP features, for wasm and wasm2js)"
   CARGO_TARGET_DIR="$MVP_TARGET_DIR" RUSTFLAGS="-C target-cpu=mvp" \
     cargo build --release --target "$WASM_TARGET" -p nobi-content --lib
@@ -84,7 +86,8 @@ build_wasm() {
   bindgen "$WASM_OUT/nobi-panel.wasm" "$stage/panel" nobi_panel web
   bindgen "$WASM_OUT/nobi_background.wasm" "$stage/background" nobi_background web
   bindgen "$mvp" "$stage/content" nobi_content web
-  for f in "$stage"/panel/*.wasm "$stage"/background/*.wasm "$stage"/content/*.wasm; do
+  bindgen "$WASM_OUT/nobi_address_wasm.wasm" "$stage/address" nobi_address_wasm web
+  for f in "$stage"/panel/*.wasm "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm; do
     wasm_opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$f" -o "$f"
   done
 
@@ -107,6 +110,7 @@ assemble() {
   cp -r "$stage/background" "$DIST/background/wasm"
   cp extension/panel/panel.html extension/panel/panel.js extension/panel/panel.css "$DIST/panel/"
   cp -r "$stage/panel" "$DIST/panel/wasm"
+  cp -r "$stage/address" "$DIST/panel/address"
   cp extension/content/loader.js "$DIST/content/"
   cp -r "$stage/content" "$DIST/content/wasm"
   cp -r "$stage/content-js" "$DIST/content/js"
@@ -167,6 +171,8 @@ cmd_bench() {
   cargo run --quiet --profile native-release -p nobi-cli -- bench
   say "end to end timings"
   (cd tests && NOBI_DIST="$DIST" node fixtures/build.mjs >/dev/null && NOBI_DIST="$DIST" node bench/e2e-bench.mjs)
+  say "address engine in Chromium (wasm)"
+  (cd tests && node bench/address-wasm.mjs "$DIST/panel/address")
 }
 
 cmd_demo() {

@@ -51,6 +51,7 @@ pub enum Ui {
     Sent,
     QuickReplies,
     SwitchLanguage,
+    WorkerUnreachable,
 }
 
 /// Every [`Ui`] text, for completeness tests.
@@ -68,6 +69,7 @@ pub const ALL_UI: &[Ui] = &[
     Ui::Sent,
     Ui::QuickReplies,
     Ui::SwitchLanguage,
+    Ui::WorkerUnreachable,
 ];
 
 /// A panel label in `lang`.
@@ -99,6 +101,8 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
         (QuickReplies, Lang::En) => "Quick replies",
         (SwitchLanguage, Lang::Vi) => "English",
         (SwitchLanguage, Lang::En) => "Tiếng Việt",
+        (WorkerUnreachable, Lang::Vi) => "Panel không liên lạc được với Nobi Pro. Đóng rồi mở lại panel; nếu vẫn lỗi, tải lại tiện ích.",
+        (WorkerUnreachable, Lang::En) => "The panel could not reach Nobi Pro. Close and reopen the panel; if that fails, reload the extension.",
     }
 }
 
@@ -137,10 +141,16 @@ pub fn fail_reason(reason: FailReason, lang: Lang) -> &'static str {
         (BlockedByPlatform, Lang::En) => "The platform is blocking actions (\"Try again later\"). Sending stopped; wait before trying again.",
         (AttachmentRejected, Lang::Vi) => "Trang không nhận tệp đính kèm. Kiểm tra định dạng và dung lượng tệp.",
         (AttachmentRejected, Lang::En) => "The page refused the attachment. Check the file's type and size.",
-        (Timeout, Lang::Vi) => "Không xác nhận được tin đã gửi. Kiểm tra hội thoại trước khi gửi lại để tránh gửi trùng.",
-        (Timeout, Lang::En) => "The send could not be confirmed. Check the conversation before sending again, to avoid a duplicate.",
-        (TabUnreachable, Lang::Vi) => "Tab hội thoại không phản hồi (đã đóng hoặc tải lại). Mở lại hội thoại rồi gửi lại.",
-        (TabUnreachable, Lang::En) => "The conversation tab did not answer (closed or reloaded). Reopen it, then send again.",
+        (Timeout, Lang::Vi) => "Trang không sẵn sàng kịp (ô nhập, tệp đính kèm hoặc hội thoại chưa tải xong). Chưa gửi gì; hãy thử lại.",
+        (Timeout, Lang::En) => "The page did not get ready in time (message box, attachment or conversation still loading). Nothing was sent; try again.",
+        (TabUnreachable, Lang::Vi) => "Không liên lạc được với tab hội thoại (đã đóng, chưa tải xong, hoặc cần tải lại sau khi cập nhật Nobi Pro). Chưa gửi gì; tải lại tab rồi gửi lại.",
+        (TabUnreachable, Lang::En) => "The conversation tab could not be reached (closed, still loading, or needs a reload after a Nobi Pro update). Nothing was sent; reload the tab, then send again.",
+        (TypingRejected, Lang::Vi) => "Ô nhập tin nhắn không nhận đúng nội dung. Chưa gửi gì; hãy bấm vào ô nhập trên trang rồi thử lại.",
+        (TypingRejected, Lang::En) => "The message box did not take the text as typed. Nothing was sent; click into it on the page, then try again.",
+        (ComposerBusy, Lang::Vi) => "Ô nhập trên trang đang có tệp đính kèm bạn chưa gửi. Gửi hoặc gỡ chúng trước, để không gửi lẫn.",
+        (ComposerBusy, Lang::En) => "The page's message box holds attachments you have not sent. Send or remove them first, so nothing is sent mixed up.",
+        (Unconfirmed, Lang::Vi) => "Đã bấm gửi nhưng không xác nhận được kết quả. Kiểm tra hội thoại trước khi gửi lại để tránh gửi trùng.",
+        (Unconfirmed, Lang::En) => "Send was pressed but the result could not be confirmed. Check the conversation before sending again, to avoid a duplicate.",
     }
 }
 

@@ -38,6 +38,17 @@ pub fn classify(url: &str) -> PageKind {
             ["direct", "inbox" | "requests", ..] | ["direct"] => {
                 PageKind::Inbox(Platform::Instagram)
             }
+            // Logged out, Instagram redirects a thread to its login form with the thread as
+            // `next`: the page still stands for that thread (and says "not logged in").
+            ["accounts", "login", ..] => match query_param(query, "next").map(percent_decode) {
+                Some(next) if next.starts_with("/direct/t/") => {
+                    match classify(&format!("https://www.instagram.com{next}")) {
+                        thread @ PageKind::Thread(_) => thread,
+                        _ => PageKind::Other,
+                    }
+                }
+                _ => PageKind::Other,
+            },
             _ => PageKind::Other,
         },
         "www.facebook.com" | "facebook.com" | "web.facebook.com" => match segments.as_slice() {
@@ -63,24 +74,30 @@ pub fn classify(url: &str) -> PageKind {
     }
 }
 
-/// Returns the URL that opens `thread` in a tab.
-pub fn thread_url(thread: &ThreadRef) -> String {
+/// Returns the URL that opens `thread` in a tab, or `None` when its id is not a thread id (ids
+/// can come from imported or synced data, and must not build an arbitrary same-site URL).
+pub fn thread_url(thread: &ThreadRef) -> Option<String> {
     let id = &thread.thread_id;
-    match thread.platform {
+    if !is_thread_id(id) {
+        return None;
+    }
+    Some(match thread.platform {
         Platform::Instagram => format!("https://www.instagram.com/direct/t/{id}/"),
         Platform::Facebook => format!("https://www.facebook.com/messages/t/{id}"),
         Platform::Messenger => format!("https://www.messenger.com/t/{id}"),
         Platform::BusinessSuite => {
             format!("https://business.facebook.com/latest/inbox/all?selected_item_id={id}")
         }
-    }
+    })
 }
 
 /// Returns true if and only if `id` looks like a thread id: 1 to 64 ASCII letters, digits, `_`,
-/// `-` or `.` (numeric on Instagram and Facebook, a username on some Messenger links).
+/// `-` or `.`, and not only dots (numeric on Instagram and Facebook, a username on some
+/// Messenger links).
 fn is_thread_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
+        && id.bytes().any(|b| b != b'.')
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
@@ -100,6 +117,32 @@ fn split_url(url: &str) -> Option<(&str, &str, &str)> {
         .split_once('?')
         .unwrap_or((path_and_query, ""));
     Some((host, path, query))
+}
+
+/// Decodes `%XX` escapes of ASCII characters; anything else is kept as written.
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = String::with_capacity(value.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = (bytes[i] == b'%')
+            .then(|| value.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(u8::is_ascii);
+        match decoded {
+            Some(b) => {
+                out.push(b as char);
+                i += 3;
+            }
+            None => {
+                let c = value[i..].chars().next().unwrap_or('\u{fffd}');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
 }
 
 fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
@@ -137,6 +180,19 @@ mod tests {
             PageKind::Inbox(Platform::Instagram)
         );
         assert_eq!(classify("https://www.instagram.com/"), PageKind::Other);
+        assert_eq!(
+            classify("https://www.instagram.com/accounts/login/?next=%2Fdirect%2Ft%2F17843%2F"),
+            thread(Platform::Instagram, "17843"),
+            "logged out, the login form stands for the thread it replaced"
+        );
+        assert_eq!(
+            classify("https://www.instagram.com/accounts/login/?next=%2Fexplore%2F"),
+            PageKind::Other
+        );
+        assert_eq!(
+            classify("https://www.instagram.com/accounts/login/"),
+            PageKind::Other
+        );
         assert_eq!(
             classify("https://www.instagram.com/shop.abc/"),
             PageKind::Other
@@ -204,7 +260,18 @@ mod tests {
                 platform,
                 thread_id: "123456".into(),
             };
-            assert_eq!(classify(&thread_url(&t)), PageKind::Thread(t));
+            assert_eq!(classify(&thread_url(&t).unwrap()), PageKind::Thread(t));
+        }
+    }
+
+    #[test]
+    fn ids_that_are_not_thread_ids_build_no_url() {
+        for id in ["../../accounts/edit", "1?x=", "", "a/b", "1#x"] {
+            let t = ThreadRef {
+                platform: Platform::Instagram,
+                thread_id: id.into(),
+            };
+            assert_eq!(thread_url(&t), None, "{id}");
         }
     }
 }

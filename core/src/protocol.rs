@@ -109,6 +109,10 @@ pub struct Health {
     /// The page's UI language as detected from its labels (`"vi"`, `"en"`).
     pub ui_language: Option<String>,
     pub engine: Engine,
+    /// How long the content script took to start, from the loader's first line to `start`
+    /// returning, in microseconds (read by `./build.sh bench`).
+    #[serde(default)]
+    pub init_us: Option<u32>,
 }
 
 /// The adapter's verdict on the page it runs in.
@@ -279,15 +283,25 @@ pub enum FailReason {
     BlockedByPlatform,
     /// The page refused the attached file.
     AttachmentRejected,
-    /// The composer did not empty, or no outgoing bubble appeared, in time.
+    /// The page did not get ready in time (composer, attachment preview, a thread being opened).
+    /// Nothing was sent.
     Timeout,
-    /// The tab or its content script did not answer (closed, reloaded, not yet injected).
+    /// The order never reached the tab's content script (tab closed, page not loaded yet, extension
+    /// updated since the page loaded). Nothing was done.
     TabUnreachable,
+    /// The composer did not take the text as typed (read back differently). Nothing was sent.
+    TypingRejected,
+    /// The composer holds attachments the agent queued; sending now would send them too.
+    ComposerBusy,
+    /// The send action was done, but neither success nor failure could be confirmed (no new
+    /// bubble in time, or the tab went away mid-send). It may have been sent: never retried
+    /// automatically, so that nothing is sent twice.
+    Unconfirmed,
 }
 
 impl FailReason {
     /// Every reason, for exhaustive tests and translations.
-    pub const ALL: [FailReason; 8] = [
+    pub const ALL: [FailReason; 11] = [
         FailReason::NoConversationTab,
         FailReason::ComposerNotFound,
         FailReason::NotLoggedIn,
@@ -296,10 +310,14 @@ impl FailReason {
         FailReason::AttachmentRejected,
         FailReason::Timeout,
         FailReason::TabUnreachable,
+        FailReason::TypingRejected,
+        FailReason::ComposerBusy,
+        FailReason::Unconfirmed,
     ];
 
     /// Returns true if and only if trying the same send again later may succeed without the
-    /// agent doing anything.
+    /// agent doing anything AND nothing can have been sent: every reason that arises after the
+    /// send action ([`FailReason::Unconfirmed`]) is not retryable.
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
@@ -375,6 +393,7 @@ mod tests {
                 platform: Some(Platform::Facebook),
                 ui_language: Some("vi".into()),
                 engine: Engine::Wasm2js,
+                init_us: Some(21_500),
             }),
         });
         round_trip(BackgroundToPanel::Opened {
@@ -472,6 +491,11 @@ mod tests {
     fn only_transient_failures_are_retryable() {
         assert!(FailReason::Timeout.is_retryable());
         assert!(!FailReason::WrongConversation.is_retryable());
+        assert!(
+            !FailReason::Unconfirmed.is_retryable(),
+            "it may have been sent"
+        );
+        assert!(!FailReason::ComposerBusy.is_retryable());
         assert!(!FailReason::BlockedByPlatform.is_retryable());
         assert!(!FailReason::NotLoggedIn.is_retryable());
     }

@@ -27,15 +27,28 @@ pub struct TabRegistry {
 }
 
 impl TabRegistry {
-    /// Records that `tab_id` now shows `conversation`. A content script only reports the tab it
-    /// runs in, and it does so when the agent opens a thread, so the tab counts as used now.
-    pub fn opened(&mut self, tab_id: i32, conversation: Conversation, engine: Engine, now_ms: u64) {
+    /// Records that `tab_id` now shows `conversation`. The tab counts as used now only if it is
+    /// the `active` tab of its window: a page that loads in the background (a restored session, a
+    /// link opened in a new tab) must not take the panel away from what the agent is reading.
+    pub fn opened(
+        &mut self,
+        tab_id: i32,
+        conversation: Conversation,
+        engine: Engine,
+        active: bool,
+        now_ms: u64,
+    ) {
+        let previous_use = self
+            .entries
+            .iter()
+            .find(|e| e.tab_id == tab_id)
+            .map_or(0, |e| e.last_used_ms);
         self.closed(tab_id);
         self.entries.push(TabEntry {
             tab_id,
             conversation,
             engine,
-            last_used_ms: now_ms,
+            last_used_ms: if active { now_ms } else { previous_use },
         });
     }
 
@@ -109,8 +122,8 @@ mod tests {
     fn current_follows_the_last_used_tab() {
         let mut r = TabRegistry::default();
         assert!(r.current().is_none());
-        r.opened(1, conv("a"), Engine::Wasm, 10);
-        r.opened(2, conv("b"), Engine::Wasm, 20);
+        r.opened(1, conv("a"), Engine::Wasm, true, 10);
+        r.opened(2, conv("b"), Engine::Wasm, true, 20);
         assert_eq!(r.current().unwrap().tab_id, 2);
         assert!(r.activated(1, 30));
         assert_eq!(r.current().unwrap().tab_id, 1);
@@ -122,10 +135,25 @@ mod tests {
     }
 
     #[test]
+    fn a_page_loading_in_the_background_does_not_become_current() {
+        let mut r = TabRegistry::default();
+        r.opened(1, conv("a"), Engine::Wasm, true, 10);
+        r.opened(2, conv("b"), Engine::Wasm, false, 20);
+        assert_eq!(r.current().unwrap().tab_id, 1);
+        assert_eq!(
+            r.tab_for(&conv("b").thread),
+            Some(2),
+            "but it can still be sent to"
+        );
+        r.activated(2, 30);
+        assert_eq!(r.current().unwrap().tab_id, 2);
+    }
+
+    #[test]
     fn a_tab_shows_one_conversation_at_a_time() {
         let mut r = TabRegistry::default();
-        r.opened(1, conv("a"), Engine::Wasm, 10);
-        r.opened(1, conv("b"), Engine::Wasm, 11);
+        r.opened(1, conv("a"), Engine::Wasm, true, 10);
+        r.opened(1, conv("b"), Engine::Wasm, true, 11);
         assert_eq!(r.len(), 1);
         assert_eq!(r.tab_for(&conv("a").thread), None);
         assert_eq!(r.tab_for(&conv("b").thread), Some(1));
@@ -136,8 +164,8 @@ mod tests {
     #[test]
     fn the_most_recently_used_tab_wins_for_a_thread() {
         let mut r = TabRegistry::default();
-        r.opened(1, conv("a"), Engine::Wasm, 10);
-        r.opened(2, conv("a"), Engine::Wasm, 20);
+        r.opened(1, conv("a"), Engine::Wasm, true, 10);
+        r.opened(2, conv("a"), Engine::Wasm, true, 20);
         assert_eq!(r.tab_for(&conv("a").thread), Some(2));
         r.activated(1, 30);
         assert_eq!(r.tab_for(&conv("a").thread), Some(1));
@@ -146,7 +174,7 @@ mod tests {
     #[test]
     fn round_trips_through_json() {
         let mut r = TabRegistry::default();
-        r.opened(3, conv("x"), Engine::Wasm, 5);
+        r.opened(3, conv("x"), Engine::Wasm, true, 5);
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<TabRegistry>(&json).unwrap(), r);
     }

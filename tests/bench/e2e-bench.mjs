@@ -14,15 +14,18 @@ for (const csp of ['wasm', 'strict']) {
   try {
     const thread = browser.site.threads.instagram[0];
     const page = await browser.openThread('instagram', thread.id);
-    await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, `nobi-pro:init:${engine}`);
-    const init = await page.evaluate((name) => performance.getEntriesByName(name)[0].duration, `nobi-pro:init:${engine}`);
-    row(`content script start-up, ${engine} (load + init)`, `${init.toFixed(1)} ms`, '≤ 30 ms', init <= 30);
 
     const t0 = Date.now();
     const panel = await browser.openPanel(page);
     await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
     const firstRender = Date.now() - t0;
     if (engine === 'wasm') row('panel open → buyer name shown', `${firstRender} ms`, '-', null);
+
+    // The content script reports its own start-up time through the health check (nothing is
+    // exposed to the page).
+    const health = await panel.evaluate(() => chrome.runtime.sendMessage({ check_health: { thread: null } }));
+    const init = health.health.health.init_us / 1000;
+    row(`content script start-up, ${engine} (loader start → ready)`, `${init.toFixed(1)} ms`, '≤ 30 ms', init <= 30);
 
     // Timed inside the panel, from the click to "sent" shown: Playwright's own click waits for
     // animation frames, which a background tab does not get, and would add seconds.

@@ -467,6 +467,11 @@ describe('health check', () => {
         const byThread = await ask(panel, { check_health: { thread: to } });
         const current = await ask(panel, { check_health: { thread: null } });
         const want = { status: 'ok', platform: PLATFORM[surface], ui_language: lang, engine: 'wasm' };
+        // init_us is the content script's start-up time: a measurement, checked for presence only.
+        for (const reply of [byThread, current]) {
+          assert.ok(reply.health.health.init_us > 0, 'the start-up time is reported');
+          delete reply.health.health.init_us;
+        }
         assert.deepEqual(byThread, { health: { tab_id: conversation.tab_id, health: want } });
         assert.deepEqual(current, { health: { tab_id: conversation.tab_id, health: want } });
         assert.equal(conversation.conversation.ui_language, lang);
@@ -509,7 +514,9 @@ describe('health check', () => {
       const { page, panel, to, conversation } = await open(ctx, surface, th.id, { lang, csp: 'strict' });
       assert.equal(conversation.engine, 'wasm2js');
       const h = await ask(panel, { check_health: { thread: to } });
-      assert.deepEqual(h.health.health, { status: 'ok', platform: PLATFORM[surface], ui_language: lang, engine: 'wasm2js' });
+      const { init_us: initUs, ...verdict } = h.health.health;
+      assert.ok(initUs > 0, 'the start-up time is reported');
+      assert.deepEqual(verdict, { status: 'ok', platform: PLATFORM[surface], ui_language: lang, engine: 'wasm2js' });
       const { reply } = await sendText(panel, to, MULTILINE_NFD.split('\n')[0]);
       const fx = await fixtureState(page);
       assert.equal(outcomeOf(reply), 'sent', `reply ${show(reply)}; fixture ${show(fx)}`);

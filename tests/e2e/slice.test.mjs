@@ -85,3 +85,22 @@ test('switching thread in the page (no reload) updates the panel', async () => {
     await browser.close();
   }
 });
+
+test('the address engine loads in the panel as its own wasm module and reads a buyer address', async () => {
+  const browser = await launch();
+  try {
+    const panel = await browser.openPanel();
+    const parsed = await panel.evaluate(async () => {
+      const engine = await import('./address/nobi_address_wasm.js');
+      await engine.default({ module_or_path: new URL('./address/nobi_address_wasm_bg.wasm', location.href) });
+      return engine.parse_address('sdt 0912 345 678, 12 ngõ 34 Tây Sơn, Đống Đa, Hà Nội ạ');
+    });
+    assert.equal(parsed.scheme, 'legacy');
+    assert.equal(parsed.legacy.province.short, 'Hà Nội');
+    assert.equal(parsed.legacy.district.name, 'Quận Đống Đa');
+    assert.match(parsed.street, /12 ngõ 34 Tây Sơn/);
+    assert.ok(parsed.current, 'the legacy address is converted to the current scheme');
+  } finally {
+    await browser.close();
+  }
+});

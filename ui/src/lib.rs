@@ -22,7 +22,8 @@ enum SendState {
     Idle,
     Sending,
     Done(SendOutcome),
-    Error(String),
+    /// The service worker did not answer, or answered something else.
+    WorkerUnreachable,
 }
 
 #[component]
@@ -35,6 +36,8 @@ pub fn App() -> impl IntoView {
     let conversation = RwSignal::new(None::<Conversation>);
     let engine = RwSignal::new(None::<Engine>);
     let page_health = RwSignal::new(None::<(HealthStatus, Option<String>)>);
+    let thread_key =
+        Memo::new(move |_| conversation.with(|c| c.as_ref().map(|c| c.thread.clone())));
     let show = move |reply: BackgroundToPanel| {
         if let BackgroundToPanel::Conversation {
             conversation: c,
@@ -86,9 +89,11 @@ pub fn App() -> impl IntoView {
                     {move || t(Ui::SwitchLanguage)}
                 </button>
             </header>
-            {move || match conversation.get() {
+            // Rebuilt only when the thread changes: a re-announced conversation (a tab
+            // switch, a name read late) must not wipe the draft or a send in flight.
+            {move || match thread_key.get() {
                 None => view! { <EmptyState lang=lang/> }.into_any(),
-                Some(c) => view! { <ConversationView lang=lang conversation=c/> }.into_any(),
+                Some(_) => view! { <ConversationView lang=lang conversation=conversation/> }.into_any(),
             }}
             <footer class="health" data-testid="health">
                 {move || {
@@ -143,12 +148,17 @@ fn platform_name(platform: Platform) -> &'static str {
 }
 
 #[component]
-fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl IntoView {
+fn ConversationView(
+    lang: RwSignal<Lang>,
+    conversation: RwSignal<Option<Conversation>>,
+) -> impl IntoView {
     let t = move |key: Ui| ui(key, lang.get());
-    let name = conversation.buyer_name.clone();
-    let platform = conversation.thread.platform;
-    let thread_id = conversation.thread.thread_id.clone();
-    let thread = conversation.thread.clone();
+    let name = move || conversation.with(|c| c.as_ref().and_then(|c| c.buyer_name.clone()));
+    let Some(thread) = conversation.with_untracked(|c| c.as_ref().map(|c| c.thread.clone())) else {
+        return ().into_any();
+    };
+    let platform = thread.platform;
+    let thread_id = thread.thread_id.clone();
     let draft = RwSignal::new(String::new());
     let state = RwSignal::new(SendState::Idle);
 
@@ -173,8 +183,7 @@ fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl In
                     }
                     state.set(SendState::Done(outcome));
                 }
-                Ok(other) => state.set(SendState::Error(format!("{other:?}"))),
-                Err(e) => state.set(SendState::Error(e)),
+                Ok(_) | Err(_) => state.set(SendState::WorkerUnreachable),
             }
         });
     };
@@ -184,7 +193,7 @@ fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl In
         <section class="card" data-testid="customer-card">
             <div class="card-label">{move || t(Ui::Buyer)}</div>
             <div class="buyer-name" data-testid="buyer-name">
-                {match name {
+                {move || match name() {
                     Some(n) => n.into_any(),
                     None => view! { <span class="muted">{move || t(Ui::UnknownBuyer)}</span> }.into_any(),
                 }}
@@ -230,7 +239,7 @@ fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl In
                         SendState::Done(SendOutcome::Failed { reason }) => {
                             fail_reason(reason, lang.get()).to_owned()
                         }
-                        SendState::Error(e) => e,
+                        SendState::WorkerUnreachable => t(Ui::WorkerUnreachable).to_owned(),
                     }}
                 </span>
                 <button
@@ -244,4 +253,5 @@ fn ConversationView(lang: RwSignal<Lang>, conversation: Conversation) -> impl In
             </div>
         </section>
     }
+    .into_any()
 }

@@ -3,7 +3,9 @@
 
 use js_sys::{Object, Promise, Reflect};
 use nobi_bridge::runtime_send_message;
-pub use nobi_bridge::{content_script_tab, from_js, is_own_extension, to_js};
+pub use nobi_bridge::{
+    content_script_tab, from_js, is_own_extension, is_own_page, sender_tab_active, to_js,
+};
 use nobi_core::protocol::{BackgroundToContent, ContentReply};
 use nobi_core::tabs::TabRegistry;
 use serde::Serialize;
@@ -111,13 +113,40 @@ async fn save_registry(registry: &TabRegistry) {
     }
 }
 
+/// Why an order to a tab got no reply.
+pub enum Unanswered {
+    /// No content script received it ("Receiving end does not exist"): nothing was done.
+    NotDelivered,
+    /// It was delivered but the page went away (reload, navigation, tab closed) or answered
+    /// something that is not a reply: it may have been carried out.
+    Lost,
+}
+
 /// Sends an order to the content script of `tab_id` and waits for its reply.
 pub async fn send_to_tab(
     tab_id: i32,
     order: &BackgroundToContent,
-) -> Result<ContentReply, JsValue> {
-    let reply = JsFuture::from(tabs_send_message(tab_id, &to_js(order))?).await?;
-    from_js(reply).map_err(|e| JsValue::from_str(&e.to_string()))
+) -> Result<ContentReply, Unanswered> {
+    let promise = tabs_send_message(tab_id, &to_js(order)).map_err(|_| Unanswered::NotDelivered)?;
+    match JsFuture::from(promise).await {
+        Ok(reply) => from_js(reply).map_err(|_| Unanswered::Lost),
+        Err(error) => {
+            let text = Reflect::get(&error, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
+            // Chrome's wording: "Could not establish connection. Receiving end does not exist."
+            // or "No tab with id: 5." when nothing received it; anything else ("The message port
+            // closed before a response was received.") came after delivery.
+            if text.starts_with("Could not establish connection")
+                || text.starts_with("No tab with id")
+            {
+                Err(Unanswered::NotDelivered)
+            } else {
+                Err(Unanswered::Lost)
+            }
+        }
+    }
 }
 
 /// Sends to every extension page (the side panels). Having none open is normal.

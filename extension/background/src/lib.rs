@@ -24,26 +24,27 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
     if !chrome::is_own_extension(&sender) {
         return JsValue::NULL;
     }
-    match chrome::content_script_tab(&sender) {
-        Some(tab_id) => {
-            match chrome::from_js::<ContentToBackground>(message) {
-                Ok(notice) => on_content_notice(tab_id, notice).await,
-                Err(e) => {
-                    chrome::log_error(&format!("Nobi Pro: unknown notice from tab {tab_id}: {e}"))
-                }
+    if let Some(tab_id) = chrome::content_script_tab(&sender) {
+        let active = chrome::sender_tab_active(&sender);
+        match chrome::from_js::<ContentToBackground>(message) {
+            Ok(notice) => on_content_notice(tab_id, active, notice).await,
+            Err(e) => {
+                chrome::log_error(&format!("Nobi Pro: unknown notice from tab {tab_id}: {e}"))
             }
-            JsValue::NULL
         }
-        None => {
-            let reply = match chrome::from_js::<PanelToBackground>(message) {
-                Ok(request) => on_panel_request(request).await,
-                Err(e) => BackgroundToPanel::Error {
-                    message: format!("unknown request: {e}"),
-                },
-            };
-            chrome::to_js(&reply)
-        }
+        return JsValue::NULL;
     }
+    // Requests are taken only from the extension's own pages (the panel).
+    if !chrome::is_own_page(&sender) {
+        return JsValue::NULL;
+    }
+    let reply = match chrome::from_js::<PanelToBackground>(message) {
+        Ok(request) => on_panel_request(request).await,
+        Err(e) => BackgroundToPanel::Error {
+            message: format!("unknown request: {e}"),
+        },
+    };
+    chrome::to_js(&reply)
 }
 
 /// Handles `chrome.tabs.onActivated`: the panel follows the tab the agent looks at.
@@ -72,14 +73,14 @@ pub async fn on_tab_removed(tab_id: i32) {
     }
 }
 
-async fn on_content_notice(tab_id: i32, notice: ContentToBackground) {
+async fn on_content_notice(tab_id: i32, active: bool, notice: ContentToBackground) {
     let now = chrome::now_ms();
     let current = chrome::update_registry(|r| {
         match notice {
             ContentToBackground::ConversationOpened {
                 conversation,
                 engine,
-            } => r.opened(tab_id, conversation, engine, now),
+            } => r.opened(tab_id, conversation, engine, active, now),
             ContentToBackground::ConversationClosed => r.closed(tab_id),
         }
         current_conversation(r)
@@ -109,8 +110,9 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
             let outcome = match ask_thread_tab(&to, &order).await {
                 Ok(ContentReply::Sent { outcome, .. }) => outcome,
                 Ok(ContentReply::Failed { reason }) | Err(reason) => SendOutcome::Failed { reason },
+                // A send that was delivered but got no proper answer may have happened.
                 Ok(_) => SendOutcome::Failed {
-                    reason: FailReason::TabUnreachable,
+                    reason: FailReason::Unconfirmed,
                 },
             };
             BackgroundToPanel::SendResult {
@@ -176,9 +178,14 @@ async fn ask_thread_tab(
         .await
         .tab_for(thread)
         .ok_or(FailReason::NoConversationTab)?;
-    chrome::send_to_tab(tab, order)
-        .await
-        .map_err(|_| FailReason::TabUnreachable)
+    chrome::send_to_tab(tab, order).await.map_err(|e| match e {
+        chrome::Unanswered::NotDelivered => FailReason::TabUnreachable,
+        // Delivered, then the page went away: a send may have been made.
+        chrome::Unanswered::Lost if matches!(order, BackgroundToContent::SendText { .. }) => {
+            FailReason::Unconfirmed
+        }
+        chrome::Unanswered::Lost => FailReason::TabUnreachable,
+    })
 }
 
 /// How long a thread may take to load after navigating to it.
@@ -195,7 +202,7 @@ async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
             tab
         }
         None => {
-            let url = thread_url(thread);
+            let url = thread_url(thread).ok_or(FailReason::NoConversationTab)?;
             // Reuse a tab of the same platform (the agent's working tab), else open one.
             let same_platform = registry
                 .entries()

@@ -72,6 +72,12 @@ pub fn is_own_page(sender: &JsValue) -> bool {
             .is_some_and(|url| url.starts_with(&format!("chrome-extension://{id}/")))
 }
 
+/// Returns true if and only if the sender's tab is the active tab of its window (the one the
+/// agent is looking at). Chrome includes `sender.tab` with `active` without any permission.
+pub fn sender_tab_active(sender: &JsValue) -> bool {
+    field(&field(sender, "tab"), "active").as_bool() == Some(true)
+}
+
 /// The tab of a sender that is a content script; `None` for the extension's own pages.
 pub fn content_script_tab(sender: &JsValue) -> Option<i32> {
     if is_own_page(sender) {
@@ -166,6 +172,7 @@ mod tests {
             1_234_567_890,
             conversation(),
             Engine::Wasm,
+            true,
             1_795_000_000_000,
         );
         round_trip(registry);

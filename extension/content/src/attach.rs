@@ -1,18 +1,30 @@
 //! Attachments through the page's own file input, the way a file picked by hand arrives.
+//!
+//! Everything is looked for inside the composer's area ([`dom::composer_area`]): previews elsewhere
+//! on the page (media in an end-to-end encrypted thread is also `blob:`) are not ours.
 
 use crate::dom;
 use crate::sites::SiteAdapter;
 use js_sys::{Array, Uint8Array};
 use nobi_core::protocol::{Attachment, FailReason};
 use wasm_bindgen::JsCast;
-use web_sys::{DataTransfer, File, FilePropertyBag, HtmlInputElement};
+use web_sys::{DataTransfer, Element, File, FilePropertyBag, HtmlInputElement};
 
 /// How long an upload preview may take.
-const PREVIEW_WAIT_MS: i32 = 10_000;
+const PREVIEW_WAIT_MS: f64 = 10_000.0;
+
+/// Returns how many attachments wait in the composer's area.
+pub fn pending(adapter: &SiteAdapter, area: &Element) -> usize {
+    dom::find_every_in(area, adapter.attachment_preview).len()
+}
 
 /// Puts `attachments` in the composer and waits until the page shows them ready to send.
-pub async fn attach(adapter: &SiteAdapter, attachments: &[Attachment]) -> Result<(), FailReason> {
-    let input = dom::find_including_hidden(adapter.file_input)
+pub async fn attach(
+    adapter: &SiteAdapter,
+    area: &Element,
+    attachments: &[Attachment],
+) -> Result<(), FailReason> {
+    let input = dom::find_including_hidden_in(area, adapter.file_input)
         .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
         .ok_or(FailReason::ComposerNotFound)?;
     let transfer = DataTransfer::new().map_err(|_| FailReason::AttachmentRejected)?;
@@ -23,34 +35,29 @@ pub async fn attach(adapter: &SiteAdapter, attachments: &[Attachment]) -> Result
             .add_with_file(&file)
             .map_err(|_| FailReason::AttachmentRejected)?;
     }
-    let previews_before = dom::find_every(adapter.attachment_preview).len();
+    let previews_before = pending(adapter, area);
     let errors_before = dom::find_every(adapter.attachment_error).len();
     input.set_files(transfer.files().as_ref());
-    let change = web_sys::Event::new_with_event_init_dict("change", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .map_err(|_| FailReason::AttachmentRejected)?;
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init)
+        .map_err(|_| FailReason::AttachmentRejected)?;
     let _ = input.dispatch_event(&change);
 
-    let mut waited = 0;
-    while waited < PREVIEW_WAIT_MS {
-        dom::sleep(50).await;
-        waited += 50;
+    let wanted = previews_before + attachments.len();
+    dom::poll_until(PREVIEW_WAIT_MS, || {
         if dom::find_every(adapter.attachment_error).len() > errors_before {
-            return Err(FailReason::AttachmentRejected);
+            return Some(Err(FailReason::AttachmentRejected));
         }
-        let ready = dom::find_every(adapter.attachment_preview).len()
-            >= previews_before + attachments.len();
-        if ready && dom::find(adapter.upload_progress).is_none() {
-            return Ok(());
-        }
-    }
-    Err(FailReason::Timeout)
+        let uploading = dom::find_in(area, adapter.upload_progress).is_some();
+        (pending(adapter, area) >= wanted && !uploading).then_some(Ok(()))
+    })
+    .await
+    .unwrap_or(Err(FailReason::Timeout))
 }
 
-/// Builds a `File` from an attachment's base64 bytes.
+/// Builds a `File` from an attachment's base64 bytes. (`atob`, not `fetch("data:…")`: the page's
+/// CSP governs the content script's fetches, and Instagram's forbids `data:`.)
 fn to_file(attachment: &Attachment) -> Option<File> {
     let binary = web_sys::window()?.atob(&attachment.data_base64).ok()?;
     // `atob` gives one char per byte.
@@ -61,9 +68,10 @@ fn to_file(attachment: &Attachment) -> Option<File> {
     File::new_with_u8_array_sequence_and_options(&parts, &attachment.name, &options).ok()
 }
 
-/// Removes the attachments waiting in the composer (after a failure: leave nothing behind).
-pub fn clear(adapter: &SiteAdapter) {
-    for button in dom::find_every(adapter.attachment_remove) {
+/// Removes the attachments waiting in the composer's area. Only called after this script added
+/// them to an area that held none (see `send.rs`), so every one there is ours.
+pub fn clear(adapter: &SiteAdapter, area: &Element) {
+    for button in dom::find_every_in(area, adapter.attachment_remove) {
         if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
             button.click();
         }

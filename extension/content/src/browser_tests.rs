@@ -80,16 +80,35 @@ async fn typing_goes_through_editing_commands_with_line_breaks() {
         .unwrap();
     dom::select_all(&editor);
     dom::sleep(10).await;
-    dom::type_text("Dạ chị ơi 👋\nSize M còn ạ");
-    let typed = editor.inner_text();
-    assert_eq!(
-        typed.replace("\r", "").trim_end(),
-        "Dạ chị ơi 👋\nSize M còn ạ"
-    );
+    dom::type_text(&editor, "Dạ chị ơi 👋\nSize M còn ạ");
+    assert_eq!(dom::editor_text(&editor), "Dạ chị ơi 👋\nSize M còn ạ");
     // Selecting everything and deleting empties it again: how a failed send cleans up.
     dom::select_all(&editor);
-    assert!(dom::exec("delete", None));
-    assert_eq!(editor.inner_text().trim(), "");
+    dom::delete_selection(&editor);
+    assert_eq!(dom::editor_text(&editor), "");
+}
+
+#[wasm_bindgen_test]
+async fn a_textarea_composer_takes_lines_and_is_emptied() {
+    page(r#"<textarea id="ta"></textarea>"#);
+    let area: HtmlElement = dom::document()
+        .get_element_by_id("ta")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    dom::select_all(&area);
+    dom::type_text(&area, "dòng 1\ndòng 2");
+    assert_eq!(dom::editor_text(&area), "dòng 1\ndòng 2");
+    dom::select_all(&area);
+    dom::delete_selection(&area);
+    assert_eq!(dom::editor_text(&area), "");
+}
+
+#[wasm_bindgen_test]
+fn text_counts_emoji_drawn_as_images() {
+    page(r#"<div id="b" dir="auto">Dạ <img alt="😊" src="data:,">  chị</div>"#);
+    let b = dom::document().get_element_by_id("b").unwrap();
+    assert_eq!(dom::text_of(&b), "Dạ 😊 chị");
 }
 
 #[wasm_bindgen_test]
@@ -130,6 +149,12 @@ fn locator_text_conditions_are_case_insensitive() {
     assert!(l.accepts_text("send"));
     assert!(l.accepts_text("GỬI"));
     assert!(!l.accepts_text("Like"));
+    assert!(
+        !l.accepts_text("Đã gửi"),
+        "a whole-label match: a status is not the button"
+    );
+    let c = Locator::containing("div", &["Hãy thử lại sau"]);
+    assert!(c.accepts_text("Hãy thử lại sau Chúng tôi hạn chế một số hoạt động"));
     assert!(Locator::css("div").accepts_text("anything"));
 }
 

@@ -9,7 +9,10 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Document, Element, HtmlDocument, HtmlElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{
+    Document, Element, HtmlDocument, HtmlElement, HtmlTextAreaElement, InputEvent, InputEventInit,
+    KeyboardEvent, KeyboardEventInit,
+};
 
 pub fn document() -> Document {
     web_sys::window()
@@ -45,6 +48,10 @@ pub fn on_navigation(callback: fn()) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    // A page restored from the back/forward cache shows a conversation again without loading.
+    let restored = Closure::<dyn Fn()>::new(callback);
+    let _ = window.add_event_listener_with_callback("pageshow", restored.as_ref().unchecked_ref());
+    restored.forget();
     let handler = Closure::<dyn Fn()>::new(callback);
     let navigation = Reflect::get(&window, &"navigation".into()).unwrap_or(JsValue::UNDEFINED);
     if let Some(target) = navigation.dyn_ref::<web_sys::EventTarget>() {
@@ -70,17 +77,46 @@ pub fn on_navigation(callback: fn()) {
     handler.forget();
 }
 
-/// Returns every element matched by `locator`, in document order.
-fn find_all(locator: &Locator) -> Vec<Element> {
-    let list = match document().query_selector_all(locator.css) {
+/// Milliseconds on a clock that only moves forward. Waits are deadlines on this clock, not counts
+/// of loop turns: a background tab's timers are throttled to one a second or less.
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Calls `probe` every 25 ms until it gives a value or `timeout_ms` have passed.
+pub async fn poll_until<T>(timeout_ms: f64, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = now() + timeout_ms;
+    loop {
+        if let Some(value) = probe() {
+            return Some(value);
+        }
+        if now() >= deadline {
+            return None;
+        }
+        sleep(25).await;
+    }
+}
+
+/// Returns every element under `root` matched by `locator`, in document order.
+fn find_all_in(root: &Element, locator: &Locator) -> Vec<Element> {
+    let list = match root.query_selector_all(locator.css) {
         Ok(list) => list,
         Err(_) => return Vec::new(), // an invalid selector is a bug in the data, not a crash
     };
     (0..list.length())
         .filter_map(|i| list.get(i))
         .filter_map(|node| node.dyn_into::<Element>().ok())
-        .filter(|el| locator.accepts_text(&text_of(el)))
+        .filter(|el| !locator.needs_text() || locator.accepts_text(&text_of(el)))
         .collect()
+}
+
+fn find_all(locator: &Locator) -> Vec<Element> {
+    document()
+        .document_element()
+        .map(|root| find_all_in(&root, locator))
+        .unwrap_or_default()
 }
 
 /// Returns the first element found by the first locator that finds any.
@@ -90,9 +126,52 @@ pub fn find(locators: &[Locator]) -> Option<Element> {
         .find_map(|l| find_all(l).into_iter().find(is_rendered))
 }
 
-/// Like [`find`], for elements pages keep hidden on purpose (file inputs).
-pub fn find_including_hidden(locators: &[Locator]) -> Option<Element> {
-    locators.iter().find_map(|l| find_all(l).into_iter().next())
+/// Like [`find`], under `root` only.
+pub fn find_in(root: &Element, locators: &[Locator]) -> Option<Element> {
+    locators
+        .iter()
+        .find_map(|l| find_all_in(root, l).into_iter().find(is_rendered))
+}
+
+/// Like [`find_every`], under `root` only.
+pub fn find_every_in(root: &Element, locators: &[Locator]) -> Vec<Element> {
+    locators
+        .iter()
+        .map(|l| find_all_in(root, l))
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
+}
+
+/// The part of the page that belongs to a composer: its nearest ancestor that also holds a file
+/// input, so that send buttons, attachments and previews are looked for next to the composer and
+/// never elsewhere on the page (a thread list item, media in the conversation).
+pub fn composer_area(composer: &Element) -> Element {
+    let mut area = composer.clone();
+    for _ in 0..8 {
+        let Some(parent) = area.parent_element() else {
+            break;
+        };
+        area = parent;
+        if area
+            .query_selector(r#"input[type="file"]"#)
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return area;
+        }
+    }
+    composer
+        .parent_element()
+        .and_then(|p| p.parent_element())
+        .unwrap_or_else(|| composer.clone())
+}
+
+/// Like [`find_in`], for elements pages keep hidden on purpose (file inputs).
+pub fn find_including_hidden_in(root: &Element, locators: &[Locator]) -> Option<Element> {
+    locators
+        .iter()
+        .find_map(|l| find_all_in(root, l).into_iter().next())
 }
 
 /// Returns all elements found by the first locator that finds any.
@@ -110,13 +189,38 @@ fn is_rendered(element: &Element) -> bool {
     element.get_client_rects().length() > 0
 }
 
-/// The element's text, NFC-normalised, with runs of white space folded to one space.
+/// The element's text, NFC-normalised, with runs of white space folded to one space. Images count
+/// by their `alt` text: Facebook draws emoji in bubbles as `<img alt="😊">`.
 pub fn text_of(element: &Element) -> String {
-    let raw = element
-        .dyn_ref::<HtmlElement>()
-        .map(HtmlElement::inner_text)
-        .unwrap_or_else(|| element.text_content().unwrap_or_default());
+    let mut raw = String::new();
+    collect_text(element, &mut raw);
     fold_space(&nfc(&raw))
+}
+
+fn collect_text(node: &web_sys::Node, out: &mut String) {
+    let children = node.child_nodes();
+    for i in 0..children.length() {
+        let Some(child) = children.get(i) else {
+            continue;
+        };
+        match child.node_type() {
+            web_sys::Node::TEXT_NODE => out.push_str(&child.node_value().unwrap_or_default()),
+            web_sys::Node::ELEMENT_NODE => {
+                let el: &Element = child.unchecked_ref();
+                match el.tag_name().as_str() {
+                    "IMG" => out.push_str(&el.get_attribute("alt").unwrap_or_default()),
+                    "BR" => out.push('\n'),
+                    "SCRIPT" | "STYLE" => {}
+                    _ => {
+                        collect_text(&child, out);
+                        // Block boundaries separate words (paragraphs in a composer).
+                        out.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Returns `text` in Unicode NFC, through the browser's own `String.prototype.normalize`: the
@@ -136,39 +240,13 @@ pub fn first_text(locators: &[Locator]) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// Waits up to `timeout_ms` for an element with text, and returns its text.
-pub async fn wait_for_text(locators: &[Locator], timeout_ms: i32) -> Option<String> {
-    let mut waited = 0;
-    loop {
-        if let Some(text) = first_text(locators) {
-            return Some(text);
-        }
-        if waited >= timeout_ms {
-            return None;
-        }
-        sleep(50).await;
-        waited += 50;
-    }
-}
-
-/// Waits up to `timeout_ms` for an element, and returns it.
-pub async fn wait_for(locators: &[Locator], timeout_ms: i32) -> Option<Element> {
-    let mut waited = 0;
-    loop {
-        if let Some(el) = find(locators) {
-            return Some(el);
-        }
-        if waited >= timeout_ms {
-            return None;
-        }
-        sleep(50).await;
-        waited += 50;
-    }
-}
-
 /// Selects the whole content of an editable element.
 pub fn select_all(editor: &HtmlElement) {
     let _ = editor.focus();
+    if let Some(area) = editor.dyn_ref::<HtmlTextAreaElement>() {
+        area.select();
+        return;
+    }
     if let Some(selection) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
         let _ = selection.select_all_children(editor);
     }
@@ -187,17 +265,61 @@ pub fn exec(command: &str, value: Option<&str>) -> bool {
     .unwrap_or(false)
 }
 
-/// Types `text` at the caret: lines through `insertText`, line breaks through `insertLineBreak`
-/// (Shift+Enter semantics: a new line in the same message, never a send).
-pub fn type_text(text: &str) {
+/// Offers an editing action to the editor as a `beforeinput` event, which is how Lexical takes
+/// line breaks and deletions (`execCommand` does those natively, behind Lexical's back, and Lexical
+/// reverts them). Returns true if and only if the editor took it (cancelled the event).
+fn before_input(editor: &HtmlElement, input_type: &str) -> bool {
+    let init = InputEventInit::new();
+    init.set_input_type(input_type);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    match InputEvent::new_with_event_init_dict("beforeinput", &init) {
+        Ok(event) => !editor.dispatch_event(&event).unwrap_or(true),
+        Err(_) => false,
+    }
+}
+
+/// Types `text` at the caret of `editor`: lines through `insertText`, line breaks as Shift+Enter
+/// would make them (a new line in the same message, never a send).
+pub fn type_text(editor: &HtmlElement, text: &str) {
+    let is_textarea = editor.dyn_ref::<HtmlTextAreaElement>().is_some();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
-            exec("insertLineBreak", None);
+            if is_textarea {
+                exec("insertText", Some("\n"));
+            } else if !before_input(editor, "insertLineBreak") {
+                exec("insertLineBreak", None);
+            }
         }
         if !line.is_empty() {
             exec("insertText", Some(line));
         }
     }
+}
+
+/// Deletes the selection in `editor`.
+pub fn delete_selection(editor: &HtmlElement) {
+    exec("delete", None);
+    if !editor_text(editor).trim().is_empty() {
+        before_input(editor, "deleteContentBackward");
+    }
+}
+
+/// What an editor holds, line breaks kept: NFC, each line's trailing spaces dropped, no trailing
+/// empty lines (editors keep an empty paragraph at the end).
+pub fn editor_text(editor: &HtmlElement) -> String {
+    let raw = match editor.dyn_ref::<HtmlTextAreaElement>() {
+        Some(area) => area.value(),
+        None => editor.inner_text(),
+    };
+    normalize_lines(&nfc(&raw.replace('\r', "")))
+}
+
+/// `text` with each line's trailing white space dropped and trailing empty lines removed, for
+/// comparing what was typed with what an editor holds.
+pub fn normalize_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    lines.join("\n").trim_end().to_owned()
 }
 
 /// Dispatches a full Enter key press (keydown, keypress, keyup) on `target`.

@@ -5,7 +5,7 @@ use crate::sites::adapter_for;
 use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::{Engine, Health, HealthStatus};
 
-pub fn check(engine: Engine) -> Health {
+pub fn check(engine: Engine, init_us: Option<u32>) -> Health {
     let (platform, status, ui_language) = match classify(&dom::location()) {
         PageKind::Thread(thread) => {
             let adapter = adapter_for(thread.platform);
@@ -32,5 +32,6 @@ pub fn check(engine: Engine) -> Health {
         platform,
         ui_language: ui_language.map(str::to_owned),
         engine,
+        init_us,
     }
 }

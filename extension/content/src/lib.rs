@@ -18,6 +18,7 @@ mod browser_tests;
 mod chrome;
 mod dom;
 mod health;
+mod pane;
 mod read;
 mod send;
 pub mod sites;
@@ -35,11 +36,16 @@ thread_local! {
     static ANNOUNCED: RefCell<Option<Conversation>> = const { RefCell::new(None) };
     /// Which build the loader picked.
     static ENGINE: Cell<Engine> = const { Cell::new(Engine::Wasm) };
+    /// Microseconds from the loader's first line to the end of `start`.
+    static INIT_US: Cell<Option<u32>> = const { Cell::new(None) };
+    /// Set while an order that types, clicks or scrolls runs: such orders take turns.
+    static BUSY: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Entry point, called once by the loader with the build it picked (`"wasm"` or `"wasm2js"`).
+/// Entry point, called once by the loader with the build it picked (`"wasm"` or `"wasm2js"`) and
+/// the `performance.now()` at which the loader started.
 #[wasm_bindgen]
-pub fn start(engine: &str) {
+pub fn start(engine: &str, loader_started_at: f64) {
     ENGINE.with(|e| {
         e.set(if engine == "wasm2js" {
             Engine::Wasm2js
@@ -48,8 +54,31 @@ pub fn start(engine: &str) {
         })
     });
     chrome::on_message(handle_message);
-    dom::on_navigation(check_location);
+    dom::on_navigation(on_url_change);
+    on_url_change();
+    let elapsed_ms = (dom::now() - loader_started_at).max(0.0);
+    INIT_US.with(|i| i.set(Some((elapsed_ms * 1000.0) as u32)));
+}
+
+/// Runs on load, on every in-page navigation and on a restore from the back/forward cache.
+fn on_url_change() {
+    // Synchronously, while the previous thread's pane is still on screen.
+    pane::url_changed();
+    // A restored page must announce itself again even if nothing differs from before.
+    ANNOUNCED.with(|a| a.borrow_mut().take());
     check_location();
+}
+
+/// Runs `order` when no other typing/clicking/scrolling order is running in this tab: two sends
+/// at once would read each other's text as the agent's draft.
+async fn exclusively<T>(order: impl std::future::Future<Output = T>) -> T {
+    while BUSY.with(Cell::get) {
+        dom::sleep(20).await;
+    }
+    BUSY.with(|b| b.set(true));
+    let result = order.await;
+    BUSY.with(|b| b.set(false));
+    result
 }
 
 /// The conversation open in this tab, read from the page now.
@@ -71,12 +100,26 @@ fn current_conversation() -> Option<Conversation> {
 /// open conversation changed.
 fn check_location() {
     wasm_bindgen_futures::spawn_local(async {
+        let mut header_is_stale = false;
         if let PageKind::Thread(thread) = classify(&dom::location()) {
-            // The header renders after the URL changes: give it a moment, but announce anyway.
+            // After a switch the old pane may stay a moment: wait for this thread's own header,
+            // so that the panel never shows the previous buyer against this thread. A login form
+            // or a block has no header: announce at once (sends will say why they fail).
             let adapter = sites::adapter_for(thread.platform);
-            dom::wait_for_text(adapter.buyer_name, 600).await;
+            let ready =
+                || (pane::settled(adapter) || send::check_page(adapter).is_err()).then_some(());
+            header_is_stale = dom::poll_until(5_000.0, ready).await.is_none();
         }
-        let notice = current_conversation();
+        let mut notice = current_conversation();
+        if header_is_stale {
+            // Still the previous thread's header: announce the thread without its details.
+            if let Some(c) = notice.as_mut() {
+                c.buyer_name = None;
+                c.buyer_username = None;
+                c.buyer_profile_url = None;
+                c.buyer_avatar_url = None;
+            }
+        }
         let changed = ANNOUNCED.with(|a| {
             let mut a = a.borrow_mut();
             let changed = *a != notice;
@@ -109,13 +152,13 @@ async fn handle_message(message: BackgroundToContent) -> ContentReply {
             attachments,
         } => ContentReply::Sent {
             request_id,
-            outcome: send::send(&to, &dom::nfc(&text), &attachments).await,
+            outcome: exclusively(send::send(&to, &dom::nfc(&text), &attachments)).await,
         },
         BackgroundToContent::ReadMessages { to, older_pages } => {
-            read_messages(&to, older_pages).await
+            exclusively(read_messages(&to, older_pages)).await
         }
         BackgroundToContent::CheckHealth => ContentReply::Health {
-            health: health::check(ENGINE.with(Cell::get)),
+            health: health::check(ENGINE.with(Cell::get), INIT_US.with(Cell::get)),
         },
         BackgroundToContent::WaitUntilReady { to } => match send::wait_until_ready(&to).await {
             Ok(()) => ContentReply::Ready,
@@ -132,7 +175,15 @@ async fn read_messages(to: &ThreadRef, older_pages: u32) -> ContentReply {
     }
     let adapter = sites::adapter_for(to.platform);
     let reached_start = if older_pages > 0 {
-        read::load_older(adapter, older_pages).await
+        match read::load_older(adapter, older_pages).await {
+            Some(reached_start) => reached_start,
+            // No scrollable conversation: the layout is not what the adapter knows.
+            None => {
+                return ContentReply::Failed {
+                    reason: FailReason::ComposerNotFound,
+                }
+            }
+        }
     } else {
         false
     };

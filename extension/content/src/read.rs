@@ -17,11 +17,6 @@ pub fn conversation(
     adapter: &SiteAdapter,
     ui_language: Option<&str>,
 ) -> Conversation {
-    let attribute = |locators, name: &str| {
-        dom::find(locators)
-            .and_then(|el| el.get_attribute(name))
-            .filter(|v| !v.is_empty())
-    };
     Conversation {
         thread,
         buyer_name: dom::first_text(adapter.buyer_name),
@@ -30,7 +25,9 @@ pub fn conversation(
             .and_then(|el| el.dyn_into::<web_sys::HtmlAnchorElement>().ok())
             .map(|a| a.href())
             .filter(|href| href.starts_with("https://")),
-        buyer_avatar_url: attribute(adapter.buyer_avatar, "src")
+        buyer_avatar_url: dom::find(adapter.buyer_avatar)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlImageElement>().ok())
+            .map(|img| img.src()) // resolved against the page, unlike the attribute
             .filter(|src| src.starts_with("https://")),
         url: dom::location(),
         ui_language: ui_language.map(str::to_owned),
@@ -39,6 +36,11 @@ pub fn conversation(
 
 /// The visible messages, oldest first.
 pub fn messages(adapter: &SiteAdapter) -> Vec<ChatMessage> {
+    message_rows(adapter).into_iter().map(|(_, m)| m).collect()
+}
+
+/// The visible messages with the row element of each, oldest first.
+pub fn message_rows(adapter: &SiteAdapter) -> Vec<(Element, ChatMessage)> {
     let rows = dom::find_every(adapter.message_rows);
     let middle = conversation_middle(adapter, &rows);
     let mut time = None;
@@ -64,18 +66,23 @@ pub fn messages(adapter: &SiteAdapter) -> Vec<ChatMessage> {
         } else {
             Direction::In
         };
-        messages.push(ChatMessage {
+        let message = ChatMessage {
             direction,
             text: text_el.map(|t| text_of(&t)).unwrap_or_default(),
             time: time.clone(),
-        });
+        };
+        messages.push((row, message));
     }
     messages
 }
 
-/// Returns true if and only if `img` is a sent picture, not an avatar beside a bubble.
+/// Returns true if and only if `img` is a sent picture, not an avatar beside a bubble. The
+/// image's own size counts, not its layout: a picture still loading has no width yet.
 fn is_message_image(img: &Element) -> bool {
-    img.get_bounding_client_rect().width() > 48.0
+    let natural = img
+        .dyn_ref::<web_sys::HtmlImageElement>()
+        .map_or(0, |i| i.natural_width().max(i.width()));
+    natural > 48 || img.get_bounding_client_rect().width() > 48.0
 }
 
 /// The horizontal middle of the conversation column.
@@ -89,34 +96,38 @@ fn conversation_middle(adapter: &SiteAdapter, rows: &[Element]) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Scrolls the conversation up `pages` times, waiting each time for older messages to load.
-/// Returns true if and only if the page stopped loading more (the start of the conversation).
-pub async fn load_older(adapter: &SiteAdapter, pages: u32) -> bool {
-    let Some(scroller) = dom::find(adapter.scroller).and_then(|el| scrollable_in(&el)) else {
-        return true;
-    };
-    for _ in 0..pages {
+/// The most pages of older messages one request may load (each is a network round trip).
+pub const MAX_OLDER_PAGES: u32 = 20;
+
+/// How long one page of older messages may take to arrive.
+const OLDER_PAGE_WAIT_MS: f64 = 4_000.0;
+
+/// Scrolls the conversation up `pages` times (at most [`MAX_OLDER_PAGES`]), waiting each time for
+/// older messages to load, then puts the agent's view back where it was. Returns `Some(true)`
+/// when the page stopped loading more (the start of the conversation), `Some(false)` when there
+/// may be more, and `None` when there is no scrollable conversation to load from.
+pub async fn load_older(adapter: &SiteAdapter, pages: u32) -> Option<bool> {
+    let scroller = dom::find(adapter.scroller).and_then(|el| scrollable_in(&el))?;
+    // Distance from the bottom: stays right when rows are added above.
+    let from_bottom = scroller.scroll_height() - scroller.scroll_top();
+    let mut reached_start = false;
+    for _ in 0..pages.min(MAX_OLDER_PAGES) {
         let before = dom::find_every(adapter.message_rows).len();
         scroller.set_scroll_top(0);
         let _ = scroller.dispatch_event(&web_sys::Event::new("scroll").expect("scroll event"));
-        let mut waited = 0;
-        let mut grew = false;
-        // Older pages arrive after a spinner; give each up to 3 s.
-        while waited < 3_000 {
-            dom::sleep(50).await;
-            waited += 50;
-            if dom::find_every(adapter.message_rows).len() > before
-                && dom::find(adapter.upload_progress).is_none()
-            {
-                grew = true;
-                break;
-            }
-        }
-        if !grew {
-            return true;
+        let grew = dom::poll_until(OLDER_PAGE_WAIT_MS, || {
+            (dom::find_every(adapter.message_rows).len() > before
+                && dom::find(adapter.upload_progress).is_none())
+            .then_some(())
+        })
+        .await;
+        if grew.is_none() {
+            reached_start = true;
+            break;
         }
     }
-    false
+    scroller.set_scroll_top(scroller.scroll_height() - from_bottom);
+    Some(reached_start)
 }
 
 /// The element that actually scrolls: `el` itself, a descendant, or an ancestor.

@@ -53,7 +53,7 @@ pub static ADAPTER: SiteAdapter = SiteAdapter {
     upload_progress: UPLOAD_PROGRESS,
     attachment_error: ATTACHMENT_ERROR,
     attachment_remove: ATTACHMENT_REMOVE,
-    blocked: &[Locator::with_text(r#"[role="dialog"]"#, BLOCKED_TEXTS)],
+    blocked: &[Locator::containing(r#"[role="dialog"]"#, BLOCKED_TEXTS)],
     login: &[
         Locator::css(r#"form input[name="username"]"#),
         Locator::css(r#"form#loginForm"#),

@@ -49,7 +49,7 @@ const MESSAGE_ROWS: &[Locator] = &[
 
 const SCROLLER: &[Locator] = &[Locator::css(r#"[role="main"][aria-label] [role="grid"]"#)];
 
-const BLOCKED: &[Locator] = &[Locator::with_text(r#"[role="dialog"]"#, BLOCKED_TEXTS)];
+const BLOCKED: &[Locator] = &[Locator::containing(r#"[role="dialog"]"#, BLOCKED_TEXTS)];
 
 const LOGIN: &[Locator] = &[
     Locator::css(

@@ -8,36 +8,64 @@ mod messenger;
 
 use nobi_core::protocol::Platform;
 
-/// One way to find an element: a CSS selector, optionally narrowed to elements whose folded text
-/// (see [`crate::dom::text_of`]) contains one of `text_contains`, compared case-insensitively.
+/// One way to find an element: a CSS selector, optionally narrowed by the element's folded text
+/// (see [`crate::dom::text_of`]), compared case-insensitively.
 #[derive(Debug, Clone, Copy)]
 pub struct Locator {
     pub css: &'static str,
-    pub text_contains: &'static [&'static str],
+    pub text: TextMatch,
+}
+
+/// A condition on an element's text.
+#[derive(Debug, Clone, Copy)]
+pub enum TextMatch {
+    Any,
+    /// The whole text is one of these: for buttons, where "Gửi" must not match "Đã gửi".
+    Exactly(&'static [&'static str]),
+    /// The text contains one of these: for dialogs, whose title sits among other words.
+    Containing(&'static [&'static str]),
 }
 
 impl Locator {
     pub const fn css(css: &'static str) -> Locator {
         Locator {
             css,
-            text_contains: &[],
+            text: TextMatch::Any,
         }
     }
 
-    pub const fn with_text(css: &'static str, text_contains: &'static [&'static str]) -> Locator {
-        Locator { css, text_contains }
+    /// Elements whose whole text is one of `labels`.
+    pub const fn with_text(css: &'static str, labels: &'static [&'static str]) -> Locator {
+        Locator {
+            css,
+            text: TextMatch::Exactly(labels),
+        }
+    }
+
+    /// Elements whose text contains one of `needles`.
+    pub const fn containing(css: &'static str, needles: &'static [&'static str]) -> Locator {
+        Locator {
+            css,
+            text: TextMatch::Containing(needles),
+        }
+    }
+
+    /// Returns true if and only if this locator looks at text at all.
+    pub fn needs_text(&self) -> bool {
+        !matches!(self.text, TextMatch::Any)
     }
 
     /// Returns true if and only if an element whose text is `text` passes this locator's text
     /// condition (always, when there is none).
     pub fn accepts_text(&self, text: &str) -> bool {
-        if self.text_contains.is_empty() {
-            return true;
+        let text = text.trim().to_lowercase();
+        match self.text {
+            TextMatch::Any => true,
+            TextMatch::Exactly(labels) => labels.iter().any(|l| text == l.to_lowercase()),
+            TextMatch::Containing(needles) => {
+                needles.iter().any(|n| text.contains(&n.to_lowercase()))
+            }
         }
-        let text = text.to_lowercase();
-        self.text_contains
-            .iter()
-            .any(|needle| text.contains(&needle.to_lowercase()))
     }
 }
 
@@ -139,6 +167,9 @@ pub const FILE_INPUT: &[Locator] = &[
 pub const BLOCKED_TEXTS: &[&str] = &[
     "Action Blocked",
     "Try Again Later",
+    "Temporarily Blocked",
+    "Bạn tạm thời bị chặn",
+    "tạm thời bị chặn",
     "We restrict certain activity",
     "Hành động bị chặn",
     "Đã chặn hành động",
