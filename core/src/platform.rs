@@ -74,6 +74,16 @@ pub fn classify(url: &str) -> PageKind {
     }
 }
 
+/// The page the agent acts as, when the URL names it: Business Suite's `asset_id`.
+pub fn account_in_url(url: &str) -> Option<String> {
+    let (host, _, query) = split_url(url)?;
+    (host == "business.facebook.com")
+        .then(|| query_param(query, "asset_id"))
+        .flatten()
+        .filter(|id| is_thread_id(id))
+        .map(str::to_owned)
+}
+
 /// Returns the URL that opens `thread` in a tab, or `None` when its id is not a thread id (ids
 /// can come from imported or synced data, and must not build an arbitrary same-site URL).
 pub fn thread_url(thread: &ThreadRef) -> Option<String> {
@@ -228,6 +238,20 @@ mod tests {
         assert_eq!(
             classify("https://www.facebook.com/groups/1"),
             PageKind::Other
+        );
+    }
+
+    #[test]
+    fn business_suite_names_its_page() {
+        assert_eq!(
+            account_in_url(
+                "https://business.facebook.com/latest/inbox/all?asset_id=1098&selected_item_id=7"
+            ),
+            Some("1098".into())
+        );
+        assert_eq!(
+            account_in_url("https://www.facebook.com/messages/t/1?asset_id=1"),
+            None
         );
     }
 

@@ -6,7 +6,7 @@
 //! serialised as JSON-compatible objects. A message that does not parse is dropped with an error
 //! reply; nothing else is ever interpreted.
 //!
-//! Wire format: serde's default, externally tagged enums (`"describe"`,
+//! Wire format: serde's default, externally tagged enums (`"check_health"`,
 //! `{"send_text": {"request_id": …}}`). Internally tagged enums (`{"type": …}`) read more nicely
 //! but make serde buffer every message into an intermediate tree first, which cost 17 KB gzip in
 //! each wasm module, more than a third of the service worker's budget.
@@ -56,6 +56,10 @@ pub struct Conversation {
     /// The buyer's avatar image URL, when visible.
     #[serde(default)]
     pub buyer_avatar_url: Option<String>,
+    /// The shop's own account the agent is logged in as: the Instagram username, or the
+    /// Business Suite page id, when the page tells.
+    #[serde(default)]
+    pub account: Option<String>,
     /// The page URL the conversation was read from.
     pub url: String,
     /// The page's UI language as detected from its labels (`"vi"`, `"en"`), if known.
@@ -196,8 +200,6 @@ pub enum BackgroundToPanel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackgroundToContent {
-    /// Describe the open conversation. Answered with [`ContentReply::Conversation`].
-    Describe,
     /// Type `text` into the composer of thread `to`, attach `attachments`, and send. Answered with
     /// [`ContentReply::Sent`]. The content script aborts, without typing, if the open thread is
     /// not `to`.
@@ -222,9 +224,6 @@ pub enum BackgroundToContent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContentReply {
-    Conversation {
-        conversation: Option<Conversation>,
-    },
     Sent {
         request_id: String,
         outcome: SendOutcome,
@@ -246,6 +245,8 @@ pub enum ContentReply {
 }
 
 /// Notices a content script sends on its own.
+// A notice is built once and serialised at once: boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContentToBackground {
@@ -353,6 +354,7 @@ mod tests {
             buyer_username: Some("hong.nguyen.92".into()),
             buyer_profile_url: Some("https://www.instagram.com/hong.nguyen.92/".into()),
             buyer_avatar_url: None,
+            account: Some("hoamai.shop".into()),
             url: "https://www.instagram.com/direct/t/340282366841710300949128/".into(),
             ui_language: Some("vi".into()),
         }
@@ -427,15 +429,11 @@ mod tests {
         round_trip(BackgroundToPanel::Error {
             message: "x".into(),
         });
-        round_trip(BackgroundToContent::Describe);
         round_trip(BackgroundToContent::SendText {
             request_id: "r2".into(),
             to: thread(),
             text: "ok".into(),
             attachments: vec![],
-        });
-        round_trip(ContentReply::Conversation {
-            conversation: Some(conversation()),
         });
         round_trip(ContentToBackground::ConversationOpened {
             conversation: conversation(),

@@ -113,6 +113,7 @@ mod tests {
             buyer_username: None,
             buyer_profile_url: None,
             buyer_avatar_url: None,
+            account: None,
             url: format!("https://www.instagram.com/direct/t/{id}/"),
             ui_language: None,
         }

@@ -616,9 +616,12 @@ describe('conversation detection', () => {
       if (surface === 'instagram') {
         assert.equal(c.buyer_username, b.username);
         assert.equal(c.buyer_profile_url, `https://www.instagram.com/${b.username}/`);
+        assert.equal(c.account, 'hoamai.shop', "the shop's own account, from its profile picture");
+        assert.match(c.buyer_avatar_url ?? '', /^https:\/\/www\.instagram\.com\//, 'the avatar URL, resolved');
       } else {
         assert.equal(c.buyer_profile_url, `https://www.facebook.com/${b.username}`);
       }
+      if (surface === 'business') assert.equal(c.account, '109876543210987', 'the page id from asset_id');
       assert.equal(c.ui_language, lang);
       assert.equal(found.reply.tab_id, conversation.tab_id);
     });

@@ -750,24 +750,3 @@ mod tests {
         }
     }
 }
-
-#[cfg(test)]
-mod load_speed {
-    #[test]
-    #[ignore]
-    fn fold_table_time() {
-        let t = std::time::Instant::now();
-        crate::address::normalize::warm_up();
-        eprintln!("fold table: {:?}", t.elapsed());
-    }
-
-    #[test]
-    #[ignore]
-    fn load_many_times() {
-        let t = std::time::Instant::now();
-        for _ in 0..50 {
-            std::hint::black_box(super::Db::parse(super::DATA));
-        }
-        eprintln!("load: {:?}", t.elapsed() / 50);
-    }
-}

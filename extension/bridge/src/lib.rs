@@ -115,6 +115,7 @@ mod tests {
             buyer_username: None,
             buyer_profile_url: Some("https://www.facebook.com/minhanh.tran".into()),
             buyer_avatar_url: None,
+            account: None,
             url: "https://www.messenger.com/t/100012345678901/".into(),
             ui_language: None,
         }
@@ -152,7 +153,7 @@ mod tests {
             conversation: None,
             engine: None,
         });
-        round_trip(BackgroundToContent::Describe);
+        round_trip(BackgroundToContent::CheckHealth);
         round_trip(ContentReply::Sent {
             request_id: "r".into(),
             outcome: SendOutcome::Failed {
@@ -181,10 +182,10 @@ mod tests {
     #[wasm_bindgen_test]
     fn what_does_not_match_is_malformed() {
         let parse = |json: &str| from_js::<BackgroundToContent>(js_sys::JSON::parse(json).unwrap());
-        assert_eq!(parse(r#""describe""#), Ok(BackgroundToContent::Describe));
+        assert_eq!(parse(r#""check_health""#), Ok(BackgroundToContent::CheckHealth));
         assert_eq!(parse(r#""eval""#), Err(Malformed));
         assert_eq!(parse(r#"{"send_text":{"request_id":"r"}}"#), Err(Malformed));
-        assert_eq!(parse(r#"{"describe":null,"send_text":{}}"#), Err(Malformed));
+        assert_eq!(parse(r#"{"check_health":null,"send_text":{}}"#), Err(Malformed));
         assert_eq!(parse("42"), Err(Malformed));
         assert_eq!(parse("[]"), Err(Malformed));
         assert_eq!(from_js::<i32>(JsValue::from_f64(1.5)), Err(Malformed));

@@ -112,6 +112,20 @@ fn text_counts_emoji_drawn_as_images() {
 }
 
 #[wasm_bindgen_test]
+fn the_account_comes_from_the_profile_picture_alt_in_both_languages() {
+    use crate::sites::username_in_alt;
+    assert_eq!(
+        username_in_alt("hoamai.shop's profile picture"),
+        Some("hoamai.shop")
+    );
+    assert_eq!(
+        username_in_alt("Ảnh đại diện của hoamai.shop"),
+        Some("hoamai.shop")
+    );
+    assert_eq!(username_in_alt("Nguyễn Thị Hồng"), None);
+}
+
+#[wasm_bindgen_test]
 fn the_page_language_comes_from_the_composer_label() {
     page(r#"<div role="textbox" contenteditable="true" aria-label="Tin nhắn"></div>"#);
     assert_eq!(

@@ -4,9 +4,9 @@
 //! CSP allows it and as a wasm2js build of this same crate where it does not. It then:
 //! - tells the service worker which conversation is open ([`ContentToBackground`]), again after
 //!   every in-page navigation, and stays idle otherwise (no DOM observers, no timers);
-//! - obeys the service worker, and only it ([`BackgroundToContent`]): describe the conversation,
-//!   read its messages, check its health, wait for its composer, type and send a message — always
-//!   after checking that the open thread is the one addressed.
+//! - obeys the service worker, and only it ([`BackgroundToContent`]): read the conversation's
+//!   messages, check its health, wait for its composer, type and send a message — always after
+//!   checking that the open thread (URL and pane, see [`pane`]) is the one addressed.
 //!
 //! Everything site-specific (selectors, UI labels in English and Vietnamese) is data in
 //! [`sites`], one file per site; [`dom`] holds the generic mechanics, [`send`] the send routine,
@@ -142,9 +142,6 @@ fn check_location() {
 /// Answers one order from the service worker.
 async fn handle_message(message: BackgroundToContent) -> ContentReply {
     match message {
-        BackgroundToContent::Describe => ContentReply::Conversation {
-            conversation: current_conversation(),
-        },
         BackgroundToContent::SendText {
             request_id,
             to,

@@ -38,6 +38,10 @@ pub static ADAPTER: SiteAdapter = SiteAdapter {
         Locator::css(r#"main a[role="link"][href^="/"] > img"#),
         Locator::css(r#"main img[alt$="profile picture"]"#),
     ],
+    account_avatar: &[
+        Locator::css(r#"[role="navigation"] a[role="link"] img[alt$="'s profile picture"]"#),
+        Locator::css(r#"[role="navigation"] a[role="link"] img[alt^="Ảnh đại diện của "]"#),
+    ],
     message_rows: &[
         Locator::css(r#"div[role="grid"][aria-label^="Messages in conversation"] [role="row"]"#),
         Locator::css(

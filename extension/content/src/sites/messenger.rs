@@ -73,6 +73,8 @@ const BASE: SiteAdapter = SiteAdapter {
     buyer_avatar: &[Locator::css(
         r#"div[role="main"] a[role="link"]:has(h2) img"#,
     )],
+    // Facebook's own avatar has an empty alt; Business Suite names its page in the URL.
+    account_avatar: &[],
     message_rows: MESSAGE_ROWS,
     message_text: MESSAGE_TEXT,
     message_image: MESSAGE_IMAGE,

@@ -85,6 +85,9 @@ pub struct SiteAdapter {
     pub buyer_profile_link: &'static [Locator],
     /// The buyer's avatar in the header (an `img` element).
     pub buyer_avatar: &'static [Locator],
+    /// The shop's own avatar in the site's navigation, whose `alt` names the account
+    /// ("hoamai.shop's profile picture" / "Ảnh đại diện của hoamai.shop").
+    pub account_avatar: &'static [Locator],
     /// Every row of the open conversation: message bubbles and time separators.
     pub message_rows: &'static [Locator],
     /// Inside a row, the element holding a message's text (a row without one is a separator).
@@ -162,6 +165,23 @@ pub const FILE_INPUT: &[Locator] = &[
     Locator::css(r#"input[type="file"][multiple]"#),
     Locator::css(r#"input[type="file"]"#),
 ];
+
+/// How the `alt` of a profile picture wraps the username, in each UI language.
+pub const PROFILE_PICTURE_ALT: &[(&str, &str)] =
+    &[("", "'s profile picture"), ("Ảnh đại diện của ", "")];
+
+/// The username inside a profile picture's `alt`, if it has one of the known shapes.
+pub fn username_in_alt(alt: &str) -> Option<&str> {
+    PROFILE_PICTURE_ALT.iter().find_map(|(prefix, suffix)| {
+        let rest = alt.strip_prefix(prefix)?;
+        let name = if suffix.is_empty() {
+            rest
+        } else {
+            rest.strip_suffix(suffix)?
+        };
+        (!name.is_empty() && !name.contains(' ')).then_some(name)
+    })
+}
 
 /// Markers of a platform block, shared by every Meta surface (English and Vietnamese UI).
 pub const BLOCKED_TEXTS: &[&str] = &[
