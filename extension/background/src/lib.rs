@@ -2,11 +2,13 @@
 //!
 //! `extension/background/background.js` registers Chrome's listeners synchronously (a module
 //! service worker must) and hands every event to the functions exported here once the wasm is
-//! ready. The worker keeps no state in memory: Chrome stops idle service workers, so the routing
-//! table ([`nobi_core::tabs::TabRegistry`]) lives in `chrome.storage.session`.
+//! ready. Chrome stops idle service workers, so no state lives only in memory: the routing table
+//! ([`nobi_core::tabs::TabRegistry`]) is written through to `chrome.storage.session` on every
+//! change (the in-memory copy is a cache for one worker lifetime).
 //!
 //! Messages are taken only from this extension (sender id checked); content scripts are told apart
-//! from extension pages by `sender.tab`, which Chrome sets and a page cannot forge.
+//! from extension pages by `sender.url` (a panel opened as a tab has `sender.tab` too), and
+//! requests are obeyed only from the extension's own pages. Chrome fills `sender`; a page cannot.
 
 mod chrome;
 

@@ -252,8 +252,9 @@ pub fn select_all(editor: &HtmlElement) {
     }
 }
 
-/// Runs a `document.execCommand` editing command, the one input path that editors such as Lexical
-/// treat like typing (they listen to the `beforeinput` event it fires).
+/// Runs a `document.execCommand` editing command. `insertText` is the input path that editors
+/// such as Lexical treat like typing; for line breaks and deletions see [`type_text`] and
+/// [`delete_selection`], which offer them as `beforeinput` events first.
 pub fn exec(command: &str, value: Option<&str>) -> bool {
     let Ok(doc) = document().dyn_into::<HtmlDocument>() else {
         return false;
