@@ -23,9 +23,22 @@ for (const csp of ['wasm', 'strict']) {
 
     // The content script reports its own start-up time through the health check (nothing is
     // exposed to the page).
-    const health = await panel.evaluate(() => chrome.runtime.sendMessage({ check_health: { thread: null } }));
-    const init = health.health.health.init_us / 1000;
-    row(`content script start-up, ${engine} (loader start → ready)`, `${init.toFixed(1)} ms`, '≤ 30 ms', init <= 30);
+    const startup = async () => {
+      const health = await panel.evaluate(() => chrome.runtime.sendMessage({ check_health: { thread: null } }));
+      return health.health.health.init_us / 1000;
+    };
+    const cold = await startup();
+    row(`content script start-up, ${engine}, first tab of a fresh browser`, `${cold.toFixed(1)} ms`, '≤ 30 ms', cold <= 30);
+    // A second conversation tab: the browser has the module compiled and cached by now, which is
+    // the agent's usual case (many tabs, all day).
+    const second = await browser.openThread('instagram', browser.site.threads.instagram[1].id);
+    await second.bringToFront();
+    await panel.getByTestId('buyer-name').filter({ hasText: browser.site.threads.instagram[1].name }).waitFor();
+    const warm = await startup();
+    row(`content script start-up, ${engine}, another tab (module cached)`, `${warm.toFixed(1)} ms`, '≤ 30 ms', warm <= 30);
+    await second.close();
+    await page.bringToFront();
+    await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
 
     // Timed inside the panel, from the click to "sent" shown: Playwright's own click waits for
     // animation frames, which a background tab does not get, and would add seconds.
