@@ -38,8 +38,11 @@
     let engine = 'wasm2js';
     if (wasmAllowed) {
       try {
+        // Fetch and compile the module while the glue loads, instead of one after the other.
+        const compiled = WebAssembly.compileStreaming(fetch(url('content/wasm/nobi_content_bg.wasm')));
+        compiled.catch(() => {}); // awaited below; keeps an early failure from being "unhandled"
         content = await import(url('content/wasm/nobi_content.js'));
-        await content.default({ module_or_path: url('content/wasm/nobi_content_bg.wasm') });
+        await content.default({ module_or_path: await compiled });
         engine = 'wasm';
       } catch (error) {
         if (!(error instanceof WebAssembly.CompileError)) throw error;
