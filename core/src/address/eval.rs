@@ -52,6 +52,45 @@ impl Report {
             pair.0 as f64 / pair.1 as f64
         }
     }
+
+    /// The accuracy of each field, by the names a baseline file uses.
+    pub fn rates(&self) -> [(&'static str, f64); 5] {
+        [
+            ("province", Report::rate(self.province)),
+            ("district", Report::rate(self.district)),
+            ("ward", Report::rate(self.ward)),
+            ("scheme", Report::rate(self.scheme)),
+            ("all", Report::rate(self.all)),
+        ]
+    }
+
+    /// Checks the rates against a committed baseline (`NAME<TAB>RATE` lines, `#` comments).
+    /// Returns one message per field that fell below its floor, saying what to do.
+    pub fn regressions(&self, baseline: &str) -> Vec<String> {
+        let rates = self.rates();
+        baseline
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|line| {
+                let Some((name, value)) = line.split_once('\t') else {
+                    return Some(format!("baseline line {line:?} is not NAME<TAB>RATE"));
+                };
+                let Ok(floor) = value.trim().parse::<f64>() else {
+                    return Some(format!("baseline rate {value:?} of {name} is not a number"));
+                };
+                let Some(&(_, rate)) = rates.iter().find(|(n, _)| *n == name) else {
+                    return Some(format!("unknown field {name:?} in the baseline"));
+                };
+                (rate + 1e-9 < floor).then(|| {
+                    format!(
+                        "{name} accuracy fell to {rate:.4}, below the baseline {floor:.4}: fix the \
+                         parser, or lower the baseline in the same commit and say why"
+                    )
+                })
+            })
+            .collect()
+    }
 }
 
 /// Reads the TSV set; lines that do not have the columns, or whose name labels do not resolve,
@@ -230,4 +269,27 @@ pub fn evaluate(set: &[Labelled]) -> Report {
         }
     }
     r
+}
+
+#[cfg(test)]
+mod baseline_tests {
+    use super::Report;
+
+    #[test]
+    fn a_field_below_its_floor_is_a_regression() {
+        let report = Report {
+            rows: 10,
+            province: (10, 10),
+            district: (8, 10),
+            ward: (9, 10),
+            scheme: (10, 10),
+            all: (8, 10),
+            misses: Vec::new(),
+        };
+        let found = report.regressions("# floors\nprovince\t1.0\ndistrict\t0.9\nward\t0.9\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("district accuracy fell to 0.8000"));
+        assert_eq!(report.regressions("ward 0.9").len(), 1, "a malformed line is reported");
+        assert_eq!(report.regressions("color\t0.1").len(), 1, "an unknown field is reported");
+    }
 }
