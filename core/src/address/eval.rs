@@ -289,7 +289,15 @@ mod baseline_tests {
         let found = report.regressions("# floors\nprovince\t1.0\ndistrict\t0.9\nward\t0.9\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("district accuracy fell to 0.8000"));
-        assert_eq!(report.regressions("ward 0.9").len(), 1, "a malformed line is reported");
-        assert_eq!(report.regressions("color\t0.1").len(), 1, "an unknown field is reported");
+        assert_eq!(
+            report.regressions("ward 0.9").len(),
+            1,
+            "a malformed line is reported"
+        );
+        assert_eq!(
+            report.regressions("color\t0.1").len(),
+            1,
+            "an unknown field is reported"
+        );
     }
 }
