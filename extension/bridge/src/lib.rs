@@ -182,10 +182,16 @@ mod tests {
     #[wasm_bindgen_test]
     fn what_does_not_match_is_malformed() {
         let parse = |json: &str| from_js::<BackgroundToContent>(js_sys::JSON::parse(json).unwrap());
-        assert_eq!(parse(r#""check_health""#), Ok(BackgroundToContent::CheckHealth));
+        assert_eq!(
+            parse(r#""check_health""#),
+            Ok(BackgroundToContent::CheckHealth)
+        );
         assert_eq!(parse(r#""eval""#), Err(Malformed));
         assert_eq!(parse(r#"{"send_text":{"request_id":"r"}}"#), Err(Malformed));
-        assert_eq!(parse(r#"{"check_health":null,"send_text":{}}"#), Err(Malformed));
+        assert_eq!(
+            parse(r#"{"check_health":null,"send_text":{}}"#),
+            Err(Malformed)
+        );
         assert_eq!(parse("42"), Err(Malformed));
         assert_eq!(parse("[]"), Err(Malformed));
         assert_eq!(from_js::<i32>(JsValue::from_f64(1.5)), Err(Malformed));
