@@ -606,7 +606,10 @@ impl Scanner<'_> {
         if !self.left_ok(span_start) || !self.right_ok(end) {
             return None;
         }
-        if says_not_a_phone(chars, span_start, end) {
+        // A number written with "+84" is a phone whatever the words around it: account numbers,
+        // codes and ID numbers are never written with a country code.
+        let international = chars[span_start..end.min(span_start + 2)].contains(&'+');
+        if !international && says_not_a_phone(chars, span_start, end) {
             return None;
         }
         Some(FoundPhone {

@@ -345,3 +345,13 @@ fn a_loose_run_may_hold_several_phones() {
     // A piece left over: nothing.
     assert!(numbers("0912 - 345 - 678 - 0987 - 654").is_empty());
 }
+
+#[test]
+fn a_country_code_makes_a_phone_even_after_an_account_word() {
+    assert_eq!(
+        numbers("stk 0123456789 vcb, +84 98 765 4321"),
+        vec!["0987654321"],
+        "the account is not a phone, the +84 number is"
+    );
+    assert_eq!(numbers("stk 0123456789 vcb"), Vec::<String>::new());
+}
