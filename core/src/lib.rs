@@ -15,8 +15,10 @@
 
 pub mod address;
 pub mod i18n;
+pub mod outbox;
 pub mod phone;
 pub mod platform;
 pub mod protocol;
 pub mod tabs;
+pub mod template;
 pub mod text;

@@ -76,9 +76,9 @@ pub(crate) fn fold_words_into(chars: &[char], out: &mut String) {
     }
 }
 
-/// Returns the folded form of a word (or phrase, words separated by single spaces).
-#[cfg(test)]
-fn fold_str(s: &str) -> String {
+/// Returns the folded form of a word (or phrase, words separated by single spaces): "Cảm ơn
+/// chị!" → "cam on chi". Also used by [`crate::template`] search.
+pub(crate) fn fold_str(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     fold_words_into(&chars, &mut out);

@@ -1,0 +1,1 @@
+//! The outbox of messages to send (in progress).
