@@ -15,6 +15,7 @@
 
 pub mod address;
 pub mod i18n;
+pub mod order;
 pub mod outbox;
 pub mod phone;
 pub mod platform;

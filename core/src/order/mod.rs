@@ -1,0 +1,50 @@
+//! Products, orders and the money in them: the pure part of the order form (the seed's six
+//! steps: recipient, required fields, products, shipping, payment, create) and of the order
+//! list (status, cancel, shipping, warehouse, history).
+//!
+//! # Design
+//!
+//! **Money is integer đồng** ([`money::Vnd`], an `i64`), never floating point: 0.1 + 0.2 is not
+//! 0.3 in binary floating point, and an order total that is one đồng off is a support ticket.
+//! Every sum is checked: an overflow is an error, not a wrap. Percentages are integer basis
+//! points ([`money::Percent`]), and the one place where a fraction of a đồng appears, a
+//! percentage discount, rounds **half up to the đồng, once per line** (see
+//! [`money::Vnd::percent`]). Discounts are capped at the line's amount, so no line and no total
+//! is ever negative.
+//!
+//! **Parsing what agents type** ([`money::parse_vnd`]) accepts the shorthand of Vietnamese chat
+//! ("350k", "1tr2", "2 triệu", "1.250.000đ") and refuses anything ambiguous with a reason, rather
+//! than guessing: a price box that silently reads "1,5" as 15 đồng is worse than one that asks.
+//!
+//! **The catalog** ([`catalog`]) sells SKUs: variants of products, and combos that reserve their
+//! components. Stock is kept once, per variant and warehouse, as on hand and reserved. Search
+//! folds diacritics with the address module's folding function, so "ao thun do" finds "Áo thun
+//! đỏ".
+//!
+//! **Orders** ([`order`]) are plain serde data with a stable id chosen by the caller and
+//! timestamps passed in (core has no clock and no randomness). Every change goes through a
+//! method that checks first and then applies, appending a [`order::HistoryEntry`], so an error
+//! never leaves a half-done change and the history is a complete change log for a later sync.
+//! Statuses only move forward along [`order::OrderStatus::next`]; a refused change says why
+//! and what to do instead, in Vietnamese and English.
+//!
+//! **Stock** ([`stock`]) is reserved when the order is created, released when it is cancelled or
+//! returned, and committed (taken off the shelf) when it is delivered. The order keeps its
+//! [`stock::Reservation`], so it gives back exactly what it took. Negative available stock is
+//! refused unless the shop allows it ([`stock::StockSettings::allow_negative`]).
+
+pub mod catalog;
+pub mod money;
+// The module is named after what it holds, as the other three are; the path `order::order` is
+// the price of a directory per domain.
+#[allow(clippy::module_inception)]
+pub mod order;
+pub mod stock;
+
+pub use catalog::{Catalog, Combo, ComboComponent, Product, SearchHit, StockLevel, Variant};
+pub use money::{parse_vnd, ParseMoneyError, Percent, Vnd};
+pub use order::{
+    check_transition, totals, Carrier, Discount, Order, OrderDraft, OrderError, OrderLine,
+    OrderStatus, Payment, PaymentMethod, Recipient, Shipping, ShippingPayer, Totals,
+};
+pub use stock::{Reservation, StockError, StockSettings};
