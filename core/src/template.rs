@@ -39,6 +39,7 @@
 //! Names are matched without case, diacritics or spacing differences: `{Tên khách}`,
 //! `{TEN_KHACH}` and `{ten_khach}` are one variable, because agents type templates by hand.
 
+use crate::order::Vnd;
 use crate::phone::fold::fold_str;
 use serde::{Deserialize, Serialize};
 
@@ -251,21 +252,9 @@ fn canonical_name(written: &str) -> String {
     fold_str(written).replace(' ', "_")
 }
 
-/// Formats integer VND the Vietnamese way: `1.250.000 ₫`, `-50.000 ₫`, `0 ₫`.
+/// Money as the interface shows it (`1.250.000 ₫`): the order module's one formatter.
 fn format_vnd(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + 8);
-    if amount < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(d);
-    }
-    out.push_str(" ₫");
-    out
+    Vnd(amount).format()
 }
 
 /// Returns the templates matching `query` (without case or diacritics), best first; an empty
