@@ -12,7 +12,9 @@
 //! - nothing is lost: an event changes only the message it names (a restart only turns
 //!   `Sending` into `NeedsCheck`; a resume only re-queues that account's blocked failures);
 //! - pacing gaps and caps hold; `next_ready` can always be started; `next_wake` is honest;
-//! - the outbox survives a JSON round trip at every step.
+//! - the outbox survives a JSON round trip at every step;
+//! - afterwards, with every account resumed and every send succeeding, following `next_ready` and
+//!   `next_wake` alone sends every queued message (none is stuck), still at most once.
 
 use nobi_core::outbox::{AccountKey, ItemState, NewItem, Outbox, Pacing, RetryPolicy, Settings};
 use nobi_core::protocol::{FailReason, Platform, SendOutcome, ThreadRef};
@@ -333,6 +335,50 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
         let json = serde_json::to_string(&ob).unwrap();
         let back: Outbox = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&back, &ob);
+    }
+
+    // Then the agent resumes every account, the pages answer and every send succeeds: each
+    // queued message goes out, exactly once, by following `next_ready` and `next_wake` alone.
+    for a in 0..2 {
+        ob.resume(&account(a));
+    }
+    for _ in 0..10_000 {
+        let sending: Vec<String> = ob
+            .items()
+            .iter()
+            .filter(|i| matches!(i.state, ItemState::Sending { .. }))
+            .map(|i| i.id.clone())
+            .collect();
+        for id in sending {
+            ob.finish(&id, SendOutcome::Sent, now, 0).unwrap();
+            *m.on_page.entry(id).or_default() += 1;
+        }
+        let to_check: Vec<String> = ob.needs_check().map(|i| i.id.clone()).collect();
+        for id in to_check {
+            let visible = m.on_page.get(&id).copied().unwrap_or(0) > 0;
+            ob.checked(&id, visible, now).unwrap();
+        }
+        if let Some(id) = ob.next_ready(now).map(|i| i.id.clone()) {
+            ob.start(&id, now, 0).unwrap();
+        } else if let Some(wake) = ob.next_wake(now) {
+            now = wake;
+        } else {
+            break;
+        }
+    }
+    for item in ob.items() {
+        prop_assert!(
+            matches!(
+                item.state,
+                ItemState::Sent { .. } | ItemState::Failed { .. } | ItemState::Cancelled { .. }
+            ),
+            "{} stuck in {:?}",
+            item.id,
+            item.state
+        );
+    }
+    for (id, n) in &m.on_page {
+        prop_assert!(*n <= 1, "{} reached the page {} times", id, n);
     }
     Ok(())
 }
