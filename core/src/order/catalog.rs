@@ -375,28 +375,15 @@ impl Catalog {
     }
 }
 
-/// Splits `text` into words folded to lowercase ASCII without diacritics, with the address
-/// module's folding (one folding function for the crate's ASCII keys, not a third copy).
+/// Splits `text` into words folded to lowercase ASCII without diacritics, with the crate's
+/// shared hand-made folding (`phone::fold`, also used by template search), not a copy of it.
 /// Anything that is not a letter or digit separates words.
 fn fold_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for c in text.chars() {
-        match crate::address::normalize::fold_char(c) {
-            Some(f) => current.push(f),
-            // A combining mark (decomposed input) folds to nothing but does not split a word.
-            None if ('\u{0300}'..='\u{036F}').contains(&c) => {}
-            None => {
-                if !current.is_empty() {
-                    words.push(std::mem::take(&mut current));
-                }
-            }
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    crate::phone::fold::fold_str(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]

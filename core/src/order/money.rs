@@ -488,7 +488,10 @@ fn fraction_of(frac: &str, unit: Unit) -> Result<i128, ParseMoneyError> {
 }
 
 struct Cursor {
+    /// The input folded char by char (see [`fold_for_money`]): what the parser reads.
     chars: Vec<char>,
+    /// The input as given (NFC), same length: what error messages quote.
+    original: Vec<char>,
     pos: usize,
 }
 
@@ -503,8 +506,9 @@ impl Cursor {
         }
     }
 
+    /// The original text from the cursor on, for an error message.
     fn rest(&self) -> String {
-        self.chars[self.pos..].iter().collect()
+        self.original[self.pos..].iter().collect()
     }
 
     /// Reads a run of letters (already folded to lowercase ASCII), or "₫".
@@ -529,14 +533,21 @@ impl Cursor {
         }
     }
 
-    /// Consumes a unit word if one is next.
+    /// Consumes a unit word if one is next. A unit glued to a currency word ("350kđ",
+    /// "2trđ") consumes only the unit, leaving the currency for [`Cursor::currency`].
     fn unit(&mut self) -> Option<Unit> {
         let save = self.pos;
-        let unit = self.word().and_then(|w| Unit::from_word(&w));
-        if unit.is_none() {
-            self.pos = save;
+        let word = self.word();
+        self.pos = save;
+        let word = word?;
+        if let Some(unit) = Unit::from_word(&word) {
+            self.pos += word.chars().count();
+            return Some(unit);
         }
-        unit
+        let split = (1..word.len())
+            .find(|&i| Unit::from_word(&word[..i]).is_some() && is_currency_word(&word[i..]))?;
+        self.pos += split;
+        Unit::from_word(&word[..split])
     }
 
     fn digits(&mut self) -> Option<String> {
@@ -580,11 +591,12 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{202f}')
 }
 
-/// Folds letters to lowercase ASCII ("Đ" → 'd', "ệ" → 'e') with the address module's folding,
-/// so unit words match with or without diacritics; other chars are kept.
+/// Folds letters to lowercase ASCII ("Đ" → 'd', "ệ" → 'e') with the crate's shared folding
+/// (`phone::fold`), so unit words match with or without diacritics; other chars are kept, so
+/// the folded text has one char per input char.
 fn fold_for_money(c: char) -> char {
     if c.is_alphabetic() {
-        crate::address::normalize::fold_char(c).unwrap_or(c)
+        crate::phone::fold::fold_char(c).unwrap_or(c)
     } else {
         c
     }
@@ -613,8 +625,10 @@ fn fold_for_money(c: char) -> char {
 /// - anything else in the text is an error, not ignored ("350k ship" is refused).
 pub fn parse_vnd(text: &str) -> Result<Vnd, ParseMoneyError> {
     // NFC first, so a decomposed "ệ" (macOS input) is one letter for the word reader.
+    let original: Vec<char> = crate::text::nfc(text).chars().collect();
     let mut c = Cursor {
-        chars: crate::text::nfc(text).chars().map(fold_for_money).collect(),
+        chars: original.iter().copied().map(fold_for_money).collect(),
+        original,
         pos: 0,
     };
     c.skip_ws();
@@ -689,7 +703,11 @@ fn remainder(c: &mut Cursor, unit: Unit) -> Result<i128, ParseMoneyError> {
             Ok(value)
         }
         Some(_) => Err(ParseMoneyError::Unexpected {
-            text: c.chars[after_digits..].iter().collect::<String>(),
+            text: c.original[after_digits..]
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_owned(),
         }),
         None => {
             c.pos = after_digits;
@@ -740,6 +758,8 @@ mod tests {
         assert_eq!(p("350.000 VNĐ"), 350_000);
         assert_eq!(p("350.000 vnd"), 350_000);
         assert_eq!(p("350.000₫"), 350_000);
+        assert_eq!(p("350kđ"), 350_000);
+        assert_eq!(p("2trđ"), 2_000_000);
         assert_eq!(p("₫350.000"), 350_000);
         assert_eq!(p("VND 350.000"), 350_000);
         assert_eq!(p("2 triệu"), 2_000_000);
@@ -794,6 +814,12 @@ mod tests {
             parse_vnd("350k ship"),
             Err(Unexpected {
                 text: "ship".into()
+            })
+        );
+        assert_eq!(
+            parse_vnd("350k Đẹp"),
+            Err(Unexpected {
+                text: "Đẹp".into()
             })
         );
         assert_eq!(parse_vnd("99999999999tỷ"), Err(Overflow));
