@@ -276,6 +276,25 @@ impl Catalog {
         }
     }
 
+    /// The shipping weight of `lines` (SKU, quantity) in grams, combos counted by their
+    /// components: the order form's default weight, which the agent may override.
+    pub fn weight_grams<'a, I>(&self, lines: I) -> Result<u64, CatalogError>
+    where
+        I: IntoIterator<Item = (&'a str, u32)>,
+    {
+        let mut total: u64 = 0;
+        for (sku, quantity) in lines {
+            for (variant, q) in self.components(sku, quantity)? {
+                let each = self.variant(&variant).map_or(0, |v| v.weight_grams);
+                // u32 × u32 fits in u64; only the running sum can overflow, and only in theory.
+                total = total
+                    .checked_add(u64::from(each) * u64::from(q))
+                    .ok_or_else(|| CatalogError::QuantityOverflow(sku.to_owned()))?;
+            }
+        }
+        Ok(total)
+    }
+
     /// Every inconsistency in the catalog; empty when it is sound. Checked on import and
     /// before saving an edit, so that orders never meet them.
     pub fn validate(&self) -> Vec<CatalogError> {

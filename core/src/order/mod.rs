@@ -18,8 +18,8 @@
 //!
 //! **The catalog** ([`catalog`]) sells SKUs: variants of products, and combos that reserve their
 //! components. Stock is kept once, per variant and warehouse, as on hand and reserved. Search
-//! folds diacritics with the address module's folding function, so "ao thun do" finds "Áo thun
-//! đỏ".
+//! folds diacritics with the crate's shared folding (`phone::fold`, as template search does), so
+//! "ao thun do" finds "Áo thun đỏ".
 //!
 //! **Orders** ([`order`]) are plain serde data with a stable id chosen by the caller and
 //! timestamps passed in (core has no clock and no randomness). Every change goes through a
@@ -45,6 +45,7 @@ pub use catalog::{Catalog, Combo, ComboComponent, Product, SearchHit, StockLevel
 pub use money::{parse_vnd, ParseMoneyError, Percent, Vnd};
 pub use order::{
     check_transition, totals, Carrier, Discount, Order, OrderDraft, OrderError, OrderLine,
-    OrderStatus, Payment, PaymentMethod, Recipient, Shipping, ShippingPayer, Totals,
+    OrderStatus, ParseDiscountError, Payment, PaymentMethod, Recipient, Shipping, ShippingPayer,
+    Totals,
 };
 pub use stock::{Reservation, StockError, StockSettings};

@@ -63,6 +63,48 @@ pub enum Discount {
     Percent(Percent),
 }
 
+/// Why a typed discount was not understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseDiscountError {
+    Percent(super::money::ParsePercentError),
+    Money(super::money::ParseMoneyError),
+    Negative,
+}
+
+impl ParseDiscountError {
+    /// The text shown to the agent, saying what to do about it.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ParseDiscountError::Percent(e), _) => e.message(lang).to_owned(),
+            (ParseDiscountError::Money(e), _) => e.message(lang),
+            (ParseDiscountError::Negative, Lang::Vi) => "Chiết khấu không được âm.".to_owned(),
+            (ParseDiscountError::Negative, Lang::En) => "A discount cannot be negative.".to_owned(),
+        }
+    }
+}
+
+impl Discount {
+    /// Parses the discount box of a line: blank is no discount, a trailing "%" is a rate
+    /// ("10%", "12,5%"), anything else an amount as [`super::money::parse_vnd`] reads it
+    /// ("50k", "20.000đ").
+    pub fn parse(text: &str) -> Result<Discount, ParseDiscountError> {
+        let t = text.trim();
+        if t.is_empty() {
+            Ok(Discount::None)
+        } else if t.ends_with('%') {
+            Percent::parse(t)
+                .map(Discount::Percent)
+                .map_err(ParseDiscountError::Percent)
+        } else {
+            match super::money::parse_vnd(t) {
+                Ok(v) if v.is_negative() => Err(ParseDiscountError::Negative),
+                Ok(v) => Ok(Discount::Amount(v)),
+                Err(e) => Err(ParseDiscountError::Money(e)),
+            }
+        }
+    }
+}
+
 /// One product line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
@@ -1613,6 +1655,40 @@ mod tests {
             .unwrap();
         assert_eq!(o.updated_at, 1_000);
         assert_eq!(o.history.last().unwrap().at, 500);
+    }
+
+    #[test]
+    fn discounts_parse_from_the_line_box() {
+        assert_eq!(Discount::parse(" "), Ok(Discount::None));
+        assert_eq!(Discount::parse("10%"), Ok(pct(10)));
+        assert_eq!(
+            Discount::parse("12,5 %"),
+            Ok(Discount::Percent(
+                Percent::from_basis_points(1_250).unwrap()
+            ))
+        );
+        assert_eq!(Discount::parse("50k"), Ok(Discount::Amount(Vnd(50_000))));
+        assert_eq!(Discount::parse("-50k"), Err(ParseDiscountError::Negative));
+        assert!(matches!(
+            Discount::parse("120%"),
+            Err(ParseDiscountError::Percent(_))
+        ));
+        let e = Discount::parse("abc").unwrap_err();
+        assert_ne!(e.message(Lang::Vi), e.message(Lang::En));
+    }
+
+    #[test]
+    fn default_weight_counts_combo_components() {
+        let c = sample();
+        let lines = [
+            line("COMBO-HE", 1, 550_000, Discount::None),
+            line("AT-L-DEN", 2, 270_000, Discount::None),
+        ];
+        // Combo: 2 × 200 g + 100 g; then 2 × 220 g.
+        assert_eq!(
+            c.weight_grams(lines.iter().map(|l| (l.sku.as_str(), l.quantity))),
+            Ok(940)
+        );
     }
 
     #[test]
