@@ -139,8 +139,12 @@ pub enum HealthStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PanelToBackground {
-    /// Which conversation is the agent looking at? Answered with [`BackgroundToPanel::Conversation`].
+    /// Which conversation did the agent use last, in any window? Answered with
+    /// [`BackgroundToPanel::Conversation`].
     GetConversation,
+    /// Which conversation did the agent use last in the panel's own window? Answered with
+    /// [`BackgroundToPanel::Conversation`]. What the side panel asks.
+    GetWindowConversation { window_id: i32 },
     /// Type and send `text` into the tab that shows `to`. Answered with
     /// [`BackgroundToPanel::SendResult`].
     SendText {
@@ -171,6 +175,10 @@ pub enum BackgroundToPanel {
         conversation: Option<Conversation>,
         /// How that tab's content script runs.
         engine: Option<Engine>,
+        /// The window this is the current conversation of; broadcasts go to every panel, and
+        /// each keeps only its own window's. `None` for the any-window answer.
+        #[serde(default)]
+        window_id: Option<i32>,
     },
     /// The outcome of a [`PanelToBackground::SendText`].
     SendResult {
@@ -363,6 +371,7 @@ mod tests {
     #[test]
     fn every_message_round_trips_through_json() {
         round_trip(PanelToBackground::GetConversation);
+        round_trip(PanelToBackground::GetWindowConversation { window_id: 3 });
         round_trip(PanelToBackground::SendText {
             request_id: "r1".into(),
             to: thread(),
@@ -420,11 +429,13 @@ mod tests {
             tab_id: Some(7),
             conversation: Some(conversation()),
             engine: Some(Engine::Wasm2js),
+            window_id: Some(3),
         });
         round_trip(BackgroundToPanel::Conversation {
             tab_id: None,
             conversation: None,
             engine: None,
+            window_id: None,
         });
         round_trip(BackgroundToPanel::Error {
             message: "x".into(),

@@ -16,8 +16,20 @@ pub struct TabEntry {
     /// How the tab's content script runs.
     #[serde(default)]
     pub engine: Engine,
+    /// The browser window the tab is in: each window's side panel follows its own tabs.
+    #[serde(default)]
+    pub window_id: Option<i32>,
     /// When the agent last opened or switched to this tab (milliseconds since the epoch).
     pub last_used_ms: u64,
+}
+
+/// Where a content script's notice came from, as Chrome tells (`sender.tab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TabInfo {
+    pub tab_id: i32,
+    pub window_id: Option<i32>,
+    /// Whether it is the active tab of its window, the one the agent is looking at.
+    pub active: bool,
 }
 
 /// The routing table.
@@ -32,12 +44,16 @@ impl TabRegistry {
     /// link opened in a new tab) must not take the panel away from what the agent is reading.
     pub fn opened(
         &mut self,
-        tab_id: i32,
+        tab: TabInfo,
         conversation: Conversation,
         engine: Engine,
-        active: bool,
         now_ms: u64,
     ) {
+        let TabInfo {
+            tab_id,
+            window_id,
+            active,
+        } = tab;
         let previous_use = self
             .entries
             .iter()
@@ -48,6 +64,7 @@ impl TabRegistry {
             tab_id,
             conversation,
             engine,
+            window_id,
             last_used_ms: if active { now_ms } else { previous_use },
         });
     }
@@ -59,19 +76,40 @@ impl TabRegistry {
 
     /// Records that the agent switched to `tab_id`. Returns true if and only if that tab shows a
     /// conversation, that is, if the current conversation changed.
-    pub fn activated(&mut self, tab_id: i32, now_ms: u64) -> bool {
+    pub fn activated(&mut self, tab_id: i32, window_id: Option<i32>, now_ms: u64) -> bool {
         match self.entries.iter_mut().find(|e| e.tab_id == tab_id) {
             Some(entry) => {
                 entry.last_used_ms = now_ms;
+                // Tabs can be dragged to another window.
+                if window_id.is_some() {
+                    entry.window_id = window_id;
+                }
                 true
             }
             None => false,
         }
     }
 
-    /// The conversation in the tab the agent used last.
+    /// The conversation in the tab the agent used last, in any window.
     pub fn current(&self) -> Option<&TabEntry> {
         self.entries.iter().max_by_key(|e| e.last_used_ms)
+    }
+
+    /// The conversation in the tab the agent used last in `window_id`: what that window's side
+    /// panel shows, so that two windows never show each other's buyer.
+    pub fn current_in(&self, window_id: i32) -> Option<&TabEntry> {
+        self.entries
+            .iter()
+            .filter(|e| e.window_id == Some(window_id))
+            .max_by_key(|e| e.last_used_ms)
+    }
+
+    /// The window `tab_id` is in, if it shows a conversation.
+    pub fn window_of(&self, tab_id: i32) -> Option<i32> {
+        self.entries
+            .iter()
+            .find(|e| e.tab_id == tab_id)
+            .and_then(|e| e.window_id)
     }
 
     /// The tab showing `thread`; the most recently used one when several do.
@@ -119,17 +157,46 @@ mod tests {
         }
     }
 
+    fn tab(tab_id: i32, active: bool) -> TabInfo {
+        TabInfo {
+            tab_id,
+            window_id: Some(1),
+            active,
+        }
+    }
+
+    #[test]
+    fn each_window_has_its_own_current_conversation() {
+        let mut r = TabRegistry::default();
+        let in_window = |tab_id, window_id| TabInfo {
+            tab_id,
+            window_id: Some(window_id),
+            active: true,
+        };
+        r.opened(in_window(1, 10), conv("a"), Engine::Wasm, 5);
+        r.opened(in_window(2, 20), conv("b"), Engine::Wasm, 6);
+        assert_eq!(r.current_in(10).unwrap().tab_id, 1);
+        assert_eq!(r.current_in(20).unwrap().tab_id, 2);
+        assert_eq!(r.current().unwrap().tab_id, 2);
+        assert!(r.current_in(30).is_none());
+        // Dragging tab 1 into window 20 makes it that window's current one.
+        r.activated(1, Some(20), 7);
+        assert_eq!(r.current_in(20).unwrap().tab_id, 1);
+        assert!(r.current_in(10).is_none());
+        assert_eq!(r.window_of(1), Some(20));
+    }
+
     #[test]
     fn current_follows_the_last_used_tab() {
         let mut r = TabRegistry::default();
         assert!(r.current().is_none());
-        r.opened(1, conv("a"), Engine::Wasm, true, 10);
-        r.opened(2, conv("b"), Engine::Wasm, true, 20);
+        r.opened(tab(1, true), conv("a"), Engine::Wasm, 10);
+        r.opened(tab(2, true), conv("b"), Engine::Wasm, 20);
         assert_eq!(r.current().unwrap().tab_id, 2);
-        assert!(r.activated(1, 30));
+        assert!(r.activated(1, Some(1), 30));
         assert_eq!(r.current().unwrap().tab_id, 1);
         assert!(
-            !r.activated(99, 40),
+            !r.activated(99, Some(1), 40),
             "a tab without a conversation changes nothing"
         );
         assert_eq!(r.current().unwrap().tab_id, 1);
@@ -138,23 +205,23 @@ mod tests {
     #[test]
     fn a_page_loading_in_the_background_does_not_become_current() {
         let mut r = TabRegistry::default();
-        r.opened(1, conv("a"), Engine::Wasm, true, 10);
-        r.opened(2, conv("b"), Engine::Wasm, false, 20);
+        r.opened(tab(1, true), conv("a"), Engine::Wasm, 10);
+        r.opened(tab(2, false), conv("b"), Engine::Wasm, 20);
         assert_eq!(r.current().unwrap().tab_id, 1);
         assert_eq!(
             r.tab_for(&conv("b").thread),
             Some(2),
             "but it can still be sent to"
         );
-        r.activated(2, 30);
+        r.activated(2, Some(1), 30);
         assert_eq!(r.current().unwrap().tab_id, 2);
     }
 
     #[test]
     fn a_tab_shows_one_conversation_at_a_time() {
         let mut r = TabRegistry::default();
-        r.opened(1, conv("a"), Engine::Wasm, true, 10);
-        r.opened(1, conv("b"), Engine::Wasm, true, 11);
+        r.opened(tab(1, true), conv("a"), Engine::Wasm, 10);
+        r.opened(tab(1, true), conv("b"), Engine::Wasm, 11);
         assert_eq!(r.len(), 1);
         assert_eq!(r.tab_for(&conv("a").thread), None);
         assert_eq!(r.tab_for(&conv("b").thread), Some(1));
@@ -165,17 +232,17 @@ mod tests {
     #[test]
     fn the_most_recently_used_tab_wins_for_a_thread() {
         let mut r = TabRegistry::default();
-        r.opened(1, conv("a"), Engine::Wasm, true, 10);
-        r.opened(2, conv("a"), Engine::Wasm, true, 20);
+        r.opened(tab(1, true), conv("a"), Engine::Wasm, 10);
+        r.opened(tab(2, true), conv("a"), Engine::Wasm, 20);
         assert_eq!(r.tab_for(&conv("a").thread), Some(2));
-        r.activated(1, 30);
+        r.activated(1, Some(1), 30);
         assert_eq!(r.tab_for(&conv("a").thread), Some(1));
     }
 
     #[test]
     fn round_trips_through_json() {
         let mut r = TabRegistry::default();
-        r.opened(3, conv("x"), Engine::Wasm, true, 5);
+        r.opened(tab(3, true), conv("x"), Engine::Wasm, 5);
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<TabRegistry>(&json).unwrap(), r);
     }

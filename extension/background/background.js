@@ -14,12 +14,12 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true; // the reply is asynchronous
 });
 
-chrome.tabs.onActivated.addListener(({ tabId }) => {
-  ready.then(() => worker.on_tab_activated(tabId)).catch(console.error);
+chrome.tabs.onActivated.addListener(({ tabId, windowId }) => {
+  ready.then(() => worker.on_tab_activated(tabId, windowId)).catch(console.error);
 });
 
-chrome.tabs.onRemoved.addListener((tabId) => {
-  ready.then(() => worker.on_tab_removed(tabId)).catch(console.error);
+chrome.tabs.onRemoved.addListener((tabId, { windowId }) => {
+  ready.then(() => worker.on_tab_removed(tabId, windowId)).catch(console.error);
 });
 
 // The toolbar icon opens the side panel beside the conversation.

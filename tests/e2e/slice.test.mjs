@@ -104,3 +104,37 @@ test('the address engine loads in the panel as its own wasm module and reads a b
     await browser.close();
   }
 });
+
+test("each window's panel shows its own window's conversation", async () => {
+  const browser = await launch({ fixtures: { lang: 'vi' } });
+  try {
+    const [first, second] = browser.site.threads.instagram;
+    const page = await browser.openThread('instagram', first.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: first.name }).waitFor();
+
+    // The agent opens another conversation in a second window.
+    const opened = browser.context.waitForEvent('page');
+    const otherWindow = await panel.evaluate(
+      (url) => chrome.windows.create({ url, focused: true }).then((w) => w.id),
+      browser.site.url('instagram', second.id),
+    );
+    const other = await opened;
+    await other.waitForFunction(() => window.__fixture && window.__fixture.composerReady());
+    const ask = (request) => panel.evaluate((r) => chrome.runtime.sendMessage(r), request);
+    let reply;
+    for (let i = 0; i < 50; i++) {
+      reply = await ask({ get_window_conversation: { window_id: otherWindow } });
+      if (reply.conversation?.conversation?.thread.thread_id === second.id) break;
+      await other.waitForTimeout(100);
+    }
+    assert.equal(reply.conversation.conversation.thread.thread_id, second.id, 'the second window knows its thread');
+    assert.equal(reply.conversation.window_id, otherWindow);
+
+    // This window's panel still shows this window's buyer, after the broadcast too.
+    await panel.waitForTimeout(300);
+    assert.equal((await panel.getByTestId('buyer-name').textContent()).trim(), first.name);
+  } finally {
+    await browser.close();
+  }
+});

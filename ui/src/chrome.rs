@@ -7,6 +7,21 @@ use nobi_core::protocol::{BackgroundToPanel, PanelToBackground};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "windows"], js_name = getCurrent, catch)]
+    fn windows_get_current() -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The id of the browser window this panel belongs to (no permission needed).
+pub async fn own_window_id() -> Option<i32> {
+    let window = JsFuture::from(windows_get_current().ok()?).await.ok()?;
+    js_sys::Reflect::get(&window, &"id".into())
+        .ok()?
+        .as_f64()
+        .map(|id| id as i32)
+}
+
 /// Sends a request to the service worker and waits for its reply.
 pub async fn ask(request: &PanelToBackground) -> Result<BackgroundToPanel, String> {
     let promise = runtime_send_message(&to_js(request)).map_err(|e| format!("{e:?}"))?;

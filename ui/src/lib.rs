@@ -38,13 +38,20 @@ pub fn App() -> impl IntoView {
     let page_health = RwSignal::new(None::<(HealthStatus, Option<String>)>);
     let thread_key =
         Memo::new(move |_| conversation.with(|c| c.as_ref().map(|c| c.thread.clone())));
+    // The window this panel belongs to: it shows that window's conversation only.
+    let own_window = RwSignal::new(None::<i32>);
     let show = move |reply: BackgroundToPanel| {
         if let BackgroundToPanel::Conversation {
             conversation: c,
             engine: e,
+            window_id,
             ..
         } = reply
         {
+            let mine = own_window.get_untracked();
+            if window_id.is_some() && mine.is_some() && window_id != mine {
+                return; // another window's conversation
+            }
             let thread = c.as_ref().map(|c| c.thread.clone());
             conversation.set(c);
             engine.set(e);
@@ -70,7 +77,14 @@ pub fn App() -> impl IntoView {
 
     chrome::listen(show);
     spawn_local(async move {
-        if let Ok(reply) = chrome::ask(&PanelToBackground::GetConversation).await {
+        let request = match chrome::own_window_id().await {
+            Some(window_id) => {
+                own_window.set(Some(window_id));
+                PanelToBackground::GetWindowConversation { window_id }
+            }
+            None => PanelToBackground::GetConversation,
+        };
+        if let Ok(reply) = chrome::ask(&request).await {
             show(reply);
         }
     });

@@ -17,7 +17,7 @@ use nobi_core::protocol::{
     BackgroundToContent, BackgroundToPanel, ContentReply, ContentToBackground, FailReason,
     PanelToBackground, SendOutcome, ThreadRef,
 };
-use nobi_core::tabs::TabRegistry;
+use nobi_core::tabs::{TabInfo, TabRegistry};
 use wasm_bindgen::prelude::*;
 
 /// Handles one `chrome.runtime.onMessage` event; the resolved value is the reply.
@@ -27,9 +27,13 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
         return JsValue::NULL;
     }
     if let Some(tab_id) = chrome::content_script_tab(&sender) {
-        let active = chrome::sender_tab_active(&sender);
+        let tab = TabInfo {
+            tab_id,
+            window_id: chrome::sender_window(&sender),
+            active: chrome::sender_tab_active(&sender),
+        };
         match chrome::from_js::<ContentToBackground>(message) {
-            Ok(notice) => on_content_notice(tab_id, active, notice).await,
+            Ok(notice) => on_content_notice(tab, notice).await,
             Err(e) => {
                 chrome::log_error(&format!("Nobi Pro: unknown notice from tab {tab_id}: {e}"))
             }
@@ -49,13 +53,16 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
     chrome::to_js(&reply)
 }
 
-/// Handles `chrome.tabs.onActivated`: the panel follows the tab the agent looks at.
+/// Handles `chrome.tabs.onActivated`: each window's panel follows the tab the agent looks at in
+/// that window.
 #[wasm_bindgen]
-pub async fn on_tab_activated(tab_id: i32) {
+pub async fn on_tab_activated(tab_id: i32, window_id: i32) {
     let now = chrome::now_ms();
-    let current =
-        chrome::update_registry(|r| r.activated(tab_id, now).then(|| current_conversation(r)))
-            .await;
+    let current = chrome::update_registry(|r| {
+        r.activated(tab_id, Some(window_id), now)
+            .then(|| window_conversation(r, window_id))
+    })
+    .await;
     if let Some(current) = current {
         chrome::broadcast(&current);
     }
@@ -63,11 +70,11 @@ pub async fn on_tab_activated(tab_id: i32) {
 
 /// Handles `chrome.tabs.onRemoved`.
 #[wasm_bindgen]
-pub async fn on_tab_removed(tab_id: i32) {
+pub async fn on_tab_removed(tab_id: i32, window_id: i32) {
     let current = chrome::update_registry(|r| {
-        let was_current = r.current().map(|e| e.tab_id) == Some(tab_id);
+        let was_current = r.current_in(window_id).map(|e| e.tab_id) == Some(tab_id);
         r.closed(tab_id);
-        was_current.then(|| current_conversation(r))
+        was_current.then(|| window_conversation(r, window_id))
     })
     .await;
     if let Some(current) = current {
@@ -75,25 +82,32 @@ pub async fn on_tab_removed(tab_id: i32) {
     }
 }
 
-async fn on_content_notice(tab_id: i32, active: bool, notice: ContentToBackground) {
+async fn on_content_notice(tab: TabInfo, notice: ContentToBackground) {
     let now = chrome::now_ms();
     let current = chrome::update_registry(|r| {
+        // The window the tab was in before, if it closes its conversation.
+        let window = tab.window_id.or_else(|| r.window_of(tab.tab_id));
         match notice {
             ContentToBackground::ConversationOpened {
                 conversation,
                 engine,
-            } => r.opened(tab_id, conversation, engine, active, now),
-            ContentToBackground::ConversationClosed => r.closed(tab_id),
+            } => r.opened(tab, conversation, engine, now),
+            ContentToBackground::ConversationClosed => r.closed(tab.tab_id),
         }
-        current_conversation(r)
+        window.map(|w| window_conversation(r, w))
     })
     .await;
-    chrome::broadcast(&current);
+    if let Some(current) = current {
+        chrome::broadcast(&current);
+    }
 }
 
 async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
     match request {
         PanelToBackground::GetConversation => current_conversation(&chrome::registry().await),
+        PanelToBackground::GetWindowConversation { window_id } => {
+            window_conversation(&chrome::registry().await, window_id)
+        }
         PanelToBackground::SendText {
             request_id,
             to,
@@ -243,12 +257,25 @@ async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
     }
 }
 
+/// The conversation the agent used last, in any window.
 fn current_conversation(registry: &TabRegistry) -> BackgroundToPanel {
-    let current = registry.current();
+    describe(registry.current(), None)
+}
+
+/// The conversation the agent used last in `window_id`.
+fn window_conversation(registry: &TabRegistry, window_id: i32) -> BackgroundToPanel {
+    describe(registry.current_in(window_id), Some(window_id))
+}
+
+fn describe(
+    entry: Option<&nobi_core::tabs::TabEntry>,
+    window_id: Option<i32>,
+) -> BackgroundToPanel {
     BackgroundToPanel::Conversation {
-        tab_id: current.map(|e| e.tab_id),
-        conversation: current.map(|e| e.conversation.clone()),
-        engine: current.map(|e| e.engine),
+        tab_id: entry.map(|e| e.tab_id),
+        conversation: entry.map(|e| e.conversation.clone()),
+        engine: entry.map(|e| e.engine),
+        window_id,
     }
 }
 

@@ -78,6 +78,13 @@ pub fn sender_tab_active(sender: &JsValue) -> bool {
     field(&field(sender, "tab"), "active").as_bool() == Some(true)
 }
 
+/// The window of the sender's tab.
+pub fn sender_window(sender: &JsValue) -> Option<i32> {
+    field(&field(sender, "tab"), "windowId")
+        .as_f64()
+        .map(|id| id as i32)
+}
+
 /// The tab of a sender that is a content script; `None` for the extension's own pages.
 pub fn content_script_tab(sender: &JsValue) -> Option<i32> {
     if is_own_page(sender) {
@@ -147,11 +154,13 @@ mod tests {
             tab_id: Some(-3),
             conversation: Some(conversation()),
             engine: Some(Engine::Wasm2js),
+            window_id: Some(2),
         });
         round_trip(BackgroundToPanel::Conversation {
             tab_id: None,
             conversation: None,
             engine: None,
+            window_id: None,
         });
         round_trip(BackgroundToContent::CheckHealth);
         round_trip(ContentReply::Sent {
@@ -170,10 +179,13 @@ mod tests {
         });
         let mut registry = TabRegistry::default();
         registry.opened(
-            1_234_567_890,
+            nobi_core::tabs::TabInfo {
+                tab_id: 1_234_567_890,
+                window_id: Some(-7),
+                active: true,
+            },
             conversation(),
             Engine::Wasm,
-            true,
             1_795_000_000_000,
         );
         round_trip(registry);
