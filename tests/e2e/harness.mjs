@@ -72,6 +72,16 @@ export async function launch({ fixtures = {}, userDataDir, headless = true, loca
   };
 }
 
+/** Runs `body(browser)` with a freshly launched browser, and always closes it. */
+export async function withBrowser(options, body) {
+  const browser = await launch(options);
+  try {
+    return await body(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Saves a screenshot of the page next to the panel, as one picture, for the README. */
 export async function screenshotSideBySide(context, page, panel, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
