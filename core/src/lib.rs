@@ -14,6 +14,7 @@
 //!   2025 reform.
 
 pub mod address;
+pub mod crm;
 pub mod i18n;
 pub mod order;
 pub mod outbox;

@@ -1,0 +1,527 @@
+//! The records of the local store, as plain data.
+//!
+//! Every record has a stable [`Id`], `created_at` and `updated_at` (Unix milliseconds, UTC), so
+//! that a team sync can later merge stores by id and last write. Derived index keys
+//! (`identity_keys`, `phone_keys`) are stored on the record because IndexedDB indexes read
+//! properties, not functions; [`Customer::refresh_keys`] recomputes them before every write.
+
+use crate::protocol::Platform;
+use serde::{Deserialize, Serialize};
+
+/// Unix time in milliseconds, UTC.
+pub type Millis = i64;
+
+/// A stable record id: 12 hex digits of creation time, then 10 of randomness ("0193a1b2c3d4-…").
+///
+/// Ids sort by creation time, are unique without coordination (the random part comes from the
+/// caller, `crypto.getRandomValues` in the browser) and never change, so a future server can use
+/// them as primary keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl Id {
+    /// Makes an id from the creation time and 40 or more random bits.
+    pub fn new(now: Millis, random: u64) -> Id {
+        Id(format!(
+            "{:012x}-{:010x}",
+            now.max(0) as u64 & 0xffff_ffff_ffff,
+            random & 0xff_ffff_ffff
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A calendar date as the agent typed it (birthdays have no time zone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Returns the date if and only if it exists in the Gregorian calendar (years 1900–2100).
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1900..=2100).contains(&year) && (1..=days).contains(&day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
+    }
+
+    /// Reads `dd/mm/yyyy` (also `d/m/yyyy`, `-` or `.` as separators) or ISO `yyyy-mm-dd`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        let parts: Vec<&str> = text.split(['/', '-', '.']).map(str::trim).collect();
+        let [a, b, c] = parts.as_slice() else {
+            return None;
+        };
+        let num = |s: &str| -> Option<u16> {
+            (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        if a.len() == 4 {
+            Date::new(num(a)?, num(b)?.try_into().ok()?, num(c)?.try_into().ok()?)
+        } else if c.len() == 4 {
+            Date::new(num(c)?, num(b)?.try_into().ok()?, num(a)?.try_into().ok()?)
+        } else {
+            None
+        }
+    }
+
+    /// Formats as `dd/mm/yyyy`, the way Vietnamese shops write dates.
+    pub fn to_vn(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
+    /// Formats as ISO `yyyy-mm-dd` (the value of an `<input type="date">`).
+    pub fn to_iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    Other,
+}
+
+/// Where a phone, email or address came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Captured from a buyer's message with one click.
+    Chat,
+    /// Typed by the agent.
+    #[default]
+    Manual,
+    /// Imported from a file.
+    Import,
+}
+
+/// One account of the buyer on one platform.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub platform: Platform,
+    /// The shop's account the buyer wrote to (IG username, page id), when known.
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub thread_id: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub profile_url: Option<String>,
+}
+
+impl Identity {
+    /// The keys this identity is found by: the thread, and the username on its platform.
+    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        let p = platform_code(self.platform);
+        let thread = self.thread_id.as_ref().map(|t| format!("{p}:t:{t}"));
+        let user = self
+            .username
+            .as_ref()
+            .map(|u| format!("{p}:u:{}", u.trim_start_matches('@').to_lowercase()));
+        thread.into_iter().chain(user)
+    }
+}
+
+/// Short stable code of a platform, used in index keys and ids.
+pub fn platform_code(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Instagram => "ig",
+        Platform::Facebook => "fb",
+        Platform::Messenger => "ms",
+        Platform::BusinessSuite => "bs",
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneEntry {
+    /// Normalised national form, `0912345678`.
+    pub number: String,
+    pub primary: bool,
+    #[serde(default)]
+    pub source: Source,
+    pub added_at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: Id,
+    pub at: Millis,
+    pub text: String,
+    /// The staff member who wrote it, when known.
+    #[serde(default)]
+    pub author: Option<Id>,
+}
+
+/// An administrative unit as chosen in the address form: code within its scheme, and the name
+/// (kept so the address still reads right if a later data version renames the unit).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// One delivery address of a customer, in both schemes where known.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerAddress {
+    pub id: Id,
+    /// Recipient name and phone when they differ from the customer's.
+    #[serde(default)]
+    pub recipient: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// House number, alley, street: what is left once the units are taken out.
+    pub street: String,
+    /// Legacy scheme (63 provinces, with districts).
+    #[serde(default)]
+    pub legacy_province: Option<UnitRef>,
+    #[serde(default)]
+    pub legacy_district: Option<UnitRef>,
+    #[serde(default)]
+    pub legacy_ward: Option<UnitRef>,
+    /// Current scheme (34 provinces, no districts).
+    #[serde(default)]
+    pub current_province: Option<UnitRef>,
+    #[serde(default)]
+    pub current_ward: Option<UnitRef>,
+    /// GHTK's 4th level (hamlet, village, residential group), or "Khác".
+    #[serde(default)]
+    pub hamlet: Option<String>,
+    pub is_default: bool,
+    #[serde(default)]
+    pub source: Source,
+}
+
+impl CustomerAddress {
+    /// The address on one line, in the current scheme when it is complete, else the legacy one.
+    pub fn one_line(&self) -> String {
+        let name = |u: &Option<UnitRef>| u.as_ref().map(|u| u.name.clone());
+        let units: Vec<String> = if self.current_ward.is_some() {
+            [name(&self.current_ward), name(&self.current_province)]
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            [
+                name(&self.legacy_ward),
+                name(&self.legacy_district),
+                name(&self.legacy_province),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()
+        };
+        let street = self.street.trim();
+        let mut parts: Vec<&str> = Vec::new();
+        if !street.is_empty() {
+            parts.push(street);
+        }
+        if let Some(h) = self.hamlet.as_deref().filter(|h| !h.trim().is_empty()) {
+            parts.push(h.trim());
+        }
+        parts.extend(units.iter().map(String::as_str));
+        parts.join(", ")
+    }
+}
+
+/// A buyer, across platforms.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: Id,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub name: String,
+    #[serde(default)]
+    pub identities: Vec<Identity>,
+    #[serde(default)]
+    pub avatar_url: Option<String>,
+    #[serde(default)]
+    pub phones: Vec<PhoneEntry>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub birthday: Option<Date>,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    /// Tag ids, in the order they were added.
+    #[serde(default)]
+    pub tags: Vec<Id>,
+    /// Newest last.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    #[serde(default)]
+    pub addresses: Vec<CustomerAddress>,
+    /// Index keys of `identities` (see [`Identity::keys`]); derived.
+    #[serde(default)]
+    pub identity_keys: Vec<String>,
+    /// The phone numbers, for the "same phone" index; derived.
+    #[serde(default)]
+    pub phone_keys: Vec<String>,
+}
+
+impl Customer {
+    /// Recomputes the derived index keys from the record's fields.
+    pub fn refresh_keys(&mut self) {
+        self.identity_keys = self.identities.iter().flat_map(Identity::keys).collect();
+        self.identity_keys.sort();
+        self.identity_keys.dedup();
+        self.phone_keys = self.phones.iter().map(|p| p.number.clone()).collect();
+        self.phone_keys.sort();
+        self.phone_keys.dedup();
+    }
+
+    /// The primary phone, or the first one.
+    pub fn primary_phone(&self) -> Option<&str> {
+        self.phones
+            .iter()
+            .find(|p| p.primary)
+            .or(self.phones.first())
+            .map(|p| p.number.as_str())
+    }
+
+    /// Adds a phone (already normalised) unless the customer has it; the first phone becomes
+    /// primary. Returns true if and only if it was added.
+    pub fn add_phone(&mut self, number: &str, source: Source, now: Millis) -> bool {
+        if self.phones.iter().any(|p| p.number == number) {
+            return false;
+        }
+        let primary = self.phones.is_empty();
+        self.phones.push(PhoneEntry {
+            number: number.to_owned(),
+            primary,
+            source,
+            added_at: now,
+        });
+        self.refresh_keys();
+        true
+    }
+
+    /// Makes `number` the primary phone. Returns true if and only if the customer has it.
+    pub fn set_primary_phone(&mut self, number: &str) -> bool {
+        if !self.phones.iter().any(|p| p.number == number) {
+            return false;
+        }
+        for p in &mut self.phones {
+            p.primary = p.number == number;
+        }
+        true
+    }
+
+    /// Adds an address; the first one, or one marked default, becomes the only default.
+    pub fn add_address(&mut self, mut address: CustomerAddress) {
+        if self.addresses.is_empty() {
+            address.is_default = true;
+        }
+        if address.is_default {
+            for a in &mut self.addresses {
+                a.is_default = false;
+            }
+        }
+        self.addresses.push(address);
+    }
+
+    /// Makes the address with this id the default. Returns true if and only if it exists.
+    pub fn set_default_address(&mut self, id: &Id) -> bool {
+        if !self.addresses.iter().any(|a| &a.id == id) {
+            return false;
+        }
+        for a in &mut self.addresses {
+            a.is_default = &a.id == id;
+        }
+        true
+    }
+
+    pub fn default_address(&self) -> Option<&CustomerAddress> {
+        self.addresses
+            .iter()
+            .find(|a| a.is_default)
+            .or(self.addresses.first())
+    }
+}
+
+/// The state of a conversation in the shop's workflow (from the seeds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    /// New or still being handled.
+    #[default]
+    Processing,
+    /// Tagged and replied to.
+    Processed,
+    /// Closed by the agent.
+    Done,
+}
+
+impl ConversationStatus {
+    pub const ALL: [ConversationStatus; 3] = [
+        ConversationStatus::Processing,
+        ConversationStatus::Processed,
+        ConversationStatus::Done,
+    ];
+
+    /// The status after a change of tags or replies: "processed" if and only if the
+    /// conversation is tagged AND replied, unless the agent marked it done.
+    pub fn derive(self, tagged: bool, replied: bool) -> ConversationStatus {
+        match self {
+            ConversationStatus::Done => ConversationStatus::Done,
+            _ if tagged && replied => ConversationStatus::Processed,
+            _ => ConversationStatus::Processing,
+        }
+    }
+}
+
+/// One conversation thread with a buyer, on one platform and shop account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationRecord {
+    /// `"{platform}:{thread_id}"`: the same thread always has the same id.
+    pub id: Id,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub platform: Platform,
+    pub thread_id: String,
+    #[serde(default)]
+    pub account: Option<String>,
+    pub customer_id: Id,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub sub_category: String,
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default)]
+    pub classification: String,
+    #[serde(default)]
+    pub assignee: Option<Id>,
+    #[serde(default)]
+    pub status: ConversationStatus,
+    #[serde(default)]
+    pub unread: bool,
+    #[serde(default)]
+    pub replied: bool,
+    #[serde(default)]
+    pub last_message_at: Option<Millis>,
+}
+
+impl ConversationRecord {
+    /// The id of the conversation of this thread.
+    pub fn id_for(platform: Platform, thread_id: &str) -> Id {
+        Id(format!("{}:{thread_id}", platform_code(platform)))
+    }
+}
+
+/// A coloured label, shared by all customers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub id: Id,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub name: String,
+    /// CSS colour, `#rrggbb`.
+    pub color: String,
+}
+
+/// Colours offered for new tags, in order.
+pub const TAG_COLORS: [&str; 8] = [
+    "#e11d48", "#ea580c", "#ca8a04", "#16a34a", "#0891b2", "#2563eb", "#7c3aed", "#6b7280",
+];
+
+/// A member of the shop's staff (assignees, note authors).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: Id,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub name: String,
+}
+
+/// What changed in a [`HistoryEntry`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryKind {
+    TagAdded,
+    TagRemoved,
+    Assignee,
+    Status,
+    Merged,
+}
+
+/// One change of tag, assignee or status, shown in the card's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: Id,
+    pub at: Millis,
+    pub customer_id: Id,
+    #[serde(default)]
+    pub conversation_id: Option<Id>,
+    pub kind: HistoryKind,
+    /// Before and after, as shown to people (tag name, staff name, status code).
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub by: Option<Id>,
+}
+
+/// The agent's settings; one record with id `"settings"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub id: Id,
+    pub updated_at: Millis,
+    /// `"vi"` or `"en"`; `None` follows the browser.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// The staff member using this browser.
+    #[serde(default)]
+    pub me: Option<Id>,
+    /// Create draft orders from buyer messages with a phone or order keyword (issue 7).
+    #[serde(default)]
+    pub auto_draft_orders: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            id: Id("settings".into()),
+            updated_at: 0,
+            lang: None,
+            me: None,
+            auto_draft_orders: false,
+        }
+    }
+}
+
+/// One entry of the append-only change log: which record of which store was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub at: Millis,
+    pub store: String,
+    pub id: Id,
+    pub op: ChangeOp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Put,
+    Delete,
+}
