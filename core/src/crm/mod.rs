@@ -7,6 +7,8 @@
 //! files come in and go out ([`import`], [`backup`]). So all of it is tested natively, and a team
 //! sync added later reads the same types.
 
+pub mod backup;
+pub mod import;
 pub mod link;
 pub mod model;
 pub mod schema;

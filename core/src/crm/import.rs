@@ -1,0 +1,1610 @@
+//! Customers from a CSV file exported by another tool (a shop CRM, Excel, Google Sheets).
+//!
+//! [`plan_import`] reads the whole file and returns an [`ImportPlan`]: which columns it
+//! understood, a preview, the customers to create and to update, the tags to create, and every
+//! problem with its row and column. Nothing is half-imported: the panel writes the plan in one
+//! transaction, and only when [`ImportPlan::is_ok`].
+//!
+//! # What is read
+//!
+//! - **Encoding**: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark (Excel's
+//!   "Unicode text"). An Excel workbook (`.xlsx`, `.xls`) or any other binary is refused with a
+//!   message that says to save it as "CSV UTF-8".
+//! - **Delimiter**: `,`, `;` or tab, whichever the header line has most of (outside quotes), or
+//!   the one named by Excel's `sep=;` first line.
+//! - **Header**: the first non-blank row. Column names are matched without case or diacritics,
+//!   in Vietnamese and English ("SĐT", "Số điện thoại", "Phone 1 - Value"...); see [`Field`].
+//!   Other columns (STT, Mã KH...) are ignored and listed in [`ImportPlan::columns`].
+//! - **Rows** are numbered as Excel shows them: the header is usually row 1, blank lines count,
+//!   and a quoted cell spanning several lines is one row.
+//!
+//! # Decisions
+//!
+//! - A phone cell may hold several numbers (`/`, `,`, `;`, `|` or line breaks between them). Each
+//!   must be a Vietnamese mobile ([`crate::phone::parse_phone`]) and is stored in national form
+//!   (`0912345678`). A number of nine digits starting with 3, 5, 7, 8 or 9 is read with its
+//!   leading 0 restored: Excel drops it when the column is formatted as numbers. Excel's
+//!   `="0912345678"` text trick is read too.
+//! - Two rows with the same phone are an error (the agent decides which one is right), not a
+//!   silent merge.
+//! - A row matches an existing customer by phone, else by Facebook/Instagram username. A matched
+//!   customer only gains what it lacks (phones, emails, tags, notes, addresses, accounts,
+//!   birthday, gender, an empty name); nothing is overwritten. Importing the same file twice
+//!   changes nothing the second time.
+//! - Addresses are kept as raw text in [`CustomerAddress::street`]: the address engine is a
+//!   separate wasm module in the panel and runs on them later; it is not pulled in here.
+//! - Text is kept as written (the panel NFC-normalises in the browser, so that the Unicode
+//!   tables of [`crate::text`] stay out of this path).
+
+use super::model::*;
+use crate::i18n::Lang;
+use crate::phone::fold::fold_str;
+use crate::phone::{extract_emails, parse_phone, PhoneKind};
+use crate::protocol::Platform;
+use std::collections::HashMap;
+
+/// The most data rows one import takes.
+pub const MAX_ROWS: usize = 50_000;
+
+/// How many parsed rows [`ImportPlan::preview`] holds.
+pub const PREVIEW_ROWS: usize = 20;
+
+/// What a column of the file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The full name ("Tên", "Họ tên", "Name"), or the given name when the file also has
+    /// [`Field::FamilyName`].
+    Name,
+    /// "Họ", "Last name": put before the given name, the Vietnamese order.
+    FamilyName,
+    /// "Tên đệm", "Middle name".
+    MiddleName,
+    Phone,
+    Email,
+    Address,
+    Birthday,
+    Gender,
+    Tags,
+    Note,
+    /// A Facebook username or profile link.
+    Facebook,
+    /// An Instagram username or profile link.
+    Instagram,
+}
+
+/// Folded column names (see [`fold_str`]; digit-only words removed) and their field.
+const HEADERS: &[(&str, Field)] = &[
+    ("ten", Field::Name),
+    ("ho ten", Field::Name),
+    ("ho va ten", Field::Name),
+    ("ten khach hang", Field::Name),
+    ("ho ten khach hang", Field::Name),
+    ("ten khach", Field::Name),
+    ("ten kh", Field::Name),
+    ("khach hang", Field::Name),
+    ("ten nguoi nhan", Field::Name),
+    ("nguoi nhan", Field::Name),
+    ("name", Field::Name),
+    ("full name", Field::Name),
+    ("fullname", Field::Name),
+    ("customer", Field::Name),
+    ("customer name", Field::Name),
+    ("first name", Field::Name),
+    ("given name", Field::Name),
+    ("ho", Field::FamilyName),
+    ("ho dem", Field::FamilyName),
+    ("last name", Field::FamilyName),
+    ("surname", Field::FamilyName),
+    ("family name", Field::FamilyName),
+    ("ten dem", Field::MiddleName),
+    ("middle name", Field::MiddleName),
+    ("sdt", Field::Phone),
+    ("so dt", Field::Phone),
+    ("dt", Field::Phone),
+    ("so dien thoai", Field::Phone),
+    ("dien thoai", Field::Phone),
+    ("di dong", Field::Phone),
+    ("so di dong", Field::Phone),
+    ("sdt zalo", Field::Phone),
+    ("zalo", Field::Phone),
+    ("phone", Field::Phone),
+    ("phone number", Field::Phone),
+    ("phone value", Field::Phone),
+    ("mobile", Field::Phone),
+    ("mobile phone", Field::Phone),
+    ("tel", Field::Phone),
+    ("telephone", Field::Phone),
+    ("email", Field::Email),
+    ("e mail", Field::Email),
+    ("mail", Field::Email),
+    ("gmail", Field::Email),
+    ("dia chi email", Field::Email),
+    ("thu dien tu", Field::Email),
+    ("email address", Field::Email),
+    ("e mail address", Field::Email),
+    ("e mail value", Field::Email),
+    ("email value", Field::Email),
+    ("dia chi", Field::Address),
+    ("dc", Field::Address),
+    ("dia chi giao hang", Field::Address),
+    ("dia chi nhan hang", Field::Address),
+    ("dia chi nhan", Field::Address),
+    ("address", Field::Address),
+    ("shipping address", Field::Address),
+    ("delivery address", Field::Address),
+    ("ngay sinh", Field::Birthday),
+    ("sinh nhat", Field::Birthday),
+    ("ns", Field::Birthday),
+    ("birthday", Field::Birthday),
+    ("birth date", Field::Birthday),
+    ("birthdate", Field::Birthday),
+    ("date of birth", Field::Birthday),
+    ("dob", Field::Birthday),
+    ("gioi tinh", Field::Gender),
+    ("gender", Field::Gender),
+    ("sex", Field::Gender),
+    ("nhan", Field::Tags),
+    ("the", Field::Tags),
+    ("the khach hang", Field::Tags),
+    ("nhom", Field::Tags),
+    ("nhom khach hang", Field::Tags),
+    ("phan loai", Field::Tags),
+    ("tag", Field::Tags),
+    ("tags", Field::Tags),
+    ("label", Field::Tags),
+    ("ghi chu", Field::Note),
+    ("chu thich", Field::Note),
+    ("luu y", Field::Note),
+    ("note", Field::Note),
+    ("notes", Field::Note),
+    ("comment", Field::Note),
+    ("facebook", Field::Facebook),
+    ("fb", Field::Facebook),
+    ("link facebook", Field::Facebook),
+    ("link fb", Field::Facebook),
+    ("facebook url", Field::Facebook),
+    ("instagram", Field::Instagram),
+    ("ig", Field::Instagram),
+    ("insta", Field::Instagram),
+    ("link instagram", Field::Instagram),
+    ("link ig", Field::Instagram),
+    ("instagram url", Field::Instagram),
+];
+
+impl Field {
+    /// The field a column header names, if any: "Số điện thoại", "SĐT 2" and "Phone 1 - Value"
+    /// are all [`Field::Phone`].
+    pub fn from_header(header: &str) -> Option<Field> {
+        let folded = fold_str(header);
+        let key: Vec<&str> = folded
+            .split(' ')
+            .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        let key = key.join(" ");
+        HEADERS
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|&(_, field)| field)
+    }
+
+    /// Whether one customer may take values from several columns of this field.
+    fn is_multi(self) -> bool {
+        matches!(
+            self,
+            Field::Phone | Field::Email | Field::Address | Field::Tags | Field::Note
+        )
+    }
+
+    /// The field's name, to show next to the file's own column name.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Field::Name, Lang::Vi) => "Tên",
+            (Field::Name, Lang::En) => "Name",
+            (Field::FamilyName, Lang::Vi) => "Họ",
+            (Field::FamilyName, Lang::En) => "Family name",
+            (Field::MiddleName, Lang::Vi) => "Tên đệm",
+            (Field::MiddleName, Lang::En) => "Middle name",
+            (Field::Phone, Lang::Vi) => "Số điện thoại",
+            (Field::Phone, Lang::En) => "Phone",
+            (Field::Email, _) => "Email",
+            (Field::Address, Lang::Vi) => "Địa chỉ",
+            (Field::Address, Lang::En) => "Address",
+            (Field::Birthday, Lang::Vi) => "Ngày sinh",
+            (Field::Birthday, Lang::En) => "Birthday",
+            (Field::Gender, Lang::Vi) => "Giới tính",
+            (Field::Gender, Lang::En) => "Gender",
+            (Field::Tags, Lang::Vi) => "Nhãn",
+            (Field::Tags, Lang::En) => "Tags",
+            (Field::Note, Lang::Vi) => "Ghi chú",
+            (Field::Note, Lang::En) => "Note",
+            (Field::Facebook, _) => "Facebook",
+            (Field::Instagram, _) => "Instagram",
+        }
+    }
+}
+
+/// What is wrong, in an [`ImportError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportErrorKind {
+    // The file as a whole.
+    /// No bytes, or only blank lines.
+    Empty,
+    /// An Excel workbook (`.xlsx` zip or old `.xls`), not CSV.
+    ExcelFile,
+    /// Binary data, or text that is neither UTF-8 nor UTF-16 with a byte-order mark.
+    NotText,
+    /// The first row names neither a name nor a phone column.
+    NoHeader,
+    /// A header row and no customer rows.
+    NoRows,
+    /// More than [`MAX_ROWS`] data rows.
+    TooManyRows {
+        rows: usize,
+    },
+    // One row.
+    /// Neither a name nor a phone.
+    MissingNameAndPhone,
+    InvalidPhone {
+        value: String,
+    },
+    InvalidEmail {
+        value: String,
+    },
+    InvalidBirthday {
+        value: String,
+    },
+    UnknownGender {
+        value: String,
+    },
+    /// Neither a username nor a profile link of `platform`.
+    InvalidProfile {
+        platform: Platform,
+        value: String,
+    },
+    /// More non-empty cells than the header has columns.
+    TooManyColumns {
+        found: usize,
+        expected: usize,
+        delimiter: char,
+    },
+    /// Text after a closing quote (`"abc"def`).
+    BrokenQuote,
+    /// A quote opened and never closed: the rest of the file was read as one cell.
+    UnclosedQuote,
+    /// The CSV reader refused the row.
+    BadRow {
+        detail: String,
+    },
+    /// The same phone as an earlier row of the file.
+    DuplicatePhone {
+        phone: String,
+        first_row: usize,
+    },
+}
+
+/// One problem of the file, where the agent can find it in Excel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// The row as Excel numbers it (header = row 1); `None` for the whole file.
+    pub row: Option<usize>,
+    /// The file's own name of the column.
+    pub column: Option<String>,
+    pub kind: ImportErrorKind,
+}
+
+impl ImportError {
+    fn file(kind: ImportErrorKind) -> ImportError {
+        ImportError {
+            row: None,
+            column: None,
+            kind,
+        }
+    }
+
+    /// The problem and what to do about it, in one or two sentences.
+    pub fn message(&self, lang: Lang) -> String {
+        use ImportErrorKind::*;
+        let vi = lang == Lang::Vi;
+        let prefix = match (self.row, &self.column, vi) {
+            (Some(r), Some(c), true) => format!("Dòng {r}, cột «{c}»: "),
+            (Some(r), Some(c), false) => format!("Row {r}, column “{c}”: "),
+            (Some(r), None, true) => format!("Dòng {r}: "),
+            (Some(r), None, false) => format!("Row {r}: "),
+            (None, _, _) => String::new(),
+        };
+        let body = match (&self.kind, vi) {
+            (Empty, true) => "Tệp trống. Hãy chọn tệp CSV chứa danh sách khách hàng.".into(),
+            (Empty, false) => "The file is empty. Choose the CSV file with your customer list.".into(),
+            (ExcelFile, true) => "Đây là tệp Excel, không phải CSV. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp .csv đó.".into(),
+            (ExcelFile, false) => "This is an Excel file, not CSV: open it in Excel or Google Sheets, save it as “CSV UTF-8” (File › Save As), then import the .csv file.".into(),
+            (NotText, true) => "Không đọc được tệp: đây không phải tệp CSV dạng văn bản UTF-8. Hãy lưu lại dưới dạng «CSV UTF-8» rồi thử lại.".into(),
+            (NotText, false) => "The file cannot be read: it is not CSV text in UTF-8. Save it as “CSV UTF-8” and try again.".into(),
+            (NoHeader, true) => "Không nhận ra dòng tiêu đề. Dòng đầu tiên phải là tên các cột, có ít nhất cột «Tên» hoặc «SĐT» (ví dụ: Tên,SĐT,Địa chỉ).".into(),
+            (NoHeader, false) => "No header row recognised. The first row must hold the column names, with at least a “Name” or “Phone” column (for example: Name,Phone,Address).".into(),
+            (NoRows, true) => "Tệp chỉ có dòng tiêu đề, chưa có khách hàng nào.".into(),
+            (NoRows, false) => "The file has a header row but no customers.".into(),
+            (TooManyRows { rows }, true) => format!(
+                "Tệp có {} dòng, quá giới hạn {} dòng mỗi lần nhập. Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt.",
+                group(*rows, '.'),
+                group(MAX_ROWS, '.')
+            ),
+            (TooManyRows { rows }, false) => format!(
+                "The file has {} rows, more than the {} one import takes. Split it into smaller files and import them one by one.",
+                group(*rows, ','),
+                group(MAX_ROWS, ',')
+            ),
+            (MissingNameAndPhone, true) => "thiếu cả tên và số điện thoại. Mỗi khách hàng cần ít nhất một trong hai: hãy điền vào hoặc xoá dòng này.".into(),
+            (MissingNameAndPhone, false) => "no name and no phone. Each customer needs at least one of them: fill one in or delete the row.".into(),
+            (InvalidPhone { value }, true) => format!(
+                "«{}» không phải số di động Việt Nam (10 số, bắt đầu bằng 03/05/07/08/09). Hãy sửa lại hoặc xoá số này.",
+                shown(value)
+            ),
+            (InvalidPhone { value }, false) => format!(
+                "“{}” is not a Vietnamese mobile number (10 digits starting with 03/05/07/08/09). Correct it or remove it.",
+                shown(value)
+            ),
+            (InvalidEmail { value }, true) => format!(
+                "«{}» không phải địa chỉ email (dạng ten@gmail.com). Hãy sửa lại hoặc xoá ô này.",
+                shown(value)
+            ),
+            (InvalidEmail { value }, false) => format!(
+                "“{}” is not an email address (like name@gmail.com). Correct it or clear the cell.",
+                shown(value)
+            ),
+            (InvalidBirthday { value }, true) => format!(
+                "«{}» không phải ngày hợp lệ. Hãy ghi theo dạng ngày/tháng/năm, ví dụ 25/12/1990, hoặc xoá ô này.",
+                shown(value)
+            ),
+            (InvalidBirthday { value }, false) => format!(
+                "“{}” is not a valid date. Write it as day/month/year, for example 25/12/1990, or clear the cell.",
+                shown(value)
+            ),
+            (UnknownGender { value }, true) => format!(
+                "«{}» không phải giới tính. Hãy ghi Nam, Nữ hoặc Khác, hoặc để trống.",
+                shown(value)
+            ),
+            (UnknownGender { value }, false) => format!(
+                "“{}” is not a gender. Write Male, Female or Other, or leave the cell empty.",
+                shown(value)
+            ),
+            (InvalidProfile { platform, value }, true) => format!(
+                "«{}» không phải tên tài khoản hay đường dẫn trang cá nhân {}. Hãy ghi tên tài khoản (ví dụ lan.nguyen) hoặc dán đường dẫn trang cá nhân.",
+                shown(value),
+                platform_name(*platform)
+            ),
+            (InvalidProfile { platform, value }, false) => format!(
+                "“{}” is not a {} username or profile link. Write the username (for example lan.nguyen) or paste the profile link.",
+                shown(value),
+                platform_name(*platform)
+            ),
+            (TooManyColumns { found, expected, delimiter }, true) => format!(
+                "có {found} ô nhưng dòng tiêu đề chỉ có {expected} cột. Có lẽ một ô chứa dấu «{}» mà không nằm trong ngoặc kép: hãy sửa ô đó, hoặc lưu lại tệp từ Excel dưới dạng «CSV UTF-8».",
+                delimiter_name(*delimiter)
+            ),
+            (TooManyColumns { found, expected, delimiter }, false) => format!(
+                "{found} cells, but the header row has only {expected} columns. A cell probably holds a “{}” outside quotes: correct that cell, or save the file again from Excel as “CSV UTF-8”.",
+                delimiter_name(*delimiter)
+            ),
+            (BrokenQuote, true) => "có chữ ngay sau dấu ngoặc kép đóng một ô (như \"abc\"def). Hãy bỏ dấu ngoặc kép, hoặc viết hai dấu \"\" cho mỗi dấu ngoặc kép bên trong ô.".into(),
+            (BrokenQuote, false) => "a cell has text right after its closing quote (like \"abc\"def). Remove the quotes, or write each quote inside the cell as two quotes \"\".".into(),
+            (UnclosedQuote, true) => "một dấu ngoặc kép được mở nhưng không đóng, nên phần còn lại của tệp bị đọc thành một ô. Hãy thêm dấu ngoặc kép đóng, hoặc lưu lại tệp từ Excel dưới dạng «CSV UTF-8».".into(),
+            (UnclosedQuote, false) => "a quote is opened and never closed, so the rest of the file reads as one cell. Add the closing quote, or save the file again from Excel as “CSV UTF-8”.".into(),
+            (BadRow { detail }, true) => format!(
+                "không đọc được dòng này ({detail}). Hãy lưu lại tệp từ Excel dưới dạng «CSV UTF-8»."
+            ),
+            (BadRow { detail }, false) => format!(
+                "this row cannot be read ({detail}). Save the file again from Excel as “CSV UTF-8”."
+            ),
+            (DuplicatePhone { phone, first_row }, true) => format!(
+                "số {phone} đã có ở dòng {first_row}. Hãy gộp hai dòng thành một hoặc xoá một dòng."
+            ),
+            (DuplicatePhone { phone, first_row }, false) => format!(
+                "{phone} is already on row {first_row}. Merge the two rows into one or delete one of them."
+            ),
+        };
+        format!("{prefix}{body}")
+    }
+}
+
+/// A cell's value as shown in a message: at most 40 chars.
+fn shown(value: &str) -> String {
+    let mut out: String = value.chars().take(40).collect();
+    if value.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// `50000` → `50.000` (Vietnamese) or `50,000` (English).
+fn group(n: usize, sep: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(d);
+    }
+    out
+}
+
+fn delimiter_name(delimiter: char) -> String {
+    if delimiter == '\t' {
+        "tab".into()
+    } else {
+        delimiter.to_string()
+    }
+}
+
+fn platform_name(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Instagram => "Instagram",
+        _ => "Facebook",
+    }
+}
+
+/// One data row as read, for the preview table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreviewRow {
+    /// The row as Excel numbers it.
+    pub row: usize,
+    pub name: String,
+    /// Valid phones, normalised.
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub addresses: Vec<String>,
+    pub birthday: Option<Date>,
+    pub gender: Option<Gender>,
+    /// Tag names as written.
+    pub tags: Vec<String>,
+    pub notes: Vec<String>,
+    /// The existing customer this row adds to, if any.
+    pub existing: Option<Id>,
+    /// The row has at least one error.
+    pub has_errors: bool,
+}
+
+/// Everything an import would do, decided before anything is written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    /// Every column of the file, with the field it was understood as (`None`: ignored).
+    pub columns: Vec<(String, Option<Field>)>,
+    /// The delimiter found.
+    pub delimiter: char,
+    /// The first [`PREVIEW_ROWS`] data rows whose cells could be read (rows with a quote
+    /// problem are only in `errors`).
+    pub preview: Vec<PreviewRow>,
+    /// New customers. Empty unless [`ImportPlan::is_ok`].
+    pub creates: Vec<Customer>,
+    /// Existing customers with what the file adds. Empty unless [`ImportPlan::is_ok`].
+    pub updates: Vec<Customer>,
+    /// Tags named in the file that do not exist yet. Empty unless [`ImportPlan::is_ok`].
+    pub new_tags: Vec<Tag>,
+    /// Every problem, file-level first, then by row.
+    pub errors: Vec<ImportError>,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+}
+
+impl ImportPlan {
+    /// True if and only if the file has no problem: the plan may be written.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The file's names of the columns that are ignored.
+    pub fn ignored_columns(&self) -> impl Iterator<Item = &str> {
+        self.columns
+            .iter()
+            .filter(|(_, f)| f.is_none())
+            .map(|(h, _)| h.as_str())
+    }
+
+    fn failed(kind: ImportErrorKind) -> ImportPlan {
+        ImportPlan {
+            delimiter: ',',
+            errors: vec![ImportError::file(kind)],
+            ..ImportPlan::default()
+        }
+    }
+}
+
+/// Reads a CSV file of customers and decides what importing it does. Pure: the caller writes
+/// `creates`, `updates` and `new_tags` in one transaction, and only if [`ImportPlan::is_ok`].
+///
+/// `existing` and `tags` are the store's customers and tags; `random` supplies the random part
+/// of new ids ([`Id::new`]).
+pub fn plan_import(
+    bytes: &[u8],
+    existing: &[Customer],
+    tags: &[Tag],
+    now: Millis,
+    random: &mut dyn FnMut() -> u64,
+) -> ImportPlan {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(kind) => return ImportPlan::failed(kind),
+    };
+    let (text, delimiter) = match excel_separator_line(&text) {
+        Some((rest, d)) => (rest, d),
+        None => (text.as_str(), detect_delimiter(&text)),
+    };
+    let records = split_records(text, delimiter);
+    let Some((_, data)) = records.split_first() else {
+        return ImportPlan::failed(ImportErrorKind::Empty);
+    };
+    let mut plan = ImportPlan {
+        delimiter: char::from(delimiter),
+        ..ImportPlan::default()
+    };
+    if data.len() > MAX_ROWS {
+        // Counted before reading: rows of only delimiters count too.
+        plan.errors
+            .push(ImportError::file(ImportErrorKind::TooManyRows {
+                rows: data.len(),
+            }));
+        return plan;
+    }
+    let mut parsed = parse_all(text, delimiter, &records).into_iter();
+    let headers = parsed.next().and_then(Result::ok).unwrap_or_default();
+    let mut taken: Vec<Field> = Vec::new();
+    for h in headers {
+        let field = Field::from_header(&h).filter(|f| f.is_multi() || !taken.contains(f));
+        taken.extend(field);
+        plan.columns.push((h, field));
+    }
+    if !taken
+        .iter()
+        .any(|f| matches!(f, Field::Name | Field::FamilyName | Field::Phone))
+    {
+        plan.errors
+            .push(ImportError::file(ImportErrorKind::NoHeader));
+        return plan;
+    }
+
+    let mut builder = Builder::new(existing, tags, now, random);
+    let mut first_row_of_phone: HashMap<String, usize> = HashMap::new();
+    for (record, parsed) in data.iter().zip(parsed) {
+        let row = record.row;
+        let mut errors: Vec<ImportError> = Vec::new();
+        let error = |errors: &mut Vec<ImportError>, column: Option<&str>, kind| {
+            errors.push(ImportError {
+                row: Some(row),
+                column: column.map(str::to_owned),
+                kind,
+            })
+        };
+        let cells = match (record.quote.clone(), parsed) {
+            (Some(kind), _) => {
+                plan.rows += 1;
+                error(&mut errors, None, kind);
+                plan.errors.append(&mut errors);
+                continue;
+            }
+            (None, Err(detail)) => {
+                plan.rows += 1;
+                error(&mut errors, None, ImportErrorKind::BadRow { detail });
+                plan.errors.append(&mut errors);
+                continue;
+            }
+            (None, Ok(cells)) => cells,
+        };
+        if cells.iter().all(|c| c.is_empty()) {
+            continue; // a blank row (",,,", or only spaces)
+        }
+        plan.rows += 1;
+        let found = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        if found > plan.columns.len() {
+            error(
+                &mut errors,
+                None,
+                ImportErrorKind::TooManyColumns {
+                    found,
+                    expected: plan.columns.len(),
+                    delimiter: char::from(delimiter),
+                },
+            );
+        }
+
+        let mut values = RowValues::default();
+        let mut phone_cells = 0;
+        for ((header, field), cell) in plan.columns.iter().zip(&cells) {
+            let (Some(field), false) = (field, cell.is_empty()) else {
+                continue;
+            };
+            let column = Some(header.as_str());
+            match field {
+                Field::Name => values.given = cell.clone(),
+                Field::FamilyName => values.family = cell.clone(),
+                Field::MiddleName => values.middle = cell.clone(),
+                Field::Phone => {
+                    phone_cells += 1;
+                    match read_phones(cell) {
+                        Ok(phones) => {
+                            for phone in phones {
+                                if values.phones.iter().any(|(p, _)| *p == phone) {
+                                    continue;
+                                }
+                                values.phones.push((phone, header.clone()));
+                            }
+                        }
+                        Err(bad) => {
+                            for value in bad {
+                                error(&mut errors, column, ImportErrorKind::InvalidPhone { value });
+                            }
+                        }
+                    }
+                }
+                Field::Email => {
+                    for part in split_list(cell, &[',', ';', '/', '\n', ' ']) {
+                        match read_email(part) {
+                            Some(email) => {
+                                if !values.emails.iter().any(|e| same_email(e, &email)) {
+                                    values.emails.push(email);
+                                }
+                            }
+                            None => error(
+                                &mut errors,
+                                column,
+                                ImportErrorKind::InvalidEmail { value: part.into() },
+                            ),
+                        }
+                    }
+                }
+                Field::Address => values.addresses.push(cell.clone()),
+                Field::Birthday => match read_date(cell) {
+                    Some(date) => values.birthday = Some(date),
+                    None => error(
+                        &mut errors,
+                        column,
+                        ImportErrorKind::InvalidBirthday {
+                            value: cell.clone(),
+                        },
+                    ),
+                },
+                Field::Gender => match read_gender(cell) {
+                    Some(gender) => values.gender = Some(gender),
+                    None => error(
+                        &mut errors,
+                        column,
+                        ImportErrorKind::UnknownGender {
+                            value: cell.clone(),
+                        },
+                    ),
+                },
+                Field::Tags => {
+                    for tag in split_list(cell, &[',', ';', '|', '\n']) {
+                        if !values.tags.iter().any(|t| tag_key(t) == tag_key(tag)) {
+                            values.tags.push(tag.to_owned());
+                        }
+                    }
+                }
+                Field::Note => values.notes.push(cell.clone()),
+                Field::Facebook | Field::Instagram => {
+                    let platform = if *field == Field::Facebook {
+                        Platform::Facebook
+                    } else {
+                        Platform::Instagram
+                    };
+                    match read_profile(platform, cell) {
+                        Some(identity) => values.identities.push(identity),
+                        None => error(
+                            &mut errors,
+                            column,
+                            ImportErrorKind::InvalidProfile {
+                                platform,
+                                value: cell.clone(),
+                            },
+                        ),
+                    }
+                }
+            }
+        }
+        let name = values.name();
+        if name.is_empty() && phone_cells == 0 {
+            error(&mut errors, None, ImportErrorKind::MissingNameAndPhone);
+        }
+        for (phone, column) in &values.phones {
+            match first_row_of_phone.get(phone) {
+                Some(&first_row) => error(
+                    &mut errors,
+                    Some(column.as_str()),
+                    ImportErrorKind::DuplicatePhone {
+                        phone: phone.clone(),
+                        first_row,
+                    },
+                ),
+                None => {
+                    first_row_of_phone.insert(phone.clone(), row);
+                }
+            }
+        }
+
+        let existing_id = if errors.is_empty() && plan.errors.is_empty() {
+            builder.add(&name, &values)
+        } else {
+            builder.find(&values).map(|i| existing[i].id.clone())
+        };
+        if plan.preview.len() < PREVIEW_ROWS {
+            plan.preview.push(PreviewRow {
+                row,
+                name,
+                phones: values.phones.iter().map(|(p, _)| p.clone()).collect(),
+                emails: values.emails,
+                addresses: values.addresses,
+                birthday: values.birthday,
+                gender: values.gender,
+                tags: values.tags,
+                notes: values.notes,
+                existing: existing_id,
+                has_errors: !errors.is_empty(),
+            });
+        }
+        plan.errors.append(&mut errors);
+    }
+    if plan.rows == 0 && plan.errors.is_empty() {
+        plan.errors.push(ImportError::file(ImportErrorKind::NoRows));
+    }
+    if plan.is_ok() {
+        (plan.creates, plan.updates, plan.new_tags) = builder.finish();
+    }
+    plan
+}
+
+/// What one row says about its customer.
+#[derive(Default)]
+struct RowValues {
+    given: String,
+    family: String,
+    middle: String,
+    /// Normalised phone and the column it came from.
+    phones: Vec<(String, String)>,
+    emails: Vec<String>,
+    addresses: Vec<String>,
+    birthday: Option<Date>,
+    gender: Option<Gender>,
+    tags: Vec<String>,
+    notes: Vec<String>,
+    identities: Vec<Identity>,
+}
+
+impl RowValues {
+    /// Family, middle and given name, in the Vietnamese order.
+    fn name(&self) -> String {
+        [&self.family, &self.middle, &self.given]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Accumulates the creates, updates and new tags of a file.
+struct Builder<'a> {
+    existing: &'a [Customer],
+    /// Phone and identity keys of existing customers → index in `existing` (first wins).
+    by_key: HashMap<&'a str, usize>,
+    tags: &'a [Tag],
+    now: Millis,
+    random: &'a mut dyn FnMut() -> u64,
+    creates: Vec<Customer>,
+    /// Updated copies of existing customers, by index in `existing`, in order of first update.
+    updates: Vec<(usize, Customer)>,
+    new_tags: Vec<Tag>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        existing: &'a [Customer],
+        tags: &'a [Tag],
+        now: Millis,
+        random: &'a mut dyn FnMut() -> u64,
+    ) -> Builder<'a> {
+        let mut by_key = HashMap::new();
+        for (i, c) in existing.iter().enumerate() {
+            let phones = c.phone_keys.iter().map(String::as_str);
+            let numbers = c.phones.iter().map(|p| p.number.as_str());
+            for key in phones
+                .chain(numbers)
+                .chain(c.identity_keys.iter().map(String::as_str))
+            {
+                by_key.entry(key).or_insert(i);
+            }
+        }
+        Builder {
+            existing,
+            by_key,
+            tags,
+            now,
+            random,
+            creates: Vec::new(),
+            updates: Vec::new(),
+            new_tags: Vec::new(),
+        }
+    }
+
+    fn id(&mut self) -> Id {
+        Id::new(self.now, (self.random)())
+    }
+
+    /// The existing customer a row adds to: by phone first, then by account.
+    fn find(&self, values: &RowValues) -> Option<usize> {
+        let phones = values.phones.iter().map(|(p, _)| p.clone());
+        let usernames = values.identities.iter().flat_map(|i| i.keys());
+        phones
+            .chain(usernames)
+            .find_map(|k| self.by_key.get(k.as_str()).copied())
+    }
+
+    fn tag_id(&mut self, name: &str) -> Id {
+        let key = tag_key(name);
+        if let Some(tag) = self.tags.iter().find(|t| tag_key(&t.name) == key) {
+            return tag.id.clone();
+        }
+        if let Some(tag) = self.new_tags.iter().find(|t| tag_key(&t.name) == key) {
+            return tag.id.clone();
+        }
+        let color = TAG_COLORS[(self.tags.len() + self.new_tags.len()) % TAG_COLORS.len()];
+        let tag = Tag {
+            id: self.id(),
+            created_at: self.now,
+            updated_at: self.now,
+            name: name.to_owned(),
+            color: color.to_owned(),
+        };
+        self.new_tags.push(tag.clone());
+        tag.id
+    }
+
+    /// Adds a valid row: to the existing customer it matches, else as a new customer. Returns
+    /// the id of the existing customer.
+    fn add(&mut self, name: &str, values: &RowValues) -> Option<Id> {
+        let found = self.find(values);
+        let mut customer = match found {
+            Some(i) => match self.updates.iter().position(|(j, _)| *j == i) {
+                Some(at) => self.updates.remove(at).1,
+                None => self.existing[i].clone(),
+            },
+            None => Customer {
+                id: self.id(),
+                created_at: self.now,
+                updated_at: self.now,
+                ..Customer::default()
+            },
+        };
+        let before = customer.clone();
+        if customer.name.trim().is_empty() {
+            customer.name = name.to_owned();
+        }
+        for (phone, _) in &values.phones {
+            customer.add_phone(phone, Source::Import, self.now);
+        }
+        for email in &values.emails {
+            if !customer.emails.iter().any(|e| same_email(e, email)) {
+                customer.emails.push(email.clone());
+            }
+        }
+        customer.birthday = customer.birthday.or(values.birthday);
+        customer.gender = customer.gender.or(values.gender);
+        for tag in &values.tags {
+            let id = self.tag_id(tag);
+            if !customer.tags.contains(&id) {
+                customer.tags.push(id);
+            }
+        }
+        for text in &values.notes {
+            if !customer.notes.iter().any(|n| n.text == *text) {
+                let id = self.id();
+                customer.notes.push(Note {
+                    id,
+                    at: self.now,
+                    text: text.clone(),
+                    author: None,
+                });
+            }
+        }
+        for raw in &values.addresses {
+            let key = fold_str(raw);
+            if !customer
+                .addresses
+                .iter()
+                .any(|a| fold_str(&a.one_line()) == key || fold_str(&a.street) == key)
+            {
+                let id = self.id();
+                customer.add_address(CustomerAddress {
+                    id,
+                    street: raw.clone(),
+                    source: Source::Import,
+                    ..CustomerAddress::default()
+                });
+            }
+        }
+        for identity in &values.identities {
+            let keys: Vec<String> = identity.keys().collect();
+            let known = customer.identities.iter().any(|i| {
+                i.platform == identity.platform
+                    && (i.keys().any(|k| keys.contains(&k))
+                        || (i.profile_url.is_some() && i.profile_url == identity.profile_url))
+            });
+            if !known {
+                customer.identities.push(identity.clone());
+            }
+        }
+        customer.refresh_keys();
+        match found {
+            Some(i) => {
+                if customer != before {
+                    customer.updated_at = self.now;
+                    self.updates.push((i, customer));
+                } else if before != self.existing[i] {
+                    // Already updated by an earlier row: keep it.
+                    self.updates.push((i, customer));
+                }
+                Some(self.existing[i].id.clone())
+            }
+            None => {
+                self.creates.push(customer);
+                None
+            }
+        }
+    }
+
+    fn finish(mut self) -> (Vec<Customer>, Vec<Customer>, Vec<Tag>) {
+        self.updates.sort_by_key(|(i, _)| *i);
+        let updates = self.updates.into_iter().map(|(_, c)| c).collect();
+        (self.creates, updates, self.new_tags)
+    }
+}
+
+/// Tags are the same tag when their names fold the same ("VIP", "vip", "#VIP").
+fn tag_key(name: &str) -> String {
+    let folded = fold_str(name);
+    if folded.is_empty() {
+        name.trim().to_owned()
+    } else {
+        folded
+    }
+}
+
+fn same_email(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// The non-empty trimmed parts of a list cell.
+fn split_list<'c>(cell: &'c str, separators: &[char]) -> impl Iterator<Item = &'c str> + 'c {
+    let separators = separators.to_vec();
+    cell.split(move |c| separators.contains(&c))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
+/// The mobiles of a phone cell, or the parts that are not mobiles.
+fn read_phones(cell: &str) -> Result<Vec<String>, Vec<String>> {
+    if let Some(phone) = read_phone(cell) {
+        return Ok(vec![phone]);
+    }
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for part in split_list(cell, &['/', ',', ';', '|', '\n']) {
+        match read_phone(part) {
+            Some(phone) => good.push(phone),
+            None => bad.push(part.to_owned()),
+        }
+    }
+    if bad.is_empty() && !good.is_empty() {
+        Ok(good)
+    } else if bad.is_empty() {
+        Err(vec![cell.to_owned()])
+    } else {
+        Err(bad)
+    }
+}
+
+/// One mobile, in national form.
+fn read_phone(part: &str) -> Option<String> {
+    let mut text = part.trim();
+    // Excel's way of keeping a leading zero in CSV: ="0912345678".
+    if let Some(inner) = text.strip_prefix("=\"").and_then(|t| t.strip_suffix('"')) {
+        text = inner.trim();
+    }
+    text = text.strip_prefix('\'').unwrap_or(text).trim();
+    let restored;
+    if text.len() == 9
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && matches!(text.as_bytes()[0], b'3' | b'5' | b'7' | b'8' | b'9')
+    {
+        restored = format!("0{text}");
+        text = &restored;
+    }
+    parse_phone(text)
+        .filter(|p| p.kind == PhoneKind::Mobile)
+        .map(|p| p.number)
+}
+
+/// The cell if it is exactly one e-mail address.
+fn read_email(part: &str) -> Option<String> {
+    let found = extract_emails(part);
+    match found.as_slice() {
+        [one] if one.start == 0 && one.end == part.chars().count() => Some(one.address.clone()),
+        _ => None,
+    }
+}
+
+/// `dd/mm/yyyy` or ISO, also with a time after it as spreadsheets export dates
+/// ("1990-05-12 00:00:00", "12/05/1990 0:00").
+fn read_date(cell: &str) -> Option<Date> {
+    Date::parse(cell).or_else(|| {
+        let (date, time) = cell.split_once([' ', 'T'])?;
+        let time = time.trim();
+        let is_time = time.starts_with(|c: char| c.is_ascii_digit())
+            && time
+                .chars()
+                .all(|c| c.is_ascii_digit() || ":. APMapmZ".contains(c));
+        is_time.then(|| Date::parse(date)).flatten()
+    })
+}
+
+fn read_gender(cell: &str) -> Option<Gender> {
+    match fold_str(cell).as_str() {
+        "nam" | "male" | "m" | "trai" | "man" => Some(Gender::Male),
+        "nu" | "female" | "f" | "gai" | "woman" => Some(Gender::Female),
+        "khac" | "other" => Some(Gender::Other),
+        _ => None,
+    }
+}
+
+/// A username (`lan.nguyen`, `@lan.nguyen`) or profile link of the platform.
+fn read_profile(platform: Platform, cell: &str) -> Option<Identity> {
+    let text = cell.trim();
+    let identity = |username: Option<&str>, profile_url: Option<String>| Identity {
+        platform,
+        account: None,
+        thread_id: None,
+        username: username.map(str::to_owned),
+        profile_url,
+    };
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let rest = ["www.", "m.", "web.", "mobile."]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    let hosts: &[&str] = match platform {
+        Platform::Instagram => &["instagram.com/", "instagr.am/"],
+        _ => &["facebook.com/", "fb.com/"],
+    };
+    if let Some(path) = hosts.iter().find_map(|h| rest.strip_prefix(h)) {
+        // The original case of the path (usernames keep their case for display).
+        let path = &text[text.len() - path.len()..];
+        let segment = path.split(['/', '?', '#']).next().unwrap_or("");
+        let url = if lower.starts_with("http") {
+            text.to_owned()
+        } else {
+            format!("https://{text}")
+        };
+        if segment.eq_ignore_ascii_case("profile.php") {
+            let query = path.split_once('?').map_or("", |(_, q)| q);
+            let has_id = query.split('&').any(|kv| {
+                kv.strip_prefix("id=")
+                    .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            });
+            return has_id.then(|| identity(None, Some(url)));
+        }
+        return is_username(segment).then(|| identity(Some(segment), Some(url)));
+    }
+    let name = text.strip_prefix('@').unwrap_or(text);
+    is_username(name).then(|| identity(Some(name), None))
+}
+
+fn is_username(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        && name.bytes().any(|b| b.is_ascii_alphanumeric())
+}
+
+/// The file as text. Refuses Excel workbooks and other binaries.
+fn decode(bytes: &[u8]) -> Result<String, ImportErrorKind> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(ImportErrorKind::ExcelFile);
+    }
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8(rest.to_vec()).map_err(|_| ImportErrorKind::NotText)?
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        utf16(rest, u16::from_le_bytes)?
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        utf16(rest, u16::from_be_bytes)?
+    } else {
+        String::from_utf8(bytes.to_vec()).map_err(|_| ImportErrorKind::NotText)?
+    };
+    if text.contains('\0') {
+        return Err(ImportErrorKind::NotText);
+    }
+    if text.trim().is_empty() {
+        return Err(ImportErrorKind::Empty);
+    }
+    Ok(text)
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ImportErrorKind> {
+    if bytes.len() % 2 != 0 {
+        return Err(ImportErrorKind::NotText);
+    }
+    let units: Vec<u16> = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]])).collect();
+    String::from_utf16(&units).map_err(|_| ImportErrorKind::NotText)
+}
+
+/// Excel's `sep=;` first line: the delimiter it names, and the text after that line.
+fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
+    let end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let line = text[..end].trim();
+    let rest = line
+        .strip_prefix("sep=")
+        .or_else(|| line.strip_prefix("SEP="))?;
+    let &[delimiter] = rest.as_bytes() else {
+        return None;
+    };
+    if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\r' | b'\n') {
+        return None;
+    }
+    let after = text[end..]
+        .strip_prefix("\r\n")
+        .or_else(|| text[end..].strip_prefix(['\r', '\n']))
+        .unwrap_or(&text[end..]);
+    Some((after, delimiter))
+}
+
+/// `,`, `;` or tab: whichever the first non-blank line has most of outside quotes (ties: tab,
+/// then `;`, then `,`).
+fn detect_delimiter(text: &str) -> u8 {
+    let line = text
+        .split(['\r', '\n'])
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in line.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\t' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b',' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b'\t', b';', b','];
+    let best = (0..3).max_by_key(|&i| (counts[i], 2 - i)).unwrap_or(2);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+/// One record of the file: its text (without the line break) and where Excel shows it.
+struct RawRecord<'t> {
+    row: usize,
+    text: &'t str,
+    quote: Option<ImportErrorKind>,
+}
+
+/// Splits the text into records the way the CSV reader does (a quote opens a quoted field only
+/// at the start of a field; line breaks inside quotes belong to the field; blank lines are not
+/// records), numbering them as Excel numbers rows: every line break outside quotes starts a new
+/// row, blank lines included. Also notes quote problems the CSV reader passes over silently.
+fn split_records(text: &str, delimiter: u8) -> Vec<RawRecord<'_>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        AfterQuote,
+    }
+    let bytes = text.as_bytes();
+    let mut records = Vec::new();
+    let mut row = 1;
+    let mut i = 0;
+    let skip_break = |i: usize| -> usize {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        }
+    };
+    while i < bytes.len() {
+        if matches!(bytes[i], b'\r' | b'\n') {
+            i = skip_break(i);
+            row += 1;
+            continue;
+        }
+        let start = i;
+        let mut state = State::FieldStart;
+        let mut quote = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let line_break = matches!(b, b'\r' | b'\n');
+            state = match state {
+                State::FieldStart | State::Unquoted if line_break => break,
+                State::FieldStart if b == b'"' => State::Quoted,
+                State::FieldStart | State::Unquoted if b == delimiter => State::FieldStart,
+                State::FieldStart | State::Unquoted => State::Unquoted,
+                State::Quoted if b == b'"' => State::AfterQuote,
+                State::Quoted => State::Quoted,
+                State::AfterQuote if b == b'"' => State::Quoted,
+                State::AfterQuote if b == delimiter => State::FieldStart,
+                State::AfterQuote if line_break => break,
+                State::AfterQuote => {
+                    quote.get_or_insert(ImportErrorKind::BrokenQuote);
+                    State::Unquoted
+                }
+            };
+            i += 1;
+        }
+        if state == State::Quoted {
+            quote = Some(ImportErrorKind::UnclosedQuote);
+        }
+        records.push(RawRecord {
+            row,
+            text: &text[start..i],
+            quote,
+        });
+        if i < bytes.len() {
+            i = skip_break(i);
+            row += 1;
+        }
+    }
+    records
+}
+
+/// The trimmed cells of every record, in the order of [`split_records`].
+///
+/// One CSV reader reads the whole text (building a reader costs far more than reading a row).
+/// Its records are those of [`split_records`], which follows the same rules; should they ever
+/// disagree, every record is read on its own instead, so that cells never shift to another row.
+fn parse_all(text: &str, delimiter: u8, records: &[RawRecord<'_>]) -> Vec<CellsOrError> {
+    let builder = || {
+        let mut b = csv::ReaderBuilder::new();
+        b.has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .delimiter(delimiter);
+        b
+    };
+    let mut reader = builder().from_reader(text.as_bytes());
+    let mut all = Vec::with_capacity(records.len());
+    let mut cells = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut cells) {
+            Ok(true) => all.push(Ok(cells.iter().map(str::to_owned).collect())),
+            Ok(false) => break,
+            Err(e) => all.push(Err(e.to_string())),
+        }
+        if all.len() > records.len() {
+            break;
+        }
+    }
+    debug_assert_eq!(
+        all.len(),
+        records.len(),
+        "CSV reader and row splitter disagree"
+    );
+    if all.len() != records.len() {
+        all = records
+            .iter()
+            .map(|r| {
+                let mut reader = builder().from_reader(r.text.as_bytes());
+                match reader.read_record(&mut cells) {
+                    Ok(true) => Ok(cells.iter().map(str::to_owned).collect()),
+                    Ok(false) => Ok(Vec::new()),
+                    Err(e) => Err(e.to_string()),
+                }
+            })
+            .collect();
+    }
+    all
+}
+
+type CellsOrError = Result<Vec<String>, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> ImportPlan {
+        plan_with(text.as_bytes(), &[], &[])
+    }
+
+    fn plan_with(bytes: &[u8], existing: &[Customer], tags: &[Tag]) -> ImportPlan {
+        let mut n = 0;
+        plan_import(bytes, existing, tags, 1_700_000_000_000, &mut || {
+            n += 1;
+            n
+        })
+    }
+
+    fn kinds(plan: &ImportPlan) -> Vec<(Option<usize>, ImportErrorKind)> {
+        plan.errors
+            .iter()
+            .map(|e| (e.row, e.kind.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn headers_fold_and_ignore_numbers() {
+        for (h, f) in [
+            ("Số điện thoại", Field::Phone),
+            ("SĐT", Field::Phone),
+            ("sdt 2", Field::Phone),
+            ("Phone 1 - Value", Field::Phone),
+            ("  Họ và tên (*)", Field::Name),
+            ("E-mail", Field::Email),
+            ("Ngày sinh", Field::Birthday),
+            ("GIỚI TÍNH", Field::Gender),
+            ("Nhãn", Field::Tags),
+            ("Ghi chú", Field::Note),
+            ("Địa chỉ", Field::Address),
+            ("Họ", Field::FamilyName),
+            ("Link Facebook", Field::Facebook),
+        ] {
+            assert_eq!(Field::from_header(h), Some(f), "{h}");
+        }
+        assert_eq!(Field::from_header("STT"), None);
+        assert_eq!(Field::from_header("Mã KH"), None);
+    }
+
+    #[test]
+    fn delimiters_and_excel_separator_line() {
+        assert_eq!(detect_delimiter("Tên;SĐT;\"a,b,c\""), b';');
+        assert_eq!(detect_delimiter("\n\nName\tPhone\tNote, more"), b'\t');
+        assert_eq!(detect_delimiter("Tên"), b',');
+        let p = plan("sep=;\nTên;SĐT\nLan;0912345678\n");
+        assert!(p.is_ok(), "{:?}", p.errors);
+        assert_eq!(p.delimiter, ';');
+        assert_eq!(p.preview[0].row, 2);
+    }
+
+    #[test]
+    fn rows_are_numbered_as_excel_shows_them() {
+        let text = "Tên,Ghi chú,SĐT\r\n\r\nLan,\"dòng 1\r\ndòng 2\",0912345678\r\nMai,,12345\r\n";
+        let p = plan(text);
+        assert_eq!(
+            kinds(&p),
+            vec![(
+                Some(4),
+                ImportErrorKind::InvalidPhone {
+                    value: "12345".into()
+                }
+            )]
+        );
+        assert_eq!(p.errors[0].column.as_deref(), Some("SĐT"));
+        assert_eq!(p.preview[0].notes, vec!["dòng 1\r\ndòng 2"]);
+        assert!(p.creates.is_empty());
+    }
+
+    #[test]
+    fn phones_restore_the_zero_excel_dropped_and_split_lists() {
+        assert_eq!(read_phones("912345678"), Ok(vec!["0912345678".into()]));
+        assert_eq!(
+            read_phones("=\"0912345678\""),
+            Ok(vec!["0912345678".into()])
+        );
+        assert_eq!(
+            read_phones("+84 912 345 678"),
+            Ok(vec!["0912345678".into()])
+        );
+        assert_eq!(
+            read_phones("0912345678 / 0987.654.321"),
+            Ok(vec!["0912345678".into(), "0987654321".into()])
+        );
+        assert_eq!(
+            read_phones("0912345678; 0241234567"),
+            Err(vec!["0241234567".into()]),
+            "landlines are not mobiles"
+        );
+        assert_eq!(read_phones("//"), Err(vec!["//".into()]));
+    }
+
+    #[test]
+    fn dates_genders_profiles() {
+        assert_eq!(read_date("05/11/1992"), Date::new(1992, 11, 5));
+        assert_eq!(read_date("1992-11-05 00:00:00"), Date::new(1992, 11, 5));
+        assert_eq!(read_date("5/11/1992 0:00"), Date::new(1992, 11, 5));
+        assert_eq!(read_date("31/02/1992"), None);
+        assert_eq!(read_date("1992-11-05 sáng"), None);
+        assert_eq!(read_gender("Nữ"), Some(Gender::Female));
+        assert_eq!(read_gender("NAM"), Some(Gender::Male));
+        assert_eq!(read_gender("khác"), Some(Gender::Other));
+        assert_eq!(read_gender("?"), None);
+        let ig = read_profile(Platform::Instagram, "https://www.instagram.com/Lan.Ng/").unwrap();
+        assert_eq!(ig.username.as_deref(), Some("Lan.Ng"));
+        assert_eq!(ig.keys().collect::<Vec<_>>(), vec!["ig:u:lan.ng"]);
+        let fb = read_profile(Platform::Facebook, "facebook.com/profile.php?id=1000123").unwrap();
+        assert_eq!(fb.username, None);
+        assert_eq!(
+            fb.profile_url.as_deref(),
+            Some("https://facebook.com/profile.php?id=1000123")
+        );
+        assert_eq!(
+            read_profile(Platform::Facebook, "@mai_shop")
+                .unwrap()
+                .username
+                .as_deref(),
+            Some("mai_shop")
+        );
+        assert!(read_profile(Platform::Facebook, "Mai Nguyễn").is_none());
+        assert!(read_profile(Platform::Instagram, "https://facebook.com/lan").is_none());
+    }
+
+    #[test]
+    fn name_from_family_middle_and_given_columns() {
+        let p = plan("Họ,Tên đệm,Tên,SĐT\nNguyễn,Thị,Lan,0912345678\n");
+        assert!(p.is_ok(), "{:?}", p.errors);
+        assert_eq!(p.creates[0].name, "Nguyễn Thị Lan");
+    }
+
+    #[test]
+    fn a_second_name_column_is_ignored_but_phones_accumulate() {
+        let p = plan("Tên,Tên khách hàng,SĐT 1,SĐT 2\nLan,Chị Lan,0912345678,0987654321\n");
+        assert_eq!(p.columns[1].1, None);
+        assert_eq!(
+            p.ignored_columns().collect::<Vec<_>>(),
+            vec!["Tên khách hàng"]
+        );
+        let c = &p.creates[0];
+        assert_eq!(c.name, "Lan");
+        assert_eq!(c.phone_keys, vec!["0912345678", "0987654321"]);
+        assert_eq!(c.primary_phone(), Some("0912345678"));
+    }
+
+    #[test]
+    fn file_level_errors() {
+        assert_eq!(kinds(&plan("")), vec![(None, ImportErrorKind::Empty)]);
+        assert_eq!(
+            kinds(&plan("\r\n \n")),
+            vec![(None, ImportErrorKind::Empty)]
+        );
+        assert_eq!(
+            kinds(&plan("STT,Mã\n1,2\n")),
+            vec![(None, ImportErrorKind::NoHeader)]
+        );
+        assert_eq!(
+            kinds(&plan("Lan,0912345678\nMai,0987654321\n")),
+            vec![(None, ImportErrorKind::NoHeader)]
+        );
+        assert_eq!(
+            kinds(&plan("Tên,SĐT\n\n,\n")),
+            vec![(None, ImportErrorKind::NoRows)]
+        );
+        assert_eq!(
+            kinds(&plan_with(b"\xD0\xCF\x11\xE0\xA1\xB1", &[], &[])),
+            vec![(None, ImportErrorKind::ExcelFile)]
+        );
+        assert_eq!(
+            kinds(&plan_with(b"T\xean,SDT\n", &[], &[])),
+            vec![(None, ImportErrorKind::NotText)]
+        );
+        assert_eq!(
+            kinds(&plan_with(b"\xff\xfeT\x00", &[], &[])),
+            kinds(&plan("T")),
+            "UTF-16 without a usable header"
+        );
+    }
+
+    #[test]
+    fn too_many_columns_and_broken_quotes() {
+        let p = plan(
+            "Tên,SĐT\nLan,0912345678,,\nMai,0987654321,extra\n\"Hoa\"x,0905123456\n\"Cúc,0933123456\nĐào,0977123456\n",
+        );
+        assert_eq!(
+            kinds(&p),
+            vec![
+                (
+                    Some(3),
+                    ImportErrorKind::TooManyColumns {
+                        found: 3,
+                        expected: 2,
+                        delimiter: ','
+                    }
+                ),
+                (Some(4), ImportErrorKind::BrokenQuote),
+                (Some(5), ImportErrorKind::UnclosedQuote),
+            ]
+        );
+        assert!(p.creates.is_empty() && p.updates.is_empty() && p.new_tags.is_empty());
+        assert_eq!(p.rows, 4);
+    }
+
+    #[test]
+    fn messages_say_where_and_what_to_do() {
+        let e = ImportError {
+            row: Some(7),
+            column: Some("SĐT".into()),
+            kind: ImportErrorKind::InvalidPhone {
+                value: "012345".into(),
+            },
+        };
+        assert_eq!(
+            e.message(Lang::Vi),
+            "Dòng 7, cột «SĐT»: «012345» không phải số di động Việt Nam (10 số, bắt đầu bằng 03/05/07/08/09). Hãy sửa lại hoặc xoá số này."
+        );
+        assert!(e
+            .message(Lang::En)
+            .starts_with("Row 7, column “SĐT”: “012345” is not"));
+        let e = ImportError::file(ImportErrorKind::TooManyRows { rows: 50_001 });
+        assert!(e
+            .message(Lang::Vi)
+            .contains("50.001 dòng, quá giới hạn 50.000"));
+        assert!(e
+            .message(Lang::En)
+            .contains("50,001 rows, more than the 50,000"));
+        let e = ImportError::file(ImportErrorKind::ExcelFile);
+        assert!(e.message(Lang::En).contains("save it as “CSV UTF-8”"));
+        let long = ImportErrorKind::InvalidEmail {
+            value: "x".repeat(100),
+        };
+        let e = ImportError {
+            row: Some(2),
+            column: None,
+            kind: long,
+        };
+        assert!(e
+            .message(Lang::Vi)
+            .contains(&format!("«{}…»", "x".repeat(40))));
+    }
+
+    #[test]
+    fn every_kind_has_both_languages() {
+        use ImportErrorKind::*;
+        let all = [
+            Empty,
+            ExcelFile,
+            NotText,
+            NoHeader,
+            NoRows,
+            TooManyRows { rows: 3 },
+            MissingNameAndPhone,
+            InvalidPhone { value: "1".into() },
+            InvalidEmail { value: "a@".into() },
+            InvalidBirthday { value: "x".into() },
+            UnknownGender { value: "?".into() },
+            InvalidProfile {
+                platform: Platform::Instagram,
+                value: "!".into(),
+            },
+            TooManyColumns {
+                found: 3,
+                expected: 2,
+                delimiter: '\t',
+            },
+            BrokenQuote,
+            UnclosedQuote,
+            BadRow { detail: "x".into() },
+            DuplicatePhone {
+                phone: "0912345678".into(),
+                first_row: 2,
+            },
+        ];
+        for kind in all {
+            let e = ImportError {
+                row: Some(3),
+                column: None,
+                kind,
+            };
+            let (vi, en) = (e.message(Lang::Vi), e.message(Lang::En));
+            assert!(
+                vi.starts_with("Dòng 3: ") && en.starts_with("Row 3: "),
+                "{vi} / {en}"
+            );
+            assert_ne!(vi, en);
+            assert!(vi.ends_with('.') && en.ends_with('.'), "{vi} / {en}");
+        }
+    }
+}
