@@ -13,6 +13,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     let mut rows = Vec::new();
     rows.extend(crate::address_cmd::bench_rows());
     rows.extend(crate::phone_cmd::bench_rows());
+    rows.extend(crate::search_bench::bench_rows());
     print_table(&rows);
     Ok(())
 }

@@ -10,6 +10,7 @@
 mod address_cmd;
 mod bench;
 mod phone_cmd;
+mod search_bench;
 
 use std::process::ExitCode;
 

@@ -12,5 +12,6 @@ pub mod import;
 pub mod link;
 pub mod model;
 pub mod schema;
+pub mod search;
 
 pub use model::*;
