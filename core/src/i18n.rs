@@ -35,75 +35,159 @@ impl Lang {
     }
 }
 
-/// The panel's own labels. One variant per text; [`ui`] gives it in each language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ui {
-    Title,
-    NoConversation,
-    NoConversationHint,
-    Buyer,
-    UnknownBuyer,
-    Thread,
-    Composer,
-    ComposerPlaceholder,
-    Send,
-    Sending,
-    Sent,
-    QuickReplies,
-    SwitchLanguage,
-    WorkerUnreachable,
+macro_rules! ui_texts {
+    ($($key:ident => $vi:expr, $en:expr;)*) => {
+        /// The panel's own labels. One variant per text; [`ui`] gives it in each language.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Ui {
+            $($key,)*
+        }
+
+        /// Every [`Ui`] text, for completeness tests.
+        pub const ALL_UI: &[Ui] = &[$(Ui::$key,)*];
+
+        /// A panel label in `lang`.
+        pub fn ui(key: Ui, lang: Lang) -> &'static str {
+            match key {
+                $(Ui::$key => match lang {
+                    Lang::Vi => $vi,
+                    Lang::En => $en,
+                },)*
+            }
+        }
+    };
 }
 
-/// Every [`Ui`] text, for completeness tests.
-pub const ALL_UI: &[Ui] = &[
-    Ui::Title,
-    Ui::NoConversation,
-    Ui::NoConversationHint,
-    Ui::Buyer,
-    Ui::UnknownBuyer,
-    Ui::Thread,
-    Ui::Composer,
-    Ui::ComposerPlaceholder,
-    Ui::Send,
-    Ui::Sending,
-    Ui::Sent,
-    Ui::QuickReplies,
-    Ui::SwitchLanguage,
-    Ui::WorkerUnreachable,
-];
-
-/// A panel label in `lang`.
-pub fn ui(key: Ui, lang: Lang) -> &'static str {
-    use Ui::*;
-    match (key, lang) {
-        (Title, _) => "Nobi Pro",
-        (NoConversation, Lang::Vi) => "Chưa có hội thoại nào đang mở",
-        (NoConversation, Lang::En) => "No conversation is open",
-        (NoConversationHint, Lang::Vi) => "Mở một hội thoại trên Instagram hoặc Facebook Messenger, thông tin khách sẽ hiện ở đây.",
-        (NoConversationHint, Lang::En) => "Open a conversation on Instagram or Facebook Messenger; the buyer's details appear here.",
-        (Buyer, Lang::Vi) => "Khách hàng",
-        (Buyer, Lang::En) => "Buyer",
-        (UnknownBuyer, Lang::Vi) => "(chưa đọc được tên)",
-        (UnknownBuyer, Lang::En) => "(name not read yet)",
-        (Thread, Lang::Vi) => "Mã hội thoại",
-        (Thread, Lang::En) => "Thread id",
-        (Composer, Lang::Vi) => "Soạn tin",
-        (Composer, Lang::En) => "Compose",
-        (ComposerPlaceholder, Lang::Vi) => "Nhập tin nhắn… (Ctrl+Enter để gửi)",
-        (ComposerPlaceholder, Lang::En) => "Type a message… (Ctrl+Enter to send)",
-        (Send, Lang::Vi) => "Gửi",
-        (Send, Lang::En) => "Send",
-        (Sending, Lang::Vi) => "Đang gửi…",
-        (Sending, Lang::En) => "Sending…",
-        (Sent, Lang::Vi) => "Đã gửi ✓",
-        (Sent, Lang::En) => "Sent ✓",
-        (QuickReplies, Lang::Vi) => "Trả lời nhanh",
-        (QuickReplies, Lang::En) => "Quick replies",
-        (SwitchLanguage, Lang::Vi) => "English",
-        (SwitchLanguage, Lang::En) => "Tiếng Việt",
-        (WorkerUnreachable, Lang::Vi) => "Panel không liên lạc được với Nobi Pro. Đóng rồi mở lại panel; nếu vẫn lỗi, tải lại tiện ích.",
-        (WorkerUnreachable, Lang::En) => "The panel could not reach Nobi Pro. Close and reopen the panel; if that fails, reload the extension.",
-    }
+// One line per text: key => Vietnamese, English.
+ui_texts! {
+    Title => "Nobi Pro", "Nobi Pro";
+    NoConversation => "Chưa có hội thoại nào đang mở", "No conversation is open";
+    NoConversationHint => "Mở một hội thoại trên Instagram hoặc Facebook Messenger, thông tin khách sẽ hiện ở đây.", "Open a conversation on Instagram or Facebook Messenger; the buyer's details appear here.";
+    Buyer => "Khách hàng", "Buyer";
+    UnknownBuyer => "(chưa đọc được tên)", "(name not read yet)";
+    Thread => "Mã hội thoại", "Thread id";
+    Composer => "Soạn tin", "Compose";
+    ComposerPlaceholder => "Nhập tin nhắn… (Ctrl+Enter để gửi)", "Type a message… (Ctrl+Enter to send)";
+    Send => "Gửi", "Send";
+    Sending => "Đang gửi…", "Sending…";
+    Sent => "Đã gửi ✓", "Sent ✓";
+    QuickReplies => "Trả lời nhanh", "Quick replies";
+    SwitchLanguage => "English", "Tiếng Việt";
+    WorkerUnreachable => "Panel không liên lạc được với Nobi Pro. Đóng rồi mở lại panel; nếu vẫn lỗi, tải lại tiện ích.", "The panel could not reach Nobi Pro. Close and reopen the panel; if that fails, reload the extension.";
+    // Tabs and app states.
+    TabCustomer => "Khách hàng", "Customer";
+    TabList => "Danh sách", "List";
+    TabData => "Dữ liệu", "Data";
+    Loading => "Đang tải…", "Loading…";
+    StoreUnavailable => "Không mở được dữ liệu trên máy (IndexedDB). Thoát chế độ ẩn danh hoặc giải phóng dung lượng ổ đĩa, rồi mở lại panel.", "The local database (IndexedDB) could not be opened. Leave incognito mode or free disk space, then reopen the panel.";
+    SaveFailed => "Chưa lưu được thay đổi, dữ liệu cũ vẫn còn nguyên. Thử lại; nếu vẫn lỗi, xuất dữ liệu ra tệp để giữ an toàn.", "The change was not saved; the previous data is intact. Try again; if it keeps failing, export your data to a file.";
+    // The customer card.
+    CustomerName => "Tên khách", "Name";
+    NewCustomer => "Khách mới", "New customer";
+    Identities => "Tài khoản", "Accounts";
+    OpenProfile => "Mở trang cá nhân", "Open profile";
+    Phones => "Số điện thoại", "Phones";
+    PrimaryPhone => "Số chính", "Primary";
+    MakePrimary => "Đặt làm số chính", "Make primary";
+    AddPhone => "Thêm số", "Add phone";
+    PhoneInvalid => "Không phải số di động Việt Nam (10 số, bắt đầu bằng 03/05/07/08/09).", "Not a Vietnamese mobile number (10 digits starting 03/05/07/08/09).";
+    PhonesInChat => "Số trong hội thoại", "Phones in the chat";
+    PhonesInChatNone => "Chưa thấy số điện thoại nào trong tin nhắn của khách.", "No phone number in the buyer's messages yet.";
+    ReadChat => "Đọc tin nhắn", "Read the chat";
+    Emails => "Email", "Emails";
+    AddEmail => "Thêm email", "Add email";
+    EmailInvalid => "Email không hợp lệ (ví dụ: ten@gmail.com).", "Not a valid email (e.g. name@gmail.com).";
+    Birthday => "Ngày sinh", "Birthday";
+    Gender => "Giới tính", "Gender";
+    GenderUnset => "Chưa rõ", "Not set";
+    GenderFemale => "Nữ", "Female";
+    GenderMale => "Nam", "Male";
+    GenderOther => "Khác", "Other";
+    Tags => "Thẻ", "Tags";
+    AddTag => "Thêm thẻ…", "Add tag…";
+    CreateTag => "Tạo thẻ", "Create tag";
+    RemoveTag => "Gỡ thẻ", "Remove tag";
+    Notes => "Ghi chú", "Notes";
+    NotePlaceholder => "Viết ghi chú… (Ctrl+Enter để lưu)", "Write a note… (Ctrl+Enter to save)";
+    AddNote => "Lưu ghi chú", "Save note";
+    Addresses => "Địa chỉ", "Addresses";
+    AddAddress => "Thêm địa chỉ", "Add address";
+    DefaultAddress => "Mặc định", "Default";
+    MakeDefault => "Đặt mặc định", "Make default";
+    Edit => "Sửa", "Edit";
+    Delete => "Xoá", "Delete";
+    Cancel => "Huỷ", "Cancel";
+    Save => "Lưu", "Save";
+    ConversationFields => "Thông tin hội thoại", "Conversation";
+    Category => "Danh mục", "Category";
+    SubCategory => "Danh mục con", "Sub-category";
+    Detail => "Chi tiết", "Detail";
+    Classification => "Phân loại", "Classification";
+    Assignee => "Người phụ trách", "Assignee";
+    Unassigned => "Chưa phân công", "Unassigned";
+    AddStaff => "+ Thêm nhân viên…", "+ Add staff member…";
+    StaffNamePrompt => "Tên nhân viên", "Staff member's name";
+    Status => "Trạng thái", "Status";
+    StatusProcessing => "Đang xử lý", "Processing";
+    StatusProcessed => "Đã xử lý", "Processed";
+    StatusDone => "Hoàn thành", "Done";
+    StatusRule => "Tự chuyển sang “Đã xử lý” khi hội thoại đã gắn thẻ và đã trả lời.", "Becomes “Processed” once the conversation is tagged and replied to.";
+    History => "Lịch sử", "History";
+    HistoryEmpty => "Chưa có thay đổi nào.", "No changes yet.";
+    HistTagAdded => "Gắn thẻ", "Tag added";
+    HistTagRemoved => "Gỡ thẻ", "Tag removed";
+    HistAssignee => "Đổi người phụ trách", "Assignee changed";
+    HistStatus => "Đổi trạng thái", "Status changed";
+    HistMerged => "Gộp khách", "Customers merged";
+    SamePhone => "Khách khác có cùng số điện thoại", "Other customers with the same phone";
+    Merge => "Gộp vào khách này", "Merge into this customer";
+    // The conversation list.
+    SearchPlaceholder => "Tìm theo tên, số điện thoại, ghi chú… (phím /)", "Search name, phone, note… (key /)";
+    FilterAllTags => "Mọi thẻ", "All tags";
+    FilterAllAssignees => "Mọi người phụ trách", "All assignees";
+    FilterAllStatuses => "Mọi trạng thái", "All statuses";
+    FilterUnread => "Chưa đọc", "Unread";
+    FilterUnreplied => "Chưa trả lời", "Unreplied";
+    FilterOrders => "Đơn hàng", "Orders";
+    FilterHasOrder => "Có đơn", "Has an order";
+    FilterNoOrder => "Chưa có đơn", "No order";
+    FilterFrom => "Từ ngày", "From";
+    FilterTo => "Đến ngày", "To";
+    ClearFilters => "Bỏ lọc", "Clear filters";
+    ResultsCount => "khách", "customers";
+    ListEmpty => "Chưa có khách nào trên máy này. Mở một hội thoại, hoặc nhập danh sách khách ở mục Dữ liệu.", "No customers on this machine yet. Open a conversation, or import customers under Data.";
+    NoMatch => "Không có khách nào khớp. Thử bỏ dấu, bớt từ hoặc bỏ lọc.", "No customer matches. Try fewer words or clear the filters.";
+    OpenConversation => "Mở hội thoại", "Open conversation";
+    // Import and export.
+    ImportCustomers => "Nhập khách hàng từ CSV", "Import customers from CSV";
+    ImportHint => "Tệp CSV (UTF-8) xuất từ Excel, Google Sheets hoặc phần mềm bán hàng khác. Cột nhận biết: Tên, SĐT, Email, Địa chỉ, Ngày sinh, Giới tính, Thẻ, Ghi chú.", "A CSV file (UTF-8) from Excel, Google Sheets or another sales tool. Columns recognised: Name, Phone, Email, Address, Birthday, Gender, Tags, Note.";
+    ChooseFile => "Chọn tệp…", "Choose file…";
+    Preview => "Xem trước", "Preview";
+    ImportErrors => "Tệp có lỗi, chưa nhập gì. Sửa các dòng sau rồi chọn lại tệp:", "The file has errors; nothing was imported. Fix these rows, then choose the file again:";
+    ImportReady => "Sẵn sàng nhập", "Ready to import";
+    ImportNew => "khách mới", "new customers";
+    ImportUpdated => "khách đã có được bổ sung", "existing customers updated";
+    ImportTags => "thẻ mới", "new tags";
+    ImportConfirm => "Nhập", "Import";
+    ImportDone => "Đã nhập xong.", "Import finished.";
+    ColumnIgnored => "bỏ qua", "ignored";
+    ExportAll => "Xuất toàn bộ dữ liệu (JSON)", "Export all data (JSON)";
+    ExportHint => "Một tệp chứa mọi khách hàng, hội thoại, thẻ, ghi chú và lịch sử: để sao lưu hoặc chuyển sang máy khác.", "One file with every customer, conversation, tag, note and history entry: a backup, or to move to another computer.";
+    RestoreBackup => "Khôi phục từ tệp sao lưu…", "Restore from a backup file…";
+    RestoreWarning => "Khôi phục sẽ thay toàn bộ dữ liệu hiện có bằng dữ liệu trong tệp.", "Restoring replaces all current data with the file's.";
+    RestoreDone => "Đã khôi phục.", "Restored.";
+    BackupUnreadable => "Tệp này không phải tệp sao lưu của Nobi Pro (hoặc đã hỏng). Chưa thay đổi gì.", "This is not a Nobi Pro backup file (or it is damaged). Nothing was changed.";
+    FileUnreadable => "Không đọc được tệp. Chọn lại tệp.", "The file could not be read. Choose it again.";
+    // Keyboard help.
+    Shortcuts => "Phím tắt", "Keyboard shortcuts";
+    ShortcutHelp => "Hiện/ẩn bảng phím tắt", "Show/hide this help";
+    ShortcutTabs => "Chuyển thẻ Khách hàng / Danh sách / Dữ liệu", "Switch Customer / List / Data";
+    ShortcutSearch => "Tìm khách", "Search customers";
+    ShortcutSend => "Gửi tin / lưu ghi chú", "Send message / save note";
+    ShortcutNote => "Viết ghi chú", "Write a note";
+    ShortcutPhone => "Thêm số điện thoại", "Add a phone";
+    ShortcutClose => "Đóng hộp thoại, bỏ chọn", "Close dialog, dismiss";
+    Close => "Đóng", "Close";
 }
 
 /// The panel's health line: can the extension work on the page the agent looks at?

@@ -1,16 +1,29 @@
 //! Nobi Pro's side panel, in Leptos.
 //!
 //! Components only: the domain (what a conversation is, why a send failed, the words in each
-//! language) is plain data from `nobi-core`; signals stay here. Text that came from a web page
-//! (buyer names, messages) is only ever rendered as text nodes, which Leptos escapes.
+//! language, what a customer record holds) is plain data from `nobi-core`; signals stay here.
+//! Text that came from a web page (buyer names, messages) is only ever rendered as text nodes,
+//! which Leptos escapes; no component sets `inner_html`.
+//!
+//! Layout: [`App`] opens the store, follows the window's conversation and holds three tabs:
+//! the customer card ([`card`]), the list ([`list`]) and the data tools ([`transfer`]).
 
+pub mod address;
+pub mod address_form;
+mod card;
 mod chrome;
+mod crm;
+mod list;
+pub mod store;
+mod transfer;
 
+use card::{read_chat, CardState, CustomerCard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use nobi_core::crm::{ConversationRecord, Customer, Settings};
 use nobi_core::i18n::{fail_reason, health, ui, Lang, Ui};
 use nobi_core::protocol::{
-    BackgroundToPanel, Conversation, Engine, HealthStatus, PanelToBackground, Platform, SendOutcome,
+    BackgroundToPanel, Conversation, Engine, HealthStatus, PanelToBackground, SendOutcome,
 };
 
 /// Replies an agent sends many times a day. Templates (issue #8) will replace this list.
@@ -26,6 +39,21 @@ enum SendState {
     WorkerUnreachable,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Customer,
+    List,
+    Data,
+}
+
+/// Whether the store opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StoreState {
+    Opening,
+    Open,
+    Unavailable,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let browser_lang = web_sys::window()
@@ -33,13 +61,71 @@ pub fn App() -> impl IntoView {
         .map(|tag| Lang::from_tag(&tag))
         .unwrap_or_default();
     let lang = RwSignal::new(browser_lang);
-    let conversation = RwSignal::new(None::<Conversation>);
+    let settings = RwSignal::new(Settings::default());
+    let store_state = RwSignal::new(StoreState::Opening);
+    let tab = RwSignal::new(Tab::Customer);
+    let help = RwSignal::new(false);
+    let seen = RwSignal::new(None::<Conversation>);
     let engine = RwSignal::new(None::<Engine>);
     let page_health = RwSignal::new(None::<(HealthStatus, Option<String>)>);
-    let thread_key =
-        Memo::new(move |_| conversation.with(|c| c.as_ref().map(|c| c.thread.clone())));
+    let state = CardState {
+        lang,
+        customer: RwSignal::new(None),
+        conversation: RwSignal::new(None),
+        tags: RwSignal::new(Vec::new()),
+        staff: RwSignal::new(Vec::new()),
+        history: RwSignal::new(Vec::new()),
+        error: RwSignal::new(None),
+        buyer_messages: RwSignal::new(Vec::new()),
+    };
+    let thread_key = Memo::new(move |_| seen.with(|c| c.as_ref().map(|c| c.thread.clone())));
     // The window this panel belongs to: it shows that window's conversation only.
     let own_window = RwSignal::new(None::<i32>);
+
+    // Shows a customer (and their conversation, if any) in the card.
+    let show_customer = move |customer: Customer, conversation: Option<ConversationRecord>| {
+        let id = customer.id.clone();
+        state.customer.set(Some(customer));
+        state.conversation.set(conversation);
+        state.buyer_messages.set(Vec::new());
+        state.history.set(Vec::new());
+        spawn_local(async move {
+            if let Ok(h) = crm::history(&id).await {
+                state.history.set(h);
+            }
+        });
+    };
+    // Links the conversation the page shows to its customer (creating it on first sight).
+    let link = move |c: Conversation| {
+        spawn_local(async move {
+            if store_state.get_untracked() != StoreState::Open {
+                return;
+            }
+            match crm::link_conversation(&c).await {
+                Ok((customer, record)) => {
+                    let same = state
+                        .customer
+                        .with_untracked(|s| s.as_ref().map(|s| s.id.clone()))
+                        == Some(customer.id.clone())
+                        && state
+                            .conversation
+                            .with_untracked(|r| r.as_ref().map(|r| r.id.clone()))
+                            == Some(record.id.clone());
+                    if !same {
+                        show_customer(customer, Some(record));
+                    }
+                    read_chat(state, c.thread.clone());
+                }
+                Err(e) => {
+                    web_sys::console::error_1(&e.to_string().into());
+                    state
+                        .error
+                        .set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into()));
+                }
+            }
+        });
+    };
+
     let show = move |reply: BackgroundToPanel| {
         if let BackgroundToPanel::Conversation {
             conversation: c,
@@ -53,8 +139,17 @@ pub fn App() -> impl IntoView {
                 return; // another window's conversation
             }
             let thread = c.as_ref().map(|c| c.thread.clone());
-            conversation.set(c);
+            let changed = thread != thread_key.get_untracked()
+                || c.as_ref().map(|c| &c.buyer_name)
+                    != seen
+                        .with_untracked(|s| s.as_ref().map(|s| s.buyer_name.clone()))
+                        .as_ref();
+            seen.set(c.clone());
             engine.set(e);
+            if let (Some(c), true) = (c, changed) {
+                tab.set(Tab::Customer);
+                link(c);
+            }
             // Each newly shown conversation gets a fresh look at its page.
             spawn_local(async move {
                 let verdict = match thread {
@@ -77,6 +172,27 @@ pub fn App() -> impl IntoView {
 
     chrome::listen(show);
     spawn_local(async move {
+        match crm::open().await {
+            Ok(()) => {
+                let stored = crm::settings().await;
+                if let Some(code) = stored.lang.as_deref() {
+                    lang.set(Lang::from_tag(code));
+                }
+                settings.set(stored);
+                state.tags.set(crm::tags().await.unwrap_or_default());
+                state.staff.set(crm::staff().await.unwrap_or_default());
+                store_state.set(StoreState::Open);
+                if let Some(c) = seen.get_untracked() {
+                    link(c);
+                }
+            }
+            Err(e) => {
+                web_sys::console::error_1(&e.to_string().into());
+                store_state.set(StoreState::Unavailable);
+            }
+        }
+    });
+    spawn_local(async move {
         let request = match chrome::own_window_id().await {
             Some(window_id) => {
                 own_window.set(Some(window_id));
@@ -89,26 +205,119 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let switch_language = move || {
+        let next = if lang.get_untracked() == Lang::Vi {
+            Lang::En
+        } else {
+            Lang::Vi
+        };
+        lang.set(next);
+        let mut s = settings.get_untracked();
+        s.lang = Some(next.code().to_owned());
+        spawn_local(async move {
+            if let Ok(saved) = crm::save_settings(s).await {
+                settings.set(saved);
+            }
+        });
+    };
+
+    // Keyboard shortcuts (listed in the help overlay).
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        let focus = |id: &str| {
+            if let Some(el) = document().get_element_by_id(id) {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+            }
+        };
+        match ev.key().as_str() {
+            "Escape" => help.set(false),
+            "1" | "2" | "3" if ev.alt_key() => {
+                ev.prevent_default();
+                tab.set(match ev.key().as_str() {
+                    "1" => Tab::Customer,
+                    "2" => Tab::List,
+                    _ => Tab::Data,
+                });
+            }
+            _ if typing => {}
+            "?" => help.update(|h| *h = !*h),
+            "/" => {
+                ev.prevent_default();
+                tab.set(Tab::List);
+                request_animation_frame(move || focus("list-search"));
+            }
+            "n" => {
+                ev.prevent_default();
+                tab.set(Tab::Customer);
+                request_animation_frame(move || focus("note-input"));
+            }
+            "p" => {
+                ev.prevent_default();
+                tab.set(Tab::Customer);
+                request_animation_frame(move || focus("phone-input"));
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || on_key.remove());
+
     let t = move |key: Ui| ui(key, lang.get());
+    let tab_button = move |which: Tab, key: Ui, testid: &'static str| {
+        view! {
+            <button role="tab" data-testid=testid class:active=move || tab.get() == which
+                aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>{move || t(key)}</button>
+        }
+    };
     view! {
         <main class="panel" lang=move || lang.get().code()>
             <header class="panel-header">
                 <h1>{move || t(Ui::Title)}</h1>
-                <button
-                    class="lang-switch"
-                    on:click=move |_| {
-                        lang.update(|l| *l = if *l == Lang::Vi { Lang::En } else { Lang::Vi })
-                    }
-                >
+                <nav class="tabs" role="tablist">
+                    {tab_button(Tab::Customer, Ui::TabCustomer, "tab-customer")}
+                    {tab_button(Tab::List, Ui::TabList, "tab-list")}
+                    {tab_button(Tab::Data, Ui::TabData, "tab-data")}
+                </nav>
+                <button class="icon" data-testid="help-button" title=move || t(Ui::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
+                <button class="lang-switch" data-testid="lang-switch" on:click=move |_| switch_language()>
                     {move || t(Ui::SwitchLanguage)}
                 </button>
             </header>
-            // Rebuilt only when the thread changes: a re-announced conversation (a tab
-            // switch, a name read late) must not wipe the draft or a send in flight.
-            {move || match thread_key.get() {
-                None => view! { <EmptyState lang=lang/> }.into_any(),
-                Some(_) => view! { <ConversationView lang=lang conversation=conversation/> }.into_any(),
+            {move || match store_state.get() {
+                StoreState::Opening => view! { <p class="muted loading" data-testid="loading">{t(Ui::Loading)}</p> }.into_any(),
+                StoreState::Unavailable => view! { <p class="error" role="alert" data-testid="store-error">{t(Ui::StoreUnavailable)}</p> }.into_any(),
+                StoreState::Open => match tab.get() {
+                    Tab::Customer => view! {
+                        {move || match thread_key.get() {
+                            Some(_) => view! { <Composer lang=lang seen=seen/> }.into_any(),
+                            None => ().into_any(),
+                        }}
+                        {move || match state.customer.with(Option::is_some) {
+                            true => view! { <CustomerCard state=state/> }.into_any(),
+                            false => view! { <EmptyState lang=lang/> }.into_any(),
+                        }}
+                    }.into_any(),
+                    Tab::List => view! {
+                        <list::CustomerList state=state on_open=Callback::new(move |customer: Customer| {
+                            let id = customer.id.clone();
+                            tab.set(Tab::Customer);
+                            spawn_local(async move {
+                                let conversation = crm::store()
+                                    .by_index::<ConversationRecord>("by_customer", id.as_str())
+                                    .await
+                                    .ok()
+                                    .and_then(|mut c| { c.sort_by_key(|c| c.updated_at); c.pop() });
+                                show_customer(customer, conversation);
+                            });
+                        })/>
+                    }.into_any(),
+                    Tab::Data => view! { <transfer::DataView state=state/> }.into_any(),
+                },
             }}
+            {move || help.get().then(|| view! { <Help lang=lang on_close=Callback::new(move |()| help.set(false))/> })}
             <footer class="health" data-testid="health">
                 {move || {
                     page_health
@@ -143,6 +352,33 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
+fn Help(lang: RwSignal<Lang>, on_close: Callback<()>) -> impl IntoView {
+    let t = move |key: Ui| ui(key, lang.get());
+    let rows = [
+        ("?", Ui::ShortcutHelp),
+        ("Alt+1 / 2 / 3", Ui::ShortcutTabs),
+        ("/", Ui::ShortcutSearch),
+        ("N", Ui::ShortcutNote),
+        ("P", Ui::ShortcutPhone),
+        ("Ctrl+Enter", Ui::ShortcutSend),
+        ("Esc", Ui::ShortcutClose),
+    ];
+    view! {
+        <div class="overlay" role="dialog" aria-modal="true" data-testid="help" on:click=move |_| on_close.run(())>
+            <div class="dialog" on:click=|ev| ev.stop_propagation()>
+                <h2>{move || t(Ui::Shortcuts)}</h2>
+                <table class="shortcuts">
+                    {rows.into_iter().map(|(keys, what)| view! {
+                        <tr><td><kbd>{keys}</kbd></td><td>{move || t(what)}</td></tr>
+                    }).collect_view()}
+                </table>
+                <button on:click=move |_| on_close.run(())>{move || t(Ui::Close)}</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
 fn EmptyState(lang: RwSignal<Lang>) -> impl IntoView {
     view! {
         <section class="empty" data-testid="empty">
@@ -152,27 +388,14 @@ fn EmptyState(lang: RwSignal<Lang>) -> impl IntoView {
     }
 }
 
-fn platform_name(platform: Platform) -> &'static str {
-    match platform {
-        Platform::Instagram => "Instagram",
-        Platform::Facebook => "Facebook",
-        Platform::Messenger => "Messenger",
-        Platform::BusinessSuite => "Business Suite",
-    }
-}
-
+/// The composer for the open conversation; rebuilt only when the thread changes, so a
+/// re-announced conversation (a tab switch, a name read late) does not wipe the draft.
 #[component]
-fn ConversationView(
-    lang: RwSignal<Lang>,
-    conversation: RwSignal<Option<Conversation>>,
-) -> impl IntoView {
+fn Composer(lang: RwSignal<Lang>, seen: RwSignal<Option<Conversation>>) -> impl IntoView {
     let t = move |key: Ui| ui(key, lang.get());
-    let name = move || conversation.with(|c| c.as_ref().and_then(|c| c.buyer_name.clone()));
-    let Some(thread) = conversation.with_untracked(|c| c.as_ref().map(|c| c.thread.clone())) else {
+    let Some(thread) = seen.with_untracked(|c| c.as_ref().map(|c| c.thread.clone())) else {
         return ().into_any();
     };
-    let platform = thread.platform;
-    let thread_id = thread.thread_id.clone();
     let draft = RwSignal::new(String::new());
     let state = RwSignal::new(SendState::Idle);
 
@@ -204,21 +427,7 @@ fn ConversationView(
     let send_on_click = send.clone();
 
     view! {
-        <section class="card" data-testid="customer-card">
-            <div class="card-label">{move || t(Ui::Buyer)}</div>
-            <div class="buyer-name" data-testid="buyer-name">
-                {move || match name() {
-                    Some(n) => n.into_any(),
-                    None => view! { <span class="muted">{move || t(Ui::UnknownBuyer)}</span> }.into_any(),
-                }}
-            </div>
-            <div class="meta">
-                <span class="badge" data-testid="platform">{platform_name(platform)}</span>
-                <span class="muted">{move || t(Ui::Thread)} " " {thread_id}</span>
-            </div>
-        </section>
         <section class="composer">
-            <h2>{move || t(Ui::Composer)}</h2>
             <div class="quick" aria-label=move || t(Ui::QuickReplies)>
                 {QUICK_REPLIES
                     .iter()
@@ -233,7 +442,7 @@ fn ConversationView(
             </div>
             <textarea
                 data-testid="composer"
-                rows="4"
+                rows="3"
                 placeholder=move || t(Ui::ComposerPlaceholder)
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))

@@ -15,3 +15,60 @@ pub mod schema;
 pub mod search;
 
 pub use model::*;
+
+/// Folds text for matching without diacritics or case: "Nguyễn Văn A" → "nguyen van a". The
+/// same folding as the phone extractor's keywords and template search.
+pub fn fold(text: &str) -> String {
+    crate::phone::fold::fold_str(text)
+}
+
+/// Returns true if and only if a buyer's message looks like it holds a delivery address (a
+/// unit or street word, and a few words): the card offers such messages to the address form,
+/// whose parser decides.
+pub fn looks_like_address(text: &str) -> bool {
+    const WORDS: [&str; 16] = [
+        "phuong",
+        "quan",
+        "huyen",
+        "xa",
+        "tinh",
+        "tp",
+        "thanh pho",
+        "thi xa",
+        "thi tran",
+        "duong",
+        "ngo",
+        "hem",
+        "kiet",
+        "thon",
+        "ap",
+        "dia chi",
+    ];
+    let folded = fold(text);
+    let words = folded.split(' ').count();
+    words >= 4
+        && WORDS.iter().any(|w| {
+            folded == *w
+                || folded.starts_with(&format!("{w} "))
+                || folded.contains(&format!(" {w} "))
+                || folded.ends_with(&format!(" {w}"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_in_messages() {
+        assert!(super::looks_like_address(
+            "12 ngõ 34 Tây Sơn, Đống Đa, Hà Nội"
+        ));
+        assert!(super::looks_like_address(
+            "Địa chỉ: 5 Lê Lợi, P. Bến Nghé, Q1, TP HCM"
+        ));
+        assert!(super::looks_like_address(
+            "thôn 3 xã Hòa Phú huyện Hòa Vang"
+        ));
+        assert!(!super::looks_like_address("chị lấy 2 cái size M nhé"));
+        assert!(!super::looks_like_address("ok ạ"));
+    }
+}

@@ -525,3 +525,43 @@ pub enum ChangeOp {
     Put,
     Delete,
 }
+
+/// A record of one store of the local database.
+pub trait Record {
+    /// The store it lives in (see [`super::schema`]).
+    const STORE: &'static str;
+    fn id(&self) -> &Id;
+    /// Sets `updated_at` (and nothing else) before a write.
+    fn touch(&mut self, now: Millis);
+}
+
+macro_rules! record {
+    ($($type:ty => $store:ident),* $(,)?) => {$(
+        impl Record for $type {
+            const STORE: &'static str = super::schema::$store;
+            fn id(&self) -> &Id {
+                &self.id
+            }
+            fn touch(&mut self, now: Millis) {
+                self.updated_at = now;
+            }
+        }
+    )*};
+}
+
+record! {
+    Customer => CUSTOMERS,
+    ConversationRecord => CONVERSATIONS,
+    Tag => TAGS,
+    Staff => STAFF,
+    Settings => SETTINGS,
+}
+
+impl Record for HistoryEntry {
+    const STORE: &'static str = super::schema::HISTORY;
+    fn id(&self) -> &Id {
+        &self.id
+    }
+    /// History entries are never changed once written.
+    fn touch(&mut self, _now: Millis) {}
+}

@@ -1,0 +1,151 @@
+// `./build.sh bench`, the panel's CRM rows (issue 6): cold open to first render with 10,000
+// customers stored, and search keystrokes over 50,000. Figures only; nothing here asserts.
+//
+// Customers are written straight into the panel's IndexedDB in the shape nobi-core stores
+// (see core/src/crm/model.rs), so the figures include reading real records.
+import { launch } from '../e2e/harness.mjs';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
+const rows = [];
+const row = (what, value, target, ok) => rows.push({ what, value, target, ok });
+
+/** Writes `count` customers (one of them the fixture thread's buyer) into the panel's database. */
+async function seed(panel, count, thread) {
+  await panel.evaluate(
+    ({ count, thread }) =>
+      new Promise((resolve, reject) => {
+        const family = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ'];
+        const middle = ['Thị', 'Văn', 'Minh', 'Ngọc', 'Thu', 'Hữu', 'Thanh', 'Quốc', 'Gia', 'Bảo'];
+        const given = ['Anh', 'Hồng', 'Lan', 'Hùng', 'Phúc', 'Trang', 'Nam', 'Hân', 'Linh', 'Dũng', 'Tú', 'Vy', 'Khoa', 'Mai'];
+        const open = indexedDB.open('nobi-pro');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['customers', 'conversations'], 'readwrite');
+          const customers = tx.objectStore('customers');
+          const conversations = tx.objectStore('conversations');
+          const now = Date.now();
+          for (let i = 0; i < count; i++) {
+            const phone = `09${String(10000000 + i * 7919).slice(-8)}`;
+            const id = `${(now - i * 60000).toString(16).padStart(12, '0')}-${i.toString(16).padStart(10, '0')}`;
+            const mine = i === 0;
+            const name = mine ? thread.name : `${family[i % 12]} ${middle[(i >> 2) % 10]} ${given[(i * 7) % 14]}`;
+            const threadId = mine ? thread.id : `bench${i}`;
+            const username = mine ? thread.username : `user${i}`;
+            customers.put({
+              id, created_at: now - i * 60000, updated_at: now - i * 60000, name,
+              identities: [{ platform: 'instagram', thread_id: threadId, username }],
+              phones: [{ number: phone, primary: true, source: 'chat', added_at: now }],
+              emails: [], tags: [], addresses: [],
+              notes: i % 3 ? [] : [{ id: `n${i}`, at: now, text: `Khách hỏi size ${['S', 'M', 'L'][i % 3]}, giao giờ hành chính` }],
+              identity_keys: [`ig:t:${threadId}`, `ig:u:${username}`], phone_keys: [phone],
+            });
+            conversations.put({
+              id: `ig:${threadId}`, created_at: now, updated_at: now - i * 60000, platform: 'instagram',
+              thread_id: threadId, customer_id: id, status: 'processing', unread: i % 5 === 0, replied: i % 2 === 0,
+              last_message_at: now - i * 60000,
+            });
+          }
+          tx.oncomplete = () => { db.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { count, thread },
+  );
+}
+
+// 1. Cold open with 10,000 customers: a fresh panel page, the thread's buyer among them.
+{
+  const browser = await launch({ fixtures: { lang: 'vi' } });
+  try {
+    const thread = browser.site.threads.instagram[0];
+    const page = await browser.openThread('instagram', thread.id);
+    const setup = await browser.openPanel(page);
+    await setup.getByTestId('buyer-name').waitFor();
+    await seed(setup, 10000, { ...thread, username: 'hong.nguyen.92' });
+    await setup.close();
+    const times = [];
+    for (let i = 0; i < 7; i++) {
+      const panel = await browser.context.newPage();
+      await panel.setViewportSize({ width: 400, height: 800 });
+      // performance.now() counts from the navigation's start.
+      await panel.addInitScript(() => {
+        new MutationObserver((_, observer) => {
+          const name = document.querySelector('[data-testid=buyer-name]');
+          if (name && name.textContent.trim()) {
+            window.__firstRender = performance.now();
+            observer.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true, characterData: true });
+      });
+      await panel.goto(browser.panelUrl);
+      await panel.waitForFunction(() => window.__firstRender !== undefined);
+      times.push(await panel.evaluate(() => window.__firstRender));
+      await panel.close();
+    }
+    const m = median(times);
+    row('panel cold open → customer card shown, 10,000 customers stored, median of 7', `${m.toFixed(0)} ms`, '≤ 150 ms', m <= 150);
+    row('panel cold open, p90 (max of 7)', `${Math.max(...times).toFixed(0)} ms`, '-', null);
+  } finally {
+    await browser.close();
+  }
+}
+
+// 2. Search keystrokes over 50,000 customers.
+{
+  const browser = await launch({ fixtures: { lang: 'vi' } });
+  try {
+    const thread = browser.site.threads.instagram[0];
+    const setup = await browser.openPanel();
+    await setup.getByTestId('empty').waitFor();
+    await seed(setup, 50000, { ...thread, username: 'hong.nguyen.92' });
+    await setup.close();
+    const panel = await browser.openPanel();
+    await panel.getByTestId('empty').waitFor();
+    const t0 = Date.now();
+    await panel.getByTestId('tab-list').click();
+    await panel.getByTestId('list-count').filter({ hasText: /50000/ }).waitFor({ timeout: 120000 });
+    row('list open → 50,000 customers loaded and indexed', `${Date.now() - t0} ms`, '-', null);
+    // One keystroke: input event → the count and the rows in the DOM updated (all microtasks
+    // done; timed in the page up to the next macrotask).
+    const typed = ['n', 'ng', 'ngu', 'nguy', 'nguye', 'nguyen', 'nguyen ', 'nguyen t', 'nguyen th', 'nguyen thi',
+      'nguyen thi h', 'nguyen thi ho', 'nguyen thi hong', '0', '09', '091', '0912', 'giao gio'];
+    const times = [];
+    const inWasm = [];
+    for (let round = 0; round < 3; round++) {
+      for (const text of typed) {
+        const [ms, us] = await panel.evaluate(
+          (text) =>
+            new Promise((resolve) => {
+              const input = document.querySelector('[data-testid=list-search]');
+              const count = document.querySelector('[data-testid=list-count]');
+              const start = performance.now();
+              input.value = text;
+              input.dispatchEvent(new Event('input', { bubbles: true }));
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => resolve([performance.now() - start, Number(count.dataset.searchUs)]);
+              channel.port2.postMessage(0);
+            }),
+          text,
+        );
+        times.push(ms);
+        inWasm.push(us / 1000);
+      }
+    }
+    const m = median(times);
+    row(`search keystroke → list updated, 50,000 customers, median of ${times.length}`, `${m.toFixed(1)} ms`, '≤ 16 ms', m <= 16);
+    row('search keystroke, p90', `${p90(times).toFixed(1)} ms`, '≤ 16 ms', p90(times) <= 16);
+    row('of which Index::search in wasm, median', `${median(inWasm).toFixed(2)} ms`, '-', null);
+  } finally {
+    await browser.close();
+  }
+}
+
+const w = Math.max(...rows.map((r) => r.what.length));
+const v = Math.max(...rows.map((r) => r.value.length));
+console.log(`| ${'what'.padEnd(w)} | ${'value'.padStart(v)} | target | ok |`);
+for (const r of rows) {
+  const ok = r.ok === null ? '-' : r.ok ? 'yes' : 'NO';
+  console.log(`| ${r.what.padEnd(w)} | ${r.value.padStart(v)} | ${r.target} | ${ok} |`);
+}

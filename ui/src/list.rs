@@ -1,0 +1,227 @@
+//! The list of every customer known on this machine: search without diacritics, filters as in
+//! the seeds, and a virtualised list (only the visible rows exist in the DOM), so 50,000
+//! customers scroll like 50.
+//!
+//! The search index (`nobi_core::crm::search::Index`) is built once when the list opens and kept
+//! up to date with the customer the card shows; every keystroke is one `Index::search`.
+
+use crate::card::{format_phone, format_time, CardState};
+use crate::crm;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::crm::search::{Index, Query};
+use nobi_core::crm::{ConversationStatus, Customer, Id};
+use nobi_core::i18n::{ui, Ui};
+use std::collections::HashSet;
+
+/// Height of one row in pixels (the CSS gives `.list-row` the same height).
+const ROW_HEIGHT: f64 = 56.0;
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 8;
+
+/// The date of an `<input type="date">` as the Unix milliseconds of local midnight, and of the
+/// next midnight for an inclusive end.
+fn day_start(iso: &str, end_of_day: bool) -> Option<i64> {
+    let date = nobi_core::crm::Date::parse(iso)?;
+    let d = js_sys::Date::new_with_year_month_day(
+        u32::from(date.year),
+        i32::from(date.month) - 1,
+        i32::from(date.day) + i32::from(end_of_day),
+    );
+    Some(d.get_time() as i64 - i64::from(end_of_day))
+}
+
+#[component]
+pub fn CustomerList(
+    state: CardState,
+    /// Called with a customer the agent picked.
+    on_open: Callback<Customer>,
+) -> impl IntoView {
+    let lang = state.lang;
+    let t = move |key: Ui| ui(key, lang.get());
+    let index = StoredValue::new(None::<Index>);
+    let loaded = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
+    let assignee = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let unread = RwSignal::new(false);
+    let unreplied = RwSignal::new(false);
+    let orders = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(480.0f64);
+    let last_search_us = RwSignal::new(0.0f64);
+
+    spawn_local(async move {
+        match crm::everything().await {
+            Ok((customers, conversations)) => {
+                // Orders arrive with issue 7; until then no customer has one.
+                let built = Index::build(&customers, &conversations, &HashSet::new());
+                index.set_value(Some(built));
+                loaded.set(true);
+            }
+            Err(_) => failed.set(true),
+        }
+    });
+
+    let query = Memo::new(move |_| Query {
+        text: text.get(),
+        tag: Some(tag.get()).filter(|t| !t.is_empty()).map(Id),
+        assignee: match assignee.get().as_str() {
+            "" => None,
+            "-" => Some(None),
+            id => Some(Some(Id(id.to_owned()))),
+        },
+        status: match status.get().as_str() {
+            "processing" => Some(ConversationStatus::Processing),
+            "processed" => Some(ConversationStatus::Processed),
+            "done" => Some(ConversationStatus::Done),
+            _ => None,
+        },
+        unread_only: unread.get(),
+        unreplied_only: unreplied.get(),
+        has_order: match orders.get().as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        from: day_start(&from.get(), false),
+        to: day_start(&to.get(), true),
+    });
+    let results = Memo::new(move |_| {
+        if !loaded.get() {
+            return Vec::new();
+        }
+        let q = query.get();
+        let started = web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now());
+        let found = index.with_value(|i| i.as_ref().map(|i| i.search(&q)).unwrap_or_default());
+        if let (Some(start), Some(p)) = (started, web_sys::window().and_then(|w| w.performance())) {
+            last_search_us.set(((p.now() - start) * 1000.0).round());
+        }
+        found
+    });
+    let clear = move || {
+        for s in [text, tag, assignee, status, orders, from, to] {
+            s.set(String::new());
+        }
+        unread.set(false);
+        unreplied.set(false);
+    };
+    let visible = move || {
+        let all = results.get();
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let count = (viewport.get() / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+        let last = (first + count).min(all.len());
+        let rows = index.with_value(|i| {
+            i.as_ref()
+                .map(|i| {
+                    all[first.min(last)..last]
+                        .iter()
+                        .map(|&n| i.row(n).clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        });
+        (first, rows)
+    };
+    let tag_name = move |id: &Id| {
+        state.tags.with(|tags| {
+            tags.iter()
+                .find(|t| &t.id == id)
+                .map(|t| (t.name.clone(), t.color.clone()))
+        })
+    };
+    let open = move |id: Id| {
+        spawn_local(async move {
+            if let Ok(Some(customer)) = crm::store().get::<Customer>(id.as_str()).await {
+                on_open.run(customer);
+            }
+        });
+    };
+
+    view! {
+        <section class="list-view" data-testid="customer-list">
+            <input
+                id="list-search"
+                type="search"
+                class="search"
+                data-testid="list-search"
+                placeholder=move || t(Ui::SearchPlaceholder)
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            <div class="filters">
+                <select data-testid="filter-tag" prop:value=move || tag.get() on:change=move |ev| tag.set(event_target_value(&ev))>
+                    <option value="">{move || t(Ui::FilterAllTags)}</option>
+                    {move || state.tags.get().into_iter().map(|tg| view! { <option value=tg.id.0.clone()>{tg.name.clone()}</option> }).collect_view()}
+                </select>
+                <select data-testid="filter-assignee" prop:value=move || assignee.get() on:change=move |ev| assignee.set(event_target_value(&ev))>
+                    <option value="">{move || t(Ui::FilterAllAssignees)}</option>
+                    <option value="-">{move || t(Ui::Unassigned)}</option>
+                    {move || state.staff.get().into_iter().map(|m| view! { <option value=m.id.0.clone()>{m.name.clone()}</option> }).collect_view()}
+                </select>
+                <select data-testid="filter-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">{move || t(Ui::FilterAllStatuses)}</option>
+                    <option value="processing">{move || t(Ui::StatusProcessing)}</option>
+                    <option value="processed">{move || t(Ui::StatusProcessed)}</option>
+                    <option value="done">{move || t(Ui::StatusDone)}</option>
+                </select>
+                <select data-testid="filter-orders" prop:value=move || orders.get() on:change=move |ev| orders.set(event_target_value(&ev))>
+                    <option value="">{move || t(Ui::FilterOrders)}</option>
+                    <option value="yes">{move || t(Ui::FilterHasOrder)}</option>
+                    <option value="no">{move || t(Ui::FilterNoOrder)}</option>
+                </select>
+                <label class="check"><input type="checkbox" data-testid="filter-unread" prop:checked=move || unread.get() on:change=move |ev| unread.set(event_target_checked(&ev))/>{move || t(Ui::FilterUnread)}</label>
+                <label class="check"><input type="checkbox" data-testid="filter-unreplied" prop:checked=move || unreplied.get() on:change=move |ev| unreplied.set(event_target_checked(&ev))/>{move || t(Ui::FilterUnreplied)}</label>
+                <label class="date">{move || t(Ui::FilterFrom)}<input type="date" data-testid="filter-from" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev))/></label>
+                <label class="date">{move || t(Ui::FilterTo)}<input type="date" data-testid="filter-to" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev))/></label>
+                <button class="link" on:click=move |_| clear()>{move || t(Ui::ClearFilters)}</button>
+            </div>
+            <p class="muted small" data-testid="list-count" data-search-us=move || last_search_us.get().to_string()>
+                {move || if loaded.get() { format!("{} {}", results.with(Vec::len), t(Ui::ResultsCount)) } else { t(Ui::Loading).to_owned() }}
+            </p>
+            {move || failed.get().then(|| view! { <p class="error" role="alert">{t(Ui::StoreUnavailable)}</p> })}
+            {move || (loaded.get() && results.with(Vec::is_empty)).then(|| {
+                let empty = index.with_value(|i| i.as_ref().is_none_or(Index::is_empty));
+                view! { <p class="empty muted" data-testid="list-empty">{t(if empty { Ui::ListEmpty } else { Ui::NoMatch })}</p> }
+            })}
+            <div
+                class="list-scroll"
+                data-testid="list-scroll"
+                on:scroll=move |ev| {
+                    let el: web_sys::Element = event_target(&ev);
+                    scroll_top.set(f64::from(el.scroll_top()));
+                    viewport.set(f64::from(el.client_height()));
+                }
+            >
+                <div class="list-spacer" style=move || format!("height:{}px", results.with(Vec::len) as f64 * ROW_HEIGHT)>
+                    {move || {
+                        let (first, rows) = visible();
+                        rows.into_iter().enumerate().map(|(i, row)| {
+                            let id = row.customer_id.clone();
+                            let top = (first + i) as f64 * ROW_HEIGHT;
+                            let tags: Vec<(String, String)> = row.tags.iter().filter_map(&tag_name).collect();
+                            view! {
+                                <button class="list-row" data-testid="list-row" style=format!("top:{top}px")
+                                    on:click=move |_| open(id.clone())>
+                                    <span class="list-name">{row.name.clone()}</span>
+                                    <span class="list-phone muted">{row.phone.as_deref().map(format_phone).unwrap_or_default()}</span>
+                                    <span class="list-meta">
+                                        {row.unread.then(|| view! { <span class="dot" title=t(Ui::FilterUnread)></span> })}
+                                        {tags.into_iter().map(|(name, color)| view! { <span class="tag small" style=format!("--tag:{}", crate::card::safe_color(&color))>{name}</span> }).collect_view()}
+                                        <span class="muted small">{format_time(row.last_at)}</span>
+                                    </span>
+                                </button>
+                            }
+                        }).collect_view()
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}

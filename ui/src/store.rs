@@ -1,0 +1,381 @@
+//! The local store: IndexedDB through the `idb` crate, with records from `nobi_core::crm`.
+//!
+//! Every write goes through [`Batch`]: one readwrite transaction over the stores it touches plus
+//! the change log, so a batch lands whole or not at all, and every put or delete leaves one
+//! [`Change`] entry behind (the feed a future team sync reads). Records cross into JavaScript
+//! through `nobi_bridge` (serde), as plain objects that IndexedDB indexes can read.
+
+use idb::{
+    event::Event, Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStoreParams, Query,
+    Request, TransactionMode, TransactionResult,
+};
+use nobi_bridge::{from_js, to_js};
+use nobi_core::crm::schema::{self, Step, CHANGES};
+use nobi_core::crm::{Change, ChangeOp, Customer, Id, Millis, Record};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use wasm_bindgen::JsValue;
+
+/// Why the store could not do what was asked. Shown to the agent translated (see
+/// [`crate::i18n`]); the detail is for the console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    /// IndexedDB could not be opened (private mode, disk full, a newer schema).
+    Unavailable(String),
+    /// A read or write failed; nothing of a failed write was kept.
+    Failed(String),
+    /// A stored record does not have the shape this version expects.
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unavailable(e) => write!(f, "local database unavailable: {e}"),
+            StoreError::Failed(e) => write!(f, "local database error: {e}"),
+            StoreError::Corrupt(store) => write!(f, "a record in '{store}' is unreadable"),
+        }
+    }
+}
+
+fn failed(e: idb::Error) -> StoreError {
+    StoreError::Failed(e.to_string())
+}
+
+/// Current time in Unix milliseconds.
+pub fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+/// A fresh record id (see [`Id::new`]).
+pub fn new_id() -> Id {
+    Id::new(now(), random_u64())
+}
+
+/// 64 random bits from `crypto.getRandomValues`.
+pub fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        // No Web Crypto (never in an extension page): Math.random is still unique enough here.
+        bytes = ((js_sys::Math::random() * 2f64.powi(53)) as u64).to_le_bytes();
+    }
+    u64::from_le_bytes(bytes)
+}
+
+/// The open database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: std::rc::Rc<Database>,
+}
+
+impl Store {
+    /// Opens the database, creating or upgrading it to [`schema::VERSION`] by applying
+    /// [`schema::steps`] inside the version-change transaction.
+    pub async fn open() -> Result<Store, StoreError> {
+        Self::open_named(schema::DB_NAME).await
+    }
+
+    /// Opens a database of another name (tests and benchmarks use their own).
+    pub async fn open_named(name: &str) -> Result<Store, StoreError> {
+        let factory = Factory::new().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut request = factory
+            .open(name, Some(schema::VERSION))
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        request.on_upgrade_needed(|event| {
+            if let Err(e) = upgrade(&event) {
+                web_sys::console::error_1(&format!("Nobi Pro: schema upgrade failed: {e}").into());
+                if let Some(tx) = event.target().ok().and_then(|r| r.transaction()) {
+                    let _ = tx.abort();
+                }
+            }
+        });
+        let db = request
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Store {
+            db: std::rc::Rc::new(db),
+        })
+    }
+
+    /// The record with this id, if any.
+    pub async fn get<T: DeserializeOwned + Record>(
+        &self,
+        id: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[T::STORE], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(T::STORE).map_err(failed)?;
+        let value = store
+            .get(Query::Key(JsValue::from_str(id)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        value
+            .map(|v| from_js(v).map_err(|_| StoreError::Corrupt(T::STORE)))
+            .transpose()
+    }
+
+    /// Every record of a store, skipping (and logging) unreadable ones so that one bad record
+    /// does not hide the rest.
+    pub async fn all<T: DeserializeOwned + Record>(&self) -> Result<Vec<T>, StoreError> {
+        let values = self.all_raw(T::STORE).await?;
+        Ok(read_all(T::STORE, values))
+    }
+
+    /// Every record of a store as stored (for export).
+    pub async fn all_raw(&self, store_name: &str) -> Result<Vec<JsValue>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[store_name], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(store_name).map_err(failed)?;
+        store
+            .get_all(None, None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)
+    }
+
+    /// The records whose index `index` has the key `key`.
+    pub async fn by_index<T: DeserializeOwned + Record>(
+        &self,
+        index: &str,
+        key: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[T::STORE], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(T::STORE).map_err(failed)?;
+        let values = store
+            .index(index)
+            .map_err(failed)?
+            .get_all(Some(Query::Key(JsValue::from_str(key))), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(read_all(T::STORE, values))
+    }
+
+    /// How many records a store holds.
+    pub async fn count(&self, store_name: &str) -> Result<u32, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[store_name], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let store = tx.object_store(store_name).map_err(failed)?;
+        store.count(None).map_err(failed)?.await.map_err(failed)
+    }
+
+    /// Applies a batch in one transaction with its change-log entries: all of it or none.
+    pub async fn write(&self, batch: Batch) -> Result<(), StoreError> {
+        if batch.ops.is_empty() {
+            return Ok(());
+        }
+        let mut stores: Vec<&str> = batch.ops.iter().map(Op::store).collect();
+        stores.push(CHANGES);
+        stores.sort_unstable();
+        stores.dedup();
+        let tx = self
+            .db
+            .transaction(&stores, TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        let log = tx.object_store(CHANGES).map_err(failed)?;
+        let mut pending = Vec::new();
+        for op in &batch.ops {
+            let store = tx.object_store(op.store()).map_err(failed)?;
+            let (id, change) = match op {
+                Op::Put { value, id, .. } => {
+                    pending.push(store.put(value, None).map_err(failed)?);
+                    (id, ChangeOp::Put)
+                }
+                Op::Delete { id, .. } => {
+                    store
+                        .delete(Query::Key(JsValue::from_str(id.as_str())))
+                        .map_err(failed)?;
+                    (id, ChangeOp::Delete)
+                }
+                Op::Clear { .. } => {
+                    store.clear().map_err(failed)?;
+                    continue;
+                }
+            };
+            let entry = Change {
+                at: batch.at,
+                store: op.store().to_owned(),
+                id: id.clone(),
+                op: change,
+            };
+            log.add(&to_js(&entry), None).map_err(failed)?;
+        }
+        drop(pending);
+        match tx.commit().map_err(failed)?.await.map_err(failed)? {
+            TransactionResult::Committed => Ok(()),
+            TransactionResult::Aborted => Err(StoreError::Failed("transaction aborted".into())),
+        }
+    }
+
+    /// The change log's length (tests and the export footer).
+    pub async fn change_count(&self) -> Result<u32, StoreError> {
+        self.count(CHANGES).await
+    }
+}
+
+fn read_all<T: DeserializeOwned>(store: &'static str, values: Vec<JsValue>) -> Vec<T> {
+    let mut out = Vec::with_capacity(values.len());
+    for value in values {
+        match from_js(value) {
+            Ok(record) => out.push(record),
+            Err(_) => web_sys::console::warn_1(
+                &format!("Nobi Pro: skipped an unreadable record in '{store}'").into(),
+            ),
+        }
+    }
+    out
+}
+
+/// Creates the stores and indexes of each version step, and rewrites records where a step says
+/// so — all inside the version-change transaction, so a failed upgrade leaves the old database.
+fn upgrade(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
+    let db = event.database()?;
+    let old = event.old_version()?;
+    let tx = event.target()?.transaction();
+    for step in schema::steps(old) {
+        match step {
+            Step::CreateStore {
+                name,
+                auto_increment,
+            } => {
+                let mut params = ObjectStoreParams::new();
+                if auto_increment {
+                    params.auto_increment(true);
+                } else {
+                    params.key_path(Some(KeyPath::new_single("id")));
+                }
+                db.create_object_store(name, params)?;
+            }
+            Step::CreateIndex(spec) => {
+                let tx = tx.as_ref().ok_or(idb::Error::TransactionNotFound)?;
+                let mut params = IndexParams::new();
+                params.multi_entry(spec.multi_entry);
+                tx.object_store(spec.store)?.create_index(
+                    spec.name,
+                    KeyPath::new_single(spec.key_path),
+                    Some(params),
+                )?;
+            }
+            Step::RewriteRecords { store, from } => {
+                let tx = tx.as_ref().ok_or(idb::Error::TransactionNotFound)?;
+                let store = tx.object_store(store)?;
+                let request = store.get_all(None, None)?;
+                // The version-change transaction stays open while this request and the puts
+                // queued from its result are pending.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(values) = request.await else { return };
+                    for value in values {
+                        if let Ok(customer) = from_js::<Customer>(value) {
+                            let migrated = schema::migrate_customer(customer, from);
+                            let _ = store.put(&to_js(&migrated), None);
+                        }
+                    }
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+enum Op {
+    Put {
+        store: &'static str,
+        id: Id,
+        value: JsValue,
+    },
+    Delete {
+        store: &'static str,
+        id: Id,
+    },
+    Clear {
+        store: &'static str,
+    },
+}
+
+impl Op {
+    fn store(&self) -> &'static str {
+        match self {
+            Op::Put { store, .. } | Op::Delete { store, .. } | Op::Clear { store } => store,
+        }
+    }
+}
+
+/// Writes to apply together (see [`Store::write`]).
+pub struct Batch {
+    at: Millis,
+    ops: Vec<Op>,
+}
+
+impl Batch {
+    /// A batch stamped with the current time.
+    pub fn new() -> Batch {
+        Batch {
+            at: now(),
+            ops: Vec::new(),
+        }
+    }
+
+    /// The time every record of this batch is stamped with.
+    pub fn at(&self) -> Millis {
+        self.at
+    }
+
+    /// Puts a record, setting its `updated_at` to the batch's time.
+    pub fn put<T: Record + serde::Serialize>(&mut self, record: &mut T) -> &mut Self {
+        record.touch(self.at);
+        self.ops.push(Op::Put {
+            store: T::STORE,
+            id: record.id().clone(),
+            value: to_js(record),
+        });
+        self
+    }
+
+    /// Puts a record as it is (imports keep their timestamps).
+    pub fn put_as_is<T: Record + serde::Serialize>(&mut self, record: &T) -> &mut Self {
+        self.ops.push(Op::Put {
+            store: T::STORE,
+            id: record.id().clone(),
+            value: to_js(record),
+        });
+        self
+    }
+
+    pub fn delete<T: Record>(&mut self, id: &Id) -> &mut Self {
+        self.ops.push(Op::Delete {
+            store: T::STORE,
+            id: id.clone(),
+        });
+        self
+    }
+
+    /// Empties a store (a backup restore replaces everything).
+    pub fn clear(&mut self, store: &'static str) -> &mut Self {
+        self.ops.push(Op::Clear { store });
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch::new()
+    }
+}
