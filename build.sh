@@ -164,6 +164,10 @@ cmd_test() {
   (cd extension/content && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --target "$WASM_TARGET" -p nobi-content -p nobi-bridge)
+  say "tier 2: wasm-bindgen-test (the panel's IndexedDB store and form helpers in headless Chromium)"
+  (cd ui && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --target "$WASM_TARGET" -p nobi-ui --lib --test store)
   say "tier 3: end to end (dist/ in headless Chromium, fixture pages at the real URLs)"
   (cd tests && NOBI_DIST="$DIST" npm test --silent)
 }

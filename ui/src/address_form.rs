@@ -14,6 +14,7 @@ use leptos::task::spawn_local;
 use nobi_core::address::{
     CurrentCandidate, DetectedScheme, LegacyAddress, ParsedAddress, Scheme, Unit,
 };
+use nobi_core::crm::fold;
 use nobi_core::crm::{CustomerAddress, Source, UnitRef};
 use nobi_core::i18n::Lang;
 use std::cell::Cell;
@@ -132,49 +133,6 @@ fn tr(key: Key, lang: Lang) -> &'static str {
 
 // ---------------------------------------------------------------------------------------------
 // Searching unit names without diacritics
-
-/// The lowercase base letter of a Vietnamese letter ("Ế" → 'e', "đ" → 'd'), the lowercase of an
-/// ASCII letter, `None` for a combining mark. A hand table, like `nobi_core::phone`'s (which is
-/// private to the crate), so that no Unicode tables come into the panel.
-fn fold_char(c: char) -> Option<char> {
-    if c.is_ascii() {
-        return Some(c.to_ascii_lowercase());
-    }
-    let folded = match c as u32 {
-        0x0300..=0x036F => return None,
-        0xC0..=0xC5 | 0xE0..=0xE5 | 0x102 | 0x103 | 0x1EA0..=0x1EB7 => 'a',
-        0xC7 | 0xE7 => 'c',
-        0xC8..=0xCB | 0xE8..=0xEB | 0x1EB8..=0x1EC7 => 'e',
-        0xCC..=0xCF | 0xEC..=0xEF | 0x128 | 0x129 | 0x1EC8..=0x1ECB => 'i',
-        0xD0 | 0x110 | 0x111 => 'd',
-        0xD1 | 0xF1 => 'n',
-        0xD2..=0xD6 | 0xD8 | 0xF2..=0xF6 | 0xF8 | 0x1A0 | 0x1A1 | 0x1ECC..=0x1EE3 => 'o',
-        0xD9..=0xDC | 0xF9..=0xFC | 0x168 | 0x169 | 0x1AF | 0x1B0 | 0x1EE4..=0x1EF1 => 'u',
-        0xDD | 0xFD | 0xFF | 0x1EF2..=0x1EF9 => 'y',
-        _ => c,
-    };
-    Some(folded)
-}
-
-/// Folded words separated by single spaces: "Quận Đống Đa" → "quan dong da".
-fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        match fold_char(c) {
-            None => {}
-            Some(f) if f.is_ascii() && !f.is_ascii_alphanumeric() => space = true,
-            Some(f) => {
-                if space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = false;
-                out.push(f);
-            }
-        }
-    }
-    out
-}
 
 /// The units whose name has a word starting with each word of the query, those whose short
 /// name starts with the whole query first; all of them for an empty query.
@@ -1248,7 +1206,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn folding_ignores_diacritics_case_and_punctuation() {
         assert_eq!(fold("Quận Đống Đa"), "quan dong da");
         assert_eq!(
@@ -1260,7 +1218,7 @@ mod tests {
         assert_eq!(fold("Đo\u{0302}\u{0301}ng"), "dong");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn filtering_matches_word_prefixes_and_ranks_short_names_first() {
         let units = vec![
             unit("1", "Quận Ba Đình", "Ba Đình"),
@@ -1282,7 +1240,7 @@ mod tests {
         assert!(codes("xyz").is_empty());
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn common_legacy_keeps_only_what_all_readings_agree_on() {
         let reading = |d: &str, w: &str| LegacyAddress {
             province: unit("01", "Thành phố Hà Nội", "Hà Nội"),
