@@ -176,7 +176,8 @@ cmd_bench() {
   ensure_tools
   cmd_build >/dev/null
   say "sizes against budgets"
-  size_table --budgets
+  # An over-budget module is reported, and the other figures are still measured.
+  size_table --budgets || say "some modules are over budget (see the table)"
   say "domain code (native, optimised)"
   cargo run --quiet --profile native-release -p nobi-cli -- bench
   say "end to end timings"
