@@ -285,3 +285,44 @@ test('a version-1 database is upgraded in place: records kept, the phone index a
     assert.deepEqual(found.names, ['Khách từ bản cũ']);
   });
 });
+
+test('an address the buyer sent is offered in the form; a phone shared with another customer offers a merge', async () => {
+  await withBrowser({ fixtures: { lang: 'vi' } }, async (browser) => {
+    const [hong, , phuc] = browser.site.threads.instagram;
+    const page = await browser.openThread('instagram', hong.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: hong.name }).waitFor();
+    await panel.getByTestId('phone-input').fill('0987 654 321');
+    await panel.getByTestId('phone-input').press('Enter');
+    await panel.getByTestId('phone').filter({ hasText: '0987 654 321' }).waitFor();
+
+    // Phúc wrote "Gửi về 45/7 Nguyễn Trãi, Phường 2, Quận 5, TP.HCM … Số 0987.654.321".
+    await page.locator(`a[href="/direct/t/${phuc.id}/"]`).first().click();
+    await panel.getByTestId('buyer-name').filter({ hasText: phuc.name }).waitFor();
+    await panel.getByTestId('add-address').click();
+    const suggestion = panel.getByTestId('addr-suggestion').filter({ hasText: /Nguyễn Trãi/ });
+    await suggestion.waitFor();
+    await suggestion.click();
+    await panel.waitForFunction(
+      () => document.querySelector('[data-testid="addr-legacy-district"]')?.value === 'Quận 5',
+      null,
+      { timeout: 10000 },
+    );
+    assert.match(await panel.getByTestId('addr-legacy-ward').inputValue(), /Phường 2/);
+    await panel.getByTestId('addr-save').click();
+    await panel.getByTestId('address').filter({ hasText: /Nguyễn Trãi/ }).waitFor();
+
+    await panel.getByTestId('capture-phone').filter({ hasText: '0987 654 321' }).click();
+    const samePhone = panel.getByTestId('same-phone');
+    await samePhone.filter({ hasText: hong.name }).waitFor();
+    await samePhone.getByTestId('merge').click();
+    await samePhone.waitFor({ state: 'detached' });
+    assert.equal(await countRecords(panel, 'customers'), 1, 'the two customers are one now');
+    const identities = await panel.getByTestId('identity').allTextContents();
+    assert.equal(identities.length, 2, identities.join(', '));
+    await panel.getByTestId('history').filter({ hasText: /Gộp khách/ }).waitFor();
+    // Both threads now open the merged customer.
+    await page.locator(`a[href="/direct/t/${hong.id}/"]`).first().click();
+    await panel.getByTestId('address').filter({ hasText: /Nguyễn Trãi/ }).waitFor();
+  });
+});
