@@ -160,7 +160,7 @@ ui_texts! {
     OpenConversation => "Mở hội thoại", "Open conversation";
     // Import and export.
     ImportCustomers => "Nhập khách hàng từ CSV", "Import customers from CSV";
-    ImportHint => "Tệp CSV (UTF-8) xuất từ Excel, Google Sheets hoặc phần mềm bán hàng khác. Cột nhận biết: Tên, SĐT, Email, Địa chỉ, Ngày sinh, Giới tính, Thẻ, Ghi chú.", "A CSV file (UTF-8) from Excel, Google Sheets or another sales tool. Columns recognised: Name, Phone, Email, Address, Birthday, Gender, Tags, Note.";
+    ImportHint => "Tệp Excel (.xlsx, đọc trang tính đầu tiên) hoặc CSV (UTF-8) xuất từ Excel, Google Sheets hoặc phần mềm bán hàng khác. Cột nhận biết: Tên, SĐT, Email, Địa chỉ, Ngày sinh, Giới tính, Thẻ, Ghi chú.", "An Excel file (.xlsx, its first sheet is read) or a CSV file (UTF-8) from Excel, Google Sheets or another sales tool. Columns recognised: Name, Phone, Email, Address, Birthday, Gender, Tags, Note.";
     ChooseFile => "Chọn tệp…", "Choose file…";
     Preview => "Xem trước", "Preview";
     ImportErrors => "Tệp có lỗi, chưa nhập gì. Sửa các dòng sau rồi chọn lại tệp:", "The file has errors; nothing was imported. Fix these rows, then choose the file again:";

@@ -1,5 +1,5 @@
-//! Files in and out: customers from a CSV of another tool (preview, per-row errors, all or
-//! nothing), and the whole store to a JSON backup and back.
+//! Files in and out: customers from a CSV or an Excel workbook (`.xlsx`) of another tool
+//! (preview, per-row errors, all or nothing), and the whole store to a JSON backup and back.
 
 use crate::crm;
 use crate::store::{now, random_u64, Batch};
@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_bridge::{from_js, to_js};
 use nobi_core::crm::backup::Backup;
-use nobi_core::crm::import::{plan_import, ImportPlan};
+use nobi_core::crm::import::{plan_import, plan_import_rows, ImportPlan};
 use nobi_core::crm::schema;
+use nobi_core::crm::xlsx::{self, Method, Part, XlsxError};
 use nobi_core::crm::{ConversationRecord, Customer, Date, HistoryEntry, Settings, Staff, Tag};
 use nobi_core::i18n::{ui, Ui};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -24,6 +26,61 @@ async fn chosen_file(ev: &leptos::ev::Event) -> Option<(String, Vec<u8>)> {
     // Choosing the same file again must fire `change` again.
     input.set_value("");
     Some((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's inflater (web-sys has it only behind `web_sys_unstable_apis`).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+}
+
+/// Raw DEFLATE data inflated by the browser:
+/// `new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer()`.
+async fn inflate(data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+    let inflater = DecompressionStream::new("deflate-raw")?;
+    let stream = blob
+        .stream()
+        .pipe_through(inflater.unchecked_ref::<web_sys::ReadableWritablePair>());
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&stream))?;
+    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A part of the workbook as text, inflated if it is compressed.
+async fn part_text(file: &[u8], part: &Part) -> Result<String, XlsxError> {
+    let raw = part.raw(file);
+    let inflated = match part.method {
+        Method::Stored => raw.to_vec(),
+        Method::Deflate => inflate(raw).await.map_err(|_| XlsxError::Damaged {
+            detail: format!("{}: inflate", part.name),
+        })?,
+    };
+    part.text(inflated)
+}
+
+/// The rows of the workbook's first sheet: `xlsx::read_first_sheet`, with the browser's
+/// asynchronous inflater.
+async fn read_xlsx(file: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
+    let parts = xlsx::plan_xlsx(file)?;
+    let workbook = match &parts.workbook {
+        Some(part) => Some(part_text(file, part).await?),
+        None => None,
+    };
+    let rels = match &parts.workbook_rels {
+        Some(part) => Some(part_text(file, part).await?),
+        None => None,
+    };
+    let sheet = parts.sheet(workbook.as_deref(), rels.as_deref())?;
+    let sheet_xml = part_text(file, &sheet.sheet).await?;
+    let shared = match &sheet.shared_strings {
+        Some(part) => Some(part_text(file, part).await?),
+        None => None,
+    };
+    xlsx::sheet_rows(&sheet_xml, shared.as_deref())
 }
 
 /// Offers `text` as a file download named `name`.
@@ -107,7 +164,7 @@ pub fn DataView(state: CardState) -> impl IntoView {
     let import = RwSignal::new(ImportState::Idle);
     let restore_msg = RwSignal::new(None::<Result<String, String>>);
 
-    let on_csv = move |ev: leptos::ev::Event| {
+    let on_file = move |ev: leptos::ev::Event| {
         import.set(ImportState::Reading);
         spawn_local(async move {
             let Some((_, bytes)) = chosen_file(&ev).await else {
@@ -122,7 +179,14 @@ pub fn DataView(state: CardState) -> impl IntoView {
                 return;
             };
             let mut random = random_u64;
-            let plan = plan_import(&bytes, &customers, &tags, now(), &mut random);
+            let plan = if xlsx::is_xlsx(&bytes) {
+                match read_xlsx(&bytes).await {
+                    Ok(rows) => plan_import_rows(rows, &customers, &tags, now(), &mut random),
+                    Err(e) => ImportPlan::failed(e.into()),
+                }
+            } else {
+                plan_import(&bytes, &customers, &tags, now(), &mut random)
+            };
             import.set(ImportState::Planned(std::sync::Arc::new(plan)));
         });
     };
@@ -230,7 +294,7 @@ pub fn DataView(state: CardState) -> impl IntoView {
         <section class="card" data-testid="import">
             <h3>{move || t(Ui::ImportCustomers)}</h3>
             <p class="muted small">{move || t(Ui::ImportHint)}</p>
-            <input type="file" accept=".csv,text/csv,text/plain" data-testid="import-file" on:change=on_csv/>
+            <input type="file" accept=".csv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" data-testid="import-file" on:change=on_file/>
             {move || match import.get() {
                 ImportState::Idle => ().into_any(),
                 ImportState::Reading => view! { <p class="muted">{t(Ui::Loading)}</p> }.into_any(),

@@ -1,15 +1,19 @@
-//! Customers from a CSV file exported by another tool (a shop CRM, Excel, Google Sheets).
+//! Customers from a CSV file exported by another tool (a shop CRM, Excel, Google Sheets), or
+//! from the rows of an Excel workbook's first sheet.
 //!
-//! [`plan_import`] reads the whole file and returns an [`ImportPlan`]: which columns it
+//! [`plan_import`] reads the whole CSV file and returns an [`ImportPlan`]: which columns it
 //! understood, a preview, the customers to create and to update, the tags to create, and every
 //! problem with its row and column. Nothing is half-imported: the panel writes the plan in one
-//! transaction, and only when [`ImportPlan::is_ok`].
+//! transaction, and only when [`ImportPlan::is_ok`]. [`plan_import_rows`] does the same from
+//! the rows of a spreadsheet, as [`super::xlsx::sheet_rows`] reads them from an `.xlsx`; after
+//! the splitting into cells, both are the same code.
 //!
 //! # What is read
 //!
 //! - **Encoding**: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark (Excel's
-//!   "Unicode text"). An Excel workbook (`.xlsx`, `.xls`) or any other binary is refused with a
-//!   message that says to save it as "CSV UTF-8".
+//!   "Unicode text"). An old binary Excel workbook (`.xls`), a password-protected workbook or
+//!   any other binary is refused with a message that says what to save it as. An `.xlsx` is read
+//!   by [`super::xlsx`], not here.
 //! - **Delimiter**: `,`, `;` or tab, whichever the header line has most of (outside quotes), or
 //!   the one named by Excel's `sep=;` first line.
 //! - **Header**: the first non-blank row. Column names are matched without case or diacritics,
@@ -17,6 +21,13 @@
 //!   Other columns (STT, Mã KH...) are ignored and listed in [`ImportPlan::columns`].
 //! - **Rows** are numbered as Excel shows them: the header is usually row 1, blank lines count,
 //!   and a quoted cell spanning several lines is one row.
+//! - **Spreadsheet rows** ([`plan_import_rows`]) are numbered by the sheet; cells are trimmed.
+//!   Text in a column right of the header's last named column is an error
+//!   ([`ImportErrorKind::UnnamedColumn`]), as an extra cell is in CSV. In a birthday column, a
+//!   number between 3654 and 73415 is an Excel date serial (1900 date system: 1 January 1910 to
+//!   31 December 2100) and read as that date; smaller numbers (a year alone) are errors. Files
+//!   saved with the 1904 date system (old Mac Excel) would read four years off: that setting is
+//!   not read.
 //!
 //! # Decisions
 //!
@@ -37,6 +48,7 @@
 //!   tables of [`crate::text`] stay out of this path).
 
 use super::model::*;
+use super::xlsx::{column_name, XlsxError};
 use crate::i18n::Lang;
 use crate::phone::fold::fold_str;
 use crate::phone::{extract_emails, parse_phone, PhoneKind};
@@ -227,10 +239,21 @@ impl Field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportErrorKind {
     // The file as a whole.
-    /// No bytes, or only blank lines.
+    /// No bytes, or only blank lines (an empty sheet).
     Empty,
-    /// An Excel workbook (`.xlsx` zip or old `.xls`), not CSV.
+    /// An old binary Excel workbook (`.xls`). Also what [`plan_import`] says of an `.xlsx`,
+    /// which is read through [`super::xlsx`] and [`plan_import_rows`] instead.
     ExcelFile,
+    /// An `.xlsx` that cannot be read ([`XlsxError::Damaged`]): `detail` says where.
+    WorkbookDamaged {
+        detail: String,
+    },
+    /// A workbook protected with a password.
+    WorkbookEncrypted,
+    /// A zip without worksheets.
+    WorkbookNoSheet,
+    /// A workbook over the limits of [`super::xlsx`].
+    WorkbookTooLarge,
     /// Binary data, or text that is neither UTF-8 nor UTF-16 with a byte-order mark.
     NotText,
     /// The first row names neither a name nor a phone column.
@@ -267,6 +290,9 @@ pub enum ImportErrorKind {
         expected: usize,
         delimiter: char,
     },
+    /// A spreadsheet cell with text right of the header's last named column; the error's
+    /// `column` is its letter.
+    UnnamedColumn,
     /// Text after a closing quote (`"abc"def`).
     BrokenQuote,
     /// A quote opened and never closed: the rest of the file was read as one cell.
@@ -313,10 +339,22 @@ impl ImportError {
             (None, _, _) => String::new(),
         };
         let body = match (&self.kind, vi) {
-            (Empty, true) => "Tệp trống. Hãy chọn tệp CSV chứa danh sách khách hàng.".into(),
-            (Empty, false) => "The file is empty. Choose the CSV file with your customer list.".into(),
-            (ExcelFile, true) => "Đây là tệp Excel, không phải CSV. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp .csv đó.".into(),
-            (ExcelFile, false) => "This is an Excel file, not CSV: open it in Excel or Google Sheets, save it as “CSV UTF-8” (File › Save As), then import the .csv file.".into(),
+            (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) chứa danh sách khách hàng.".into(),
+            (Empty, false) => "The file is empty. Choose the CSV or Excel (.xlsx) file with your customer list.".into(),
+            (ExcelFile, true) => "Đây là tệp Excel dạng cũ (.xls), không đọc được ở đây. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng .xlsx hoặc «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp mới đó.".into(),
+            (ExcelFile, false) => "This Excel file is an old .xls workbook, which cannot be read here: open it in Excel or Google Sheets and save it as .xlsx, or save it as “CSV UTF-8” (File › Save As), then import the new file.".into(),
+            (WorkbookDamaged { detail }, true) => format!(
+                "Tệp Excel bị hỏng hoặc không đọc được ({detail}). Hãy mở tệp trong Excel và lưu lại dạng .xlsx hoặc CSV UTF-8, rồi nhập lại."
+            ),
+            (WorkbookDamaged { detail }, false) => format!(
+                "The Excel file is damaged or cannot be read ({detail}). Open it in Excel and save it again as .xlsx or CSV UTF-8, then import it again."
+            ),
+            (WorkbookEncrypted, true) => "Tệp Excel có đặt mật khẩu nên không đọc được. Hãy mở tệp trong Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ Sổ làm việc › Mã hóa bằng Mật khẩu, xoá mật khẩu), lưu lại dạng .xlsx hoặc CSV UTF-8, rồi nhập lại.".into(),
+            (WorkbookEncrypted, false) => "The Excel file is protected with a password and cannot be read. Open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password, clear it), save it as .xlsx or CSV UTF-8, then import it again.".into(),
+            (WorkbookNoSheet, true) => "Không tìm thấy trang tính nào trong tệp: đây không phải tệp Excel .xlsx. Hãy mở tệp trong Excel và lưu lại dạng .xlsx hoặc CSV UTF-8, rồi nhập lại.".into(),
+            (WorkbookNoSheet, false) => "No worksheet found in the file: it is not an Excel .xlsx file. Open it in Excel and save it as .xlsx or CSV UTF-8, then import it again.".into(),
+            (WorkbookTooLarge, true) => "Trang tính quá lớn để đọc trong trình duyệt. Hãy xoá các cột và dòng không cần, hoặc chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt.".into(),
+            (WorkbookTooLarge, false) => "The sheet is too large to read in the browser. Delete the columns and rows you do not need, or split it into smaller files and import them one by one.".into(),
             (NotText, true) => "Không đọc được tệp: đây không phải tệp CSV dạng văn bản UTF-8. Hãy lưu lại dưới dạng «CSV UTF-8» rồi thử lại.".into(),
             (NotText, false) => "The file cannot be read: it is not CSV text in UTF-8. Save it as “CSV UTF-8” and try again.".into(),
             (NoHeader, true) => "Không nhận ra dòng tiêu đề. Dòng đầu tiên phải là tên các cột, có ít nhất cột «Tên» hoặc «SĐT» (ví dụ: Tên,SĐT,Địa chỉ).".into(),
@@ -385,6 +423,8 @@ impl ImportError {
                 "{found} cells, but the header row has only {expected} columns. A cell probably holds a “{}” outside quotes: correct that cell, or save the file again from Excel as “CSV UTF-8”.",
                 delimiter_name(*delimiter)
             ),
+            (UnnamedColumn, true) => "ô này có dữ liệu nhưng cột của nó không có tên ở dòng tiêu đề. Hãy thêm tên cột vào dòng tiêu đề (ví dụ «Ghi chú»), hoặc xoá dữ liệu ở cột này.".into(),
+            (UnnamedColumn, false) => "this cell has data, but its column has no name in the header row. Add the column's name to the header row (for example “Note”), or delete the data in this column.".into(),
             (BrokenQuote, true) => "có chữ ngay sau dấu ngoặc kép đóng một ô (như \"abc\"def). Hãy bỏ dấu ngoặc kép, hoặc viết hai dấu \"\" cho mỗi dấu ngoặc kép bên trong ô.".into(),
             (BrokenQuote, false) => "a cell has text right after its closing quote (like \"abc\"def). Remove the quotes, or write each quote inside the cell as two quotes \"\".".into(),
             (UnclosedQuote, true) => "một dấu ngoặc kép được mở nhưng không đóng, nên phần còn lại của tệp bị đọc thành một ô. Hãy thêm dấu ngoặc kép đóng, hoặc lưu lại tệp từ Excel dưới dạng «CSV UTF-8».".into(),
@@ -469,7 +509,7 @@ pub struct PreviewRow {
 pub struct ImportPlan {
     /// Every column of the file, with the field it was understood as (`None`: ignored).
     pub columns: Vec<(String, Option<Field>)>,
-    /// The delimiter found.
+    /// The delimiter found (`,` for the rows of a spreadsheet, which have none).
     pub delimiter: char,
     /// The first [`PREVIEW_ROWS`] data rows whose cells could be read (rows with a quote
     /// problem are only in `errors`).
@@ -500,11 +540,24 @@ impl ImportPlan {
             .map(|(h, _)| h.as_str())
     }
 
-    fn failed(kind: ImportErrorKind) -> ImportPlan {
+    /// A plan that only says the file cannot be read (for a workbook, [`XlsxError`] converts
+    /// into the kind).
+    pub fn failed(kind: ImportErrorKind) -> ImportPlan {
         ImportPlan {
             delimiter: ',',
             errors: vec![ImportError::file(kind)],
             ..ImportPlan::default()
+        }
+    }
+}
+
+impl From<XlsxError> for ImportErrorKind {
+    fn from(error: XlsxError) -> ImportErrorKind {
+        match error {
+            XlsxError::Damaged { detail } => ImportErrorKind::WorkbookDamaged { detail },
+            XlsxError::Encrypted => ImportErrorKind::WorkbookEncrypted,
+            XlsxError::NoWorksheet => ImportErrorKind::WorkbookNoSheet,
+            XlsxError::TooLarge => ImportErrorKind::WorkbookTooLarge,
         }
     }
 }
@@ -547,6 +600,116 @@ pub fn plan_import(
     }
     let mut parsed = parse_all(text, delimiter, &records).into_iter();
     let headers = parsed.next().and_then(Result::ok).unwrap_or_default();
+    let lines = data.iter().zip(parsed).map(|(record, parsed)| Line {
+        row: record.row,
+        cells: match (record.quote.clone(), parsed) {
+            (Some(kind), _) => Err(kind),
+            (None, Err(detail)) => Err(ImportErrorKind::BadRow { detail }),
+            (None, Ok(cells)) => Ok(cells),
+        },
+    });
+    plan_lines(
+        plan,
+        Format::Csv(delimiter),
+        headers,
+        lines,
+        existing,
+        tags,
+        now,
+        random,
+    )
+}
+
+/// Decides what importing the rows of a spreadsheet does, as [`plan_import`] does for a CSV
+/// file: `rows[i]` is the sheet's row `i + 1` and `rows[i][j]` its column `j + 1`, as
+/// [`super::xlsx::sheet_rows`] returns them. The first row with text is the header; rows
+/// without text are skipped; errors name the sheet's row numbers and, for a cell outside the
+/// named columns, the column's letter.
+pub fn plan_import_rows(
+    rows: Vec<Vec<String>>,
+    existing: &[Customer],
+    tags: &[Tag],
+    now: Millis,
+    random: &mut dyn FnMut() -> u64,
+) -> ImportPlan {
+    let mut rows = rows
+        .into_iter()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(i, cells)| {
+            let mut cells: Vec<String> = cells
+                .into_iter()
+                .map(|c| match c.trim() {
+                    t if t.len() == c.len() => c,
+                    t => t.to_owned(),
+                })
+                .collect();
+            let end = cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
+            cells.truncate(end);
+            (i + 1, cells)
+        });
+    let Some((_, headers)) = rows.next() else {
+        return ImportPlan::failed(ImportErrorKind::Empty);
+    };
+    let data: Vec<(usize, Vec<String>)> = rows.collect();
+    let mut plan = ImportPlan {
+        delimiter: ',',
+        ..ImportPlan::default()
+    };
+    if data.len() > MAX_ROWS {
+        plan.errors
+            .push(ImportError::file(ImportErrorKind::TooManyRows {
+                rows: data.len(),
+            }));
+        return plan;
+    }
+    let lines = data.into_iter().map(|(row, cells)| Line {
+        row,
+        cells: Ok(cells),
+    });
+    plan_lines(
+        plan,
+        Format::Sheet,
+        headers,
+        lines,
+        existing,
+        tags,
+        now,
+        random,
+    )
+}
+
+/// Where the rows come from: what an extra cell means, how a birthday may be written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// A CSV file with this delimiter.
+    Csv(u8),
+    /// A spreadsheet's cells.
+    Sheet,
+}
+
+/// One data row: its number as the file shows it, and its trimmed cells or what is wrong with
+/// the row as a whole.
+struct Line {
+    row: usize,
+    cells: Result<Vec<String>, ImportErrorKind>,
+}
+
+/// Everything after splitting the file into cells: header, rows, merge, plan.
+#[allow(clippy::too_many_arguments)]
+fn plan_lines(
+    mut plan: ImportPlan,
+    format: Format,
+    headers: Vec<String>,
+    lines: impl Iterator<Item = Line>,
+    existing: &[Customer],
+    tags: &[Tag],
+    now: Millis,
+    random: &mut dyn FnMut() -> u64,
+) -> ImportPlan {
     let mut taken: Vec<Field> = Vec::new();
     for h in headers {
         let field = Field::from_header(&h).filter(|f| f.is_multi() || !taken.contains(f));
@@ -564,8 +727,8 @@ pub fn plan_import(
 
     let mut builder = Builder::new(existing, tags, now, random);
     let mut first_row_of_phone: HashMap<String, usize> = HashMap::new();
-    for (record, parsed) in data.iter().zip(parsed) {
-        let row = record.row;
+    for line in lines {
+        let row = line.row;
         let mut errors: Vec<ImportError> = Vec::new();
         let error = |errors: &mut Vec<ImportError>, column: Option<&str>, kind| {
             errors.push(ImportError {
@@ -574,20 +737,14 @@ pub fn plan_import(
                 kind,
             })
         };
-        let cells = match (record.quote.clone(), parsed) {
-            (Some(kind), _) => {
+        let cells = match line.cells {
+            Err(kind) => {
                 plan.rows += 1;
                 error(&mut errors, None, kind);
                 plan.errors.append(&mut errors);
                 continue;
             }
-            (None, Err(detail)) => {
-                plan.rows += 1;
-                error(&mut errors, None, ImportErrorKind::BadRow { detail });
-                plan.errors.append(&mut errors);
-                continue;
-            }
-            (None, Ok(cells)) => cells,
+            Ok(cells) => cells,
         };
         if cells.iter().all(|c| c.is_empty()) {
             continue; // a blank row (",,,", or only spaces)
@@ -598,17 +755,30 @@ pub fn plan_import(
             .rposition(|c| !c.is_empty())
             .map_or(0, |i| i + 1);
         if found > plan.columns.len() {
-            error(
-                &mut errors,
-                None,
-                ImportErrorKind::TooManyColumns {
-                    found,
-                    expected: plan.columns.len(),
-                    delimiter: char::from(delimiter),
-                },
-            );
+            match format {
+                Format::Csv(delimiter) => error(
+                    &mut errors,
+                    None,
+                    ImportErrorKind::TooManyColumns {
+                        found,
+                        expected: plan.columns.len(),
+                        delimiter: char::from(delimiter),
+                    },
+                ),
+                Format::Sheet => {
+                    let first = plan.columns.len()
+                        + cells[plan.columns.len()..]
+                            .iter()
+                            .position(|c| !c.is_empty())
+                            .unwrap_or(0);
+                    error(
+                        &mut errors,
+                        Some(&column_name(first + 1)),
+                        ImportErrorKind::UnnamedColumn,
+                    );
+                }
+            }
         }
-
         let mut values = RowValues::default();
         let mut phone_cells = 0;
         for ((header, field), cell) in plan.columns.iter().zip(&cells) {
@@ -655,7 +825,11 @@ pub fn plan_import(
                     }
                 }
                 Field::Address => values.addresses.push(cell.clone()),
-                Field::Birthday => match read_date(cell) {
+                Field::Birthday => match read_date(cell).or_else(|| {
+                    (format == Format::Sheet)
+                        .then(|| excel_serial_date(cell))
+                        .flatten()
+                }) {
                     Some(date) => values.birthday = Some(date),
                     None => error(
                         &mut errors,
@@ -1048,6 +1222,45 @@ fn read_date(cell: &str) -> Option<Date> {
     })
 }
 
+/// An Excel date serial (1900 date system) of 1 January 1910 to 31 December 2100, with or
+/// without a time fraction: `33913` is 5 November 1992. Smaller numbers are not read as dates
+/// (a birth year alone, `1992`, would be a day of 1905).
+fn excel_serial_date(cell: &str) -> Option<Date> {
+    let (whole, fraction) = cell.split_once('.').unwrap_or((cell, ""));
+    if whole.is_empty()
+        || whole.len() > 5
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let serial: i64 = whole.parse().ok()?;
+    if !(3654..=73_415).contains(&serial) {
+        return None;
+    }
+    // Serial 60 is Excel's 29 February 1900, a day that never was; from serial 61 on, the
+    // serial is the number of days since 30 December 1899, which is 25,569 days before
+    // 1 January 1970.
+    let days = serial - 25_569;
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Date::new(
+        u16::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
+}
+
 fn read_gender(cell: &str) -> Option<Gender> {
     match fold_str(cell).as_str() {
         "nam" | "male" | "m" | "trai" | "man" => Some(Gender::Male),
@@ -1113,7 +1326,19 @@ fn is_username(name: &str) -> bool {
 
 /// The file as text. Refuses Excel workbooks and other binaries.
 fn decode(bytes: &[u8]) -> Result<String, ImportErrorKind> {
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // An OLE compound file: an old `.xls`, or an `.xlsx` encrypted with a password, whose
+        // package is the compound file's stream "EncryptedPackage".
+        let name: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if memchr::memmem::find(bytes, &name).is_some() {
+            return Err(ImportErrorKind::WorkbookEncrypted);
+        }
+        return Err(ImportErrorKind::ExcelFile);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
         return Err(ImportErrorKind::ExcelFile);
     }
     let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -1444,6 +1669,103 @@ mod tests {
     }
 
     #[test]
+    fn excel_serial_dates() {
+        assert_eq!(excel_serial_date("33913"), Date::new(1992, 11, 5));
+        assert_eq!(excel_serial_date("33913.75"), Date::new(1992, 11, 5));
+        assert_eq!(excel_serial_date("3654"), Date::new(1910, 1, 1));
+        assert_eq!(excel_serial_date("36526"), Date::new(2000, 1, 1));
+        assert_eq!(excel_serial_date("45658"), Date::new(2025, 1, 1));
+        assert_eq!(excel_serial_date("73415"), Date::new(2100, 12, 31));
+        assert_eq!(excel_serial_date("73416"), None);
+        assert_eq!(excel_serial_date("1992"), None, "a year alone");
+        assert_eq!(excel_serial_date("3653"), None);
+        assert_eq!(excel_serial_date("-33913"), None);
+        assert_eq!(excel_serial_date("33913.5e1"), None);
+        assert_eq!(excel_serial_date(".5"), None);
+    }
+
+    #[test]
+    fn spreadsheet_rows_keep_their_numbers_and_read_serial_birthdays() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let rows = vec![
+            vec![],
+            s(&[" Tên ", "SĐT", "", "Ngày sinh"]),
+            s(&["Lan", "912345678", "", "33913"]),
+            vec![],
+            s(&["Mai", "0987654321", "", "1992", "", "lạc cột"]),
+            s(&["", "", ""]),
+            s(&["Hoa", "0905123456"]),
+        ];
+        let mut n = 0;
+        let p = plan_import_rows(rows.clone(), &[], &[], 1, &mut || {
+            n += 1;
+            n
+        });
+        assert_eq!(
+            p.columns
+                .iter()
+                .map(|(h, _)| h.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Tên", "SĐT", "", "Ngày sinh"]
+        );
+        assert_eq!(
+            p.errors
+                .iter()
+                .map(|e| (e.row, e.column.as_deref(), e.kind.clone()))
+                .collect::<Vec<_>>(),
+            vec![
+                (Some(5), Some("F"), ImportErrorKind::UnnamedColumn),
+                (
+                    Some(5),
+                    Some("Ngày sinh"),
+                    ImportErrorKind::InvalidBirthday {
+                        value: "1992".into()
+                    }
+                ),
+            ]
+        );
+        assert_eq!(p.rows, 3);
+        assert_eq!(p.preview[0].row, 3);
+        assert_eq!(p.preview[0].phones, vec!["0912345678"]);
+        assert_eq!(p.preview[0].birthday, Date::new(1992, 11, 5));
+        assert_eq!(p.preview[2].row, 7);
+        assert!(p.creates.is_empty());
+        let e = &p.errors[0];
+        assert!(e
+            .message(Lang::Vi)
+            .starts_with("Dòng 5, cột «F»: ô này có dữ liệu"));
+
+        // The same cells as CSV: a serial birthday is an error there.
+        let p = plan("Tên,SĐT,Ngày sinh\nLan,0912345678,33913\n");
+        assert_eq!(
+            kinds(&p),
+            vec![(
+                Some(2),
+                ImportErrorKind::InvalidBirthday {
+                    value: "33913".into()
+                }
+            )]
+        );
+        let empty = plan_import_rows(vec![vec![], vec![" ".into()]], &[], &[], 1, &mut || 1);
+        assert_eq!(kinds(&empty), vec![(None, ImportErrorKind::Empty)]);
+    }
+
+    #[test]
+    fn an_encrypted_workbook_is_not_called_an_old_xls() {
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend([0u8; 64]);
+        let stream: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        ole.extend(&stream);
+        assert_eq!(
+            kinds(&plan_with(&ole, &[], &[])),
+            vec![(None, ImportErrorKind::WorkbookEncrypted)]
+        );
+    }
+
+    #[test]
     fn name_from_family_middle_and_given_columns() {
         let p = plan("Họ,Tên đệm,Tên,SĐT\nNguyễn,Thị,Lan,0912345678\n");
         assert!(p.is_ok(), "{:?}", p.errors);
@@ -1587,6 +1909,13 @@ mod tests {
             BrokenQuote,
             UnclosedQuote,
             BadRow { detail: "x".into() },
+            UnnamedColumn,
+            WorkbookDamaged {
+                detail: "zip: no end record".into(),
+            },
+            WorkbookEncrypted,
+            WorkbookNoSheet,
+            WorkbookTooLarge,
             DuplicatePhone {
                 phone: "0912345678".into(),
                 first_row: 2,
