@@ -32,20 +32,35 @@
 //! returned, and committed (taken off the shelf) when it is delivered. The order keeps its
 //! [`stock::Reservation`], so it gives back exactly what it took. Negative available stock is
 //! refused unless the shop allows it ([`stock::StockSettings::allow_negative`]).
+//!
+//! **Around the form**: [`import`] reads products from other tools' CSV exports (or a sheet's
+//! rows) into a plan that is written whole or not at all, as the customer import does;
+//! [`summary`] writes the order confirmation the agent sends the buyer, and the template
+//! variables of an order; [`auto`] proposes a draft order (recipient prefilled, no products)
+//! when a buyer's message has a phone or an order keyword.
 
+pub mod auto;
 pub mod catalog;
+pub mod import;
 pub mod money;
-// The module is named after what it holds, as the other three are; the path `order::order` is
+// The module is named after what it holds, as the others are; the path `order::order` is
 // the price of a directory per domain.
 #[allow(clippy::module_inception)]
 pub mod order;
 pub mod stock;
+pub mod summary;
 
+pub use auto::{auto_draft, DEFAULT_ORDER_KEYWORDS};
 pub use catalog::{Catalog, Combo, ComboComponent, Product, SearchHit, StockLevel, Variant};
+pub use import::{
+    plan_product_import, plan_product_import_rows, ProductField, ProductImportError,
+    ProductImportErrorKind, ProductImportPlan, ProductPreviewRow, RowAction,
+};
 pub use money::{parse_vnd, ParseMoneyError, Percent, Vnd};
 pub use order::{
     check_transition, totals, Carrier, Discount, Order, OrderDraft, OrderError, OrderLine,
     OrderStatus, ParseDiscountError, Payment, PaymentMethod, Recipient, Shipping, ShippingPayer,
-    Totals,
+    Source, Totals,
 };
 pub use stock::{Reservation, StockError, StockSettings};
+pub use summary::{order_code, order_vars, summary_text, DEFAULT_SUMMARY_TEMPLATE};
