@@ -747,9 +747,15 @@ impl ProductImportPlan {
         if !self.is_ok() {
             return;
         }
+        let at: HashMap<String, usize> = catalog
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         for product in &self.products {
-            match catalog.products.iter_mut().find(|p| p.id == product.id) {
-                Some(p) => *p = product.clone(),
+            match at.get(&product.id) {
+                Some(&i) => catalog.products[i] = product.clone(),
                 None => catalog.products.push(product.clone()),
             }
         }
@@ -1122,13 +1128,13 @@ fn plan_rows(
 
     // Where each group goes, and what each of its rows does.
     let price_column = column_of(&ProductField::Price);
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (i, p) in existing.products.iter().enumerate() {
+        by_name.entry(fold_str(&p.name)).or_insert(i);
+    }
     for (g, group) in groups.iter().enumerate() {
         let target = if !group.name.is_empty() {
-            let key = fold_str(&group.name);
-            existing
-                .products
-                .iter()
-                .position(|p| fold_str(&p.name) == key)
+            by_name.get(&fold_str(&group.name)).copied()
         } else {
             group
                 .rows
