@@ -1,5 +1,5 @@
-// `./build.sh bench`, the panel's CRM rows (issue 6): cold open to first render with 10,000
-// customers stored, and search keystrokes over 50,000. Figures only; nothing here asserts.
+// `./build.sh bench`, the panel's CRM rows: cold open to first render with 10,000 customers
+// stored and search keystrokes over 50,000 (issue 6), and the order creation round trip (issue 7). Figures only; nothing here asserts.
 //
 // Customers are written straight into the panel's IndexedDB in the shape nobi-core stores
 // (see core/src/crm/model.rs), so the figures include reading real records.
@@ -137,6 +137,55 @@ async function seed(panel, count, thread) {
     row(`search keystroke → list updated, 50,000 customers, median of ${times.length}`, `${m.toFixed(1)} ms`, '≤ 16 ms', m <= 16);
     row('search keystroke, p90', `${p90(times).toFixed(1)} ms`, '≤ 16 ms', p90(times) <= 16);
     row('of which Index::search in wasm, median', `${median(inWasm).toFixed(2)} ms`, '-', null);
+  } finally {
+    await browser.close();
+  }
+}
+
+// 3. Order creation round trip: click "create" → the order visible in the customer's list.
+{
+  const browser = await launch({ fixtures: { lang: 'vi' } });
+  try {
+    const thread = browser.site.threads.instagram[0];
+    const page = await browser.openThread('instagram', thread.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').waitFor();
+    await panel.getByTestId('tab-products').click();
+    await panel.getByTestId('add-product').click();
+    await panel.getByTestId('product-name').fill('Áo len');
+    await panel.getByTestId('variant-sku').fill('AL-1');
+    await panel.getByTestId('variant-price').fill('350000');
+    await panel.getByTestId('variant-stock').fill('100000');
+    await panel.getByTestId('variant-stock').press('Tab');
+    await panel.getByTestId('save-product').click();
+    await panel.getByTestId('product-row').waitFor();
+    await panel.getByTestId('tab-customer').click();
+    const times = [];
+    for (let i = 0; i < 15; i++) {
+      await panel.getByTestId('create-order').click();
+      await panel.getByTestId('recipient-address').fill('12 ngõ 34 Tây Sơn, Đống Đa, Hà Nội');
+      await panel.getByTestId('recipient-phone').fill('0912345678');
+      await panel.getByTestId('product-search').fill('AL-1');
+      await panel.getByTestId('product-search').press('Enter');
+      await panel.getByTestId('order-line').waitFor();
+      times.push(
+        await panel.evaluate(
+          (before) =>
+            new Promise((resolve) => {
+              const start = performance.now();
+              const done = () => document.querySelectorAll('[data-testid=order-row]').length > before;
+              new MutationObserver((_, observer) => {
+                if (done()) { observer.disconnect(); resolve(performance.now() - start); }
+              }).observe(document.body, { childList: true, subtree: true });
+              document.querySelector('[data-testid=create-order-submit]').click();
+            }),
+          i,
+        ),
+      );
+    }
+    const m = median(times);
+    row(`order creation, click "create" → in the list, median of ${times.length}`, `${m.toFixed(1)} ms`, '≤ 50 ms', m <= 50);
+    row('order creation, p90', `${p90(times).toFixed(1)} ms`, '-', null);
   } finally {
     await browser.close();
   }

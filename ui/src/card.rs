@@ -31,6 +31,9 @@ pub struct CardState {
     pub error: RwSignal<Option<String>>,
     /// Texts of the buyer's messages read from the page (phones and addresses are offered from them).
     pub buyer_messages: RwSignal<Vec<String>>,
+    /// The product catalog (orders reserve its stock).
+    pub catalog: RwSignal<nobi_core::order::catalog::Catalog>,
+    pub settings: RwSignal<nobi_core::crm::Settings>,
 }
 
 impl CardState {
@@ -148,7 +151,7 @@ fn safe_profile_link(url: &str) -> Option<String> {
     ok.then(|| url.to_owned())
 }
 
-fn platform_name(platform: Platform) -> &'static str {
+pub fn platform_name(platform: Platform) -> &'static str {
     match platform {
         Platform::Instagram => "Instagram",
         Platform::Facebook => "Facebook",
@@ -208,6 +211,7 @@ pub fn CustomerCard(state: CardState) -> impl IntoView {
             <Tags state=state/>
             <Fields state=state/>
             <Addresses state=state/>
+            <crate::orders::OrdersSection state=state/>
             <Notes state=state/>
             <SamePhone state=state/>
             <section class="card" data-testid="history">

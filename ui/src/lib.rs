@@ -14,6 +14,8 @@ mod card;
 mod chrome;
 mod crm;
 mod list;
+mod orders;
+mod products;
 pub mod store;
 mod transfer;
 
@@ -43,6 +45,7 @@ enum SendState {
 enum Tab {
     Customer,
     List,
+    Products,
     Data,
 }
 
@@ -62,6 +65,7 @@ pub fn App() -> impl IntoView {
         .unwrap_or_default();
     let lang = RwSignal::new(browser_lang);
     let settings = RwSignal::new(Settings::default());
+    let catalog = RwSignal::new(nobi_core::order::catalog::Catalog::default());
     let store_state = RwSignal::new(StoreState::Opening);
     let tab = RwSignal::new(Tab::Customer);
     let help = RwSignal::new(false);
@@ -77,6 +81,8 @@ pub fn App() -> impl IntoView {
         history: RwSignal::new(Vec::new()),
         error: RwSignal::new(None),
         buyer_messages: RwSignal::new(Vec::new()),
+        catalog,
+        settings,
     };
     let thread_key = Memo::new(move |_| seen.with(|c| c.as_ref().map(|c| c.thread.clone())));
     // The window this panel belongs to: it shows that window's conversation only.
@@ -181,6 +187,7 @@ pub fn App() -> impl IntoView {
                 settings.set(stored);
                 state.tags.set(crm::tags().await.unwrap_or_default());
                 state.staff.set(crm::staff().await.unwrap_or_default());
+                catalog.set(crm::catalog().await.unwrap_or_default());
                 store_state.set(StoreState::Open);
                 if let Some(c) = seen.get_untracked() {
                     link(c);
@@ -234,11 +241,12 @@ pub fn App() -> impl IntoView {
         };
         match ev.key().as_str() {
             "Escape" => help.set(false),
-            "1" | "2" | "3" if ev.alt_key() => {
+            "1" | "2" | "3" | "4" if ev.alt_key() => {
                 ev.prevent_default();
                 tab.set(match ev.key().as_str() {
                     "1" => Tab::Customer,
                     "2" => Tab::List,
+                    "3" => Tab::Products,
                     _ => Tab::Data,
                 });
             }
@@ -279,6 +287,7 @@ pub fn App() -> impl IntoView {
                 <nav class="tabs" role="tablist">
                     {tab_button(Tab::Customer, Ui::TabCustomer, "tab-customer")}
                     {tab_button(Tab::List, Ui::TabList, "tab-list")}
+                    {tab_button(Tab::Products, Ui::TabProducts, "tab-products")}
                     {tab_button(Tab::Data, Ui::TabData, "tab-data")}
                 </nav>
                 <button class="icon" data-testid="help-button" title=move || t(Ui::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
@@ -314,6 +323,7 @@ pub fn App() -> impl IntoView {
                             });
                         })/>
                     }.into_any(),
+                    Tab::Products => view! { <products::ProductsView state=state/> }.into_any(),
                     Tab::Data => view! { <transfer::DataView state=state/> }.into_any(),
                 },
             }}
@@ -356,7 +366,7 @@ fn Help(lang: RwSignal<Lang>, on_close: Callback<()>) -> impl IntoView {
     let t = move |key: Ui| ui(key, lang.get());
     let rows = [
         ("?", Ui::ShortcutHelp),
-        ("Alt+1 / 2 / 3", Ui::ShortcutTabs),
+        ("Alt+1 / 2 / 3 / 4", Ui::ShortcutTabs),
         ("/", Ui::ShortcutSearch),
         ("N", Ui::ShortcutNote),
         ("P", Ui::ShortcutPhone),

@@ -339,7 +339,7 @@ impl Batch {
         record.touch(self.at);
         self.ops.push(Op::Put {
             store: T::STORE,
-            id: record.id().clone(),
+            id: Id(record.key().to_owned()),
             value: to_js(record),
         });
         self
@@ -349,7 +349,7 @@ impl Batch {
     pub fn put_as_is<T: Record + serde::Serialize>(&mut self, record: &T) -> &mut Self {
         self.ops.push(Op::Put {
             store: T::STORE,
-            id: record.id().clone(),
+            id: Id(record.key().to_owned()),
             value: to_js(record),
         });
         self

@@ -111,6 +111,9 @@ pub async fn backup() -> Result<Backup, crate::store::StoreError> {
     backup.customers = store.all::<Customer>().await?;
     backup.conversations = store.all::<ConversationRecord>().await?;
     backup.history = store.all::<HistoryEntry>().await?;
+    backup.products = store.all::<nobi_core::order::Product>().await?;
+    backup.combos = store.all::<nobi_core::order::Combo>().await?;
+    backup.orders = store.all::<nobi_core::order::Order>().await?;
     Ok(backup)
 }
 
@@ -124,6 +127,9 @@ async fn restore(backup: &Backup) -> Result<(), crate::store::StoreError> {
         schema::CUSTOMERS,
         schema::CONVERSATIONS,
         schema::HISTORY,
+        schema::PRODUCTS,
+        schema::COMBOS,
+        schema::ORDERS,
     ] {
         batch.clear(store);
     }
@@ -143,6 +149,15 @@ async fn restore(backup: &Backup) -> Result<(), crate::store::StoreError> {
         batch.put_as_is(r);
     }
     for r in &backup.history {
+        batch.put_as_is(r);
+    }
+    for r in &backup.products {
+        batch.put_as_is(r);
+    }
+    for r in &backup.combos {
+        batch.put_as_is(r);
+    }
+    for r in &backup.orders {
         batch.put_as_is(r);
     }
     crm::store().write(batch).await
@@ -278,6 +293,10 @@ pub fn DataView(state: CardState) -> impl IntoView {
                 Ok(()) => {
                     state.tags.set(backup.tags.clone());
                     state.staff.set(backup.staff.clone());
+                    state.catalog.set(nobi_core::order::Catalog {
+                        products: backup.products.clone(),
+                        combos: backup.combos.clone(),
+                    });
                     restore_msg.set(Some(Ok(format!(
                         "{} {} {}",
                         ui(Ui::RestoreDone, lang),

@@ -65,6 +65,13 @@ pub struct Backup {
     pub conversations: Vec<ConversationRecord>,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// Since schema version 3.
+    #[serde(default)]
+    pub products: Vec<crate::order::catalog::Product>,
+    #[serde(default)]
+    pub combos: Vec<crate::order::catalog::Combo>,
+    #[serde(default)]
+    pub orders: Vec<crate::order::Order>,
 }
 
 impl Backup {
@@ -80,6 +87,9 @@ impl Backup {
             customers: Vec::new(),
             conversations: Vec::new(),
             history: Vec::new(),
+            products: Vec::new(),
+            combos: Vec::new(),
+            orders: Vec::new(),
         }
     }
 
@@ -344,7 +354,10 @@ mod tests {
         let mut backup = sample();
         backup.check().unwrap();
         let json = serde_json::to_string(&backup).unwrap();
-        assert!(json.starts_with(r#"{"format":"nobi-pro-backup","schema_version":2,"#));
+        assert!(json.starts_with(&format!(
+            r#"{{"format":"nobi-pro-backup","schema_version":{},"#,
+            schema::VERSION
+        )));
         let back: Backup = serde_json::from_str(&json).unwrap();
         assert_eq!(back, backup);
         let header: BackupHeader = serde_json::from_str(&json).unwrap();

@@ -496,6 +496,12 @@ pub struct Settings {
     /// Create draft orders from buyer messages with a phone or order keyword (issue 7).
     #[serde(default)]
     pub auto_draft_orders: bool,
+    /// The shop's warehouses, by name; the first is the order form's default.
+    #[serde(default)]
+    pub warehouses: Vec<String>,
+    /// Whether orders may take more than the stock available.
+    #[serde(default)]
+    pub stock: crate::order::stock::StockSettings,
 }
 
 impl Default for Settings {
@@ -506,6 +512,8 @@ impl Default for Settings {
             lang: None,
             me: None,
             auto_draft_orders: false,
+            warehouses: Vec::new(),
+            stock: Default::default(),
         }
     }
 }
@@ -530,7 +538,8 @@ pub enum ChangeOp {
 pub trait Record {
     /// The store it lives in (see [`super::schema`]).
     const STORE: &'static str;
-    fn id(&self) -> &Id;
+    /// The record's key in its store (its id).
+    fn key(&self) -> &str;
     /// Sets `updated_at` (and nothing else) before a write.
     fn touch(&mut self, now: Millis);
 }
@@ -539,8 +548,8 @@ macro_rules! record {
     ($($type:ty => $store:ident),* $(,)?) => {$(
         impl Record for $type {
             const STORE: &'static str = super::schema::$store;
-            fn id(&self) -> &Id {
-                &self.id
+            fn key(&self) -> &str {
+                self.id.as_str()
             }
             fn touch(&mut self, now: Millis) {
                 self.updated_at = now;
@@ -559,9 +568,36 @@ record! {
 
 impl Record for HistoryEntry {
     const STORE: &'static str = super::schema::HISTORY;
-    fn id(&self) -> &Id {
-        &self.id
+    fn key(&self) -> &str {
+        self.id.as_str()
     }
     /// History entries are never changed once written.
+    fn touch(&mut self, _now: Millis) {}
+}
+
+impl Record for crate::order::Order {
+    const STORE: &'static str = super::schema::ORDERS;
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn touch(&mut self, now: Millis) {
+        self.updated_at = now;
+    }
+}
+
+/// Products carry no timestamps of their own: the change log has them.
+impl Record for crate::order::catalog::Product {
+    const STORE: &'static str = super::schema::PRODUCTS;
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn touch(&mut self, _now: Millis) {}
+}
+
+impl Record for crate::order::catalog::Combo {
+    const STORE: &'static str = super::schema::COMBOS;
+    fn key(&self) -> &str {
+        &self.id
+    }
     fn touch(&mut self, _now: Millis) {}
 }

@@ -6,7 +6,7 @@
 //! to rewrite, and the rewrite is a plain function ([`migrate_customer`]).
 
 /// The current schema version. Bump it and add a `match` arm in [`steps`]; never edit an old arm.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The IndexedDB database name.
 pub const DB_NAME: &str = "nobi-pro";
@@ -20,11 +20,12 @@ pub const TAGS: &str = "tags";
 pub const STAFF: &str = "staff";
 pub const HISTORY: &str = "history";
 pub const SETTINGS: &str = "settings";
+pub const COMBOS: &str = "combos";
 /// The append-only change log (auto-increment keys).
 pub const CHANGES: &str = "changes";
 
 /// Every store holding records with an `id`, in export order.
-pub const RECORD_STORES: [&str; 9] = [
+pub const RECORD_STORES: [&str; 10] = [
     SETTINGS,
     STAFF,
     TAGS,
@@ -32,6 +33,7 @@ pub const RECORD_STORES: [&str; 9] = [
     CONVERSATIONS,
     HISTORY,
     PRODUCTS,
+    COMBOS,
     ORDERS,
     TEMPLATES,
 ];
@@ -67,7 +69,18 @@ pub fn steps(from: u32) -> Vec<Step> {
     for version in from + 1..=VERSION {
         match version {
             1 => {
-                for name in RECORD_STORES {
+                // Spelled out: this arm must not change when a later version adds a store.
+                for name in [
+                    SETTINGS,
+                    STAFF,
+                    TAGS,
+                    CUSTOMERS,
+                    CONVERSATIONS,
+                    HISTORY,
+                    PRODUCTS,
+                    ORDERS,
+                    TEMPLATES,
+                ] {
                     out.push(Step::CreateStore {
                         name,
                         auto_increment: false,
@@ -107,6 +120,20 @@ pub fn steps(from: u32) -> Vec<Step> {
                     store: CUSTOMERS,
                     from: 1,
                 });
+            }
+            3 => {
+                // Version 3: combos get a store of their own, and orders are found by the
+                // recipient's phone ("orders of other customers with the same phone").
+                out.push(Step::CreateStore {
+                    name: COMBOS,
+                    auto_increment: false,
+                });
+                out.push(Step::CreateIndex(IndexSpec {
+                    store: ORDERS,
+                    name: "by_phone",
+                    key_path: "recipient.phone",
+                    multi_entry: false,
+                }));
             }
             _ => unreachable!("no steps for schema version {version}"),
         }

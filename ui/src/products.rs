@@ -1,0 +1,282 @@
+//! The products tab: the catalog (products with variants, price, stock per warehouse), adding a
+//! product, correcting stock, the shop's warehouses and the order settings.
+//!
+//! A catalog edit is checked with `Catalog::validate` on a copy before it is written, so orders
+//! never meet a duplicate SKU or a negative price.
+
+use crate::card::CardState;
+use crate::crm;
+use crate::store::new_id;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::i18n::{ui, Lang, Ui};
+use nobi_core::order::catalog::{Product, StockLevel, Variant};
+use nobi_core::order::money::Vnd;
+
+/// One variant row of the "add product" form, as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct VariantInput {
+    sku: String,
+    size: String,
+    colour: String,
+    price: String,
+    stock: String,
+}
+
+fn default_warehouse(state: CardState) -> String {
+    state
+        .settings
+        .with_untracked(|s| s.warehouses.first().cloned())
+        .unwrap_or_else(|| ui(Ui::DefaultWarehouse, Lang::Vi).to_owned())
+}
+
+/// Checks `products` (new or changed) against the rest of the catalog, then writes them.
+fn save(
+    state: CardState,
+    products: Vec<Product>,
+    error: RwSignal<Option<String>>,
+    done: impl FnOnce() + 'static,
+) {
+    let lang = state.lang.get_untracked();
+    let mut catalog = state.catalog.get_untracked();
+    for product in &products {
+        match catalog.products.iter_mut().find(|p| p.id == product.id) {
+            Some(slot) => *slot = product.clone(),
+            None => catalog.products.push(product.clone()),
+        }
+    }
+    if let Some(e) = catalog.validate().first() {
+        error.set(Some(e.message(lang)));
+        return;
+    }
+    spawn_local(async move {
+        match crm::save_products(&products).await {
+            Ok(()) => {
+                error.set(None);
+                state.catalog.set(catalog);
+                done();
+            }
+            Err(_) => error.set(Some(ui(Ui::SaveFailed, lang).into())),
+        }
+    });
+}
+
+#[component]
+pub fn ProductsView(state: CardState) -> impl IntoView {
+    let lang = state.lang;
+    let t = move |key: Ui| ui(key, lang.get());
+    let query = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let adding = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let variants = RwSignal::new(vec![VariantInput::default()]);
+    let new_warehouse = RwSignal::new(String::new());
+
+    let add_product = move || {
+        let l = lang.get_untracked();
+        let warehouse = default_warehouse(state);
+        let mut list = Vec::new();
+        for v in variants.get_untracked() {
+            if v.sku.trim().is_empty() {
+                continue;
+            }
+            let price = match Vnd::parse(&v.price) {
+                Ok(p) => p,
+                Err(e) => {
+                    error.set(Some(e.message(l)));
+                    return;
+                }
+            };
+            let on_hand: i64 = v.stock.trim().parse().unwrap_or(0);
+            let mut variant = Variant {
+                sku: v.sku.trim().to_owned(),
+                size: Some(v.size.trim().to_owned()).filter(|s| !s.is_empty()),
+                colour: Some(v.colour.trim().to_owned()).filter(|s| !s.is_empty()),
+                price,
+                ..Variant::default()
+            };
+            variant.stock.insert(
+                warehouse.clone(),
+                StockLevel {
+                    on_hand,
+                    reserved: 0,
+                },
+            );
+            list.push(variant);
+        }
+        if name.get_untracked().trim().is_empty() || list.is_empty() {
+            error.set(Some(match l {
+                Lang::Vi => "Cần tên sản phẩm và ít nhất một mã SKU.".to_owned(),
+                Lang::En => "A product needs a name and at least one SKU.".to_owned(),
+            }));
+            return;
+        }
+        let product = Product {
+            id: new_id().0,
+            name: name.get_untracked().trim().to_owned(),
+            images: Vec::new(),
+            variants: list,
+        };
+        save(state, vec![product], error, move || {
+            adding.set(false);
+            name.set(String::new());
+            variants.set(vec![VariantInput::default()]);
+        });
+    };
+    let set_stock = move |product_id: String, sku: String, value: String| {
+        let warehouse = default_warehouse(state);
+        let Ok(on_hand) = value.trim().parse::<i64>() else {
+            return;
+        };
+        let Some(mut product) = state
+            .catalog
+            .with_untracked(|c| c.products.iter().find(|p| p.id == product_id).cloned())
+        else {
+            return;
+        };
+        if let Some(v) = product.variants.iter_mut().find(|v| v.sku == sku) {
+            v.stock.entry(warehouse).or_default().on_hand = on_hand;
+        }
+        save(state, vec![product], error, || {});
+    };
+    let add_warehouse = move || {
+        let w = new_warehouse.get_untracked().trim().to_owned();
+        if w.is_empty() {
+            return;
+        }
+        let mut settings = state.settings.get_untracked();
+        if settings.warehouses.is_empty() {
+            settings
+                .warehouses
+                .push(ui(Ui::DefaultWarehouse, Lang::Vi).to_owned());
+        }
+        if !settings.warehouses.contains(&w) {
+            settings.warehouses.push(w);
+        }
+        spawn_local(async move {
+            if let Ok(saved) = crm::save_settings(settings).await {
+                state.settings.set(saved);
+                new_warehouse.set(String::new());
+            }
+        });
+    };
+    let toggle = move |f: fn(&mut nobi_core::crm::Settings, bool), on: bool| {
+        let mut settings = state.settings.get_untracked();
+        f(&mut settings, on);
+        spawn_local(async move {
+            if let Ok(saved) = crm::save_settings(settings).await {
+                state.settings.set(saved);
+            }
+        });
+    };
+    let shown = move || {
+        let q = nobi_core::crm::fold(&query.get());
+        state.catalog.with(|c| {
+            c.products
+                .iter()
+                .filter(|p| {
+                    q.is_empty()
+                        || nobi_core::crm::fold(&p.name).contains(&q)
+                        || p.variants
+                            .iter()
+                            .any(|v| nobi_core::crm::fold(&v.sku).contains(&q))
+                })
+                .take(200)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <section class="card" data-testid="products">
+            <h3>{move || t(Ui::Products)}</h3>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="product-error">{e}</p> })}
+            <input type="search" class="search" data-testid="catalog-search" placeholder=move || t(Ui::SearchProducts)
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+            {move || (!adding.get()).then(|| view! {
+                <button class="primary" data-testid="add-product" on:click=move |_| adding.set(true)>{t(Ui::AddProduct)}</button>
+            })}
+            {move || adding.get().then(|| view! {
+                <div class="product-form" data-testid="product-form">
+                    <label>{t(Ui::ProductName)}<input data-testid="product-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                    <table class="lines small">
+                        <thead><tr><th>{t(Ui::Sku)}</th><th>{t(Ui::Size)}</th><th>{t(Ui::Colour)}</th><th>{t(Ui::Price)}</th><th>{t(Ui::Stock)}</th></tr></thead>
+                        <tbody>
+                            {move || variants.get().into_iter().enumerate().map(|(i, v)| {
+                                let set = move |f: fn(&mut VariantInput, String), value: String| variants.update(|vs| if let Some(x) = vs.get_mut(i) { f(x, value) });
+                                view! {
+                                    <tr data-testid="variant-row">
+                                        <td><input data-testid="variant-sku" prop:value=v.sku.clone() on:change=move |ev| set(|x, s| x.sku = s, event_target_value(&ev))/></td>
+                                        <td><input data-testid="variant-size" prop:value=v.size.clone() on:change=move |ev| set(|x, s| x.size = s, event_target_value(&ev))/></td>
+                                        <td><input data-testid="variant-colour" prop:value=v.colour.clone() on:change=move |ev| set(|x, s| x.colour = s, event_target_value(&ev))/></td>
+                                        <td><input data-testid="variant-price" class="money" prop:value=v.price.clone() on:change=move |ev| set(|x, s| x.price = s, event_target_value(&ev))/></td>
+                                        <td><input data-testid="variant-stock" class="qty" inputmode="numeric" prop:value=v.stock.clone() on:change=move |ev| set(|x, s| x.stock = s, event_target_value(&ev))/></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <button class="link" data-testid="add-variant" on:click=move |_| variants.update(|v| v.push(VariantInput::default()))>{t(Ui::AddVariant)}</button>
+                    <div class="add-row">
+                        <button class="primary" data-testid="save-product" on:click=move |_| add_product()>{t(Ui::Save)}</button>
+                        <button class="link" on:click=move |_| adding.set(false)>{t(Ui::Cancel)}</button>
+                    </div>
+                </div>
+            })}
+            <ul class="rows products-list">
+                {move || {
+                    let warehouse = default_warehouse(state);
+                    shown().into_iter().map(|p| {
+                        let pid = p.id.clone();
+                        view! {
+                            <li class="product" data-testid="product-row">
+                                <b>{p.name.clone()}</b>
+                                <table class="small variants">
+                                    {p.variants.iter().map(|v| {
+                                        let level = v.stock.get(&warehouse).copied().unwrap_or_default();
+                                        let options = [v.size.clone(), v.colour.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+                                        let pid = pid.clone();
+                                        let sku = v.sku.clone();
+                                        view! {
+                                            <tr>
+                                                <td class="muted">{v.sku.clone()}</td>
+                                                <td>{options}</td>
+                                                <td class="money">{v.price.format()}</td>
+                                                <td>
+                                                    <input class="qty" data-testid="stock-input" inputmode="numeric" prop:value=level.on_hand.to_string()
+                                                        on:change=move |ev| set_stock(pid.clone(), sku.clone(), event_target_value(&ev))/>
+                                                </td>
+                                                <td class="muted" data-testid="stock-available">{level.available()} " " {t(Ui::Available)}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </table>
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ul>
+        </section>
+        <section class="card" data-testid="order-settings">
+            <h3>{move || t(Ui::Settings)}</h3>
+            <h4>{move || t(Ui::Warehouses)}</h4>
+            <ul class="rows small">
+                {move || {
+                    let list = state.settings.with(|s| s.warehouses.clone());
+                    let list = if list.is_empty() { vec![t(Ui::DefaultWarehouse).to_owned()] } else { list };
+                    list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()
+                }}
+            </ul>
+            <div class="add-row">
+                <input data-testid="warehouse-input" placeholder=move || t(Ui::AddWarehouse) prop:value=move || new_warehouse.get()
+                    on:input=move |ev| new_warehouse.set(event_target_value(&ev))
+                    on:keydown=move |ev| if ev.key() == "Enter" { add_warehouse() }/>
+                <button on:click=move |_| add_warehouse()>{move || t(Ui::AddWarehouse)}</button>
+            </div>
+            <label class="check"><input type="checkbox" data-testid="allow-negative" prop:checked=move || state.settings.with(|s| s.stock.allow_negative)
+                on:change=move |ev| toggle(|s, on| s.stock.allow_negative = on, event_target_checked(&ev))/>{move || t(Ui::AllowNegativeStock)}</label>
+            <label class="check"><input type="checkbox" data-testid="auto-draft" prop:checked=move || state.settings.with(|s| s.auto_draft_orders)
+                on:change=move |ev| toggle(|s, on| s.auto_draft_orders = on, event_target_checked(&ev))/>{move || t(Ui::AutoDraftOrders)}</label>
+        </section>
+    }
+}
