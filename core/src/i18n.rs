@@ -262,8 +262,17 @@ ui_texts! {
     AllowNegativeStock => "Cho phép bán khi hết hàng (tồn kho âm)", "Allow selling below zero stock";
     AutoDraftOrders => "Tự tạo đơn nháp khi khách gửi số điện thoại hoặc từ khoá đặt hàng", "Create a draft order when a buyer sends a phone or an order keyword";
     DraftFromChat => "Đơn nháp từ tin nhắn của khách — kiểm tra rồi tạo đơn", "Draft from the buyer's message — check it, then create";
-    ImportProducts => "Nhập sản phẩm từ CSV", "Import products from CSV";
+    ImportProducts => "Nhập sản phẩm từ CSV/Excel", "Import products from CSV/Excel";
     Settings => "Cài đặt", "Settings";
+    ImportProductsHint => "Tệp Excel (.xlsx, đọc trang tính đầu tiên) hoặc CSV (UTF-8) xuất từ KiotViet, Sapo, Haravan, Shopify hoặc tự làm. Cần cột Mã SKU; cột nhận biết: Tên sản phẩm, Mã cha, Size, Màu, Giá bán, Tồn kho (hoặc «Tồn kho: tên kho»), Cân nặng, Ảnh. Mã đã có thì cập nhật giá và tồn kho.", "An Excel file (.xlsx, its first sheet is read) or a CSV file (UTF-8) from KiotViet, Sapo, Haravan, Shopify or made by hand. A SKU column is required; columns recognised: Product name, Parent code, Size, Colour, Price, Stock (or “Stock: warehouse name”), Weight, Images. Existing SKUs get their price and stock updated.";
+    ImportProductsNew => "sản phẩm mới", "new products";
+    ImportProductsUpdated => "sản phẩm đã có được cập nhật", "existing products updated";
+    ImportNewWarehouses => "Kho mới sẽ được thêm", "New warehouses to add";
+    RowCreate => "mới", "new";
+    RowAddVariant => "thêm phân loại", "new variant";
+    RowUpdate => "cập nhật", "update";
+    RowUnchanged => "không đổi", "unchanged";
+    CatalogChangedReimport => "Danh mục sản phẩm đã thay đổi từ lúc đọc tệp, nên chưa nhập gì. Hãy chọn lại tệp.", "The catalog changed after the file was read, so nothing was imported. Choose the file again.";
 }
 
 /// The panel's health line: can the extension work on the page the agent looks at?

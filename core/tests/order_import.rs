@@ -600,6 +600,65 @@ fn file_level_problems() {
 }
 
 #[test]
+fn quote_problems_and_unreadable_workbooks_are_worded_as_for_customers() {
+    use nobi_core::crm::import::ImportErrorKind;
+    use nobi_core::crm::xlsx::XlsxError;
+    use ProductImportErrorKind::{BadPrice, ExcelFile, Read};
+    // The customer import's CSV reader: text after a closing quote is an error of its row, and
+    // the row's cells are not read; rows keep Excel's numbers across a quoted line break.
+    let text = "SKU,Tên,Giá\n\"A-1\"x,Áo,1k\nA-2,\"Áo\nlen\",1k\n\nA-3,Áo,abc\n";
+    let p = plan_text(text, &Catalog::default());
+    assert_eq!(
+        errors(&p),
+        vec![
+            (Some(2), None, Read(ImportErrorKind::BrokenQuote)),
+            (
+                Some(5),
+                Some("Giá"),
+                BadPrice {
+                    value: "abc".into(),
+                    reason: ParseMoneyError::NoNumber
+                }
+            ),
+        ]
+    );
+    assert_eq!(p.rows, 3);
+    assert!(p.products.is_empty());
+    assert!(p.errors[0]
+        .message(Lang::Vi)
+        .starts_with("Dòng 2: có chữ ngay sau dấu ngoặc kép"));
+    assert!(p.errors[0]
+        .message(Lang::En)
+        .starts_with("Row 2: a cell has text right after its closing quote"));
+    // A workbook the panel cannot read.
+    let p = ProductImportPlan::failed(XlsxError::Encrypted.into());
+    assert_eq!(
+        errors(&p),
+        vec![(None, None, Read(ImportErrorKind::WorkbookEncrypted))]
+    );
+    assert!(p.errors[0].message(Lang::Vi).contains("mật khẩu"));
+    assert!(!p.is_ok());
+    let damaged: ProductImportErrorKind = XlsxError::Damaged {
+        detail: "zip".into(),
+    }
+    .into();
+    assert_eq!(
+        damaged,
+        Read(ImportErrorKind::WorkbookDamaged {
+            detail: "zip".into()
+        })
+    );
+    // An old .xls, or an encrypted .xlsx (an OLE file with an encrypted package).
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    assert_eq!(errors(&plan(&ole, &catalog()))[0].2, ExcelFile);
+    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(
+        errors(&plan(&ole, &catalog()))[0].2,
+        Read(ImportErrorKind::WorkbookEncrypted)
+    );
+}
+
+#[test]
 fn a_catalog_that_would_not_validate_is_refused() {
     // The combo lists a component the catalog lacks: importing must not hide that.
     let mut broken = catalog();

@@ -303,3 +303,21 @@ pub async fn save_products(
     }
     store().write(batch).await
 }
+
+/// A product import: its products and, when the file stocks new warehouses, the settings that
+/// list them, in one transaction (both land or neither does). Returns the settings as stored.
+pub async fn import_products(
+    products: &[nobi_core::order::catalog::Product],
+    settings: Option<Settings>,
+) -> Result<Option<Settings>, StoreError> {
+    let mut batch = Batch::new();
+    for product in products {
+        batch.put_as_is(product);
+    }
+    let settings = settings.map(|mut s| {
+        batch.put(&mut s);
+        s
+    });
+    store().write(batch).await?;
+    Ok(settings)
+}

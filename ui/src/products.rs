@@ -1,17 +1,45 @@
 //! The products tab: the catalog (products with variants, price, stock per warehouse), adding a
-//! product, correcting stock, the shop's warehouses and the order settings.
+//! product, correcting stock, importing products from another tool's CSV or Excel file, the
+//! shop's warehouses and the order settings.
 //!
 //! A catalog edit is checked with `Catalog::validate` on a copy before it is written, so orders
-//! never meet a duplicate SKU or a negative price.
+//! never meet a duplicate SKU or a negative price. An import is planned whole by core
+//! (`plan_product_import`: preview, per-row errors) and written whole or not at all.
 
 use crate::card::CardState;
 use crate::crm;
 use crate::store::new_id;
+use crate::transfer::{chosen_file, file_rows, FileRows};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_core::i18n::{ui, Lang, Ui};
-use nobi_core::order::catalog::{Product, StockLevel, Variant};
+use nobi_core::order::catalog::{Catalog, Product, StockLevel, Variant};
+use nobi_core::order::import::{
+    plan_product_import, plan_product_import_rows, ProductImportPlan, RowAction,
+};
 use nobi_core::order::money::Vnd;
+use std::sync::Arc;
+
+/// How many per-row errors of an import are listed.
+const SHOWN_ERRORS: usize = 100;
+
+/// The product import, from the chosen file to the written catalog.
+#[derive(Clone)]
+enum ImportState {
+    Idle,
+    Reading,
+    /// The plan, and the catalog it was planned against.
+    Planned {
+        plan: Arc<ProductImportPlan>,
+        catalog: Arc<Catalog>,
+    },
+    Saving,
+    Done {
+        created: usize,
+        updated: usize,
+    },
+    Failed(String),
+}
 
 /// One variant row of the "add product" form, as typed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,6 +99,7 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let variants = RwSignal::new(vec![VariantInput::default()]);
     let new_warehouse = RwSignal::new(String::new());
+    let import = RwSignal::new(ImportState::Idle);
 
     let add_product = move || {
         let l = lang.get_untracked();
@@ -157,6 +186,90 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
             if let Ok(saved) = crm::save_settings(settings).await {
                 state.settings.set(saved);
                 new_warehouse.set(String::new());
+            }
+        });
+    };
+    let on_import_file = move |ev: leptos::ev::Event| {
+        import.set(ImportState::Reading);
+        spawn_local(async move {
+            let Some((_, bytes)) = chosen_file(&ev).await else {
+                let l = lang.get_untracked();
+                import.set(ImportState::Failed(ui(Ui::FileUnreadable, l).into()));
+                return;
+            };
+            let rows = file_rows(bytes).await;
+            let catalog = state.catalog.get_untracked();
+            let warehouse = default_warehouse(state);
+            let mut id = || new_id().0;
+            let plan = match rows {
+                Ok(FileRows::Sheet(rows)) => {
+                    plan_product_import_rows(rows, &catalog, &warehouse, &mut id)
+                }
+                Ok(FileRows::Csv(bytes)) => {
+                    plan_product_import(&bytes, &catalog, &warehouse, &mut id)
+                }
+                Err(e) => ProductImportPlan::failed(e.into()),
+            };
+            import.set(ImportState::Planned {
+                plan: Arc::new(plan),
+                catalog: Arc::new(catalog),
+            });
+        });
+    };
+    let confirm_import = move || {
+        let ImportState::Planned {
+            plan,
+            catalog: planned,
+        } = import.get_untracked()
+        else {
+            return;
+        };
+        if !plan.is_ok() {
+            return;
+        }
+        let l = lang.get_untracked();
+        let mut catalog = state.catalog.get_untracked();
+        // An order or a stock correction since the file was read: the plan's whole records
+        // would undo it.
+        if catalog != *planned {
+            import.set(ImportState::Failed(
+                ui(Ui::CatalogChangedReimport, l).into(),
+            ));
+            return;
+        }
+        plan.apply(&mut catalog);
+        if let Some(e) = catalog.validate().first() {
+            import.set(ImportState::Failed(e.message(l)));
+            return;
+        }
+        let settings = (!plan.new_warehouses.is_empty()).then(|| {
+            let mut settings = state.settings.get_untracked();
+            if settings.warehouses.is_empty() {
+                settings
+                    .warehouses
+                    .push(ui(Ui::DefaultWarehouse, Lang::Vi).to_owned());
+            }
+            for w in &plan.new_warehouses {
+                if !settings.warehouses.contains(w) {
+                    settings.warehouses.push(w.clone());
+                }
+            }
+            settings
+        });
+        import.set(ImportState::Saving);
+        spawn_local(async move {
+            match crm::import_products(&plan.products, settings).await {
+                Ok(saved) => {
+                    state.catalog.set(catalog);
+                    if let Some(saved) = saved {
+                        state.settings.set(saved);
+                    }
+                    import.set(ImportState::Done {
+                        created: plan.created,
+                        updated: plan.updated,
+                    });
+                }
+                Err(_) => import.set(ImportState::Failed(ui(Ui::SaveFailed, l).into())),
             }
         });
     };
@@ -257,6 +370,23 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
                 }}
             </ul>
         </section>
+        <section class="card" data-testid="product-import">
+            <h3>{move || t(Ui::ImportProducts)}</h3>
+            <p class="muted small">{move || t(Ui::ImportProductsHint)}</p>
+            <input type="file" accept=".csv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                data-testid="product-import-file" on:change=on_import_file/>
+            {move || match import.get() {
+                ImportState::Idle => ().into_any(),
+                ImportState::Reading | ImportState::Saving => view! { <p class="muted">{t(Ui::Loading)}</p> }.into_any(),
+                ImportState::Failed(message) => view! { <p class="error" role="alert" data-testid="product-import-error">{message}</p> }.into_any(),
+                ImportState::Done { created, updated } => view! {
+                    <p class="ok" role="status" data-testid="product-import-done">
+                        {t(Ui::ImportDone)} " " {created} " " {t(Ui::ImportProductsNew)} ", " {updated} " " {t(Ui::ImportProductsUpdated)} "."
+                    </p>
+                }.into_any(),
+                ImportState::Planned { plan, .. } => import_plan_view(&plan, lang.get(), confirm_import).into_any(),
+            }}
+        </section>
         <section class="card" data-testid="order-settings">
             <h3>{move || t(Ui::Settings)}</h3>
             <h4>{move || t(Ui::Warehouses)}</h4>
@@ -278,5 +408,91 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
             <label class="check"><input type="checkbox" data-testid="auto-draft" prop:checked=move || state.settings.with(|s| s.auto_draft_orders)
                 on:change=move |ev| toggle(|s, on| s.auto_draft_orders = on, event_target_checked(&ev))/>{move || t(Ui::AutoDraftOrders)}</label>
         </section>
+    }
+}
+
+/// The plan of a product import: columns understood, errors or counts, the first rows, and the
+/// confirm button (enabled only for a plan without errors).
+fn import_plan_view(
+    plan: &ProductImportPlan,
+    l: Lang,
+    confirm: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let t = move |key: Ui| ui(key, l);
+    let ok = plan.is_ok();
+    let columns = plan
+        .columns
+        .iter()
+        .map(|(header, field)| {
+            let target = field
+                .as_ref()
+                .map(|f| f.label(l))
+                .unwrap_or_else(|| t(Ui::ColumnIgnored).to_owned());
+            view! { <li>{header.clone()} " → " <b>{target}</b></li> }
+        })
+        .collect_view();
+    let errors = plan
+        .errors
+        .iter()
+        .take(SHOWN_ERRORS)
+        .map(|e| view! { <li data-testid="product-import-error-row">{e.message(l)}</li> })
+        .collect_view();
+    let more = plan.errors.len().saturating_sub(SHOWN_ERRORS);
+    let warehouses = plan.new_warehouses.join(", ");
+    let preview = plan
+        .preview
+        .iter()
+        .map(|r| {
+            let options = [r.size.clone(), r.colour.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" / ");
+            let stock = r
+                .stock
+                .iter()
+                .map(|(w, n)| format!("{w}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let action = r.action.map(|a| {
+                t(match a {
+                    RowAction::Create => Ui::RowCreate,
+                    RowAction::AddVariant => Ui::RowAddVariant,
+                    RowAction::Update => Ui::RowUpdate,
+                    RowAction::Unchanged => Ui::RowUnchanged,
+                })
+            });
+            view! {
+                <tr class:bad=r.has_errors>
+                    <td>{r.row}</td><td>{r.sku.clone()}</td>
+                    <td>{r.name.clone()} {(!options.is_empty()).then(|| view! { <br/><span class="muted">{options}</span> })}</td>
+                    <td class="money">{r.price.map(|p| p.format())}</td><td>{stock}</td><td class="muted">{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="import-plan" data-testid="product-import-plan">
+            <ul class="columns small">{columns}</ul>
+            {(!ok).then(|| view! {
+                <div class="error" role="alert" data-testid="product-import-errors">
+                    <p>{t(Ui::ImportErrors)}</p>
+                    <ul>{errors}</ul>
+                    {(more > 0).then(|| format!("… +{more}"))}
+                </div>
+            })}
+            {ok.then(|| view! {
+                <p class="ok" data-testid="product-import-summary">
+                    {t(Ui::ImportReady)} ": " {plan.created} " " {t(Ui::ImportProductsNew)} ", "
+                    {plan.updated} " " {t(Ui::ImportProductsUpdated)} "."
+                </p>
+            })}
+            {(!warehouses.is_empty()).then(|| view! {
+                <p class="small" data-testid="product-import-warehouses">{t(Ui::ImportNewWarehouses)} ": " {warehouses}</p>
+            })}
+            <h4>{t(Ui::Preview)}</h4>
+            <table class="preview small"><tbody>{preview}</tbody></table>
+            <button class="primary" data-testid="product-import-confirm" disabled=!ok on:click=move |_| confirm()>{t(Ui::ImportConfirm)}</button>
+        </div>
     }
 }

@@ -1,5 +1,6 @@
 //! Files in and out: customers from a CSV or an Excel workbook (`.xlsx`) of another tool
 //! (preview, per-row errors, all or nothing), and the whole store to a JSON backup and back.
+//! [`file_rows`] (a chosen file → what an import plans from) serves the product import too.
 
 use crate::crm;
 use crate::store::{now, random_u64, Batch};
@@ -19,7 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::card::CardState;
 
 /// The bytes of the first file chosen in an `<input type="file">`.
-async fn chosen_file(ev: &leptos::ev::Event) -> Option<(String, Vec<u8>)> {
+pub(crate) async fn chosen_file(ev: &leptos::ev::Event) -> Option<(String, Vec<u8>)> {
     let input: web_sys::HtmlInputElement = event_target(ev);
     let file = input.files()?.get(0)?;
     let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
@@ -81,6 +82,27 @@ async fn read_xlsx(file: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
         None => None,
     };
     xlsx::sheet_rows(&sheet_xml, shared.as_deref())
+}
+
+/// What a chosen file holds, for an import to plan from.
+pub(crate) enum FileRows {
+    /// Text (CSV): core's CSV reader splits it (`plan_import`, `plan_product_import`), so that
+    /// encodings, delimiters, Excel's row numbers and quote problems are read in one place.
+    Csv(Vec<u8>),
+    /// The rows of an `.xlsx` workbook's first sheet: `rows[i]` is the sheet's row `i + 1`
+    /// (`plan_import_rows`, `plan_product_import_rows`).
+    Sheet(Vec<Vec<String>>),
+}
+
+/// The bytes of a chosen file → its rows: an `.xlsx` is unzipped and its first sheet read
+/// (`xlsx::plan_xlsx`, the browser's DecompressionStream, `xlsx::sheet_rows`); anything else
+/// goes to core's CSV reader. The error converts into either import's error kind.
+pub(crate) async fn file_rows(bytes: Vec<u8>) -> Result<FileRows, XlsxError> {
+    if xlsx::is_xlsx(&bytes) {
+        read_xlsx(&bytes).await.map(FileRows::Sheet)
+    } else {
+        Ok(FileRows::Csv(bytes))
+    }
 }
 
 /// Offers `text` as a file download named `name`.
@@ -194,13 +216,14 @@ pub fn DataView(state: CardState) -> impl IntoView {
                 return;
             };
             let mut random = random_u64;
-            let plan = if xlsx::is_xlsx(&bytes) {
-                match read_xlsx(&bytes).await {
-                    Ok(rows) => plan_import_rows(rows, &customers, &tags, now(), &mut random),
-                    Err(e) => ImportPlan::failed(e.into()),
+            let plan = match file_rows(bytes).await {
+                Ok(FileRows::Sheet(rows)) => {
+                    plan_import_rows(rows, &customers, &tags, now(), &mut random)
                 }
-            } else {
-                plan_import(&bytes, &customers, &tags, now(), &mut random)
+                Ok(FileRows::Csv(bytes)) => {
+                    plan_import(&bytes, &customers, &tags, now(), &mut random)
+                }
+                Err(e) => ImportPlan::failed(e.into()),
             };
             import.set(ImportState::Planned(std::sync::Arc::new(plan)));
         });

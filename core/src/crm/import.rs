@@ -6,7 +6,9 @@
 //! problem with its row and column. Nothing is half-imported: the panel writes the plan in one
 //! transaction, and only when [`ImportPlan::is_ok`]. [`plan_import_rows`] does the same from
 //! the rows of a spreadsheet, as [`super::xlsx::sheet_rows`] reads them from an `.xlsx`; after
-//! the splitting into cells, both are the same code.
+//! the splitting into cells, both are the same code. The CSV reading (`csv_rows`: encoding,
+//! delimiter, Excel's row numbers, quote problems) is shared with the product import
+//! ([`crate::order::import`]).
 //!
 //! # What is read
 //!
@@ -574,50 +576,96 @@ pub fn plan_import(
     now: Millis,
     random: &mut dyn FnMut() -> u64,
 ) -> ImportPlan {
-    let text = match decode(bytes) {
-        Ok(text) => text,
+    let csv = match csv_rows(bytes) {
+        Ok(csv) => csv,
         Err(kind) => return ImportPlan::failed(kind),
     };
-    let (text, delimiter) = match excel_separator_line(&text) {
-        Some((rest, d)) => (rest, d),
-        None => (text.as_str(), detect_delimiter(&text)),
-    };
-    let records = split_records(text, delimiter);
-    let Some((_, data)) = records.split_first() else {
+    let mut records = csv.records.into_iter();
+    let Some(header) = records.next() else {
         return ImportPlan::failed(ImportErrorKind::Empty);
     };
-    let mut plan = ImportPlan {
-        delimiter: char::from(delimiter),
+    let plan = ImportPlan {
+        delimiter: char::from(csv.delimiter),
         ..ImportPlan::default()
     };
-    if data.len() > MAX_ROWS {
-        // Counted before reading: rows of only delimiters count too.
-        plan.errors
-            .push(ImportError::file(ImportErrorKind::TooManyRows {
-                rows: data.len(),
-            }));
-        return plan;
-    }
-    let mut parsed = parse_all(text, delimiter, &records).into_iter();
-    let headers = parsed.next().and_then(Result::ok).unwrap_or_default();
-    let lines = data.iter().zip(parsed).map(|(record, parsed)| Line {
+    let lines = records.map(|record| Line {
         row: record.row,
-        cells: match (record.quote.clone(), parsed) {
-            (Some(kind), _) => Err(kind),
-            (None, Err(detail)) => Err(ImportErrorKind::BadRow { detail }),
-            (None, Ok(cells)) => Ok(cells),
+        cells: match record.problem {
+            Some(kind) => Err(kind),
+            None => Ok(record.cells),
         },
     });
     plan_lines(
         plan,
-        Format::Csv(delimiter),
-        headers,
+        Format::Csv(csv.delimiter),
+        header.cells,
         lines,
         existing,
         tags,
         now,
         random,
     )
+}
+
+/// A CSV file split into records: what the customer import and the product import
+/// ([`crate::order::import`]) read from CSV, before either looks at a header.
+pub(crate) struct CsvRows {
+    /// `,`, `;`, tab, or the one Excel's `sep=` line names.
+    pub delimiter: u8,
+    /// The records of the file, header first. Blank lines are not records (their rows count).
+    pub records: Vec<CsvRecord>,
+}
+
+/// One record of a CSV file.
+pub(crate) struct CsvRecord {
+    /// The row as Excel numbers it: the header is row 1 when it is the first line, blank lines
+    /// count, and a quoted cell over several lines is one row.
+    pub row: usize,
+    /// The trimmed cells as the CSV reader read them; empty when it refused the record.
+    pub cells: Vec<String>,
+    /// What is wrong with the record as a whole: [`ImportErrorKind::BrokenQuote`],
+    /// [`ImportErrorKind::UnclosedQuote`] or [`ImportErrorKind::BadRow`].
+    pub problem: Option<ImportErrorKind>,
+}
+
+/// Reads a CSV file into records: decoding ([`ImportErrorKind::ExcelFile`],
+/// [`ImportErrorKind::WorkbookEncrypted`], [`ImportErrorKind::NotText`],
+/// [`ImportErrorKind::Empty`]), the delimiter, rows numbered as Excel shows them, and the quote
+/// problems of each record. More than [`MAX_ROWS`] records after the first is
+/// [`ImportErrorKind::TooManyRows`], counted before the cells are read.
+pub(crate) fn csv_rows(bytes: &[u8]) -> Result<CsvRows, ImportErrorKind> {
+    let text = decode(bytes)?;
+    let (text, delimiter) = match excel_separator_line(&text) {
+        Some((rest, d)) => (rest, d),
+        None => (text.as_str(), detect_delimiter(&text)),
+    };
+    let records = split_records(text, delimiter);
+    if records.is_empty() {
+        return Err(ImportErrorKind::Empty);
+    }
+    let data = records.len() - 1;
+    if data > MAX_ROWS {
+        // Counted before reading: rows of only delimiters count too.
+        return Err(ImportErrorKind::TooManyRows { rows: data });
+    }
+    let parsed = parse_all(text, delimiter, &records);
+    let records = records
+        .into_iter()
+        .zip(parsed)
+        .map(|(record, parsed)| match parsed {
+            Ok(cells) => CsvRecord {
+                row: record.row,
+                cells,
+                problem: record.quote,
+            },
+            Err(detail) => CsvRecord {
+                row: record.row,
+                cells: Vec::new(),
+                problem: Some(record.quote.unwrap_or(ImportErrorKind::BadRow { detail })),
+            },
+        })
+        .collect();
+    Ok(CsvRows { delimiter, records })
 }
 
 /// Decides what importing the rows of a spreadsheet does, as [`plan_import`] does for a CSV
@@ -1594,6 +1642,50 @@ mod tests {
         assert!(p.is_ok(), "{:?}", p.errors);
         assert_eq!(p.delimiter, ';');
         assert_eq!(p.preview[0].row, 2);
+    }
+
+    #[test]
+    fn csv_rows_number_records_and_keep_their_problems() {
+        let csv = csv_rows(
+            "sep=;\nSKU;Giá\r\n\r\n\"x\ny\";\"say \"\"hi\"\"\"\r \"a\"b ; c \n\"open\nd".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(csv.delimiter, b';');
+        let rows: Vec<(usize, Vec<&str>, Option<ImportErrorKind>)> = csv
+            .records
+            .iter()
+            .map(|r| {
+                let cells = r.cells.iter().map(String::as_str).collect();
+                (r.row, cells, r.problem.clone())
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["SKU", "Giá"], None),
+                (3, vec!["x\ny", "say \"hi\""], None),
+                (4, vec!["\"a\"b", "c"], None),
+                (5, vec!["open\nd"], Some(ImportErrorKind::UnclosedQuote)),
+            ]
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("SKU\tGiá".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let csv = csv_rows(&utf16).unwrap();
+        assert_eq!(
+            (csv.delimiter, csv.records[0].cells[1].as_str()),
+            (b'\t', "Giá")
+        );
+        assert!(matches!(
+            csv_rows(b"PK\x03\x04..."),
+            Err(ImportErrorKind::ExcelFile)
+        ));
+        assert!(matches!(
+            csv_rows(b"\xFF\xFEa"),
+            Err(ImportErrorKind::NotText)
+        ));
+        assert!(matches!(csv_rows(b" \n\n"), Err(ImportErrorKind::Empty)));
     }
 
     #[test]

@@ -10,12 +10,16 @@
 //!
 //! # What is read
 //!
-//! - **Encoding and layout**, as the customer import ([`crate::crm::import`]) reads them: UTF-8
-//!   with or without a byte-order mark, UTF-16 with one; `,`, `;` or tab, whichever the header
-//!   line has most of outside quotes, or Excel's `sep=;` first line. An Excel workbook is refused
-//!   with a message saying to save it as "CSV UTF-8". Rows are numbered as Excel shows them
-//!   (header = row 1 when it is the first line; blank lines count; a quoted cell over several
-//!   lines is one row).
+//! - **Encoding and layout**: read by the customer import's CSV reader
+//!   ([`crate::crm::import`]), so both imports read a file the same way: UTF-8 with or without
+//!   a byte-order mark, UTF-16 with one; `,`, `;` or tab, whichever the header line has most of
+//!   outside quotes, or Excel's `sep=;` first line. An old `.xls` is refused with a message
+//!   saying to save it as `.xlsx` or "CSV UTF-8"; an `.xlsx` is read by [`crate::crm::xlsx`] in
+//!   the panel and its rows given to [`plan_product_import_rows`]. Rows are numbered as Excel
+//!   shows them (header = row 1 when it is the first line; blank lines count; a quoted cell over
+//!   several lines is one row). A row with a quote problem (text after a closing quote, a quote
+//!   never closed) is an error of that row, worded as in the customer import
+//!   ([`ProductImportErrorKind::Read`]), and its cells are not read.
 //! - **Header**: the first non-blank row. Column names are matched without case, diacritics,
 //!   a trailing `*`, or a part in parentheses ("Giá (Variant Price)" is "Giá", and the English
 //!   part is tried too); see [`ProductField`]. Other columns are ignored and listed in
@@ -55,12 +59,14 @@
 
 use super::catalog::{Catalog, CatalogError, Product, StockLevel, Variant};
 use super::money::{parse_vnd, ParseMoneyError, Vnd};
+use crate::crm::import::{csv_rows, ImportError, ImportErrorKind};
+use crate::crm::xlsx::XlsxError;
 use crate::i18n::Lang;
 use crate::phone::fold::fold_str;
 use std::collections::{HashMap, HashSet};
 
-/// The most data rows one import takes.
-pub const MAX_ROWS: usize = 50_000;
+/// The most data rows one import takes (the customer import's limit: the CSV reader is shared).
+pub const MAX_ROWS: usize = crate::crm::import::MAX_ROWS;
 
 /// How many data rows [`ProductImportPlan::preview`] holds.
 pub const PREVIEW_ROWS: usize = 20;
@@ -407,7 +413,8 @@ pub enum ProductImportErrorKind {
     // The file as a whole.
     /// No bytes, or only blank lines.
     Empty,
-    /// An Excel workbook (`.xlsx` zip or old `.xls`), not CSV.
+    /// An old binary Excel workbook (`.xls`); also what [`plan_product_import`] says of an
+    /// `.xlsx`, whose sheet is read by [`crate::crm::xlsx`] and [`plan_product_import_rows`].
     ExcelFile,
     /// Binary data, or text that is neither UTF-8 nor UTF-16 with a byte-order mark.
     NotText,
@@ -477,6 +484,31 @@ pub enum ProductImportErrorKind {
     },
     /// The catalog after the import would not pass [`Catalog::validate`].
     Catalog(CatalogError),
+    /// A problem of reading the file that the customer import words the same way: a workbook
+    /// that cannot be read (damaged, encrypted, no sheet, too large), or a CSV row with text
+    /// after a closing quote or refused by the CSV reader.
+    Read(ImportErrorKind),
+}
+
+impl From<ImportErrorKind> for ProductImportErrorKind {
+    /// A problem found by the shared CSV reader ([`crate::crm::import`]) or the workbook reader.
+    fn from(kind: ImportErrorKind) -> ProductImportErrorKind {
+        match kind {
+            ImportErrorKind::Empty => ProductImportErrorKind::Empty,
+            ImportErrorKind::ExcelFile => ProductImportErrorKind::ExcelFile,
+            ImportErrorKind::NotText => ProductImportErrorKind::NotText,
+            ImportErrorKind::NoRows => ProductImportErrorKind::NoRows,
+            ImportErrorKind::TooManyRows { rows } => ProductImportErrorKind::TooManyRows { rows },
+            ImportErrorKind::UnclosedQuote => ProductImportErrorKind::UnclosedQuote,
+            other => ProductImportErrorKind::Read(other),
+        }
+    }
+}
+
+impl From<XlsxError> for ProductImportErrorKind {
+    fn from(error: XlsxError) -> ProductImportErrorKind {
+        ImportErrorKind::from(error).into()
+    }
 }
 
 /// One problem of the file, where the agent can find it in Excel.
@@ -510,10 +542,10 @@ impl ProductImportError {
             (None, _, _) => String::new(),
         };
         let body = match (&self.kind, vi) {
-            (Empty, true) => "Tệp trống. Hãy chọn tệp CSV chứa danh sách sản phẩm.".into(),
-            (Empty, false) => "The file is empty. Choose the CSV file with your product list.".into(),
-            (ExcelFile, true) => "Đây là tệp Excel, không phải CSV. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp .csv đó.".into(),
-            (ExcelFile, false) => "This is an Excel file, not CSV: open it in Excel or Google Sheets, save it as “CSV UTF-8” (File › Save As), then import the .csv file.".into(),
+            (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) chứa danh sách sản phẩm.".into(),
+            (Empty, false) => "The file is empty. Choose the CSV or Excel (.xlsx) file with your product list.".into(),
+            (ExcelFile, true) => "Đây là tệp Excel dạng cũ (.xls), không đọc được ở đây. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng .xlsx hoặc «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp mới đó.".into(),
+            (ExcelFile, false) => "This Excel file is an old .xls workbook, which cannot be read here: open it in Excel or Google Sheets and save it as .xlsx, or save it as “CSV UTF-8” (File › Save As), then import the new file.".into(),
             (NotText, true) => "Không đọc được tệp: đây không phải tệp CSV dạng văn bản UTF-8. Hãy lưu lại dưới dạng «CSV UTF-8» rồi thử lại.".into(),
             (NotText, false) => "The file cannot be read: it is not CSV text in UTF-8. Save it as “CSV UTF-8” and try again.".into(),
             (NoSkuColumn, true) => "Không tìm thấy cột mã hàng. Dòng đầu tiên phải là tên các cột, có cột «Mã SKU» (hoặc «Mã hàng»), ví dụ: Mã SKU,Tên sản phẩm,Size,Màu,Giá bán,Tồn kho.".into(),
@@ -641,6 +673,12 @@ impl ProductImportError {
                 shown(value)
             ),
             (Catalog(e), _) => e.message(lang),
+            (Read(kind), _) => ImportError {
+                row: None,
+                column: None,
+                kind: kind.clone(),
+            }
+            .message(lang),
         };
         format!("{prefix}{body}")
     }
@@ -761,9 +799,10 @@ impl ProductImportPlan {
         }
     }
 
-    fn failed(kind: ProductImportErrorKind, delimiter: Option<char>) -> ProductImportPlan {
+    /// A plan that only says the file cannot be read (for a workbook, [`XlsxError`] converts
+    /// into the kind).
+    pub fn failed(kind: ProductImportErrorKind) -> ProductImportPlan {
         ProductImportPlan {
-            delimiter,
             errors: vec![ProductImportError::file(kind)],
             ..ProductImportPlan::default()
         }
@@ -773,6 +812,9 @@ impl ProductImportPlan {
 /// Reads a CSV file of products and decides what importing it into `existing` does. Pure: the
 /// caller writes `products` in one transaction, and only if [`ProductImportPlan::is_ok`].
 ///
+/// The file is read by the customer import's CSV reader ([`crate::crm::import`]): the same
+/// encodings, delimiters, row numbers and quote problems.
+///
 /// `warehouse_default` is the warehouse of a plain "Tồn kho" column (the settings' first);
 /// `new_id` supplies the ids of new products.
 pub fn plan_product_import(
@@ -781,27 +823,28 @@ pub fn plan_product_import(
     warehouse_default: &str,
     new_id: &mut dyn FnMut() -> String,
 ) -> ProductImportPlan {
-    let table = match csv_table::read(bytes) {
-        Ok(table) => table,
-        Err(kind) => return ProductImportPlan::failed(kind, None),
+    let csv = match csv_rows(bytes) {
+        Ok(csv) => csv,
+        Err(kind) => return ProductImportPlan::failed(kind.into()),
     };
-    let mut plan = plan_rows(
-        table.rows,
-        Some(table.delimiter),
+    let lines = csv
+        .records
+        .into_iter()
+        .map(|record| Line {
+            row: record.row,
+            cells: match record.problem {
+                Some(kind) => Err(kind.into()),
+                None => Ok(record.cells),
+            },
+        })
+        .collect();
+    plan_rows(
+        lines,
+        Some(char::from(csv.delimiter)),
         existing,
         warehouse_default,
         new_id,
-    );
-    if let Some(row) = table.unclosed_quote {
-        plan.errors.push(ProductImportError {
-            row: Some(row),
-            column: None,
-            kind: ProductImportErrorKind::UnclosedQuote,
-        });
-        plan.errors.sort_by_key(|e| e.row);
-        clear_writes(&mut plan);
-    }
-    plan
+    )
 }
 
 /// Like [`plan_product_import`], from rows already split into cells (a spreadsheet's sheet):
@@ -812,7 +855,22 @@ pub fn plan_product_import_rows(
     warehouse_default: &str,
     new_id: &mut dyn FnMut() -> String,
 ) -> ProductImportPlan {
-    plan_rows(rows, None, existing, warehouse_default, new_id)
+    let lines = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| Line {
+            row: i + 1,
+            cells: Ok(cells),
+        })
+        .collect();
+    plan_rows(lines, None, existing, warehouse_default, new_id)
+}
+
+/// One row of the file: its number as the file shows it, and its cells or what is wrong with
+/// the row as a whole (a quote problem).
+struct Line {
+    row: usize,
+    cells: Result<Vec<String>, ProductImportErrorKind>,
 }
 
 /// What a plan holds no writes with.
@@ -876,34 +934,54 @@ struct Group {
 }
 
 fn plan_rows(
-    mut rows: Vec<Vec<String>>,
+    mut lines: Vec<Line>,
     delimiter: Option<char>,
     existing: &Catalog,
     warehouse_default: &str,
     new_id: &mut dyn FnMut() -> String,
 ) -> ProductImportPlan {
-    for row in &mut rows {
-        for cell in row.iter_mut() {
-            let trimmed = cell.trim();
-            if trimmed.len() != cell.len() {
-                *cell = trimmed.to_owned();
-            }
+    for cell in lines
+        .iter_mut()
+        .filter_map(|l| l.cells.as_mut().ok())
+        .flatten()
+    {
+        let trimmed = cell.trim();
+        if trimmed.len() != cell.len() {
+            *cell = trimmed.to_owned();
         }
-    }
-    let blank = |r: &Vec<String>| r.iter().all(String::is_empty);
-    let Some(header_at) = rows.iter().position(|r| !blank(r)) else {
-        return ProductImportPlan::failed(ProductImportErrorKind::Empty, delimiter);
-    };
-    let data_rows = rows[header_at + 1..].iter().filter(|r| !blank(r)).count();
-    if data_rows > MAX_ROWS {
-        return ProductImportPlan::failed(
-            ProductImportErrorKind::TooManyRows { rows: data_rows },
-            delimiter,
-        );
     }
     let mut plan = ProductImportPlan {
         delimiter,
         ..ProductImportPlan::default()
+    };
+    let blank = |l: &Line| {
+        l.cells
+            .as_ref()
+            .is_ok_and(|c| c.iter().all(String::is_empty))
+    };
+    let Some(header_at) = lines.iter().position(|l| !blank(l)) else {
+        plan.errors
+            .push(ProductImportError::file(ProductImportErrorKind::Empty));
+        return plan;
+    };
+    let data_rows = lines[header_at + 1..].iter().filter(|l| !blank(l)).count();
+    if data_rows > MAX_ROWS {
+        plan.errors.push(ProductImportError::file(
+            ProductImportErrorKind::TooManyRows { rows: data_rows },
+        ));
+        return plan;
+    }
+    let header = match &lines[header_at].cells {
+        Ok(cells) => cells,
+        Err(kind) => {
+            // A quote problem in the header row: nothing can be read.
+            plan.errors.push(ProductImportError {
+                row: Some(lines[header_at].row),
+                column: None,
+                kind: kind.clone(),
+            });
+            return plan;
+        }
     };
 
     // Warehouses the shop has: the default and those the catalog stocks. A file's warehouse
@@ -929,7 +1007,6 @@ fn plan_rows(
 
     // Columns: each field once (best rank, then leftmost), except images (all) and stock (once
     // per warehouse).
-    let header = &rows[header_at];
     let mut found: Vec<Option<(ProductField, u8)>> = header
         .iter()
         .map(|h| {
@@ -997,7 +1074,21 @@ fn plan_rows(
 
     // Read every row.
     let mut data: Vec<RowData> = Vec::new();
-    for (index, cells) in rows.iter().enumerate().skip(header_at + 1) {
+    for line in &lines[header_at + 1..] {
+        let row = line.row;
+        let cells = match &line.cells {
+            Ok(cells) => cells,
+            Err(kind) => {
+                // A quote problem: the row's cells are not read.
+                plan.rows += 1;
+                plan.errors.push(ProductImportError {
+                    row: Some(row),
+                    column: None,
+                    kind: kind.clone(),
+                });
+                continue;
+            }
+        };
         // Text beyond the header's columns is an error; a row with text only in ignored
         // columns (an "STT" column numbered further down than the data) is skipped.
         let width = cells
@@ -1014,7 +1105,6 @@ fn plan_rows(
             continue;
         }
         plan.rows += 1;
-        let row = index + 1;
         let (mut values, mut errors) = read_row(row, cells, &plan.columns, default);
         if beyond {
             errors.insert(
@@ -1651,215 +1741,6 @@ fn parse_weight(
         },
     };
     u32::try_from(grams).map_err(|_| bad())
-}
-
-/// A minimal CSV reader for this import.
-///
-/// TEMPORARY: it follows the rules of the customer import's reader (`crm::import`: `decode`,
-/// `excel_separator_line`, `detect_delimiter`, `split_records`, `parse_all`), which are private
-/// to that module; once they are `pub(crate)` this module should use them and drop this one.
-/// It is written rather than the `csv` crate's reader used as is because that reader's record
-/// positions do not give Excel's row numbers (blank lines and quoted line breaks).
-mod csv_table {
-    use super::ProductImportErrorKind;
-
-    pub(super) struct Table {
-        /// `rows[i]` is Excel's row `i + 1`; a blank line is an empty row.
-        pub rows: Vec<Vec<String>>,
-        pub delimiter: char,
-        /// The row where a quote opens and never closes.
-        pub unclosed_quote: Option<usize>,
-    }
-
-    pub(super) fn read(bytes: &[u8]) -> Result<Table, ProductImportErrorKind> {
-        let text = decode(bytes)?;
-        let (text, delimiter) = match separator_line(&text) {
-            Some((rest, d)) => (rest, d),
-            None => (text.as_str(), detect_delimiter(&text)),
-        };
-        let (rows, unclosed_quote) = split(text, delimiter);
-        Ok(Table {
-            rows,
-            delimiter,
-            unclosed_quote,
-        })
-    }
-
-    fn decode(bytes: &[u8]) -> Result<String, ProductImportErrorKind> {
-        use ProductImportErrorKind::*;
-        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            return Err(ExcelFile);
-        }
-        let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
-            if rest.len() % 2 != 0 {
-                return Err(NotText);
-            }
-            let units: Vec<u16> = rest.chunks_exact(2).map(|p| unit([p[0], p[1]])).collect();
-            String::from_utf16(&units).map_err(|_| NotText)
-        };
-        let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-            String::from_utf8(rest.to_vec()).map_err(|_| NotText)?
-        } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-            utf16(rest, u16::from_le_bytes)?
-        } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-            utf16(rest, u16::from_be_bytes)?
-        } else {
-            String::from_utf8(bytes.to_vec()).map_err(|_| NotText)?
-        };
-        if text.contains('\0') {
-            return Err(NotText);
-        }
-        if text.trim().is_empty() {
-            return Err(Empty);
-        }
-        Ok(text)
-    }
-
-    /// Excel's `sep=;` first line: the text after it and the delimiter it names.
-    fn separator_line(text: &str) -> Option<(&str, char)> {
-        let end = text.find(['\r', '\n']).unwrap_or(text.len());
-        let line = text[..end].trim();
-        let rest = line
-            .strip_prefix("sep=")
-            .or_else(|| line.strip_prefix("SEP="))?;
-        let mut chars = rest.chars();
-        let delimiter = chars.next().filter(|c| c.is_ascii() && *c != '"')?;
-        if chars.next().is_some() {
-            return None;
-        }
-        let after = &text[end..];
-        let after = after
-            .strip_prefix("\r\n")
-            .or_else(|| after.strip_prefix(['\r', '\n']))
-            .unwrap_or(after);
-        Some((after, delimiter))
-    }
-
-    /// `,`, `;` or tab: whichever the first non-blank line has most of outside quotes (ties:
-    /// tab, then `;`, then `,`).
-    fn detect_delimiter(text: &str) -> char {
-        let line = text
-            .split(['\r', '\n'])
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        let mut counts = [0usize; 3];
-        let mut quoted = false;
-        for c in line.chars() {
-            match c {
-                '"' => quoted = !quoted,
-                '\t' if !quoted => counts[0] += 1,
-                ';' if !quoted => counts[1] += 1,
-                ',' if !quoted => counts[2] += 1,
-                _ => {}
-            }
-        }
-        let best = (0..3).max_by_key(|&i| (counts[i], 2 - i)).unwrap_or(2);
-        if counts[best] == 0 {
-            ','
-        } else {
-            ['\t', ';', ','][best]
-        }
-    }
-
-    /// RFC 4180, leniently: a quote opens a quoted cell only at the start of a cell (after
-    /// spaces), `""` inside is one quote, text after a closing quote is kept; every line break
-    /// outside quotes ends a row (`\r\n`, `\n` or `\r`).
-    fn split(text: &str, delimiter: char) -> (Vec<Vec<String>>, Option<usize>) {
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        let mut row: Vec<String> = Vec::new();
-        let mut cell = String::new();
-        let mut quoted = false;
-        let mut quote_row = 0;
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if quoted {
-                if c == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        cell.push('"');
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cell.push(c);
-                }
-                continue;
-            }
-            match c {
-                '"' if cell.trim().is_empty() => {
-                    cell.clear();
-                    quoted = true;
-                    quote_row = rows.len() + 1;
-                }
-                c if c == delimiter => row.push(std::mem::take(&mut cell)),
-                '\r' | '\n' => {
-                    if c == '\r' && chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
-                    row.push(std::mem::take(&mut cell));
-                    if row.len() == 1 && row[0].trim().is_empty() {
-                        row.clear();
-                    }
-                    rows.push(std::mem::take(&mut row));
-                }
-                c => cell.push(c),
-            }
-        }
-        if !cell.is_empty() || !row.is_empty() || quoted {
-            row.push(cell);
-            rows.push(row);
-        }
-        (rows, quoted.then_some(quote_row))
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn rows_are_numbered_as_excel_shows_them() {
-            let (rows, unclosed) = split("a,b\r\n\r\n\"x\ny\",\"say \"\"hi\"\"\"\rc,d\n", ',');
-            assert_eq!(
-                rows,
-                vec![
-                    vec!["a".to_owned(), "b".to_owned()],
-                    vec![],
-                    vec!["x\ny".to_owned(), "say \"hi\"".to_owned()],
-                    vec!["c".to_owned(), "d".to_owned()],
-                ]
-            );
-            assert_eq!(unclosed, None);
-            let (rows, unclosed) = split("a\nb,\"open\nc", ',');
-            assert_eq!(rows.len(), 2);
-            assert_eq!(unclosed, Some(2));
-        }
-
-        #[test]
-        fn delimiters_and_encodings() {
-            assert_eq!(detect_delimiter("a;b;\"c,d,e\"\n1,2,3,4"), ';');
-            assert_eq!(detect_delimiter("a\tb,c\td"), '\t');
-            assert_eq!(detect_delimiter("abc"), ',');
-            let t = read(b"sep=;\nSKU;Gi\xC3\xA1\n").unwrap();
-            assert_eq!(t.delimiter, ';');
-            assert_eq!(t.rows[0], vec!["SKU".to_owned(), "Giá".to_owned()]);
-            let utf16: Vec<u8> = [0xFF, 0xFE]
-                .into_iter()
-                .chain("SKU\tGiá".encode_utf16().flat_map(u16::to_le_bytes))
-                .collect();
-            let t = read(&utf16).unwrap();
-            assert_eq!(t.delimiter, '\t');
-            assert_eq!(t.rows[0][1], "Giá");
-            assert!(matches!(
-                read(b"PK\x03\x04..."),
-                Err(ProductImportErrorKind::ExcelFile)
-            ));
-            assert!(matches!(
-                read(b"\xFF\xFEa"),
-                Err(ProductImportErrorKind::NotText)
-            ));
-            assert!(matches!(read(b" \n\n"), Err(ProductImportErrorKind::Empty)));
-        }
-    }
 }
 
 #[cfg(test)]
