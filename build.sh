@@ -184,6 +184,8 @@ cmd_bench() {
   (cd tests && NOBI_DIST="$DIST" node fixtures/build.mjs >/dev/null && NOBI_DIST="$DIST" node bench/e2e-bench.mjs)
   say "side panel CRM: cold open with 10,000 customers, search over 50,000"
   (cd tests && NOBI_DIST="$DIST" node bench/crm-bench.mjs)
+  say "outbox: 100 messages to 100 threads, pacing off"
+  (cd tests && NOBI_DIST="$DIST" node bench/outbox-bench.mjs)
   say "address engine in Chromium (wasm)"
   (cd tests && node bench/address-wasm.mjs "$DIST/panel/address")
 }

@@ -387,6 +387,14 @@ impl Outbox {
     }
 
     /// Why `account` is stopped, if it is.
+    /// Every account that is stopped, and why.
+    pub fn paused_accounts(&self) -> Vec<(AccountKey, Pause)> {
+        self.accounts
+            .iter()
+            .filter_map(|a| a.paused.clone().map(|p| (a.key.clone(), p)))
+            .collect()
+    }
+
     pub fn paused(&self, account: &AccountKey) -> Option<&Pause> {
         self.account(account).and_then(|a| a.paused.as_ref())
     }

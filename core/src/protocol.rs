@@ -163,6 +163,31 @@ pub enum PanelToBackground {
     /// Bring up `thread` in a tab: reuse the tab that shows it, else navigate a tab of the same
     /// site, else open one; answered once its composer is ready with [`BackgroundToPanel::Opened`].
     OpenThread { thread: ThreadRef },
+    /// Put a message in the outbox. The worker stores it (and `files`, which become its
+    /// attachments, in order) before it answers with [`BackgroundToPanel::Outbox`]; enqueueing
+    /// the same id again changes nothing.
+    Enqueue {
+        item: crate::outbox::NewItem,
+        #[serde(default)]
+        files: Vec<Attachment>,
+    },
+    /// Answered with [`BackgroundToPanel::Outbox`].
+    GetOutbox,
+    /// The agent's retry of a failed message.
+    OutboxRetry { id: String },
+    /// The agent's cancel of a queued, failed or unchecked message.
+    OutboxCancel { id: String },
+    /// The agent resumes an account stopped by "blocked by the platform".
+    OutboxResume { account: crate::outbox::AccountKey },
+    /// Pacing and retry settings.
+    SetOutboxSettings { settings: crate::outbox::Settings },
+}
+
+/// An account the outbox has stopped, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PausedAccount {
+    pub account: crate::outbox::AccountKey,
+    pub pause: crate::outbox::Pause,
 }
 
 /// Replies and broadcasts from the service worker to the side panel.
@@ -200,6 +225,12 @@ pub enum BackgroundToPanel {
     Opened { thread: ThreadRef, tab_id: i32 },
     /// A request about a thread failed.
     Failed { reason: FailReason },
+    /// The outbox: a reply to every outbox request, and broadcast on every change.
+    Outbox {
+        items: Vec<crate::outbox::OutboxItem>,
+        paused: Vec<PausedAccount>,
+        settings: crate::outbox::Settings,
+    },
     /// The request could not be understood (a bug, or a panel/worker version mismatch).
     Error { message: String },
 }
@@ -388,6 +419,44 @@ mod tests {
         });
         round_trip(PanelToBackground::CheckHealth { thread: None });
         round_trip(PanelToBackground::OpenThread { thread: thread() });
+        let item = crate::outbox::NewItem {
+            id: "m1".into(),
+            to: thread(),
+            account: Some("shop.hoa".into()),
+            text: "Dạ shop gửi chị ạ".into(),
+            attachments: vec![],
+            not_before: Some(1_700_000_000_000),
+        };
+        round_trip(PanelToBackground::Enqueue {
+            item: item.clone(),
+            files: vec![],
+        });
+        round_trip(PanelToBackground::GetOutbox);
+        round_trip(PanelToBackground::OutboxRetry { id: "m1".into() });
+        round_trip(PanelToBackground::OutboxCancel { id: "m1".into() });
+        let account = crate::outbox::AccountKey {
+            platform: Platform::Instagram,
+            account: None,
+        };
+        round_trip(PanelToBackground::OutboxResume {
+            account: account.clone(),
+        });
+        round_trip(PanelToBackground::SetOutboxSettings {
+            settings: crate::outbox::Settings::default(),
+        });
+        let mut outbox = crate::outbox::Outbox::new(crate::outbox::Settings::default());
+        outbox.enqueue(item, 1).unwrap();
+        round_trip(BackgroundToPanel::Outbox {
+            items: outbox.items().to_vec(),
+            paused: vec![PausedAccount {
+                account,
+                pause: crate::outbox::Pause {
+                    reason: FailReason::BlockedByPlatform,
+                    at: 5,
+                },
+            }],
+            settings: outbox.settings().clone(),
+        });
         round_trip(BackgroundToPanel::Messages {
             thread: thread(),
             messages: vec![ChatMessage {

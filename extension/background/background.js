@@ -22,6 +22,13 @@ chrome.tabs.onRemoved.addListener((tabId, { windowId }) => {
   ready.then(() => worker.on_tab_removed(tabId, windowId)).catch(console.error);
 });
 
+// The outbox: alarms wake the worker for scheduled sends, retries and pacing; a new worker first
+// checks what its predecessor left half done.
+chrome.alarms.onAlarm.addListener(() => {
+  ready.then(() => worker.on_wake()).catch(console.error);
+});
+ready.then(() => worker.on_wake()).catch(console.error);
+
 // The toolbar icon opens the side panel beside the conversation.
 chrome.sidePanel
   .setPanelBehavior({ openPanelOnActionClick: true })

@@ -18,6 +18,13 @@ for (const csp of ['wasm', 'strict']) {
     const t0 = Date.now();
     const panel = await browser.openPanel(page);
     await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    // Sends go through the outbox; its human-like pacing (6–12 s between messages) is off here.
+    await panel.evaluate(() => chrome.runtime.sendMessage({
+      set_outbox_settings: { settings: {
+        pacing: { enabled: false, min_gap_ms: 0, jitter_ms: 0, per_hour: null, per_day: null },
+        retry: { max_attempts: 4, base_ms: 5000, cap_ms: 120000 },
+      } },
+    }));
     const firstRender = Date.now() - t0;
     if (engine === 'wasm') row('panel open → buyer name shown', `${firstRender} ms`, '-', null);
 

@@ -281,7 +281,7 @@ test('a version-1 database is upgraded in place: records kept, the phone index a
           };
         }),
     );
-    assert.equal(found.version, 3);
+    assert.equal(found.version, 4);
     assert.deepEqual(found.names, ['Khách từ bản cũ']);
   });
 });

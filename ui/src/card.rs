@@ -34,6 +34,8 @@ pub struct CardState {
     /// The product catalog (orders reserve its stock).
     pub catalog: RwSignal<nobi_core::order::catalog::Catalog>,
     pub settings: RwSignal<nobi_core::crm::Settings>,
+    /// The worker's outbox, as last reported.
+    pub outbox: RwSignal<crate::composer::OutboxView>,
 }
 
 impl CardState {

@@ -12,34 +12,26 @@ pub mod address;
 pub mod address_form;
 mod card;
 mod chrome;
+mod composer;
 mod crm;
+mod emoji;
 mod list;
+mod media;
 mod orders;
 mod products;
 pub mod store;
+mod templates;
 mod transfer;
 
 use card::{read_chat, CardState, CustomerCard};
+use composer::{Composer, OutboxView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_core::crm::{ConversationRecord, Customer, Settings};
-use nobi_core::i18n::{fail_reason, health, ui, Lang, Ui};
+use nobi_core::i18n::{health, ui, Lang, Ui};
 use nobi_core::protocol::{
-    BackgroundToPanel, Conversation, Engine, HealthStatus, PanelToBackground, SendOutcome,
+    BackgroundToPanel, Conversation, Engine, HealthStatus, PanelToBackground,
 };
-
-/// Replies an agent sends many times a day. Templates (issue #8) will replace this list.
-const QUICK_REPLIES: &[&str] = &["Xin chào 👋 chị ơi", "Dạ shop cảm ơn chị ạ 🌸"];
-
-/// The state of the last send, as the panel shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum SendState {
-    Idle,
-    Sending,
-    Done(SendOutcome),
-    /// The service worker did not answer, or answered something else.
-    WorkerUnreachable,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -66,6 +58,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(browser_lang);
     let settings = RwSignal::new(Settings::default());
     let catalog = RwSignal::new(nobi_core::order::catalog::Catalog::default());
+    let outbox = RwSignal::new(OutboxView::default());
     let store_state = RwSignal::new(StoreState::Opening);
     let tab = RwSignal::new(Tab::Customer);
     let help = RwSignal::new(false);
@@ -83,6 +76,7 @@ pub fn App() -> impl IntoView {
         buyer_messages: RwSignal::new(Vec::new()),
         catalog,
         settings,
+        outbox,
     };
     let thread_key = Memo::new(move |_| seen.with(|c| c.as_ref().map(|c| c.thread.clone())));
     // The window this panel belongs to: it shows that window's conversation only.
@@ -133,6 +127,10 @@ pub fn App() -> impl IntoView {
     };
 
     let show = move |reply: BackgroundToPanel| {
+        if let Some(view) = OutboxView::from_reply(&reply) {
+            outbox.set(view);
+            return;
+        }
         if let BackgroundToPanel::Conversation {
             conversation: c,
             engine: e,
@@ -210,6 +208,7 @@ pub fn App() -> impl IntoView {
         if let Ok(reply) = chrome::ask(&request).await {
             show(reply);
         }
+        composer::ask_outbox(PanelToBackground::GetOutbox, outbox).await;
     });
 
     let switch_language = move || {
@@ -301,8 +300,9 @@ pub fn App() -> impl IntoView {
                 StoreState::Open => match tab.get() {
                     Tab::Customer => view! {
                         {move || match thread_key.get() {
-                            Some(_) => view! { <Composer lang=lang seen=seen/> }.into_any(),
-                            None => ().into_any(),
+                            Some(_) => view! { <Composer state=state seen=seen outbox=outbox/> }.into_any(),
+                            // No conversation open: what is still pending or failed anywhere.
+                            None => view! { <composer::OutboxList state=state thread=None/> }.into_any(),
                         }}
                         {move || match state.customer.with(Option::is_some) {
                             true => view! { <CustomerCard state=state/> }.into_any(),
@@ -396,95 +396,4 @@ fn EmptyState(lang: RwSignal<Lang>) -> impl IntoView {
             <p>{move || ui(Ui::NoConversationHint, lang.get())}</p>
         </section>
     }
-}
-
-/// The composer for the open conversation; rebuilt only when the thread changes, so a
-/// re-announced conversation (a tab switch, a name read late) does not wipe the draft.
-#[component]
-fn Composer(lang: RwSignal<Lang>, seen: RwSignal<Option<Conversation>>) -> impl IntoView {
-    let t = move |key: Ui| ui(key, lang.get());
-    let Some(thread) = seen.with_untracked(|c| c.as_ref().map(|c| c.thread.clone())) else {
-        return ().into_any();
-    };
-    let draft = RwSignal::new(String::new());
-    let state = RwSignal::new(SendState::Idle);
-
-    let send = move || {
-        let text = draft.get_untracked();
-        if text.trim().is_empty() || state.get_untracked() == SendState::Sending {
-            return;
-        }
-        state.set(SendState::Sending);
-        let to = thread.clone();
-        spawn_local(async move {
-            let request = PanelToBackground::SendText {
-                request_id: format!("panel-{}", js_sys::Date::now() as u64),
-                to,
-                text,
-                attachments: Vec::new(),
-            };
-            match chrome::ask(&request).await {
-                Ok(BackgroundToPanel::SendResult { outcome, .. }) => {
-                    if outcome == SendOutcome::Sent {
-                        draft.set(String::new());
-                    }
-                    state.set(SendState::Done(outcome));
-                }
-                Ok(_) | Err(_) => state.set(SendState::WorkerUnreachable),
-            }
-        });
-    };
-    let send_on_click = send.clone();
-
-    view! {
-        <section class="composer">
-            <div class="quick" aria-label=move || t(Ui::QuickReplies)>
-                {QUICK_REPLIES
-                    .iter()
-                    .map(|reply| {
-                        view! {
-                            <button class="chip" on:click=move |_| draft.set((*reply).to_owned())>
-                                {*reply}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-            <textarea
-                data-testid="composer"
-                rows="3"
-                placeholder=move || t(Ui::ComposerPlaceholder)
-                prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
-                on:keydown=move |ev| {
-                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-                        ev.prevent_default();
-                        send();
-                    }
-                }
-            ></textarea>
-            <div class="composer-actions">
-                <span class="status" data-testid="send-status" role="status">
-                    {move || match state.get() {
-                        SendState::Idle => String::new(),
-                        SendState::Sending => t(Ui::Sending).to_owned(),
-                        SendState::Done(SendOutcome::Sent) => t(Ui::Sent).to_owned(),
-                        SendState::Done(SendOutcome::Failed { reason }) => {
-                            fail_reason(reason, lang.get()).to_owned()
-                        }
-                        SendState::WorkerUnreachable => t(Ui::WorkerUnreachable).to_owned(),
-                    }}
-                </span>
-                <button
-                    class="send"
-                    data-testid="send"
-                    disabled=move || state.get() == SendState::Sending
-                    on:click=move |_| send_on_click()
-                >
-                    {move || t(Ui::Send)}
-                </button>
-            </div>
-        </section>
-    }
-    .into_any()
 }

@@ -7,7 +7,6 @@
 //! the order with the products whose stock changed in one transaction.
 
 use crate::card::{format_phone, format_time, CardState};
-use crate::chrome;
 use crate::crm;
 use crate::store::{new_id, now};
 use leptos::prelude::*;
@@ -20,7 +19,7 @@ use nobi_core::order::order::{
     Recipient, Shipping, ShippingPayer, Source,
 };
 use nobi_core::order::summary::summary_text;
-use nobi_core::protocol::{BackgroundToPanel, PanelToBackground, Platform, SendOutcome, ThreadRef};
+use nobi_core::protocol::{PanelToBackground, Platform, ThreadRef};
 
 /// Who is recorded in an order's history: the staff member using this browser, else "agent".
 fn by(state: CardState) -> String {
@@ -317,41 +316,61 @@ fn OrderDetail(
         });
     });
     let summary = move || summary_text(&get7(), lang.get_untracked()).ok();
+    // The summary goes through the outbox like any message; its state is shown here.
+    let summary_id = RwSignal::new(None::<String>);
     let send_summary = {
         let summary = summary.clone();
         move || {
             let Some(text) = summary() else { return };
-            let Some(to) = state.conversation.with_untracked(|c| {
-                c.as_ref().map(|c| ThreadRef {
-                    platform: c.platform,
-                    thread_id: c.thread_id.clone(),
+            let Some((to, account)) = state.conversation.with_untracked(|c| {
+                c.as_ref().map(|c| {
+                    (
+                        ThreadRef {
+                            platform: c.platform,
+                            thread_id: c.thread_id.clone(),
+                        },
+                        c.account.clone(),
+                    )
                 })
             }) else {
                 return;
             };
-            summary_state.set(Some(t(Ui::Sending).to_owned()));
+            let id = new_id().0;
+            let item = nobi_core::outbox::NewItem {
+                id: id.clone(),
+                to,
+                account,
+                text,
+                attachments: Vec::new(),
+                not_before: None,
+            };
+            summary_state.set(None);
             spawn_local(async move {
-                let reply = chrome::ask(&PanelToBackground::SendText {
-                    request_id: format!("summary-{}", now()),
-                    to,
-                    text,
-                    attachments: Vec::new(),
-                })
-                .await;
-                let l = lang.get_untracked();
-                summary_state.set(Some(match reply {
-                    Ok(BackgroundToPanel::SendResult {
-                        outcome: SendOutcome::Sent,
-                        ..
-                    }) => ui(Ui::Sent, l).to_owned(),
-                    Ok(BackgroundToPanel::SendResult {
-                        outcome: SendOutcome::Failed { reason },
-                        ..
-                    }) => nobi_core::i18n::fail_reason(reason, l).to_owned(),
-                    _ => ui(Ui::WorkerUnreachable, l).to_owned(),
-                }));
+                let request = PanelToBackground::Enqueue {
+                    item,
+                    files: Vec::new(),
+                };
+                if crate::composer::ask_outbox(request, state.outbox).await {
+                    summary_id.set(Some(id));
+                } else {
+                    summary_state.set(Some(
+                        ui(Ui::WorkerUnreachable, lang.get_untracked()).to_owned(),
+                    ));
+                }
             });
         }
+    };
+    let summary_progress = move || {
+        let id = summary_id.get()?;
+        state.outbox.with(|o| {
+            o.items.iter().find(|i| i.id == id).map(|i| match &i.state {
+                nobi_core::outbox::ItemState::Sent { .. } => ui(Ui::Sent, lang.get()).to_owned(),
+                nobi_core::outbox::ItemState::Failed { reason, .. } => {
+                    nobi_core::i18n::fail_reason(*reason, lang.get()).to_owned()
+                }
+                _ => ui(Ui::Sending, lang.get()).to_owned(),
+            })
+        })
     };
     let copy_summary = move || {
         let Some(text) = summary() else { return };
@@ -468,7 +487,7 @@ fn OrderDetail(
                     }
                 }
                 <button data-testid="copy-summary" on:click=move |_| copy_summary()>{move || t(Ui::CopySummary)}</button>
-                <span class="status small" data-testid="summary-status">{move || summary_state.get()}</span>
+                <span class="status small" data-testid="summary-status">{move || summary_state.get().or_else(summary_progress)}</span>
             </div>
             <h4>{move || t(Ui::OrderHistory)}</h4>
             <ul class="history" data-testid="order-history">

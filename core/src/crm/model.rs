@@ -601,3 +601,34 @@ impl Record for crate::order::catalog::Combo {
     }
     fn touch(&mut self, _now: Millis) {}
 }
+
+impl Record for crate::template::Template {
+    const STORE: &'static str = super::schema::TEMPLATES;
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn touch(&mut self, now: Millis) {
+        self.updated_at = now.max(0) as u64;
+    }
+}
+
+/// An image of the media library.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaItem {
+    pub id: Id,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    /// The file name as uploaded ("ao-len-be.jpg").
+    pub name: String,
+    /// The folder it is filed in ("" for the top level).
+    #[serde(default)]
+    pub folder: String,
+    /// MIME type, e.g. `image/jpeg`.
+    pub mime: String,
+    /// The bytes, base64 (what the outbox hands to the content script).
+    pub data_base64: String,
+}
+
+record! {
+    MediaItem => MEDIA,
+}

@@ -6,7 +6,7 @@
 //! to rewrite, and the rewrite is a plain function ([`migrate_customer`]).
 
 /// The current schema version. Bump it and add a `match` arm in [`steps`]; never edit an old arm.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The IndexedDB database name.
 pub const DB_NAME: &str = "nobi-pro";
@@ -21,11 +21,13 @@ pub const STAFF: &str = "staff";
 pub const HISTORY: &str = "history";
 pub const SETTINGS: &str = "settings";
 pub const COMBOS: &str = "combos";
+/// Images of the media library (templates and the composer attach them).
+pub const MEDIA: &str = "media";
 /// The append-only change log (auto-increment keys).
 pub const CHANGES: &str = "changes";
 
 /// Every store holding records with an `id`, in export order.
-pub const RECORD_STORES: [&str; 10] = [
+pub const RECORD_STORES: [&str; 11] = [
     SETTINGS,
     STAFF,
     TAGS,
@@ -36,6 +38,7 @@ pub const RECORD_STORES: [&str; 10] = [
     COMBOS,
     ORDERS,
     TEMPLATES,
+    MEDIA,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -132,6 +135,19 @@ pub fn steps(from: u32) -> Vec<Step> {
                     store: ORDERS,
                     name: "by_phone",
                     key_path: "recipient.phone",
+                    multi_entry: false,
+                }));
+            }
+            4 => {
+                // Version 4: the media library, browsed by folder.
+                out.push(Step::CreateStore {
+                    name: MEDIA,
+                    auto_increment: false,
+                });
+                out.push(Step::CreateIndex(IndexSpec {
+                    store: MEDIA,
+                    name: "by_folder",
+                    key_path: "folder",
                     multi_entry: false,
                 }));
             }

@@ -37,6 +37,18 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
     fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
 
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
+    fn local_get_raw(keys: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
+    fn local_set_raw(items: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
+    fn local_remove_raw(keys: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+    fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
+
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
 }
@@ -193,4 +205,40 @@ pub async fn open_tab(url: &str) -> Result<i32, JsValue> {
         .as_f64()
         .map(|id| id as i32)
         .ok_or_else(|| JsValue::from_str("chrome.tabs.create gave no tab id"))
+}
+
+fn key_array(keys: &[impl AsRef<str>]) -> JsValue {
+    keys.iter()
+        .map(|k| JsValue::from_str(k.as_ref()))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+/// The values of `keys` in `chrome.storage.local` (an object), or `None` if it could not be read.
+pub async fn local_get(keys: &[&str]) -> Option<JsValue> {
+    JsFuture::from(local_get_raw(&key_array(keys)).ok()?)
+        .await
+        .ok()
+}
+
+/// Writes `items` to `chrome.storage.local`: all of them, or none.
+pub async fn local_set(items: &Object) -> Result<(), JsValue> {
+    JsFuture::from(local_set_raw(items)?).await.map(|_| ())
+}
+
+pub async fn local_remove(keys: &[String]) {
+    if let Ok(promise) = local_remove_raw(&key_array(keys)) {
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Sets (or moves) the alarm `name` to fire at `when_ms`; it wakes a stopped worker.
+pub fn set_alarm(name: &str, when_ms: u64) {
+    let info = Object::new();
+    let _ = Reflect::set(&info, &"when".into(), &(when_ms as f64).into());
+    if let Ok(promise) = alarms_create(name, &info) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(promise).await;
+        });
+    }
 }

@@ -1,4 +1,5 @@
-//! Nobi Pro's service worker: the router between the side panel and the content scripts.
+//! Nobi Pro's service worker: the router between the side panel and the content scripts, and
+//! the owner of the outbox ([`outbox`]).
 //!
 //! `extension/background/background.js` registers Chrome's listeners synchronously (a module
 //! service worker must) and hands every event to the functions exported here once the wasm is
@@ -11,6 +12,7 @@
 //! requests are obeyed only from the extension's own pages. Chrome fills `sender`; a page cannot.
 
 mod chrome;
+mod outbox;
 
 use nobi_core::platform::thread_url;
 use nobi_core::protocol::{
@@ -182,11 +184,20 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
             Ok(tab_id) => BackgroundToPanel::Opened { thread, tab_id },
             Err(reason) => BackgroundToPanel::Failed { reason },
         },
+        PanelToBackground::Enqueue { item, files } => outbox::enqueue(item, files).await,
+        PanelToBackground::GetOutbox => {
+            outbox::spawn_pump();
+            outbox::snapshot().await
+        }
+        PanelToBackground::OutboxRetry { id } => outbox::retry(&id).await,
+        PanelToBackground::OutboxCancel { id } => outbox::cancel(&id).await,
+        PanelToBackground::OutboxResume { account } => outbox::resume(&account).await,
+        PanelToBackground::SetOutboxSettings { settings } => outbox::set_settings(settings).await,
     }
 }
 
 /// Sends `order` to the tab that shows `thread`.
-async fn ask_thread_tab(
+pub(crate) async fn ask_thread_tab(
     thread: &ThreadRef,
     order: &BackgroundToContent,
 ) -> Result<ContentReply, FailReason> {
@@ -208,7 +219,7 @@ async fn ask_thread_tab(
 const OPEN_WAIT_MS: i32 = 20_000;
 
 /// Brings `thread` up in a tab and waits until its composer is ready; returns the tab.
-async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
+pub(crate) async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
     let registry = chrome::registry().await;
     let tab = match registry.tab_for(thread) {
         Some(tab) => {

@@ -1,0 +1,356 @@
+//! The panel's composer and the outbox of the open conversation.
+//!
+//! "Send" puts the message in the service worker's outbox ([`PanelToBackground::Enqueue`]) and
+//! clears the draft once the worker has stored it: from then on the message is the outbox's,
+//! which types it, retries what may be retried, and never types it twice. The list below the
+//! composer shows every message to this conversation and its state, with retry and cancel.
+
+use crate::card::{format_time, CardState};
+use crate::chrome;
+use crate::store::new_id;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::i18n::{fail_reason, ui, Lang, Ui};
+use nobi_core::outbox::{ItemState, NewItem, OutboxItem};
+use nobi_core::protocol::{
+    Attachment, BackgroundToPanel, Conversation, PanelToBackground, PausedAccount, ThreadRef,
+};
+
+/// Replies an agent sends many times a day (templates add the shop's own).
+const QUICK_REPLIES: &[&str] = &["Xin chào 👋 chị ơi", "Dạ shop cảm ơn chị ạ 🌸"];
+
+/// Text and files put into the composer from elsewhere (a template).
+pub type Insert = Option<(String, Vec<Attachment>)>;
+
+/// The outbox as the worker last reported it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutboxView {
+    pub items: Vec<OutboxItem>,
+    pub paused: Vec<PausedAccount>,
+    pub settings: nobi_core::outbox::Settings,
+}
+
+impl OutboxView {
+    /// Returns the view if `reply` is an outbox report.
+    pub fn from_reply(reply: &BackgroundToPanel) -> Option<OutboxView> {
+        match reply {
+            BackgroundToPanel::Outbox {
+                items,
+                paused,
+                settings,
+            } => Some(OutboxView {
+                items: items.clone(),
+                paused: paused.clone(),
+                settings: settings.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Asks the worker; an outbox reply updates `outbox`. Returns false if the worker did not answer.
+pub async fn ask_outbox(request: PanelToBackground, outbox: RwSignal<OutboxView>) -> bool {
+    match chrome::ask(&request).await {
+        Ok(reply) => match OutboxView::from_reply(&reply) {
+            Some(view) => {
+                outbox.set(view);
+                true
+            }
+            None => false,
+        },
+        Err(_) => false,
+    }
+}
+
+/// What a message's state reads as in the panel; `paused`: its account is stopped.
+fn state_text(item: &OutboxItem, paused: bool, lang: Lang) -> String {
+    let t = |k| ui(k, lang);
+    match &item.state {
+        ItemState::Queued if paused => t(Ui::OutboxPaused).to_owned(),
+        ItemState::Queued => match (item.retry_at, item.not_before) {
+            (Some(at), _) => format!(
+                "{} {} ({})",
+                t(Ui::OutboxRetrying),
+                format_time(at as i64),
+                item.last_failure
+                    .map(|r| fail_reason(r, lang))
+                    .unwrap_or_default()
+            ),
+            (None, Some(at)) if at > js_sys::Date::now() as u64 => {
+                format!("{} {}", t(Ui::OutboxScheduled), format_time(at as i64))
+            }
+            _ => t(Ui::OutboxQueued).to_owned(),
+        },
+        ItemState::Sending { .. } => t(Ui::Sending).to_owned(),
+        ItemState::NeedsCheck { .. } => t(Ui::OutboxChecking).to_owned(),
+        ItemState::Sent { at } => format!("{} {}", t(Ui::OutboxSent), format_time(*at as i64)),
+        ItemState::Failed { reason, .. } => fail_reason(*reason, lang).to_owned(),
+        ItemState::Cancelled { .. } => t(Ui::OutboxCancelled).to_owned(),
+    }
+}
+
+fn state_class(item: &OutboxItem) -> &'static str {
+    match item.state {
+        ItemState::Sent { .. } => "ob-item sent",
+        ItemState::Failed { .. } => "ob-item failed",
+        ItemState::Cancelled { .. } => "ob-item cancelled",
+        _ => "ob-item pending",
+    }
+}
+
+/// Unix milliseconds of a `datetime-local` value, read in the browser's time zone.
+fn local_datetime_ms(value: &str) -> Option<u64> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    (ms.is_finite() && ms > 0.0).then_some(ms as u64)
+}
+
+#[component]
+pub fn Composer(
+    state: CardState,
+    seen: RwSignal<Option<Conversation>>,
+    outbox: RwSignal<OutboxView>,
+    /// Text put into the composer by others (a template); taken and cleared by the composer.
+    #[prop(optional)]
+    insert: Option<RwSignal<Insert>>,
+) -> impl IntoView {
+    let lang = state.lang;
+    let t = move |key: Ui| ui(key, lang.get());
+    let Some(conversation) = seen.get_untracked() else {
+        return ().into_any();
+    };
+    let thread = conversation.thread.clone();
+    let account = conversation.account.clone();
+    let draft = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let scheduling = RwSignal::new(false);
+    let when = RwSignal::new(String::new());
+    let last_id = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let enqueuing = RwSignal::new(false);
+
+    if let Some(insert) = insert {
+        Effect::new(move |_| {
+            if let Some((text, attached)) = insert.get() {
+                draft.set(text);
+                files.set(attached);
+                insert.set(None);
+            }
+        });
+    }
+
+    let send = move || {
+        let text = draft.get_untracked();
+        let attached = files.get_untracked();
+        if (text.trim().is_empty() && attached.is_empty()) || enqueuing.get_untracked() {
+            return;
+        }
+        let l = lang.get_untracked();
+        let not_before = if scheduling.get_untracked() {
+            match local_datetime_ms(&when.get_untracked()) {
+                Some(at) if at > js_sys::Date::now() as u64 => Some(at),
+                _ => {
+                    error.set(Some(ui(Ui::SchedulePast, l).to_owned()));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        error.set(None);
+        enqueuing.set(true);
+        let id = new_id().0;
+        let item = NewItem {
+            id: id.clone(),
+            to: thread.clone(),
+            account: account.clone(),
+            text,
+            attachments: Vec::new(),
+            not_before,
+        };
+        spawn_local(async move {
+            let stored = ask_outbox(
+                PanelToBackground::Enqueue {
+                    item,
+                    files: attached,
+                },
+                outbox,
+            )
+            .await
+                && outbox.with_untracked(|o| o.items.iter().any(|i| i.id == id));
+            enqueuing.set(false);
+            if stored {
+                // The outbox has it on disk: the draft can go.
+                draft.set(String::new());
+                files.set(Vec::new());
+                scheduling.set(false);
+                last_id.set(Some(id));
+            } else {
+                error.set(Some(ui(Ui::WorkerUnreachable, l).to_owned()));
+            }
+        });
+    };
+    let send_on_click = send.clone();
+    let list_thread = conversation.thread.clone();
+    let is_paused = move |item: &OutboxItem| {
+        outbox.with(|o| o.paused.iter().any(|p| p.account == item.account_key()))
+    };
+    let status = move || {
+        let id = last_id.get()?;
+        let item = outbox.with(|o| o.items.iter().find(|i| i.id == id).cloned())?;
+        Some(state_text(&item, is_paused(&item), lang.get()))
+    };
+    let platform = conversation.thread.platform;
+    let account_pause = conversation.account.clone();
+    let account_for_pause = move || account_pause.clone();
+    let paused = move || {
+        outbox.with(|o| {
+            o.paused
+                .iter()
+                .find(|p| {
+                    p.account.platform == platform && p.account.account == account_for_pause()
+                })
+                .cloned()
+        })
+    };
+
+    view! {
+        <section class="composer">
+            {move || paused().map(|p| {
+                let account = p.account.clone();
+                view! {
+                    <div class="error" role="alert" data-testid="outbox-paused">
+                        <p>{t(Ui::Paused)}</p>
+                        <button data-testid="outbox-resume" on:click=move |_| {
+                            let account = account.clone();
+                            spawn_local(async move {
+                                ask_outbox(PanelToBackground::OutboxResume { account }, outbox).await;
+                            });
+                        }>{t(Ui::Resume)}</button>
+                    </div>
+                }
+            })}
+            <div class="quick" aria-label=move || t(Ui::QuickReplies)>
+                {QUICK_REPLIES
+                    .iter()
+                    .map(|reply| {
+                        view! {
+                            <button class="chip" on:click=move |_| draft.set((*reply).to_owned())>
+                                {*reply}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <textarea
+                id="composer"
+                data-testid="composer"
+                rows="3"
+                placeholder=move || t(Ui::ComposerPlaceholder)
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        ev.prevent_default();
+                        send();
+                    }
+                }
+            ></textarea>
+            {move || (!files.with(Vec::is_empty)).then(|| view! {
+                <div class="chips" data-testid="composer-files">
+                    <span class="muted small">{t(Ui::Attachments)} ": "</span>
+                    {files.get().into_iter().enumerate().map(|(i, f)| view! {
+                        <span class="chip">{f.name.clone()}
+                            <button class="icon" aria-label=t(Ui::Delete) on:click=move |_| files.update(|fs| { if i < fs.len() { fs.remove(i); } })>"×"</button>
+                        </span>
+                    }).collect_view()}
+                </div>
+            })}
+            <div class="composer-actions">
+                <label class="check small">
+                    <input type="checkbox" data-testid="schedule" prop:checked=move || scheduling.get()
+                        on:change=move |ev| scheduling.set(event_target_checked(&ev))/>
+                    {move || t(Ui::ScheduleSend)}
+                </label>
+                {move || scheduling.get().then(|| view! {
+                    <input type="datetime-local" step="1" data-testid="schedule-at" prop:value=move || when.get()
+                        on:input=move |ev| when.set(event_target_value(&ev))/>
+                })}
+                <span class="status" data-testid="send-status" role="status">{status}</span>
+                <button
+                    class="send"
+                    data-testid="send"
+                    disabled=move || enqueuing.get()
+                    on:click=move |_| send_on_click()
+                >
+                    {move || t(Ui::Send)}
+                </button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="composer-error">{e}</p> })}
+            <OutboxList state=state thread=Some(list_thread)/>
+        </section>
+    }
+    .into_any()
+}
+
+/// The messages of one conversation (its last ten), or with `thread: None` every message of any
+/// conversation that is not done yet (what the agent must look at when no conversation is open).
+#[component]
+pub fn OutboxList(state: CardState, thread: Option<ThreadRef>) -> impl IntoView {
+    let lang = state.lang;
+    let outbox = state.outbox;
+    let t = move |key: Ui| ui(key, lang.get());
+    let is_paused = move |item: &OutboxItem| {
+        outbox.with(|o| o.paused.iter().any(|p| p.account == item.account_key()))
+    };
+    let shown = move || {
+        outbox.with(|o| {
+            let mut items: Vec<OutboxItem> = o
+                .items
+                .iter()
+                .filter(|i| match &thread {
+                    Some(thread) => &i.to == thread,
+                    None => !matches!(
+                        i.state,
+                        ItemState::Sent { .. } | ItemState::Cancelled { .. }
+                    ),
+                })
+                .cloned()
+                .collect();
+            let skip = items.len().saturating_sub(10);
+            items.drain(..skip);
+            items
+        })
+    };
+    view! {
+        <ul class="outbox" data-testid="outbox">
+            {move || shown().into_iter().map(|item| {
+                let id = item.id.clone();
+                let id2 = item.id.clone();
+                let failed = matches!(item.state, ItemState::Failed { .. });
+                let cancellable = matches!(item.state, ItemState::Queued | ItemState::Failed { .. } | ItemState::NeedsCheck { .. });
+                view! {
+                    <li class=state_class(&item) data-testid="outbox-item">
+                        <span class="ob-text">{item.text.clone()}</span>
+                        {(!item.attachments.is_empty()).then(|| format!(" 📎{}", item.attachments.len()))}
+                        <span class="ob-state small" data-testid="outbox-state">{state_text(&item, is_paused(&item), lang.get())}</span>
+                        {failed.then(|| view! {
+                            <button class="link" data-testid="outbox-retry" on:click=move |_| {
+                                let id = id.clone();
+                                spawn_local(async move { ask_outbox(PanelToBackground::OutboxRetry { id }, outbox).await; });
+                            }>{t(Ui::Retry)}</button>
+                        })}
+                        {cancellable.then(|| view! {
+                            <button class="link" data-testid="outbox-cancel" on:click=move |_| {
+                                let id = id2.clone();
+                                spawn_local(async move { ask_outbox(PanelToBackground::OutboxCancel { id }, outbox).await; });
+                            }>{t(Ui::Cancel)}</button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

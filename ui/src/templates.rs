@@ -1,0 +1,900 @@
+//! Message templates in the panel: the templates tab (list, search, form, ordering, preview) and
+//! the composer's template menu ("/cam_on" shortcuts, search), over the `templates` store.
+//!
+//! Everything a template *means* is in `nobi_core::template`: filling the variables
+//! ([`template::render`], unknown and missing variables reported), search without diacritics,
+//! shortcut matching and reordering. This module reads and writes the store (one [`Batch`] per
+//! agent action: a move writes every template whose position changed, together), gathers the
+//! variables of the open customer ([`vars_for`]) and shows the result. Template text is the
+//! agent's and goes into the composer as text; nothing is rendered as HTML.
+
+// The composer and the tabs (lib.rs) integrate this API; until every part is used there.
+#![allow(dead_code)]
+
+use crate::card::CardState;
+use crate::crm;
+use crate::media::{self, MediaLibrary};
+use crate::store::{new_id, now, Batch, StoreError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::crm::{ConversationRecord, Customer, Id, MediaItem};
+use nobi_core::i18n::{ui, Lang, Ui};
+use nobi_core::order::{order_vars, Order, OrderStatus};
+use nobi_core::template::{self, Day, Template, Vars};
+
+/// Vietnam's offset from UTC, in minutes (`{ngay}` is the shop's day, not the browser's).
+const VIETNAM_UTC_OFFSET: i32 = 420;
+
+/// How many rows the template list and the menu show at most.
+const SHOWN: usize = 200;
+
+/// Every template, in the agent's order (position, then name).
+pub async fn all() -> Result<Vec<Template>, StoreError> {
+    let mut templates = crm::store().all::<Template>().await?;
+    sort(&mut templates);
+    Ok(templates)
+}
+
+/// Sorts templates in the agent's order: position, then name, then id.
+pub fn sort(templates: &mut [Template]) {
+    templates.sort_by(|a, b| {
+        a.position
+            .cmp(&b.position)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// Loads every template into `into` (for the composer's menu), logging a failure.
+pub fn load_into(into: RwSignal<Vec<Template>>) {
+    spawn_local(async move {
+        match all().await {
+            Ok(templates) => into.set(templates),
+            Err(e) => web_sys::console::error_1(&e.to_string().into()),
+        }
+    });
+}
+
+/// Writes a template (new or edited), stamping its `updated_at`.
+pub async fn save(template: &mut Template) -> Result<(), StoreError> {
+    let mut batch = Batch::new();
+    batch.put(template);
+    crm::store().write(batch).await
+}
+
+/// Deletes a template.
+pub async fn delete(id: &str) -> Result<(), StoreError> {
+    let mut batch = Batch::new();
+    batch.delete::<Template>(&Id(id.to_owned()));
+    crm::store().write(batch).await
+}
+
+/// Moves template `id` to index `to` of the agent's order ([`template::move_template`]) and
+/// writes every template whose position changed, in one transaction. Returns the whole list in
+/// its new order, or the list unchanged if `id` is not in it.
+pub async fn reorder(
+    templates: &[Template],
+    id: &str,
+    to: usize,
+) -> Result<Vec<Template>, StoreError> {
+    let mut moved = templates.to_vec();
+    let mut batch = Batch::new();
+    if !template::move_template(&mut moved, id, to, batch.at().max(0) as u64) {
+        return Ok(templates.to_vec());
+    }
+    for t in &mut moved {
+        let before = templates.iter().find(|o| o.id == t.id);
+        if before.is_some_and(|o| o.position != t.position) {
+            batch.put(t);
+        }
+    }
+    crm::store().write(batch).await?;
+    sort(&mut moved);
+    Ok(moved)
+}
+
+/// The customer's latest order that is not cancelled (for `{tong_tien}`, `{ma_don}`,
+/// `{phi_ship}`), if any.
+pub async fn latest_order(customer: &Id) -> Option<Order> {
+    crm::orders_of(customer)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|o| o.status != OrderStatus::Cancelled)
+}
+
+/// The variables of a template for this buyer:
+///
+/// - `{ten_khach}` the customer's name, `{sdt}` their primary phone, `{dia_chi}` their default
+///   address on one line; each falls back to the order's recipient when the customer has none;
+/// - `{tong_tien}`, `{ma_don}`, `{phi_ship}` from `order` (the latest one, see
+///   [`latest_order`]) when given and its money adds up;
+/// - `{ten_shop}` the shop account the conversation is with (IG username or page);
+/// - `{nhan_vien}` the agent (`staff_name`, from the settings' "me");
+/// - `{ngay}` the day of `now_ms` in Vietnam (UTC+7).
+pub fn vars_for(
+    customer: Option<&Customer>,
+    conversation: Option<&ConversationRecord>,
+    staff_name: Option<&str>,
+    order: Option<&Order>,
+    now_ms: i64,
+) -> Vars {
+    let text = |s: &str| {
+        let s = s.trim();
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    let day = Day::from_unix_ms(now_ms, VIETNAM_UTC_OFFSET);
+    let shop = conversation
+        .and_then(|c| c.account.as_deref())
+        .and_then(text);
+    let from_order = order.and_then(|o| {
+        let totals = o.totals().ok()?;
+        Some(order_vars(o, &totals, shop.as_deref(), day))
+    });
+    let from_order = from_order.unwrap_or_default();
+    Vars {
+        ten_khach: customer
+            .and_then(|c| text(&c.name))
+            .or(from_order.ten_khach),
+        sdt: customer
+            .and_then(|c| c.primary_phone())
+            .and_then(text)
+            .or(from_order.sdt),
+        dia_chi: customer
+            .and_then(|c| c.default_address())
+            .map(|a| a.one_line())
+            .and_then(|a| text(&a))
+            .or(from_order.dia_chi),
+        tong_tien: from_order.tong_tien,
+        ma_don: from_order.ma_don,
+        phi_ship: from_order.phi_ship,
+        ten_shop: shop,
+        nhan_vien: staff_name.and_then(text),
+        ngay: Some(day),
+    }
+}
+
+/// [`vars_for`] from the card's signals (read tracked, so a view that calls it follows the
+/// customer), with `order` as the latest order.
+pub fn vars_for_state(state: CardState, order: Option<&Order>) -> Vars {
+    let me = state.settings.with(|s| s.me.clone());
+    let staff_name = me.and_then(|me| {
+        state
+            .staff
+            .with(|staff| staff.iter().find(|s| s.id == me).map(|s| s.name.clone()))
+    });
+    state.customer.with(|customer| {
+        state.conversation.with(|conversation| {
+            vars_for(
+                customer.as_ref(),
+                conversation.as_ref(),
+                staff_name.as_deref(),
+                order,
+                now(),
+            )
+        })
+    })
+}
+
+/// The variables for the open customer now, latest order included (one store read). For the
+/// composer, right before it renders a picked template.
+pub async fn current_vars(state: CardState) -> Vars {
+    let customer = state
+        .customer
+        .with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
+    let order = match customer {
+        Some(id) => latest_order(&id).await,
+        None => None,
+    };
+    untrack(|| vars_for_state(state, order.as_ref()))
+}
+
+/// The warnings of a rendering, translated: unknown variables (typos, left as written), then
+/// variables without a value for this buyer. Empty when the text is complete.
+pub fn warnings(rendered: &template::Rendered, lang: Lang) -> Vec<String> {
+    let braces = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("{{{n}}}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = Vec::new();
+    if !rendered.unknown.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            ui(Ui::TplUnknownVars, lang),
+            braces(&rendered.unknown)
+        ));
+    }
+    if !rendered.missing.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            ui(Ui::TplMissingVars, lang),
+            braces(&rendered.missing)
+        ));
+    }
+    out
+}
+
+/// A template filled in for the composer: the text (placeholders that could not be filled stay
+/// as written, for the agent to see and edit), the ids of its images in order (see
+/// [`media::load`] / [`media::attachments`]), and the warnings to show, translated.
+pub fn render_into_composer(
+    template: &Template,
+    vars: &Vars,
+    lang: Lang,
+) -> (String, Vec<String>, Vec<String>) {
+    let rendered = template::render(&template.content, vars);
+    let warnings = warnings(&rendered, lang);
+    (rendered.text, template.image_ids.clone(), warnings)
+}
+
+/// The shortcut being typed at the end of `text`: its last word when that word starts with `/`
+/// and the text does not end with a space ("Dạ /cam" → "/cam", "/cam_on" → "/cam_on");
+/// `None` otherwise. What [`template::shortcut_matches`] takes.
+pub fn shortcut_at(text: &str) -> Option<&str> {
+    if text.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let start = text.rfind(char::is_whitespace).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &text[start..];
+    word.starts_with('/').then_some(word)
+}
+
+/// The best template for the shortcut at the end of `text` (see [`shortcut_at`]): the exact
+/// shortcut first, else the first that starts that way. For Tab or Enter in the composer.
+pub fn pick<'a>(templates: &'a [Template], text: &str) -> Option<&'a Template> {
+    template::shortcut_matches(templates, shortcut_at(text)?)
+        .into_iter()
+        .next()
+}
+
+/// `text` with the shortcut at its end (see [`shortcut_at`]) replaced by `with`; `text` and
+/// `with` joined by nothing when there is no shortcut (the template is appended).
+pub fn replace_shortcut(text: &str, with: &str) -> String {
+    match shortcut_at(text) {
+        Some(word) => format!("{}{with}", &text[..text.len() - word.len()]),
+        None => format!("{text}{with}"),
+    }
+}
+
+/// The first line of a text, at most `max` characters, for lists.
+fn snippet(text: &str, max: usize) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut out: String = line.chars().take(max).collect();
+    if line.chars().count() > max || text.trim().lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A typed shortcut as stored: trimmed, `/` in front; `None` when blank.
+fn normalize_shortcut(typed: &str) -> Option<String> {
+    let s: String = typed.split_whitespace().collect::<Vec<_>>().join("_");
+    let s = s.trim_start_matches('/');
+    (!s.is_empty()).then(|| format!("/{s}"))
+}
+
+/// The byte index in `s` of UTF-16 offset `units` (what a textarea's `selectionStart` counts),
+/// clamped to the end.
+fn utf16_to_byte(s: &str, units: u32) -> usize {
+    let mut seen = 0u32;
+    for (i, c) in s.char_indices() {
+        if seen >= units {
+            return i;
+        }
+        seen += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+/// The label of a variable in the "insert variable" menu.
+pub fn variable_label(name: &str) -> Ui {
+    match name {
+        "ten_khach" => Ui::VarTenKhach,
+        "sdt" => Ui::VarSdt,
+        "dia_chi" => Ui::VarDiaChi,
+        "tong_tien" => Ui::VarTongTien,
+        "ma_don" => Ui::VarMaDon,
+        "phi_ship" => Ui::VarPhiShip,
+        "ten_shop" => Ui::VarTenShop,
+        "nhan_vien" => Ui::VarNhanVien,
+        _ => Ui::VarNgay,
+    }
+}
+
+/// Where the template form is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Editing {
+    Closed,
+    /// A new template.
+    New,
+    /// The template with this id.
+    Existing(String),
+}
+
+/// The templates tab: search (name, shortcut or content, without diacritics), the list in the
+/// agent's order with move up/down, edit and delete, and the form (name, shortcut, content with
+/// an "insert variable" menu, images from the media library, a live preview for the open
+/// customer with unknown and missing variables as warnings).
+///
+/// `templates`, when given, is the list the composer's [`TemplateMenu`] reads: edits here show
+/// there at once. It is (re)loaded from the store when the tab opens.
+///
+/// data-testids: `templates`, `tpl-search`, `tpl-new`, `tpl-row`, `tpl-edit`, `tpl-up`,
+/// `tpl-down`, `tpl-delete`, `tpl-form`, `tpl-name`, `tpl-shortcut`, `tpl-content`,
+/// `tpl-variable` (the insert-variable select), `tpl-images`, `tpl-add-image`,
+/// `tpl-remove-image`, `tpl-save`, `tpl-cancel`, `tpl-preview`, `tpl-warning`, `tpl-error`.
+#[component]
+pub fn TemplatesView(
+    state: CardState,
+    #[prop(optional)] templates: Option<RwSignal<Vec<Template>>>,
+) -> impl IntoView {
+    let lang = state.lang;
+    let t = move |key: Ui| ui(key, lang.get());
+    let templates = templates.unwrap_or_else(|| RwSignal::new(Vec::new()));
+    let query = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(Editing::Closed);
+    let name = RwSignal::new(String::new());
+    let shortcut = RwSignal::new(String::new());
+    let content = RwSignal::new(String::new());
+    let images = RwSignal::new(Vec::<MediaItem>::new());
+    let picking = RwSignal::new(false);
+    let order = RwSignal::new(None::<Order>);
+    let content_ref = NodeRef::<leptos::html::Textarea>::new();
+
+    load_into(templates);
+    // The open customer's latest order, for the preview's order variables.
+    Effect::new(move |_| {
+        let id = state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
+        spawn_local(async move {
+            let latest = match id {
+                Some(id) => latest_order(&id).await,
+                None => None,
+            };
+            order.set(latest);
+        });
+    });
+
+    let failed = move |e: StoreError| {
+        web_sys::console::error_1(&e.to_string().into());
+        error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into()));
+    };
+    let open_form = move |which: Editing| {
+        let existing = match &which {
+            Editing::Existing(id) => {
+                templates.with_untracked(|ts| ts.iter().find(|t| &t.id == id).cloned())
+            }
+            _ => None,
+        };
+        let existing = existing.unwrap_or(Template {
+            id: String::new(),
+            name: String::new(),
+            content: String::new(),
+            shortcut: None,
+            image_ids: Vec::new(),
+            position: 0,
+            updated_at: 0,
+        });
+        name.set(existing.name);
+        shortcut.set(existing.shortcut.unwrap_or_default());
+        content.set(existing.content);
+        images.set(Vec::new());
+        picking.set(false);
+        error.set(None);
+        editing.set(which);
+        if !existing.image_ids.is_empty() {
+            let ids = existing.image_ids;
+            spawn_local(async move { images.set(media::load(&ids).await) });
+        }
+    };
+    let save_form = move || {
+        let l = lang.get_untracked();
+        let which = editing.get_untracked();
+        let (n, c) = (name.get_untracked(), content.get_untracked());
+        if n.trim().is_empty() || c.trim().is_empty() {
+            error.set(Some(ui(Ui::TplNameRequired, l).into()));
+            return;
+        }
+        let typed_shortcut = shortcut.get_untracked();
+        let sc = normalize_shortcut(&typed_shortcut);
+        if let Some(sc) = &sc {
+            let key = template::shortcut_key(sc);
+            if key.is_empty() {
+                error.set(Some(ui(Ui::TplShortcutInvalid, l).into()));
+                return;
+            }
+            let own_id = match &which {
+                Editing::Existing(id) => id.clone(),
+                _ => String::new(),
+            };
+            let taken = templates.with_untracked(|ts| {
+                ts.iter().any(|t| {
+                    t.id != own_id
+                        && t.shortcut
+                            .as_deref()
+                            .is_some_and(|s| template::shortcut_key(s) == key)
+                })
+            });
+            if taken {
+                error.set(Some(ui(Ui::TplShortcutTaken, l).into()));
+                return;
+            }
+        }
+        let existing = match &which {
+            Editing::Existing(id) => {
+                templates.with_untracked(|ts| ts.iter().find(|t| &t.id == id).cloned())
+            }
+            _ => None,
+        };
+        let next_position = templates.with_untracked(|ts| {
+            ts.iter()
+                .map(|t| t.position.saturating_add(1))
+                .max()
+                .unwrap_or(0)
+        });
+        let mut record = existing.unwrap_or(Template {
+            id: new_id().0,
+            name: String::new(),
+            content: String::new(),
+            shortcut: None,
+            image_ids: Vec::new(),
+            position: next_position,
+            updated_at: 0,
+        });
+        record.name = n.trim().to_owned();
+        record.content = nobi_core::text::nfc(c.trim_end());
+        record.shortcut = sc;
+        record.image_ids = images.with_untracked(|i| i.iter().map(|m| m.id.0.clone()).collect());
+        spawn_local(async move {
+            match save(&mut record).await {
+                Ok(()) => {
+                    templates.update(|ts| {
+                        match ts.iter_mut().find(|t| t.id == record.id) {
+                            Some(slot) => *slot = record,
+                            None => ts.push(record),
+                        }
+                        sort(ts);
+                    });
+                    error.set(None);
+                    editing.set(Editing::Closed);
+                }
+                Err(e) => failed(e),
+            }
+        });
+    };
+    let remove = move |id: String| {
+        spawn_local(async move {
+            match delete(&id).await {
+                Ok(()) => {
+                    templates.update(|ts| ts.retain(|t| t.id != id));
+                    if editing.get_untracked() == Editing::Existing(id) {
+                        editing.set(Editing::Closed);
+                    }
+                }
+                Err(e) => failed(e),
+            }
+        });
+    };
+    let shift = move |id: String, up: bool| {
+        let list = templates.get_untracked();
+        let Some(index) = list.iter().position(|t| t.id == id) else {
+            return;
+        };
+        let to = if up {
+            match index.checked_sub(1) {
+                Some(to) => to,
+                None => return,
+            }
+        } else if index + 1 < list.len() {
+            index + 1
+        } else {
+            return;
+        };
+        spawn_local(async move {
+            match reorder(&list, &id, to).await {
+                Ok(moved) => templates.set(moved),
+                Err(e) => failed(e),
+            }
+        });
+    };
+    let insert_variable = move |var: String| {
+        if var.is_empty() {
+            return;
+        }
+        let placeholder = format!("{{{var}}}");
+        let text = content.get_untracked();
+        let element = content_ref.get_untracked();
+        let at = element
+            .as_ref()
+            .and_then(|el| el.selection_start().ok().flatten())
+            .map_or(text.len(), |units| utf16_to_byte(&text, units));
+        let end = element
+            .as_ref()
+            .and_then(|el| el.selection_end().ok().flatten())
+            .map_or(at, |units| utf16_to_byte(&text, units).max(at));
+        let next = format!("{}{placeholder}{}", &text[..at], &text[end..]);
+        let caret = (text[..at].encode_utf16().count() + placeholder.encode_utf16().count()) as u32;
+        content.set(next);
+        if let Some(el) = element {
+            request_animation_frame(move || {
+                let _ = el.focus();
+                let _ = el.set_selection_range(caret, caret);
+            });
+        }
+    };
+
+    let shown = Memo::new(move |_| {
+        let q = query.get();
+        templates.with(|ts| {
+            template::search(ts, &q)
+                .into_iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let preview = Memo::new(move |_| {
+        let vars = order.with(|o| vars_for_state(state, o.as_ref()));
+        content.with(|c| template::render(c, &vars))
+    });
+
+    let form = move || {
+        let title = match editing.get() {
+            Editing::Closed => return None,
+            Editing::New => t(Ui::TplNew),
+            Editing::Existing(_) => t(Ui::Edit),
+        };
+        Some(view! {
+            <div class="tpl-form" data-testid="tpl-form">
+                <h4>{title}</h4>
+                <label>
+                    {t(Ui::TplName)}
+                    <input data-testid="tpl-name" prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    {t(Ui::TplShortcut)}
+                    <input data-testid="tpl-shortcut" placeholder="/cam_on" prop:value=move || shortcut.get()
+                        on:input=move |ev| shortcut.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    {t(Ui::TplContent)}
+                    <textarea data-testid="tpl-content" rows="5" node_ref=content_ref
+                        prop:value=move || content.get()
+                        on:input=move |ev| content.set(event_target_value(&ev))></textarea>
+                </label>
+                <select class="tpl-variable" data-testid="tpl-variable" aria-label=move || t(Ui::TplInsertVariable)
+                    on:change=move |ev| {
+                        insert_variable(event_target_value(&ev));
+                        let select: web_sys::HtmlSelectElement = event_target(&ev);
+                        select.set_value("");
+                    }>
+                    <option value="" selected>{move || t(Ui::TplInsertVariable)}</option>
+                    {template::VARIABLES.iter().map(|&v| view! {
+                        <option value=v>{format!("{{{v}}}")} " — " {move || t(variable_label(v))}</option>
+                    }).collect_view()}
+                </select>
+                <div class="tpl-images" data-testid="tpl-images">
+                    <span class="muted small">{move || t(Ui::TplImages)}</span>
+                    {move || images.get().into_iter().map(|item| {
+                        let id = item.id.clone();
+                        view! {
+                            <span class="tpl-image">
+                                {media::data_url(&item).map(|src| view! { <img src=src alt=item.name.clone()/> })}
+                                <button type="button" class="link danger" data-testid="tpl-remove-image" title=move || t(Ui::TplRemoveImage)
+                                    on:click=move |_| images.update(|list| list.retain(|m| m.id != id))>"×"</button>
+                            </span>
+                        }
+                    }).collect_view()}
+                    <button type="button" class="link" data-testid="tpl-add-image" on:click=move |_| picking.update(|p| *p = !*p)>
+                        {move || t(Ui::TplAddImage)}
+                    </button>
+                </div>
+                {move || picking.get().then(|| view! {
+                    <MediaLibrary state=state on_pick=Callback::new(move |item: MediaItem| {
+                        images.update(|list| if !list.iter().any(|m| m.id == item.id) { list.push(item) });
+                        picking.set(false);
+                    })/>
+                })}
+                <div class="tpl-preview-box">
+                    <span class="muted small">{move || t(Ui::TplPreview)}</span>
+                    <div class="tpl-preview" data-testid="tpl-preview">{move || preview.with(|r| r.text.clone())}</div>
+                    {move || warnings(&preview.get(), lang.get()).into_iter().map(|w| view! {
+                        <p class="tpl-warning" role="status" data-testid="tpl-warning">{w}</p>
+                    }).collect_view()}
+                </div>
+                <div class="add-row">
+                    <button class="primary" data-testid="tpl-save" on:click=move |_| save_form()>{move || t(Ui::Save)}</button>
+                    <button class="link" data-testid="tpl-cancel" on:click=move |_| editing.set(Editing::Closed)>{move || t(Ui::Cancel)}</button>
+                </div>
+            </div>
+        })
+    };
+
+    view! {
+        <section class="card tpl-view" data-testid="templates">
+            <h3>{move || t(Ui::TplTitle)}</h3>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="tpl-error">{e}</p> })}
+            <div class="tpl-toolbar">
+                <input type="search" class="search" data-testid="tpl-search" placeholder=move || t(Ui::TplSearch)
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                <button class="primary" data-testid="tpl-new" on:click=move |_| open_form(Editing::New)>{move || t(Ui::TplNew)}</button>
+            </div>
+            {form}
+            {move || {
+                let empty = templates.with(Vec::is_empty);
+                (empty || shown.with(Vec::is_empty)).then(|| view! {
+                    <p class="muted" data-testid="tpl-empty">{t(if empty { Ui::TplEmpty } else { Ui::TplNoMatch })}</p>
+                })
+            }}
+            <ul class="rows tpl-list">
+                {move || {
+                    // Moving follows the agent's order, which a search result does not show.
+                    let can_move = query.with(|q| q.trim().is_empty());
+                    let count = templates.with(Vec::len);
+                    shown.get().into_iter().enumerate().map(|(i, tpl)| {
+                        let (edit_id, up_id, down_id, delete_id) = (tpl.id.clone(), tpl.id.clone(), tpl.id.clone(), tpl.id.clone());
+                        let images = tpl.image_ids.len();
+                        let (no_up, no_down) = (!can_move || i == 0, !can_move || i + 1 >= count);
+                        view! {
+                            <li class="tpl-row" data-testid="tpl-row">
+                                <div class="tpl-row-head">
+                                    <b class="tpl-name">{tpl.name.clone()}</b>
+                                    {tpl.shortcut.clone().map(|s| view! { <code class="tpl-shortcut">{s}</code> })}
+                                    {(images > 0).then(|| view! { <span class="muted small">{format!("🖼 {images}")}</span> })}
+                                </div>
+                                <div class="tpl-snippet muted small">{snippet(&tpl.content, 120)}</div>
+                                <div class="tpl-actions">
+                                    <button class="link" data-testid="tpl-edit" on:click=move |_| open_form(Editing::Existing(edit_id.clone()))>{move || t(Ui::Edit)}</button>
+                                    <button class="link" data-testid="tpl-up" title=move || t(Ui::TplMoveUp) aria-label=move || t(Ui::TplMoveUp)
+                                        disabled=no_up on:click=move |_| shift(up_id.clone(), true)>"↑"</button>
+                                    <button class="link" data-testid="tpl-down" title=move || t(Ui::TplMoveDown) aria-label=move || t(Ui::TplMoveDown)
+                                        disabled=no_down on:click=move |_| shift(down_id.clone(), false)>"↓"</button>
+                                    <button class="link danger" data-testid="tpl-delete" on:click=move |_| remove(delete_id.clone())>{move || t(Ui::Delete)}</button>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ul>
+        </section>
+    }
+}
+
+/// The composer's template menu.
+///
+/// - When `query` (the composer's text) ends with a shortcut being typed ([`shortcut_at`]:
+///   "/cam"), it lists [`template::shortcut_matches`]; keyboard from the composer: ArrowUp /
+///   ArrowDown move, Enter or Tab pick, Escape calls `on_close`. With no match it shows nothing.
+/// - Otherwise it is a searchable list ([`template::search`] without diacritics) with its own
+///   search field, which takes the same keys.
+///
+/// Picking calls `on_pick` with the template; the caller renders it
+/// ([`render_into_composer`] with [`current_vars`]) and, for a shortcut, puts it in place of the
+/// typed word ([`replace_shortcut`]). Mount it while [`shortcut_at`] finds a shortcut in the
+/// draft, or while the agent opened it (a templates button); the composer should then not handle
+/// Enter itself (Ctrl+Enter is left alone).
+///
+/// data-testids: `tpl-menu`, `tpl-menu-search`, `tpl-option`.
+#[component]
+pub fn TemplateMenu(
+    state: CardState,
+    templates: RwSignal<Vec<Template>>,
+    #[prop(into)] query: Signal<String>,
+    on_pick: Callback<Template>,
+    #[prop(optional)] on_close: Option<Callback<()>>,
+) -> impl IntoView {
+    let lang = state.lang;
+    let t = move |key: Ui| ui(key, lang.get());
+    let search_text = RwSignal::new(String::new());
+    let active = RwSignal::new(0usize);
+    let slash = Memo::new(move |_| query.with(|q| shortcut_at(q).map(str::to_owned)));
+    let options = Memo::new(move |_| {
+        let typed = slash.get();
+        templates.with(|ts| match typed {
+            Some(typed) => template::shortcut_matches(ts, &typed)
+                .into_iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>(),
+            None => search_text.with(|q| {
+                template::search(ts, q)
+                    .into_iter()
+                    .take(SHOWN)
+                    .cloned()
+                    .collect()
+            }),
+        })
+    });
+    Effect::new(move |_| {
+        options.track();
+        active.set(0);
+    });
+    let choose = move || {
+        let picked = options.with_untracked(|o| {
+            o.get(active.get_untracked().min(o.len().saturating_sub(1)))
+                .cloned()
+        });
+        if let Some(picked) = picked {
+            on_pick.run(picked);
+        }
+    };
+    // Returns true if and only if the key was the menu's.
+    let on_key = move |ev: &web_sys::KeyboardEvent| -> bool {
+        let count = options.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => active.update(|a| *a = (*a + 1) % count),
+            "ArrowUp" if count > 0 => active.update(|a| *a = (*a + count - 1) % count),
+            "Enter" | "Tab" if count > 0 && !ev.ctrl_key() && !ev.meta_key() && !ev.shift_key() => {
+                choose()
+            }
+            "Escape" => match on_close {
+                Some(close) => close.run(()),
+                None => return false,
+            },
+            _ => return false,
+        }
+        ev.prevent_default();
+        ev.stop_propagation();
+        true
+    };
+    // Shortcut mode: the keys come from the composer, which keeps the focus.
+    let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+        if slash.with_untracked(Option::is_none) || options.with_untracked(Vec::is_empty) {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        if typing {
+            on_key(&ev);
+        }
+    });
+    on_cleanup(move || listener.remove());
+
+    let vars = Memo::new(move |_| vars_for_state(state, None));
+    // The search field takes the focus when the menu opens in search mode (`autofocus` only
+    // works on page load).
+    let search_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = search_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    view! {
+        {move || {
+            let shortcut_mode = slash.with(Option::is_some);
+            let list = options.get();
+            if shortcut_mode && list.is_empty() {
+                return ().into_any();
+            }
+            let current = active.get().min(list.len().saturating_sub(1));
+            let rows = list.into_iter().enumerate().map(|(i, tpl)| {
+                let preview = vars.with(|v| snippet(&template::render(&tpl.content, v).text, 90));
+                let name = tpl.name.clone();
+                let sc = tpl.shortcut.clone();
+                view! {
+                    <li class="tpl-option" data-testid="tpl-option" role="option"
+                        aria-selected=(i == current).to_string() class:active=i == current
+                        on:mouseenter=move |_| active.set(i)
+                        // Keep the focus in the composer.
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| on_pick.run(tpl.clone())>
+                        <b>{name}</b>
+                        {sc.map(|s| view! { <code class="tpl-shortcut">{s}</code> })}
+                        <div class="muted small">{preview}</div>
+                    </li>
+                }
+            }).collect_view();
+            view! {
+                <div class="tpl-menu" data-testid="tpl-menu">
+                    {(!shortcut_mode).then(|| view! {
+                        <input type="search" class="search tpl-menu-search" data-testid="tpl-menu-search" node_ref=search_ref
+                            placeholder=move || t(Ui::TplSearch) prop:value=move || search_text.get()
+                            on:input=move |ev| search_text.set(event_target_value(&ev))
+                            on:keydown=move |ev| { on_key(&ev); }/>
+                    })}
+                    <ul role="listbox">{rows}</ul>
+                    {templates.with(Vec::is_empty).then(|| view! { <p class="muted small">{t(Ui::TplEmpty)}</p> })}
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nobi_core::crm::{CustomerAddress, PhoneEntry, Source, UnitRef};
+
+    fn tpl(id: &str, shortcut: &str) -> Template {
+        Template {
+            id: id.into(),
+            name: id.into(),
+            content: "Dạ {ten_khach} ơi".into(),
+            shortcut: Some(shortcut.into()),
+            image_ids: vec!["img".into()],
+            position: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn shortcut_is_the_last_word_typed() {
+        assert_eq!(shortcut_at("/cam"), Some("/cam"));
+        assert_eq!(shortcut_at("Dạ /cam_on"), Some("/cam_on"));
+        assert_eq!(shortcut_at("Dạ\u{a0}/cảm"), Some("/cảm"));
+        assert_eq!(shortcut_at("/cam "), None);
+        assert_eq!(shortcut_at("cam/on"), None);
+        assert_eq!(shortcut_at(""), None);
+        assert_eq!(replace_shortcut("Dạ /cam", "cảm ơn"), "Dạ cảm ơn");
+        assert_eq!(replace_shortcut("Dạ ", "cảm ơn"), "Dạ cảm ơn");
+        let lib = [tpl("a", "/cam_on_mua"), tpl("b", "/cam_on")];
+        assert_eq!(pick(&lib, "xin /cam_on").map(|t| t.id.as_str()), Some("b"));
+        assert_eq!(pick(&lib, "/cam").map(|t| t.id.as_str()), Some("b"));
+        assert!(pick(&lib, "cam").is_none());
+    }
+
+    #[test]
+    fn vars_come_from_customer_then_order() {
+        let customer = Customer {
+            name: "Hồng".into(),
+            phones: vec![PhoneEntry {
+                number: "0912345678".into(),
+                primary: true,
+                source: Source::Chat,
+                added_at: 0,
+            }],
+            addresses: vec![CustomerAddress {
+                street: "12 Láng Hạ".into(),
+                current_ward: Some(UnitRef {
+                    code: "1".into(),
+                    name: "Phường Láng".into(),
+                }),
+                is_default: true,
+                ..CustomerAddress::default()
+            }],
+            ..Customer::default()
+        };
+        // 2025-11-20T17:30:00Z is the 21st in Vietnam.
+        let vars = vars_for(Some(&customer), None, Some("Lan"), None, 1_763_659_800_000);
+        assert_eq!(vars.ten_khach.as_deref(), Some("Hồng"));
+        assert_eq!(vars.sdt.as_deref(), Some("0912345678"));
+        assert_eq!(vars.dia_chi.as_deref(), Some("12 Láng Hạ, Phường Láng"));
+        assert_eq!(vars.nhan_vien.as_deref(), Some("Lan"));
+        assert_eq!(vars.ngay.map(|d| d.day), Some(21));
+        assert_eq!(vars.tong_tien, None);
+        let (text, images, warnings) = render_into_composer(
+            &Template {
+                content: "{ten_khach} {tong_tien} {ten_khac}".into(),
+                ..tpl("x", "/x")
+            },
+            &vars,
+            Lang::Vi,
+        );
+        assert_eq!(text, "Hồng {tong_tien} {ten_khac}");
+        assert_eq!(images, ["img"]);
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].ends_with("{ten_khac}"));
+        assert!(warnings[1].ends_with("{tong_tien}"));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(normalize_shortcut(" cam on "), Some("/cam_on".into()));
+        assert_eq!(normalize_shortcut("/gia"), Some("/gia".into()));
+        assert_eq!(normalize_shortcut("  "), None);
+        assert_eq!(utf16_to_byte("aễb", 2), "aễ".len());
+        assert_eq!(utf16_to_byte("a😊b", 3), "a😊".len());
+        assert_eq!(utf16_to_byte("ab", 9), 2);
+        assert_eq!(snippet("Dạ\nchị", 10), "Dạ…");
+        assert_eq!(snippet("abc", 2), "ab…");
+        assert_eq!(snippet("abc", 5), "abc");
+    }
+}
