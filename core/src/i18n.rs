@@ -181,7 +181,7 @@ ui_texts! {
     // Keyboard help.
     Shortcuts => "Phím tắt", "Keyboard shortcuts";
     ShortcutHelp => "Hiện/ẩn bảng phím tắt", "Show/hide this help";
-    ShortcutTabs => "Chuyển thẻ Khách hàng / Danh sách / Sản phẩm / Dữ liệu", "Switch Customer / List / Products / Data";
+    ShortcutTabs => "Chuyển thẻ Khách hàng / Danh sách / Sản phẩm / Mẫu tin / Dữ liệu", "Switch Customer / List / Products / Templates / Data";
     ShortcutSearch => "Tìm khách", "Search customers";
     ShortcutSend => "Gửi tin / lưu ghi chú", "Send message / save note";
     ShortcutNote => "Viết ghi chú", "Write a note";

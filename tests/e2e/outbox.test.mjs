@@ -187,3 +187,41 @@ test('a scheduled message waits for its time, then goes out once', async () => {
     assert.equal(await page.evaluate(() => window.__fixture.sent.length), 1);
   });
 });
+
+test('a template with variables and an image: "/cam" in the composer, rendered for the buyer, sent with the image', async () => {
+  await withBrowser({ fixtures: { lang: 'vi' } }, async (browser) => {
+    const thread = browser.site.threads.instagram[0];
+    const page = await browser.openThread('instagram', thread.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    await panel.getByTestId('capture-phone').filter({ hasText: '0912 345 678' }).click();
+    await panel.getByTestId('phone').first().waitFor();
+
+    // The media library keeps an image; a template uses it.
+    await panel.getByTestId('tab-templates').click();
+    await panel.getByTestId('media-upload').setInputFiles({ name: 'bang-size.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await panel.getByTestId('media-item').first().waitFor();
+    await panel.getByTestId('tpl-new').click();
+    await panel.getByTestId('tpl-name').fill('Cảm ơn khách');
+    await panel.getByTestId('tpl-shortcut').fill('/cam_on');
+    await panel.getByTestId('tpl-content').fill('Dạ shop cảm ơn {ten_khach} ạ, shop gọi số {sdt} khi giao nhé 🌸 {khong_co}');
+    await panel.getByTestId('tpl-warning').filter({ hasText: /khong_co/ }).waitFor();
+    await panel.getByTestId('tpl-content').fill('Dạ shop cảm ơn {ten_khach} ạ, shop gọi số {sdt} khi giao nhé 🌸');
+    await panel.getByTestId('tpl-add-image').click();
+    await panel.getByTestId('tpl-form').getByTestId('media-pick').first().click();
+    await panel.getByTestId('tpl-save').click();
+    await panel.getByTestId('tpl-row').filter({ hasText: 'Cảm ơn khách' }).waitFor();
+
+    // In the composer, "/cam" offers it; picking it renders it for this buyer.
+    await panel.getByTestId('tab-customer').click();
+    await panel.getByTestId('composer').fill('/cam');
+    await panel.getByTestId('tpl-option').filter({ hasText: 'Cảm ơn khách' }).click();
+    const expected = `Dạ shop cảm ơn ${thread.name} ạ, shop gọi số 0912345678 khi giao nhé 🌸`;
+    await panel.waitForFunction((t) => document.querySelector('[data-testid=composer]').value === t, expected);
+    await panel.getByTestId('composer-files').filter({ hasText: 'bang-size.png' }).waitFor();
+    await panel.getByTestId('send').click();
+    await panel.getByTestId('outbox-item').filter({ hasText: 'shop cảm ơn' }).getByTestId('outbox-state').filter({ hasText: /Đã gửi/ }).waitFor({ timeout: 20000 });
+    const sent = await page.evaluate(() => window.__fixture.sent.map(({ text, attachments }) => ({ text, attachments })));
+    assert.deepEqual(sent, [{ text: expected, attachments: ['bang-size.png'] }]);
+  });
+});

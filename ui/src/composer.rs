@@ -112,6 +112,8 @@ pub fn Composer(
     state: CardState,
     seen: RwSignal<Option<Conversation>>,
     outbox: RwSignal<OutboxView>,
+    /// The shop's templates (the same signal as the templates tab's).
+    templates: RwSignal<Vec<nobi_core::template::Template>>,
     /// Text put into the composer by others (a template); taken and cleared by the composer.
     #[prop(optional)]
     insert: Option<RwSignal<Insert>>,
@@ -130,6 +132,25 @@ pub fn Composer(
     let last_id = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let enqueuing = RwSignal::new(false);
+    let menu_open = RwSignal::new(false);
+    let media_open = RwSignal::new(false);
+    let warnings = RwSignal::new(Vec::<String>::new());
+    // A template: rendered for this buyer by core, put in place of the "/shortcut" (or
+    // appended), its images attached; variables that could not be filled are reported.
+    let use_template = Callback::new(move |template: nobi_core::template::Template| {
+        menu_open.set(false);
+        spawn_local(async move {
+            let vars = crate::templates::current_vars(state).await;
+            let (text, image_ids, problems) =
+                crate::templates::render_into_composer(&template, &vars, lang.get_untracked());
+            draft.update(|d| *d = crate::templates::replace_shortcut(d, &text));
+            let attached = crate::media::attachments(&image_ids).await;
+            files.update(|f| f.extend(attached));
+            warnings.set(problems);
+        });
+    });
+    let show_menu =
+        move || menu_open.get() || draft.with(|d| crate::templates::shortcut_at(d).is_some());
 
     if let Some(insert) = insert {
         Effect::new(move |_| {
@@ -186,6 +207,7 @@ pub fn Composer(
                 draft.set(String::new());
                 files.set(Vec::new());
                 scheduling.set(false);
+                warnings.set(Vec::new());
                 last_id.set(Some(id));
             } else {
                 error.set(Some(ui(Ui::WorkerUnreachable, l).to_owned()));
@@ -244,6 +266,21 @@ pub fn Composer(
                     })
                     .collect_view()}
             </div>
+            <div class="composer-tools">
+                <button class="chip" data-testid="tpl-button" on:click=move |_| menu_open.update(|o| *o = !*o)>{move || t(Ui::TabTemplates)}</button>
+                <button class="chip" data-testid="media-button" on:click=move |_| media_open.update(|o| *o = !*o)>"🖼"</button>
+                <crate::emoji::EmojiPicker lang=lang on_pick=Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))/>
+            </div>
+            {move || show_menu().then(|| view! {
+                <crate::templates::TemplateMenu state=state templates=templates query=Signal::derive(move || draft.get())
+                    on_pick=use_template on_close=Callback::new(move |()| menu_open.set(false))/>
+            })}
+            {move || media_open.get().then(|| view! {
+                <crate::media::MediaLibrary state=state on_pick=Callback::new(move |item: nobi_core::crm::MediaItem| {
+                    files.update(|f| f.push(crate::media::to_attachment(&item)));
+                    media_open.set(false);
+                })/>
+            })}
             <textarea
                 id="composer"
                 data-testid="composer"
@@ -289,6 +326,11 @@ pub fn Composer(
                 </button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="composer-error">{e}</p> })}
+            {move || (!warnings.with(Vec::is_empty)).then(|| view! {
+                <ul class="warn small" data-testid="composer-warnings">
+                    {warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
+            })}
             <OutboxList state=state thread=Some(list_thread)/>
         </section>
     }

@@ -5,7 +5,6 @@
 //! picking one hands it to the caller, which inserts it into its text.
 
 // The composer and the tabs (lib.rs) integrate this API; until every part is used there.
-#![allow(dead_code)]
 
 use leptos::prelude::*;
 use nobi_core::i18n::{ui, Lang, Ui};

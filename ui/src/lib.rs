@@ -38,6 +38,7 @@ enum Tab {
     Customer,
     List,
     Products,
+    Templates,
     Data,
 }
 
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
     let settings = RwSignal::new(Settings::default());
     let catalog = RwSignal::new(nobi_core::order::catalog::Catalog::default());
     let outbox = RwSignal::new(OutboxView::default());
+    let templates = RwSignal::new(Vec::<nobi_core::template::Template>::new());
     let store_state = RwSignal::new(StoreState::Opening);
     let tab = RwSignal::new(Tab::Customer);
     let help = RwSignal::new(false);
@@ -186,6 +188,7 @@ pub fn App() -> impl IntoView {
                 state.tags.set(crm::tags().await.unwrap_or_default());
                 state.staff.set(crm::staff().await.unwrap_or_default());
                 catalog.set(crm::catalog().await.unwrap_or_default());
+                templates::load_into(templates);
                 store_state.set(StoreState::Open);
                 if let Some(c) = seen.get_untracked() {
                     link(c);
@@ -240,12 +243,13 @@ pub fn App() -> impl IntoView {
         };
         match ev.key().as_str() {
             "Escape" => help.set(false),
-            "1" | "2" | "3" | "4" if ev.alt_key() => {
+            "1" | "2" | "3" | "4" | "5" if ev.alt_key() => {
                 ev.prevent_default();
                 tab.set(match ev.key().as_str() {
                     "1" => Tab::Customer,
                     "2" => Tab::List,
                     "3" => Tab::Products,
+                    "4" => Tab::Templates,
                     _ => Tab::Data,
                 });
             }
@@ -287,6 +291,7 @@ pub fn App() -> impl IntoView {
                     {tab_button(Tab::Customer, Ui::TabCustomer, "tab-customer")}
                     {tab_button(Tab::List, Ui::TabList, "tab-list")}
                     {tab_button(Tab::Products, Ui::TabProducts, "tab-products")}
+                    {tab_button(Tab::Templates, Ui::TabTemplates, "tab-templates")}
                     {tab_button(Tab::Data, Ui::TabData, "tab-data")}
                 </nav>
                 <button class="icon" data-testid="help-button" title=move || t(Ui::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
@@ -300,7 +305,7 @@ pub fn App() -> impl IntoView {
                 StoreState::Open => match tab.get() {
                     Tab::Customer => view! {
                         {move || match thread_key.get() {
-                            Some(_) => view! { <Composer state=state seen=seen outbox=outbox/> }.into_any(),
+                            Some(_) => view! { <Composer state=state seen=seen outbox=outbox templates=templates/> }.into_any(),
                             // No conversation open: what is still pending or failed anywhere.
                             None => view! { <composer::OutboxList state=state thread=None/> }.into_any(),
                         }}
@@ -324,6 +329,10 @@ pub fn App() -> impl IntoView {
                         })/>
                     }.into_any(),
                     Tab::Products => view! { <products::ProductsView state=state/> }.into_any(),
+                    Tab::Templates => view! {
+                        <templates::TemplatesView state=state templates=templates/>
+                        <section class="card"><media::MediaLibrary state=state/></section>
+                    }.into_any(),
                     Tab::Data => view! { <transfer::DataView state=state/> }.into_any(),
                 },
             }}
@@ -366,7 +375,7 @@ fn Help(lang: RwSignal<Lang>, on_close: Callback<()>) -> impl IntoView {
     let t = move |key: Ui| ui(key, lang.get());
     let rows = [
         ("?", Ui::ShortcutHelp),
-        ("Alt+1 / 2 / 3 / 4", Ui::ShortcutTabs),
+        ("Alt+1 … 5", Ui::ShortcutTabs),
         ("/", Ui::ShortcutSearch),
         ("N", Ui::ShortcutNote),
         ("P", Ui::ShortcutPhone),

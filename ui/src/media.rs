@@ -11,7 +11,6 @@
 //! stays in the list until the panel closes).
 
 // The composer and the tabs (lib.rs) integrate this API; until every part is used there.
-#![allow(dead_code)]
 
 use crate::card::CardState;
 use crate::crm;
@@ -512,7 +511,7 @@ pub fn MediaLibrary(
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn base64_matches_rfc_4648() {
         for (raw, encoded) in [
             ("", ""),
@@ -528,7 +527,7 @@ mod tests {
         assert_eq!(base64_encode(&[0xff, 0xfe, 0xfd]), "//79");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn only_images_get_a_data_url() {
         let mut item = MediaItem {
             mime: "image/png".into(),
