@@ -136,6 +136,8 @@ pub async fn backup() -> Result<Backup, crate::store::StoreError> {
     backup.products = store.all::<nobi_core::order::Product>().await?;
     backup.combos = store.all::<nobi_core::order::Combo>().await?;
     backup.orders = store.all::<nobi_core::order::Order>().await?;
+    backup.templates = store.all::<nobi_core::template::Template>().await?;
+    backup.media = store.all::<nobi_core::crm::MediaItem>().await?;
     Ok(backup)
 }
 
@@ -152,6 +154,8 @@ async fn restore(backup: &Backup) -> Result<(), crate::store::StoreError> {
         schema::PRODUCTS,
         schema::COMBOS,
         schema::ORDERS,
+        schema::TEMPLATES,
+        schema::MEDIA,
     ] {
         batch.clear(store);
     }
@@ -180,6 +184,12 @@ async fn restore(backup: &Backup) -> Result<(), crate::store::StoreError> {
         batch.put_as_is(r);
     }
     for r in &backup.orders {
+        batch.put_as_is(r);
+    }
+    for r in &backup.templates {
+        batch.put_as_is(r);
+    }
+    for r in &backup.media {
         batch.put_as_is(r);
     }
     crm::store().write(batch).await

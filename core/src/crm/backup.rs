@@ -72,6 +72,11 @@ pub struct Backup {
     pub combos: Vec<crate::order::catalog::Combo>,
     #[serde(default)]
     pub orders: Vec<crate::order::Order>,
+    /// Since schema version 4.
+    #[serde(default)]
+    pub templates: Vec<crate::template::Template>,
+    #[serde(default)]
+    pub media: Vec<super::MediaItem>,
 }
 
 impl Backup {
@@ -90,6 +95,8 @@ impl Backup {
             products: Vec::new(),
             combos: Vec::new(),
             orders: Vec::new(),
+            templates: Vec::new(),
+            media: Vec::new(),
         }
     }
 
@@ -352,6 +359,33 @@ mod tests {
     #[test]
     fn a_backup_round_trips_through_json() {
         let mut backup = sample();
+        // One record of every later store too.
+        backup.products.push(crate::order::Product {
+            id: "p1".into(),
+            name: "Áo len".into(),
+            images: vec![],
+            variants: vec![crate::order::Variant {
+                sku: "AL-M".into(),
+                price: crate::order::Vnd(350_000),
+                ..crate::order::Variant::default()
+            }],
+        });
+        backup.templates.push(crate::template::Template {
+            id: "tp1".into(),
+            name: "Cảm ơn".into(),
+            content: "Dạ shop cảm ơn {ten_khach} ạ".into(),
+            shortcut: Some("/cam_on".into()),
+            image_ids: vec!["m1".into()],
+            position: 0,
+            updated_at: 5,
+        });
+        backup.media.push(crate::crm::MediaItem {
+            id: Id("m1".into()),
+            name: "bang-size.png".into(),
+            mime: "image/png".into(),
+            data_base64: "iVBORw0KGgo=".into(),
+            ..crate::crm::MediaItem::default()
+        });
         backup.check().unwrap();
         let json = serde_json::to_string(&backup).unwrap();
         assert!(json.starts_with(&format!(
