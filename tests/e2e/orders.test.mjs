@@ -100,6 +100,12 @@ test('an order with two products and a discount: created, listed, confirmed, sum
     assert.match(sent[0], /Áo len cổ lọ/);
     await screenshotSideBySide(browser.context, page, panel, 'orders-detail');
 
+    // The recipient can be corrected until the parcel is with the carrier.
+    await detail.getByTestId('edit-recipient').click();
+    await detail.getByTestId('recipient-form').locator('input').nth(1).fill('0987654321');
+    await detail.getByTestId('save-recipient').click();
+    await detail.getByTestId('order-recipient').filter({ hasText: '0987 654 321' }).waitFor();
+
     await detail.getByTestId('cancel-order').click();
     await panel.getByTestId('order-error').filter({ hasText: /lý do/i }).waitFor();
     await detail.getByTestId('cancel-reason').fill('Khách đổi ý');
@@ -109,6 +115,7 @@ test('an order with two products and a discount: created, listed, confirmed, sum
     assert.match(history, /Tạo đơn/);
     assert.match(history, /Đã xác nhận/);
     assert.match(history, /Khách đổi ý/);
+    assert.match(history, /Sửa người nhận/);
     await panel.getByTestId('tab-products').click();
     assert.equal(await available(panel, 'AL-BE-M'), 5, 'cancelling released the stock');
 

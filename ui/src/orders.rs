@@ -234,6 +234,32 @@ fn OrderDetail(
     let fee = RwSignal::new(order.shipping.fee.format_number());
     let carrier = RwSignal::new(order.shipping.carrier);
     let summary_state = RwSignal::new(None::<String>);
+    let editing_recipient = RwSignal::new(false);
+    let r_name = RwSignal::new(order.recipient.name.clone());
+    let r_phone = RwSignal::new(order.recipient.phone.clone());
+    let r_address = RwSignal::new(order.recipient.address.clone());
+    let get_r = get.clone();
+    let save_recipient = Callback::new(move |()| {
+        let by = by(state);
+        let lang = lang.get_untracked();
+        let (name, phone, address) = (
+            r_name.get_untracked(),
+            r_phone.get_untracked(),
+            r_address.get_untracked(),
+        );
+        editing_recipient.set(false);
+        apply(state, orders, error, get_r(), move |o, _| {
+            let mut recipient = o.recipient.clone();
+            if recipient.address.trim() != address.trim() {
+                recipient.units = None; // the resolved units were those of the old text
+            }
+            recipient.name = name.trim().to_owned();
+            recipient.phone = phone.trim().to_owned();
+            recipient.address = address.trim().to_owned();
+            o.set_recipient(recipient, now(), &by)
+                .map_err(|e| e.message(lang))
+        });
+    });
     let get2 = get.clone();
     let get3 = get.clone();
     let get4 = get.clone();
@@ -428,7 +454,11 @@ fn OrderDetail(
                             " · " {t(Ui::Cod)} ": " {tt.cod.format()}
                         </p>
                     })}
-                    <p class="small">{o.recipient.name.clone()} " · " {format_phone(&o.recipient.phone)} " · " {o.recipient.address.clone()}</p>
+                    <p class="small" data-testid="order-recipient">{o.recipient.name.clone()} " · " {format_phone(&o.recipient.phone)} " · " {o.recipient.address.clone()}
+                        {nobi_core::order::order::Edit::Recipient.allowed_in(status).then(|| view! {
+                            " " <button class="link" data-testid="edit-recipient" on:click=move |_| editing_recipient.update(|e| *e = !*e)>{t(Ui::Edit)}</button>
+                        })}
+                    </p>
                     <p class="small muted">{t(Ui::Warehouse)} ": " {o.warehouse.clone()}</p>
                     <div class="status-actions">
                         {status.next().iter().copied().filter(|s| *s != OrderStatus::Cancelled).map(|to| view! {
@@ -460,6 +490,14 @@ fn OrderDetail(
                     })}
                 }
             }}
+            {move || editing_recipient.get().then(|| view! {
+                <div class="grid2" data-testid="recipient-form">
+                    <label>{t(Ui::RecipientName)}<input prop:value=move || r_name.get() on:input=move |ev| r_name.set(event_target_value(&ev))/></label>
+                    <label>{t(Ui::RecipientPhone)}<input prop:value=move || r_phone.get() on:input=move |ev| r_phone.set(event_target_value(&ev))/></label>
+                </div>
+                <label>{t(Ui::RecipientAddress)}<textarea rows="2" prop:value=move || r_address.get() on:input=move |ev| r_address.set(event_target_value(&ev))></textarea></label>
+                <button data-testid="save-recipient" on:click=move |_| save_recipient.run(())>{t(Ui::Save)}</button>
+            })}
             <h4>{move || t(Ui::ShippingSection)}</h4>
             <div class="grid2">
                 <label>{move || t(Ui::Carrier)}
@@ -516,6 +554,45 @@ fn carrier_code(c: Carrier) -> &'static str {
 
 fn carrier_of(code: &str) -> Option<Carrier> {
     Carrier::ALL.into_iter().find(|c| carrier_code(*c) == code)
+}
+
+/// The carrier-ready units of a saved address: the current scheme when its ward is known,
+/// else the legacy one.
+fn address_units(
+    a: &nobi_core::crm::CustomerAddress,
+) -> Option<nobi_core::order::order::AddressUnits> {
+    use nobi_core::address::{Scheme, Unit};
+    let unit = |u: &nobi_core::crm::UnitRef| Unit {
+        code: u.code.clone(),
+        name: u.name.clone(),
+        short: u.name.clone(),
+    };
+    let (scheme, province, district, ward) = if a.current_ward.is_some() {
+        (
+            Scheme::Current,
+            a.current_province.as_ref()?,
+            None,
+            a.current_ward.as_ref(),
+        )
+    } else {
+        (
+            Scheme::Legacy,
+            a.legacy_province.as_ref()?,
+            a.legacy_district.as_ref(),
+            a.legacy_ward.as_ref(),
+        )
+    };
+    Some(nobi_core::order::order::AddressUnits {
+        scheme,
+        province: unit(province),
+        district: district.map(unit),
+        ward: ward.map(unit),
+        street: [a.street.trim(), a.hamlet.as_deref().unwrap_or("").trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 /// One product line as the form edits it: the typed texts are parsed by `core` on every change.
@@ -595,6 +672,8 @@ pub fn OrderForm(
             }
         }
     }
+    let default_line = default_address.as_ref().map(|a| a.one_line());
+    let default_units = default_address.as_ref().and_then(address_units);
     let all_warehouses = warehouses(state);
     let warehouse = RwSignal::new(all_warehouses.first().cloned().unwrap_or_default());
     let assignee = RwSignal::new(
@@ -695,7 +774,10 @@ pub fn OrderForm(
                 name: name.get().trim().to_owned(),
                 phone: phone.get().trim().to_owned(),
                 address: address.get().trim().to_owned(),
-                units: None,
+                // The units the address form resolved, while the text is still that address's.
+                units: default_units
+                    .clone()
+                    .filter(|_| Some(address.get().trim().to_owned()) == default_line),
             },
             lines: order_lines,
             shipping,

@@ -395,6 +395,7 @@ pub fn DataView(state: CardState) -> impl IntoView {
                 }
             }}
         </section>
+        <crate::composer::PacingSettings state=state/>
         <section class="card" data-testid="backup">
             <h3>{move || t(Ui::ExportAll)}</h3>
             <p class="muted small">{move || t(Ui::ExportHint)}</p>
