@@ -8,27 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, launch, screenshotSideBySide, withBrowser } from './harness.mjs';
+import { ROOT, launch, screenshotSideBySide, withBrowser, countRecords } from './harness.mjs';
 
 const IMPORT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'import');
 
-/** The number of records in one store of the panel's IndexedDB, read from the panel page. */
-function countRecords(panel, store) {
-  return panel.evaluate(
-    (store) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('nobi-pro');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction(store).objectStore(store).count();
-          req.onsuccess = () => { db.close(); resolve(req.result); };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
-}
 
 test('the card of the open thread: capture the phone, tag, note, paste an address; all of it survives a browser restart', async () => {
   const profile = await mkdtemp(path.join(tmpdir(), 'nobi-crm-'));

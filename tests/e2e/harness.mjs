@@ -98,3 +98,21 @@ export async function screenshotSideBySide(context, page, panel, name) {
   await sheet.close();
   return file;
 }
+
+/** The number of records in one store of the panel's IndexedDB, read from an extension page. */
+export function countRecords(panel, store) {
+  return panel.evaluate(
+    (store) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('nobi-pro');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction(store).objectStore(store).count();
+          req.onsuccess = () => { db.close(); resolve(req.result); };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}

@@ -10,27 +10,9 @@ import path from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import zlib from 'node:zlib';
-import { ROOT, withBrowser } from './harness.mjs';
+import { ROOT, withBrowser, countRecords } from './harness.mjs';
 
 const PRODUCT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'products');
-
-/** The number of records in one store of the panel's IndexedDB, read from the panel page. */
-function countRecords(panel, store) {
-  return panel.evaluate(
-    (store) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('nobi-pro');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction(store).objectStore(store).count();
-          req.onsuccess = () => { db.close(); resolve(req.result); };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
-}
 
 function available(panel, sku) {
   return panel

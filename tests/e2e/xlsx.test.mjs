@@ -5,27 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, withBrowser } from './harness.mjs';
+import { ROOT, withBrowser, countRecords } from './harness.mjs';
 
 const IMPORT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'import');
 
-/** The number of records in one store of the panel's IndexedDB, read from the panel page. */
-function countRecords(panel, store) {
-  return panel.evaluate(
-    (store) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('nobi-pro');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction(store).objectStore(store).count();
-          req.onsuccess = () => { db.close(); resolve(req.result); };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
-}
 
 test('importing a malformed XLSX shows each bad row by its sheet row and writes nothing; a good workbook imports', async () => {
   await withBrowser({}, async (browser) => {

@@ -310,6 +310,18 @@ pub enum ImportErrorKind {
     },
 }
 
+/// Where a problem is, as the agent finds it in Excel: "Dòng 7, cột «SĐT»: ", "Dòng 7: ", or
+/// nothing for the whole file. Shared by the customer and the product import.
+pub(crate) fn place(row: Option<usize>, column: Option<&str>, lang: Lang) -> String {
+    match (row, column, lang) {
+        (Some(r), Some(c), Lang::Vi) => format!("Dòng {r}, cột «{c}»: "),
+        (Some(r), Some(c), Lang::En) => format!("Row {r}, column “{c}”: "),
+        (Some(r), None, Lang::Vi) => format!("Dòng {r}: "),
+        (Some(r), None, Lang::En) => format!("Row {r}: "),
+        (None, _, _) => String::new(),
+    }
+}
+
 /// One problem of the file, where the agent can find it in Excel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportError {
@@ -333,13 +345,7 @@ impl ImportError {
     pub fn message(&self, lang: Lang) -> String {
         use ImportErrorKind::*;
         let vi = lang == Lang::Vi;
-        let prefix = match (self.row, &self.column, vi) {
-            (Some(r), Some(c), true) => format!("Dòng {r}, cột «{c}»: "),
-            (Some(r), Some(c), false) => format!("Row {r}, column “{c}”: "),
-            (Some(r), None, true) => format!("Dòng {r}: "),
-            (Some(r), None, false) => format!("Row {r}: "),
-            (None, _, _) => String::new(),
-        };
+        let prefix = place(self.row, self.column.as_deref(), lang);
         let body = match (&self.kind, vi) {
             (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) chứa danh sách khách hàng.".into(),
             (Empty, false) => "The file is empty. Choose the CSV or Excel (.xlsx) file with your customer list.".into(),

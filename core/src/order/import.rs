@@ -534,13 +534,7 @@ impl ProductImportError {
     pub fn message(&self, lang: Lang) -> String {
         use ProductImportErrorKind::*;
         let vi = lang == Lang::Vi;
-        let prefix = match (self.row, &self.column, vi) {
-            (Some(r), Some(c), true) => format!("Dòng {r}, cột «{c}»: "),
-            (Some(r), Some(c), false) => format!("Row {r}, column “{c}”: "),
-            (Some(r), None, true) => format!("Dòng {r}: "),
-            (Some(r), None, false) => format!("Row {r}: "),
-            (None, _, _) => String::new(),
-        };
+        let prefix = crate::crm::import::place(self.row, self.column.as_deref(), lang);
         let body = match (&self.kind, vi) {
             (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) chứa danh sách sản phẩm.".into(),
             (Empty, false) => "The file is empty. Choose the CSV or Excel (.xlsx) file with your product list.".into(),
