@@ -132,6 +132,9 @@ pub fn Composer(
     let last_id = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let enqueuing = RwSignal::new(false);
+    // The id of an enqueue the worker did not confirm, with its text: sending the same draft again
+    // reuses it, so a message the worker stored before failing to answer is not queued twice.
+    let unconfirmed = RwSignal::new(None::<(String, String)>);
     let menu_open = RwSignal::new(false);
     let media_open = RwSignal::new(false);
     let warnings = RwSignal::new(Vec::<String>::new());
@@ -182,7 +185,11 @@ pub fn Composer(
         };
         error.set(None);
         enqueuing.set(true);
-        let id = new_id().0;
+        let id = match unconfirmed.get_untracked() {
+            Some((id, same)) if same == text => id,
+            _ => new_id().0,
+        };
+        let attempted = (id.clone(), text.clone());
         let item = NewItem {
             id: id.clone(),
             to: thread.clone(),
@@ -204,12 +211,14 @@ pub fn Composer(
             enqueuing.set(false);
             if stored {
                 // The outbox has it on disk: the draft can go.
+                unconfirmed.set(None);
                 draft.set(String::new());
                 files.set(Vec::new());
                 scheduling.set(false);
                 warnings.set(Vec::new());
                 last_id.set(Some(id));
             } else {
+                unconfirmed.set(Some(attempted));
                 error.set(Some(ui(Ui::WorkerUnreachable, l).to_owned()));
             }
         });

@@ -78,30 +78,36 @@ async fn ensure_loaded() {
     }
 }
 
-/// Writes the outbox and the baselines in one `chrome.storage.local.set` (atomic).
-async fn save() {
+/// Writes the outbox and the baselines in one `chrome.storage.local.set` (atomic). Returns
+/// true if and only if they are on disk.
+async fn save() -> bool {
     let Some((outbox, baselines)) = STATE.with(|s| {
         s.borrow()
             .as_ref()
             .map(|s| (chrome::to_js(&s.outbox), chrome::to_js(&s.baselines)))
     }) else {
-        return;
+        return false;
     };
     let items = Object::new();
     let _ = Reflect::set(&items, &OUTBOX_KEY.into(), &outbox);
     let _ = Reflect::set(&items, &BASELINES_KEY.into(), &baselines);
-    if let Err(e) = chrome::local_set(&items).await {
-        chrome::log_error(&format!("Nobi Pro: could not save the outbox: {e:?}"));
+    match chrome::local_set(&items).await {
+        Ok(()) => true,
+        Err(_) => {
+            chrome::log_error("Nobi Pro: could not save the outbox (disk full?)");
+            false
+        }
     }
 }
 
-/// Runs `change` on the outbox, saves, and tells the panels.
-async fn update<T>(change: impl FnOnce(&mut State) -> T) -> T {
+/// Runs `change` on the outbox, saves, and tells the panels. The second value is false if the
+/// outbox could not be written.
+async fn update<T>(change: impl FnOnce(&mut State) -> T) -> (T, bool) {
     ensure_loaded().await;
     let result = STATE.with(|s| change(s.borrow_mut().as_mut().expect("loaded")));
-    save().await;
+    let saved = save().await;
     chrome::broadcast(&snapshot_now());
-    result
+    (result, saved)
 }
 
 fn snapshot_now() -> BackgroundToPanel {
@@ -157,11 +163,15 @@ pub async fn enqueue(mut item: NewItem, files: Vec<Attachment>) -> BackgroundToP
         }
     }
     let now = chrome::now_ms();
-    let result = update(|s| s.outbox.enqueue(item, now)).await;
-    if let Err(e) = result {
-        chrome::log_error(&format!("Nobi Pro: enqueue refused: {e:?}"));
-    }
+    let (result, saved) = update(|s| s.outbox.enqueue(item, now)).await;
     spawn_pump();
+    if result.is_err() || !saved {
+        // Not on disk (or refused): the panel keeps the draft and may send it again with the
+        // same id, which the outbox takes once.
+        return BackgroundToPanel::Failed {
+            reason: FailReason::Timeout,
+        };
+    }
     snapshot_now()
 }
 
@@ -173,7 +183,7 @@ pub async fn retry(id: &str) -> BackgroundToPanel {
 
 pub async fn cancel(id: &str) -> BackgroundToPanel {
     let now = chrome::now_ms();
-    let cancelled = update(|s| s.outbox.cancel(id, now)).await.is_ok();
+    let cancelled = update(|s| s.outbox.cancel(id, now)).await.0.is_ok();
     if cancelled {
         forget_files(id).await;
     }
@@ -218,12 +228,12 @@ pub async fn pump() {
             match look_for(&item).await {
                 Some(visible) => {
                     let now = chrome::now_ms();
-                    update(|s| {
+                    // Refused only if the agent cancelled it meanwhile: then nothing changes.
+                    let _ = update(|s| {
                         s.baselines.remove(&item.id);
                         s.outbox.checked(&item.id, visible, now)
                     })
-                    .await
-                    .ok();
+                    .await;
                     if visible {
                         forget_files(&item.id).await;
                     }
@@ -305,7 +315,7 @@ async fn send(item: OutboxItem) {
     // The page, and the baseline for a later check, before anything is typed.
     let baseline = count_on_page(&item).await;
     let now = chrome::now_ms();
-    let started = update(|s| {
+    let (started, saved) = update(|s| {
         let started = s.outbox.start(&id, now, random());
         if started.is_ok() {
             if let Ok(count) = baseline {
@@ -316,6 +326,22 @@ async fn send(item: OutboxItem) {
     })
     .await;
     if started.is_err() {
+        return;
+    }
+    if !saved {
+        // "Sending" is not on disk: typing now could not be checked after a crash. Put it back.
+        let now = chrome::now_ms();
+        let _ = update(|s| {
+            s.outbox.finish(
+                &id,
+                SendOutcome::Failed {
+                    reason: FailReason::Timeout,
+                },
+                now,
+                random(),
+            )
+        })
+        .await;
         return;
     }
     let outcome = match baseline {
@@ -338,12 +364,11 @@ async fn send(item: OutboxItem) {
     };
     let sent = outcome == SendOutcome::Sent;
     let now = chrome::now_ms();
-    update(|s| {
+    let _ = update(|s| {
         s.baselines.remove(&id);
         s.outbox.finish(&id, outcome, now, random())
     })
-    .await
-    .ok();
+    .await;
     if sent {
         forget_files(&id).await;
     }
