@@ -30,40 +30,212 @@ pub struct Value(pub JsValue);
 /// The largest integer an f64 holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-impl<'de> de::Deserializer<'de> for Value {
-    type Error = Malformed;
+/// What a JS value is, found once, outside the generic code: the `deserialize_*` methods are
+/// compiled once per Rust type, so they only match on this (or test one JS type themselves).
+enum Kind {
+    Unit,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Seq(Seq),
+    Map(Map),
+    Other,
+}
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
-        let v = self.0;
+impl Kind {
+    #[inline(never)]
+    fn of(v: JsValue) -> Kind {
         if v.is_null() || v.is_undefined() {
-            visitor.visit_unit()
+            Kind::Unit
         } else if let Some(b) = v.as_bool() {
-            visitor.visit_bool(b)
+            Kind::Bool(b)
         } else if let Some(n) = v.as_f64() {
-            if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
-                if n >= 0.0 {
-                    visitor.visit_u64(n as u64)
-                } else {
-                    visitor.visit_i64(n as i64)
-                }
-            } else {
-                visitor.visit_f64(n)
-            }
+            Kind::Number(n)
         } else if let Some(s) = v.as_string() {
-            visitor.visit_string(s)
+            Kind::String(s)
         } else if Array::is_array(&v) {
             let items: Vec<JsValue> = v.unchecked_into::<Array>().iter().collect();
-            visitor.visit_seq(Seq(items.into_iter()))
+            Kind::Seq(Seq(items.into_iter()))
         } else if v.is_object() {
             let object: Object = v.unchecked_into();
             let entries: Vec<JsValue> = Object::entries(&object).iter().collect();
-            visitor.visit_map(Map {
+            Kind::Map(Map {
                 entries: entries.into_iter(),
                 value: None,
             })
         } else {
+            Kind::Other
+        }
+    }
+}
+
+/// A JS number as serde sees it: integers that an f64 holds exactly as integers.
+enum Number {
+    U64(u64),
+    I64(i64),
+    F64(f64),
+}
+
+#[inline(never)]
+fn number(n: f64) -> Number {
+    if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+        if n >= 0.0 {
+            Number::U64(n as u64)
+        } else {
+            Number::I64(n as i64)
+        }
+    } else {
+        Number::F64(n)
+    }
+}
+
+fn visit_number<'de, V: Visitor<'de>>(n: f64, visitor: V) -> Result<V::Value, Malformed> {
+    match number(n) {
+        Number::U64(n) => visitor.visit_u64(n),
+        Number::I64(n) => visitor.visit_i64(n),
+        Number::F64(n) => visitor.visit_f64(n),
+    }
+}
+
+/// Each typed `deserialize_*` method calls only the `visit_*` methods that its types accept, so
+/// the visitors' other methods are never compiled in (for every struct, the code reading it from an
+/// array). What each type accepts is what `deserialize_any` gives it, with one exception: a struct
+/// is read from an object only, never from an array, which [`to_js`](crate::to_js) does not write.
+impl<'de> de::Deserializer<'de> for Value {
+    type Error = Malformed;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        match Kind::of(self.0) {
+            Kind::Unit => visitor.visit_unit(),
+            Kind::Bool(b) => visitor.visit_bool(b),
+            Kind::Number(n) => visit_number(n, visitor),
+            Kind::String(s) => visitor.visit_string(s),
+            Kind::Seq(seq) => visitor.visit_seq(seq),
+            Kind::Map(map) => visitor.visit_map(map),
+            Kind::Other => Err(Malformed),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        match self.0.as_bool() {
+            Some(b) => visitor.visit_bool(b),
+            None => Err(Malformed),
+        }
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        match self.0.as_string() {
+            Some(s) => visitor.visit_string(s),
+            None => Err(Malformed),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        if self.0.is_null() || self.0.is_undefined() {
+            visitor.visit_unit()
+        } else {
             Err(Malformed)
         }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        match Kind::of(self.0) {
+            Kind::Seq(seq) => visitor.visit_seq(seq),
+            _ => Err(Malformed),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        match Kind::of(self.0) {
+            Kind::Map(map) => visitor.visit_map(map),
+            _ => Err(Malformed),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Malformed> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        self.deserialize_string(visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
@@ -112,8 +284,16 @@ impl<'de> de::Deserializer<'de> for Value {
     }
 
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        i128 u128 bytes byte_buf ignored_any
+    }
+}
+
+impl Value {
+    fn deserialize_number<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Malformed> {
+        match self.0.as_f64() {
+            Some(n) => visit_number(n, visitor),
+            None => Err(Malformed),
+        }
     }
 }
 
@@ -199,7 +379,7 @@ impl<'de> de::VariantAccess<'de> for Variant {
         _len: usize,
         visitor: V,
     ) -> Result<V::Value, Malformed> {
-        de::Deserializer::deserialize_any(Value(self.0), visitor)
+        de::Deserializer::deserialize_seq(Value(self.0), visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -207,6 +387,6 @@ impl<'de> de::VariantAccess<'de> for Variant {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Malformed> {
-        de::Deserializer::deserialize_any(Value(self.0), visitor)
+        de::Deserializer::deserialize_map(Value(self.0), visitor)
     }
 }

@@ -209,4 +209,50 @@ mod tests {
         assert_eq!(from_js::<i32>(JsValue::from_f64(1.5)), Err(Malformed));
         assert_eq!(from_js::<u8>(JsValue::from_f64(300.0)), Err(Malformed));
     }
+
+    #[wasm_bindgen_test]
+    fn each_type_reads_only_its_own_shape() {
+        use std::collections::HashMap;
+        let js = |json: &str| js_sys::JSON::parse(json).unwrap();
+        assert_eq!(from_js::<f64>(js("3")), Ok(3.0));
+        assert_eq!(from_js::<i64>(js("-5")), Ok(-5));
+        assert_eq!(from_js::<u32>(js(r#""1""#)), Err(Malformed));
+        assert_eq!(from_js::<u32>(js("-1")), Err(Malformed));
+        assert_eq!(from_js::<u64>(js("1e300")), Err(Malformed));
+        assert_eq!(from_js::<bool>(js("0")), Err(Malformed));
+        assert_eq!(from_js::<String>(js("1")), Err(Malformed));
+        assert_eq!(from_js::<String>(js("null")), Err(Malformed));
+        assert_eq!(from_js::<char>(js(r#""é""#)), Ok('é'));
+        assert_eq!(from_js::<char>(js(r#""ab""#)), Err(Malformed));
+        assert_eq!(from_js::<()>(js("null")), Ok(()));
+        assert_eq!(from_js::<()>(JsValue::UNDEFINED), Ok(()));
+        assert_eq!(from_js::<()>(js("0")), Err(Malformed));
+        assert_eq!(from_js::<Option<u8>>(JsValue::UNDEFINED), Ok(None));
+        assert_eq!(from_js::<Option<u8>>(js("7")), Ok(Some(7)));
+        assert_eq!(from_js::<Vec<u8>>(js("[1,2]")), Ok(vec![1, 2]));
+        assert_eq!(from_js::<Vec<u8>>(js(r#"{"0":1}"#)), Err(Malformed));
+        assert_eq!(
+            from_js::<(u8, String)>(js(r#"[1,"a"]"#)),
+            Ok((1, "a".into()))
+        );
+        assert_eq!(
+            from_js::<HashMap<String, u8>>(js(r#"{"a":1}"#)),
+            Ok(HashMap::from([("a".into(), 1)]))
+        );
+        assert_eq!(from_js::<HashMap<String, u8>>(js("[]")), Err(Malformed));
+        // Structs are objects; to_js never writes one as an array.
+        assert_eq!(
+            from_js::<ThreadRef>(js(r#"["messenger","1"]"#)),
+            Err(Malformed)
+        );
+        assert_eq!(
+            from_js::<ThreadRef>(js(
+                r#"{"platform":"messenger","thread_id":"1","extra":[{}]}"#
+            )),
+            Ok(ThreadRef {
+                platform: Platform::Messenger,
+                thread_id: "1".into()
+            })
+        );
+    }
 }
