@@ -182,6 +182,8 @@ cmd_bench() {
   cargo run --quiet --profile native-release -p nobi-cli -- bench
   say "end to end timings"
   (cd tests && NOBI_DIST="$DIST" node fixtures/build.mjs >/dev/null && NOBI_DIST="$DIST" node bench/e2e-bench.mjs)
+  say "adapters on every page shape (classic and 2026, both languages, both wordings)"
+  (cd tests && NOBI_DIST="$DIST" node bench/shapes-bench.mjs)
   say "side panel CRM: cold open with 10,000 customers, search over 50,000"
   (cd tests && NOBI_DIST="$DIST" node bench/crm-bench.mjs)
   say "outbox: 100 messages to 100 threads, pacing off"

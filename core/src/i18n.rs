@@ -4,7 +4,7 @@
 //! here, as plain data, and is tested for completeness: every key has both languages. The manifest's
 //! own strings (name, description) are in `extension/_locales`, where Chrome wants them.
 
-use crate::protocol::{FailReason, HealthStatus};
+use crate::protocol::{FailReason, HealthStatus, Signal};
 use serde::{Deserialize, Serialize};
 
 /// A language of the interface. Vietnamese is the default.
@@ -188,6 +188,12 @@ ui_texts! {
     ShortcutPhone => "Thêm số điện thoại", "Add a phone";
     ShortcutClose => "Đóng hộp thoại, bỏ chọn", "Close dialog, dismiss";
     Close => "Đóng", "Close";
+    CheckPage => "Kiểm tra trang", "Check the page";
+    CheckPageHint => "Kiểm tra khô: tìm ô nhập, hội thoại, tin nhắn, nút gửi; không gõ gì", "Dry check: finds the message box, the thread, the messages, the send control; types nothing";
+    CheckPageFailed => "Không hỏi được trang. Tải lại tab hội thoại rồi thử lại.", "The page could not be asked. Reload the conversation tab, then try again.";
+    LayoutReport => "Tải báo cáo bố cục (không chứa tên, tin nhắn hay liên kết)", "Download the layout report (no names, messages or links)";
+    Found => "có", "found";
+    Missing => "không thấy", "missing";
     // Orders (issue 7).
     TabProducts => "Sản phẩm", "Products";
     Orders => "Đơn hàng", "Orders";
@@ -359,6 +365,33 @@ pub fn health(status: HealthStatus, lang: Lang) -> &'static str {
         (ComposerNotFound, Lang::En) => "Message box not found (page still loading?)",
         (SelectorsOutdated, Lang::Vi) => "Giao diện trang đã thay đổi: cần cập nhật Nobi Pro",
         (SelectorsOutdated, Lang::En) => "The page's layout changed: Nobi Pro needs an update",
+        (ComposerCovered, Lang::Vi) => "Một hộp thoại của trang đang che ô nhập tin nhắn",
+        (ComposerCovered, Lang::En) => "A dialog of the page covers the message box",
+    }
+}
+
+/// The name of a signal of the field diagnostic.
+pub fn signal(signal: Signal, lang: Lang) -> &'static str {
+    use Signal::*;
+    match (signal, lang) {
+        (Composer, Lang::Vi) => "Ô nhập tin nhắn",
+        (Composer, Lang::En) => "Message box",
+        (ComposerUncovered, Lang::Vi) => "Ô nhập không bị hộp thoại che",
+        (ComposerUncovered, Lang::En) => "Message box not covered by a dialog",
+        (Pane, Lang::Vi) => "Khung hội thoại",
+        (Pane, Lang::En) => "Conversation pane",
+        (BuyerName, Lang::Vi) => "Tên khách",
+        (BuyerName, Lang::En) => "Buyer's name",
+        (ProfileLink, Lang::Vi) => "Liên kết trang cá nhân",
+        (ProfileLink, Lang::En) => "Profile link",
+        (ThreadSignature, Lang::Vi) => "Dấu hiệu nhận biết hội thoại",
+        (ThreadSignature, Lang::En) => "Thread signature",
+        (MessageList, Lang::Vi) => "Danh sách tin nhắn",
+        (MessageList, Lang::En) => "Message list",
+        (MessageRows, Lang::Vi) => "Tin nhắn",
+        (MessageRows, Lang::En) => "Messages",
+        (SendControl, Lang::Vi) => "Nút gửi (không có thì dùng Enter)",
+        (SendControl, Lang::En) => "Send button (else Enter)",
     }
 }
 
@@ -388,6 +421,10 @@ pub fn fail_reason(reason: FailReason, lang: Lang) -> &'static str {
         (ComposerBusy, Lang::En) => "The page's message box holds attachments you have not sent. Send or remove them first, so nothing is sent mixed up.",
         (Unconfirmed, Lang::Vi) => "Đã bấm gửi nhưng không xác nhận được kết quả. Kiểm tra hội thoại trước khi gửi lại để tránh gửi trùng.",
         (Unconfirmed, Lang::En) => "Send was pressed but the result could not be confirmed. Check the conversation before sending again, to avoid a duplicate.",
+        (CoveredByDialog, Lang::Vi) => "Một hộp thoại của trang đang che ô nhập tin nhắn (ví dụ: nhập mã PIN để khôi phục đoạn chat). Chưa gõ gì; hãy xử lý hộp thoại trên trang rồi gửi lại.",
+        (CoveredByDialog, Lang::En) => "A dialog of the page covers the message box (e.g. enter your PIN to restore chats). Nothing was typed; deal with the dialog on the page, then send again.",
+        (RejectedByPlatform, Lang::Vi) => "Trang báo tin nhắn không gửi được (\"Failed to send\"). Tin chưa đi; kiểm tra kết nối hoặc tài khoản rồi gửi lại.",
+        (RejectedByPlatform, Lang::En) => "The page says the message was not sent (\"Failed to send\"). Nothing went out; check the connection or the account, then send again.",
     }
 }
 
@@ -421,8 +458,16 @@ mod tests {
             BlockedByPlatform,
             ComposerNotFound,
             SelectorsOutdated,
+            ComposerCovered,
         ] {
             assert_ne!(health(s, Lang::Vi), health(s, Lang::En));
+        }
+    }
+
+    #[test]
+    fn every_signal_has_a_name_in_each_language() {
+        for s in Signal::ALL {
+            assert_ne!(signal(s, Lang::Vi), signal(s, Lang::En));
         }
     }
 

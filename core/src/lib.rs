@@ -14,10 +14,12 @@
 //!   2025 reform.
 
 pub mod address;
+pub mod aliases;
 pub mod crm;
 pub mod i18n;
 pub mod order;
 pub mod outbox;
+pub mod page;
 pub mod phone;
 pub mod platform;
 pub mod protocol;

@@ -824,3 +824,119 @@ fn cap_until(starts: &[u64], cap: Option<u32>, window_ms: u64, now_ms: u64) -> O
     // Once the oldest `len - cap + 1` starts leave the window, one more start fits.
     Some(in_window[in_window.len() - cap].saturating_add(window_ms))
 }
+
+/// What the conversation showed of a message before it was typed: the check after a worker
+/// restart compares the page with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Outgoing messages with the same text (white space folded), not failed.
+    pub count: u32,
+    /// Their message ids, where the page exposes ids.
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+fn same_text(message: &crate::protocol::ChatMessage, wanted: &str) -> bool {
+    message.direction == crate::protocol::Direction::Out
+        && message.delivery != crate::protocol::Delivery::Failed
+        && message
+            .text
+            .split_whitespace()
+            .eq(wanted.split_whitespace())
+}
+
+/// The baseline of `wanted` in `messages`, read before typing it.
+pub fn baseline(messages: &[crate::protocol::ChatMessage], wanted: &str) -> Baseline {
+    let same: Vec<_> = messages.iter().filter(|m| same_text(m, wanted)).collect();
+    Baseline {
+        count: same.len() as u32,
+        ids: same.iter().filter_map(|m| m.id.clone()).collect(),
+    }
+}
+
+/// Returns true if and only if `messages` (read after a worker restart) show `wanted` as sent
+/// since `baseline` was read.
+///
+/// A bubble the page marks as failed never counts. Where the page exposes message ids, a
+/// message with this text and an id the baseline did not have is the evidence (a long thread
+/// that unmounted older bubbles cannot fool it); otherwise one more identical message than the
+/// baseline is. Without a baseline (the worker died before storing one), any copy on the page
+/// counts as sent: never type twice.
+pub fn sent_since(
+    baseline: Option<&Baseline>,
+    messages: &[crate::protocol::ChatMessage],
+    wanted: &str,
+) -> bool {
+    let same: Vec<_> = messages.iter().filter(|m| same_text(m, wanted)).collect();
+    let Some(baseline) = baseline else {
+        return !same.is_empty();
+    };
+    let with_ids: Vec<&String> = same.iter().filter_map(|m| m.id.as_ref()).collect();
+    if !with_ids.is_empty() && (!baseline.ids.is_empty() || baseline.count == 0) {
+        return with_ids.iter().any(|id| !baseline.ids.contains(id));
+    }
+    same.len() as u32 > baseline.count
+}
+
+#[cfg(test)]
+mod page_check_tests {
+    use super::*;
+    use crate::protocol::{ChatMessage, Delivery, Direction};
+
+    fn out(text: &str, id: Option<&str>, delivery: Delivery) -> ChatMessage {
+        ChatMessage {
+            direction: Direction::Out,
+            text: text.into(),
+            time: None,
+            id: id.map(Into::into),
+            delivery,
+        }
+    }
+
+    #[test]
+    fn a_failed_bubble_is_never_evidence_of_a_send() {
+        let before = baseline(&[], "Dạ");
+        let after = [out("Dạ", None, Delivery::Failed)];
+        assert!(!sent_since(Some(&before), &after, "Dạ"));
+        assert!(!sent_since(None, &after, "Dạ"));
+        let after = [
+            out("Dạ", None, Delivery::Failed),
+            out("Dạ", None, Delivery::Unknown),
+        ];
+        assert!(sent_since(Some(&before), &after, "Dạ"));
+    }
+
+    #[test]
+    fn ids_decide_where_the_page_has_them() {
+        let page = [out("Dạ vâng", Some("mid.$a"), Delivery::Accepted)];
+        let before = baseline(&page, "Dạ  vâng");
+        assert_eq!(before.ids, vec!["mid.$a".to_string()]);
+        // The old bubble was unmounted (long thread) and the new one is there: counting would
+        // say "not sent" (1 = 1), the id says sent.
+        let after = [out("Dạ vâng", Some("mid.$b"), Delivery::Unknown)];
+        assert!(sent_since(Some(&before), &after, "Dạ vâng"));
+        // Only the old one: not sent, however it is counted.
+        assert!(!sent_since(Some(&before), &page, "Dạ vâng"));
+    }
+
+    #[test]
+    fn without_ids_one_more_identical_message_is_the_evidence() {
+        let page = [out("ok", None, Delivery::Unknown)];
+        let before = baseline(&page, "ok");
+        assert!(!sent_since(Some(&before), &page, "ok"));
+        let after = [
+            out("ok", None, Delivery::Unknown),
+            out("ok", None, Delivery::Unknown),
+        ];
+        assert!(sent_since(Some(&before), &after, "ok"));
+        let incoming = ChatMessage {
+            direction: Direction::In,
+            ..out("ok", None, Delivery::Unknown)
+        };
+        assert!(!sent_since(
+            Some(&before),
+            &[page[0].clone(), incoming],
+            "ok"
+        ));
+    }
+}

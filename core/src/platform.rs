@@ -63,9 +63,16 @@ pub fn classify(url: &str) -> PageKind {
             [] => PageKind::Inbox(Platform::Messenger),
             _ => PageKind::Other,
         },
+        // A Business Suite thread belongs to the page the agent acts as (`asset_id`): two pages of
+        // one shop can each have a thread with the same item id, so the id is `<asset>.<item>`.
         "business.facebook.com" => match segments.as_slice() {
             ["latest", "inbox", ..] => match query_param(query, "selected_item_id") {
-                Some(id) => thread(Platform::BusinessSuite, id),
+                Some(item) => match query_param(query, "asset_id").filter(|a| is_numeric(a)) {
+                    Some(asset) if is_numeric(item) => {
+                        thread(Platform::BusinessSuite, &format!("{asset}.{item}"))
+                    }
+                    _ => thread(Platform::BusinessSuite, item),
+                },
                 None => PageKind::Inbox(Platform::BusinessSuite),
             },
             _ => PageKind::Other,
@@ -94,11 +101,30 @@ pub fn thread_url(thread: &ThreadRef) -> Option<String> {
     Some(match thread.platform {
         Platform::Instagram => format!("https://www.instagram.com/direct/t/{id}/"),
         Platform::Facebook => format!("https://www.facebook.com/messages/t/{id}"),
-        Platform::Messenger => format!("https://www.messenger.com/t/{id}"),
-        Platform::BusinessSuite => {
-            format!("https://business.facebook.com/latest/inbox/all?selected_item_id={id}")
-        }
+        // messenger.com redirects to facebook.com since April 2026: go there directly.
+        Platform::Messenger => format!("https://www.facebook.com/messages/t/{id}"),
+        Platform::BusinessSuite => match business_suite_parts(id) {
+            (Some(asset), item) => format!(
+                "https://business.facebook.com/latest/inbox/all?asset_id={asset}&selected_item_id={item}&thread_type=FB_MESSAGE"
+            ),
+            (None, item) => {
+                format!("https://business.facebook.com/latest/inbox/all?selected_item_id={item}")
+            }
+        },
     })
+}
+
+/// A Business Suite thread id split into (page, item): `"1098.987"` → `(Some("1098"), "987")`;
+/// an id stored before pages were part of it is the item alone.
+pub fn business_suite_parts(id: &str) -> (Option<&str>, &str) {
+    match id.split_once('.') {
+        Some((asset, item)) if is_numeric(asset) && is_numeric(item) => (Some(asset), item),
+        _ => (None, id),
+    }
+}
+
+fn is_numeric(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Returns true if and only if `id` looks like a thread id: 1 to 64 ASCII letters, digits, `_`,
@@ -229,8 +255,15 @@ mod tests {
         );
         assert_eq!(
             classify("https://business.facebook.com/latest/inbox/all?asset_id=1&selected_item_id=987&mailbox_id=2"),
+            thread(Platform::BusinessSuite, "1.987"),
+            "a Business Suite thread is keyed by its page as well"
+        );
+        assert_eq!(
+            classify("https://business.facebook.com/latest/inbox/all?selected_item_id=987"),
             thread(Platform::BusinessSuite, "987")
         );
+        assert_eq!(business_suite_parts("1.987"), (Some("1"), "987"));
+        assert_eq!(business_suite_parts("987"), (None, "987"));
         assert_eq!(
             classify("https://business.facebook.com/latest/inbox/all?asset_id=1"),
             PageKind::Inbox(Platform::BusinessSuite)
@@ -284,8 +317,20 @@ mod tests {
                 platform,
                 thread_id: "123456".into(),
             };
-            assert_eq!(classify(&thread_url(&t).unwrap()), PageKind::Thread(t));
+            let back = match classify(&thread_url(&t).unwrap()) {
+                PageKind::Thread(back) => back,
+                other => panic!("{other:?}"),
+            };
+            assert!(crate::aliases::same_thread(&back, &t), "{back:?}");
         }
+        let page_thread = ThreadRef {
+            platform: Platform::BusinessSuite,
+            thread_id: "1098.987".into(),
+        };
+        assert_eq!(
+            classify(&thread_url(&page_thread).unwrap()),
+            PageKind::Thread(page_thread)
+        );
     }
 
     #[test]

@@ -64,6 +64,12 @@ pub struct Conversation {
     pub url: String,
     /// The page's UI language as detected from its labels (`"vi"`, `"en"`), if known.
     pub ui_language: Option<String>,
+    /// Other ids of this same conversation: the thread an end-to-end encrypted chat had before
+    /// the agent pressed "Continue" (learned by the content script from that navigation), and,
+    /// from the service worker, every alias it knows (see [`crate::aliases`]). The panel keeps
+    /// one conversation record for all of them.
+    #[serde(default)]
+    pub also_known_as: Vec<ThreadRef>,
 }
 
 /// How a content script runs: as wasm, or as the wasm2js build where the page's CSP forbids wasm.
@@ -93,6 +99,25 @@ pub struct ChatMessage {
     pub text: String,
     /// The time the page shows above the bubble ("Hôm nay 09:41"), as written there.
     pub time: Option<String>,
+    /// The platform's id of the message (`mid.$…`), where the page exposes one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// What the page shows about the message's delivery (outgoing messages only).
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// The delivery state the page shows beside an outgoing message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Nothing shown (older messages carry no state), or not recognised.
+    #[default]
+    Unknown,
+    /// "Sent", "Delivered", "Seen" or the like: the platform accepted it.
+    Accepted,
+    /// "Failed to send", "Not sent" or the like: the platform refused it; it was not sent.
+    Failed,
 }
 
 /// A file to send with a message: an image from the panel's media library, or any file.
@@ -133,6 +158,68 @@ pub enum HealthStatus {
     ComposerNotFound,
     /// The composer was found but not the header or the messages: the site changed its markup.
     SelectorsOutdated,
+    /// A dialog of the page (e.g. "Enter your PIN to restore your chats") covers the composer.
+    ComposerCovered,
+}
+
+/// What the adapter looks for on a conversation page, for the field diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// The message box of the open conversation.
+    Composer,
+    /// Nothing (a dialog) lies over the message box.
+    ComposerUncovered,
+    /// The conversation pane that holds the message box.
+    Pane,
+    /// The buyer's name, from the header or the labels that name the buyer.
+    BuyerName,
+    /// The link to the buyer's profile in the header.
+    ProfileLink,
+    /// The per-thread signature: which signals tell this thread from the previous one.
+    ThreadSignature,
+    /// The scrollable message list.
+    MessageList,
+    /// The messages in it.
+    MessageRows,
+    /// The send button (else Enter sends).
+    SendControl,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 9] = [
+        Signal::Composer,
+        Signal::ComposerUncovered,
+        Signal::Pane,
+        Signal::BuyerName,
+        Signal::ProfileLink,
+        Signal::ThreadSignature,
+        Signal::MessageList,
+        Signal::MessageRows,
+        Signal::SendControl,
+    ];
+}
+
+/// One line of the field diagnostic: whether a signal was found, by which of the adapter's ways
+/// (a name from the adapter's own code, never text from the page), and how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignalCheck {
+    pub signal: Signal,
+    pub found: bool,
+    /// The adapter's way that found it (`"aria-roledescription"`, `"heading in profile link"`).
+    pub via: Option<String>,
+    pub count: u32,
+}
+
+/// The dry check the agent runs from the panel's health line: nothing is typed or clicked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub health: Health,
+    pub checks: Vec<SignalCheck>,
+    /// A JSON skeleton of the regions the adapter uses: tags, roles, attribute names, nesting and
+    /// counts, with every text, label value, URL and id left out, so that a shop can send it to
+    /// whoever maintains the adapter without leaking a buyer's data.
+    pub layout_report: String,
 }
 
 /// Requests from the side panel to the service worker.
@@ -181,6 +268,9 @@ pub enum PanelToBackground {
     OutboxResume { account: crate::outbox::AccountKey },
     /// Pacing and retry settings.
     SetOutboxSettings { settings: crate::outbox::Settings },
+    /// The field diagnostic of the page that shows `thread` (or the current conversation's
+    /// tab). Answered with [`BackgroundToPanel::Diagnosis`].
+    Diagnose { thread: Option<ThreadRef> },
 }
 
 /// An account the outbox has stopped, and why.
@@ -231,6 +321,11 @@ pub enum BackgroundToPanel {
         paused: Vec<PausedAccount>,
         settings: crate::outbox::Settings,
     },
+    /// The answer to [`PanelToBackground::Diagnose`]; `None` when no tab could be asked.
+    Diagnosis {
+        tab_id: Option<i32>,
+        diagnosis: Option<Diagnosis>,
+    },
     /// The request could not be understood (a bug, or a panel/worker version mismatch).
     Error { message: String },
 }
@@ -257,6 +352,8 @@ pub enum BackgroundToContent {
     /// Wait until the composer of `to` is ready. Answered with [`ContentReply::Ready`] or
     /// [`ContentReply::Failed`].
     WaitUntilReady { to: ThreadRef },
+    /// Run the field diagnostic. Answered with [`ContentReply::Diagnosis`].
+    Diagnose,
 }
 
 /// Replies of a content script to a [`BackgroundToContent`].
@@ -266,6 +363,9 @@ pub enum ContentReply {
     Sent {
         request_id: String,
         outcome: SendOutcome,
+        /// The platform's id of the sent message, where the page exposes one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<String>,
     },
     Messages {
         messages: Vec<ChatMessage>,
@@ -275,6 +375,9 @@ pub enum ContentReply {
         health: Health,
     },
     Ready,
+    Diagnosis {
+        diagnosis: Diagnosis,
+    },
     Failed {
         reason: FailReason,
     },
@@ -337,11 +440,16 @@ pub enum FailReason {
     /// bubble in time, or the tab went away mid-send). It may have been sent: never retried
     /// automatically, so that nothing is sent twice.
     Unconfirmed,
+    /// A dialog (e.g. "Enter your PIN to restore your chats") covers the composer. Nothing was
+    /// typed; the extension never closes a page's dialog by itself.
+    CoveredByDialog,
+    /// The page showed the message as not sent ("Failed to send"). Nothing went out.
+    RejectedByPlatform,
 }
 
 impl FailReason {
     /// Every reason, for exhaustive tests and translations.
-    pub const ALL: [FailReason; 11] = [
+    pub const ALL: [FailReason; 13] = [
         FailReason::NoConversationTab,
         FailReason::ComposerNotFound,
         FailReason::NotLoggedIn,
@@ -353,6 +461,8 @@ impl FailReason {
         FailReason::TypingRejected,
         FailReason::ComposerBusy,
         FailReason::Unconfirmed,
+        FailReason::CoveredByDialog,
+        FailReason::RejectedByPlatform,
     ];
 
     /// Returns true if and only if trying the same send again later may succeed without the
@@ -396,6 +506,7 @@ mod tests {
             account: Some("hoamai.shop".into()),
             url: "https://www.instagram.com/direct/t/340282366841710300949128/".into(),
             ui_language: Some("vi".into()),
+            also_known_as: vec![],
         }
     }
 
@@ -463,6 +574,8 @@ mod tests {
                 direction: Direction::In,
                 text: "sdt 0912 345 678".into(),
                 time: Some("Hôm nay 09:41".into()),
+                id: Some("mid.$cAD8abc".into()),
+                delivery: Delivery::Accepted,
             }],
             reached_start: false,
         });
@@ -484,6 +597,31 @@ mod tests {
             reason: FailReason::NotLoggedIn,
         });
         round_trip(BackgroundToContent::CheckHealth);
+        round_trip(BackgroundToContent::Diagnose);
+        round_trip(PanelToBackground::Diagnose { thread: None });
+        let diagnosis = Diagnosis {
+            health: Health {
+                status: HealthStatus::Ok,
+                platform: Some(Platform::Facebook),
+                ui_language: None,
+                engine: Engine::Wasm,
+                init_us: None,
+            },
+            checks: vec![SignalCheck {
+                signal: Signal::MessageRows,
+                found: true,
+                via: Some("aria-roledescription".into()),
+                count: 12,
+            }],
+            layout_report: "{}".into(),
+        };
+        round_trip(ContentReply::Diagnosis {
+            diagnosis: diagnosis.clone(),
+        });
+        round_trip(BackgroundToPanel::Diagnosis {
+            tab_id: Some(2),
+            diagnosis: Some(diagnosis),
+        });
         round_trip(BackgroundToContent::WaitUntilReady { to: thread() });
         round_trip(BackgroundToContent::ReadMessages {
             to: thread(),
@@ -536,7 +674,8 @@ mod tests {
                 request_id: "r".into(),
                 outcome: SendOutcome::Failed {
                     reason: FailReason::WrongConversation
-                }
+                },
+                message_id: None,
             }),
             r#"{"sent":{"request_id":"r","outcome":{"failed":{"reason":"wrong_conversation"}}}}"#
         );
@@ -544,6 +683,23 @@ mod tests {
             round_trip(PanelToBackground::GetConversation),
             r#""get_conversation""#
         );
+    }
+
+    #[test]
+    fn messages_of_older_versions_still_parse() {
+        // A worker updated while a tab still runs the previous content script.
+        let m: ChatMessage =
+            serde_json::from_str(r#"{"direction":"out","text":"hi","time":null}"#).unwrap();
+        assert_eq!((m.id, m.delivery), (None, Delivery::Unknown));
+        let c: ContentReply =
+            serde_json::from_str(r#"{"sent":{"request_id":"r","outcome":"sent"}}"#).unwrap();
+        assert!(matches!(
+            c,
+            ContentReply::Sent {
+                message_id: None,
+                ..
+            }
+        ));
     }
 
     #[test]

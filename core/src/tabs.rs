@@ -121,6 +121,21 @@ impl TabRegistry {
             .map(|e| e.tab_id)
     }
 
+    /// The tab showing any of `names` (the ids of one conversation, see
+    /// [`crate::aliases::Aliases::names`]), the most recently used one when several do, with the
+    /// id it shows.
+    pub fn tab_showing(&self, names: &[ThreadRef]) -> Option<(i32, ThreadRef)> {
+        self.entries
+            .iter()
+            .filter(|e| {
+                names
+                    .iter()
+                    .any(|n| crate::aliases::same_thread(n, &e.conversation.thread))
+            })
+            .max_by_key(|e| e.last_used_ms)
+            .map(|e| (e.tab_id, e.conversation.thread.clone()))
+    }
+
     /// Every tab that shows a conversation.
     pub fn entries(&self) -> &[TabEntry] {
         &self.entries
@@ -133,6 +148,46 @@ impl TabRegistry {
     /// Returns true if and only if no tab shows a conversation.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod alias_tests {
+    use super::*;
+    use crate::protocol::Platform;
+
+    #[test]
+    fn a_tab_shows_a_conversation_under_any_of_its_ids() {
+        let mut r = TabRegistry::default();
+        let shown = ThreadRef {
+            platform: Platform::Facebook,
+            thread_id: "7265".into(),
+        };
+        let conversation = Conversation {
+            thread: shown.clone(),
+            buyer_name: None,
+            buyer_username: None,
+            buyer_profile_url: None,
+            buyer_avatar_url: None,
+            account: None,
+            url: String::new(),
+            ui_language: None,
+            also_known_as: vec![],
+        };
+        let tab = TabInfo {
+            tab_id: 4,
+            window_id: Some(1),
+            active: true,
+        };
+        r.opened(tab, conversation, Engine::Wasm, 10);
+        let old = ThreadRef {
+            platform: Platform::Messenger,
+            thread_id: "1000".into(),
+        };
+        assert_eq!(r.tab_showing(std::slice::from_ref(&old)), None);
+        let mut aliases = crate::aliases::Aliases::default();
+        aliases.learn(&old, &shown);
+        assert_eq!(r.tab_showing(&aliases.names(&old)), Some((4, shown)));
     }
 }
 
@@ -154,6 +209,7 @@ mod tests {
             account: None,
             url: format!("https://www.instagram.com/direct/t/{id}/"),
             ui_language: None,
+            also_known_as: vec![],
         }
     }
 

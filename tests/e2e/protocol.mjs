@@ -2,6 +2,7 @@
 // panel page (an extension page) with requests in the protocol's JSON wire format
 // (core/src/protocol.rs: serde externally tagged, snake_case), and to read the fixture's recorder.
 import { deflateSync } from 'node:zlib';
+import { ACCOUNTS } from '../fixtures/src/data.js';
 
 /** The protocol's platform for a fixture surface. */
 export const PLATFORM = {
@@ -18,9 +19,13 @@ export function threadsOf(site, surface) {
   return surface === 'instagram' ? site.threads.instagram : site.threads.facebook;
 }
 
-/** A `ThreadRef` in wire format. */
-export function threadRef(surface, threadId) {
-  return { platform: PLATFORM[surface], thread_id: threadId };
+/**
+ * A `ThreadRef` in wire format. A Business Suite thread belongs to the page the agent acts as: its id is
+ * `<asset_id>.<selected_item_id>` (the fixture's first page unless `assetId` is given).
+ */
+export function threadRef(surface, threadId, { assetId = ACCOUNTS.facebook.pageId } = {}) {
+  const id = surface === 'business' && !String(threadId).includes('.') ? `${assetId}.${threadId}` : threadId;
+  return { platform: PLATFORM[surface], thread_id: id };
 }
 
 /** Sends one `PanelToBackground` request from the panel page and resolves with the worker's reply. */
@@ -76,7 +81,7 @@ export async function waitForConversation(panel, surface, threadId, { timeout = 
   for (;;) {
     last = await getConversation(panel);
     const c = last.conversation;
-    if (c && c.thread.thread_id === threadId && c.thread.platform === PLATFORM[surface]) return last;
+    if (c && c.thread.thread_id === threadRef(surface, threadId).thread_id && c.thread.platform === PLATFORM[surface]) return last;
     if (Date.now() > deadline) {
       throw new Error(`the worker never reported ${surface} thread ${threadId}; last: ${JSON.stringify(last)}`);
     }

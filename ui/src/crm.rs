@@ -56,8 +56,16 @@ pub async fn link_conversation(
     seen: &Conversation,
 ) -> Result<(Customer, ConversationRecord), StoreError> {
     let store = store();
-    let id = ConversationRecord::id_for(seen.thread.platform, &seen.thread.thread_id);
-    let stored_conversation = store.get::<ConversationRecord>(id.as_str()).await?;
+    // One record for every id of the conversation (an encrypted chat's earlier id, a
+    // messenger.com thread now on facebook.com): the first that exists.
+    let mut stored_conversation = None;
+    for thread in std::iter::once(&seen.thread).chain(&seen.also_known_as) {
+        let id = ConversationRecord::id_for(thread.platform, &thread.thread_id);
+        if let Some(found) = store.get::<ConversationRecord>(id.as_str()).await? {
+            stored_conversation = Some(found);
+            break;
+        }
+    }
     let mut stored_customer = match &stored_conversation {
         Some(c) => store.get::<Customer>(c.customer_id.as_str()).await?,
         None => None,

@@ -14,6 +14,7 @@ mod card;
 mod chrome;
 mod composer;
 mod crm;
+mod diagnostic;
 mod emoji;
 mod list;
 mod media;
@@ -145,7 +146,8 @@ pub fn App() -> impl IntoView {
                 return; // another window's conversation
             }
             let thread = c.as_ref().map(|c| c.thread.clone());
-            let changed = thread != thread_key.get_untracked()
+            let new_thread = thread != thread_key.get_untracked();
+            let changed = new_thread
                 || c.as_ref().map(|c| &c.buyer_name)
                     != seen
                         .with_untracked(|s| s.as_ref().map(|s| s.buyer_name.clone()))
@@ -153,7 +155,12 @@ pub fn App() -> impl IntoView {
             seen.set(c.clone());
             engine.set(e);
             if let (Some(c), true) = (c, changed) {
-                tab.set(Tab::Customer);
+                // Only another conversation takes the agent back to the card: details of the
+                // same one arriving late (its name, its avatar) must not pull them out of the
+                // tab they work in.
+                if new_thread {
+                    tab.set(Tab::Customer);
+                }
                 link(c);
             }
             // Each newly shown conversation gets a fresh look at its page.
@@ -358,6 +365,7 @@ pub fn App() -> impl IntoView {
                             }
                         })
                 }}
+                <diagnostic::Diagnostic lang=lang thread=thread_key/>
             </footer>
             <footer class="engine muted" data-testid="engine">
                 {move || match engine.get() {

@@ -106,7 +106,7 @@ pub(crate) async fn file_rows(bytes: Vec<u8>) -> Result<FileRows, XlsxError> {
 }
 
 /// Offers `text` as a file download named `name`.
-fn download(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
+pub(crate) fn download(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -216,6 +216,7 @@ mod tests {
             account: Some("shop.hoa".into()),
             url: format!("https://www.instagram.com/direct/t/{thread}/"),
             ui_language: None,
+            also_known_as: vec![],
         }
     }
 

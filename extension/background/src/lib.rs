@@ -11,6 +11,7 @@
 //! from extension pages by `sender.url` (a panel opened as a tab has `sender.tab` too), and
 //! requests are obeyed only from the extension's own pages. Chrome fills `sender`; a page cannot.
 
+mod aliases;
 mod chrome;
 mod outbox;
 
@@ -84,7 +85,10 @@ pub async fn on_tab_removed(tab_id: i32, window_id: i32) {
     }
 }
 
-async fn on_content_notice(tab: TabInfo, notice: ContentToBackground) {
+async fn on_content_notice(tab: TabInfo, mut notice: ContentToBackground) {
+    if let ContentToBackground::ConversationOpened { conversation, .. } = &mut notice {
+        aliases::learn_and_fill(conversation).await;
+    }
     let now = chrome::now_ms();
     let current = chrome::update_registry(|r| {
         // The window the tab was in before, if it closes its conversation.
@@ -163,12 +167,19 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
                 },
             }
         }
-        PanelToBackground::CheckHealth { thread } => {
-            let registry = chrome::registry().await;
-            let tab_id = match &thread {
-                Some(thread) => registry.tab_for(thread),
-                None => registry.current().map(|e| e.tab_id),
+        PanelToBackground::Diagnose { thread } => {
+            let tab_id = tab_of(thread.as_ref()).await;
+            let diagnosis = match tab_id {
+                Some(tab) => match chrome::send_to_tab(tab, &BackgroundToContent::Diagnose).await {
+                    Ok(ContentReply::Diagnosis { diagnosis }) => Some(diagnosis),
+                    _ => None,
+                },
+                None => None,
             };
+            BackgroundToPanel::Diagnosis { tab_id, diagnosis }
+        }
+        PanelToBackground::CheckHealth { thread } => {
+            let tab_id = tab_of(thread.as_ref()).await;
             let health = match tab_id {
                 Some(tab) => {
                     match chrome::send_to_tab(tab, &BackgroundToContent::CheckHealth).await {
@@ -196,19 +207,45 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
     }
 }
 
-/// Sends `order` to the tab that shows `thread`.
+/// The tab that shows `thread` under any of its ids, else (`None`) the current conversation's.
+async fn tab_of(thread: Option<&ThreadRef>) -> Option<i32> {
+    let registry = chrome::registry().await;
+    match thread {
+        Some(thread) => registry
+            .tab_showing(&aliases::names(thread).await)
+            .map(|(tab, _)| tab),
+        None => registry.current().map(|e| e.tab_id),
+    }
+}
+
+/// The order addressed to `shown` instead of the id it named: another id of the same
+/// conversation, the one the tab shows (the content script checks its URL against it).
+fn readdressed(order: &BackgroundToContent, shown: &ThreadRef) -> BackgroundToContent {
+    let mut order = order.clone();
+    match &mut order {
+        BackgroundToContent::SendText { to, .. }
+        | BackgroundToContent::ReadMessages { to, .. }
+        | BackgroundToContent::WaitUntilReady { to } => *to = shown.clone(),
+        BackgroundToContent::CheckHealth | BackgroundToContent::Diagnose => {}
+    }
+    order
+}
+
+/// Sends `order` to the tab that shows `thread` (under any of its ids: a messenger.com thread in
+/// facebook.com, an encrypted chat's earlier id in the thread the agent's "Continue" led to).
 pub(crate) async fn ask_thread_tab(
     thread: &ThreadRef,
     order: &BackgroundToContent,
 ) -> Result<ContentReply, FailReason> {
-    let tab = chrome::registry()
+    let (tab, shown) = chrome::registry()
         .await
-        .tab_for(thread)
+        .tab_showing(&aliases::names(thread).await)
         .ok_or(FailReason::NoConversationTab)?;
-    chrome::send_to_tab(tab, order).await.map_err(|e| match e {
+    let order = readdressed(order, &shown);
+    chrome::send_to_tab(tab, &order).await.map_err(|e| match e {
         chrome::Unanswered::NotDelivered => FailReason::TabUnreachable,
         // Delivered, then the page went away: a send may have been made.
-        chrome::Unanswered::Lost if matches!(order, BackgroundToContent::SendText { .. }) => {
+        chrome::Unanswered::Lost if matches!(&order, BackgroundToContent::SendText { .. }) => {
             FailReason::Unconfirmed
         }
         chrome::Unanswered::Lost => FailReason::TabUnreachable,
@@ -221,7 +258,8 @@ const OPEN_WAIT_MS: i32 = 20_000;
 /// Brings `thread` up in a tab and waits until its composer is ready; returns the tab.
 pub(crate) async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
     let registry = chrome::registry().await;
-    let tab = match registry.tab_for(thread) {
+    let names = aliases::names(thread).await;
+    let tab = match registry.tab_showing(&names).map(|(tab, _)| tab) {
         Some(tab) => {
             chrome::activate_tab(tab)
                 .await
@@ -231,10 +269,13 @@ pub(crate) async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
         None => {
             let url = thread_url(thread).ok_or(FailReason::NoConversationTab)?;
             // Reuse a tab of the same platform (the agent's working tab), else open one.
+            let site = nobi_core::aliases::current_form(thread).platform;
             let same_platform = registry
                 .entries()
                 .iter()
-                .filter(|e| e.conversation.thread.platform == thread.platform)
+                .filter(|e| {
+                    nobi_core::aliases::current_form(&e.conversation.thread).platform == site
+                })
                 .max_by_key(|e| e.last_used_ms)
                 .map(|e| e.tab_id);
             let tab = match same_platform {
@@ -250,7 +291,7 @@ pub(crate) async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
             };
             // The new page's content script announces the thread when it has loaded.
             let mut waited = 0;
-            while chrome::registry().await.tab_for(thread) != Some(tab) {
+            while chrome::registry().await.tab_showing(&names).map(|(t, _)| t) != Some(tab) {
                 if waited >= OPEN_WAIT_MS {
                     return Err(FailReason::Timeout);
                 }
@@ -260,7 +301,11 @@ pub(crate) async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
             tab
         }
     };
-    let ready = BackgroundToContent::WaitUntilReady { to: thread.clone() };
+    let shown = chrome::registry()
+        .await
+        .tab_showing(&names)
+        .map_or_else(|| thread.clone(), |(_, shown)| shown);
+    let ready = BackgroundToContent::WaitUntilReady { to: shown };
     match chrome::send_to_tab(tab, &ready).await {
         Ok(ContentReply::Ready) => Ok(tab),
         Ok(ContentReply::Failed { reason }) => Err(reason),

@@ -7,8 +7,10 @@
 //! moment; the next worker loads the outbox and calls `Outbox::restarted`, which turns a message
 //! left `Sending` into `NeedsCheck`: it is typed again only if the page shows it was not sent.
 //!
-//! The check counts the conversation's outgoing messages with the same text, before typing (the
-//! baseline, stored with the `Sending` state) and after the restart: one more means it was sent.
+//! The check compares the conversation with what it showed before typing (the baseline, stored
+//! with the `Sending` state: outgoing messages with the same text and their ids where the page
+//! has ids): a new id, else one more identical message, means it was sent; a bubble the page
+//! marks as failed never counts ([`nobi_core::outbox::sent_since`]).
 //! The content script runs one order at a time per tab, so the check's read waits for a send still
 //! in progress on that page.
 //!
@@ -17,9 +19,9 @@
 
 use crate::chrome;
 use js_sys::{Object, Reflect};
-use nobi_core::outbox::{NewItem, Outbox, OutboxItem};
+use nobi_core::outbox::{baseline, sent_since, Baseline, NewItem, Outbox, OutboxItem};
 use nobi_core::protocol::{
-    Attachment, BackgroundToContent, BackgroundToPanel, ContentReply, Direction, FailReason,
+    Attachment, BackgroundToContent, BackgroundToPanel, ChatMessage, ContentReply, FailReason,
     PausedAccount, SendOutcome,
 };
 use std::cell::{Cell, RefCell};
@@ -27,18 +29,20 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 const OUTBOX_KEY: &str = "outbox";
-const BASELINES_KEY: &str = "outbox-baselines";
+/// Baselines with message ids (version 2; the counts of version 1 are not read: without a
+/// baseline, any copy on the page counts as sent).
+const BASELINES_KEY: &str = "outbox-baselines-2";
 /// Sent and cancelled messages are kept this long for the panel's list, then forgotten.
 const KEEP_DONE_MS: u64 = 7 * 24 * 3_600_000;
 /// When a check could not look at the page (no tab), it is tried again after this.
 const CHECK_AGAIN_MS: u64 = 15_000;
 
-/// What the worker keeps: the outbox, and per `Sending` message the number of outgoing messages
-/// with its text that the page showed before it was typed.
+/// What the worker keeps: the outbox, and per `Sending` message what the page showed of its
+/// text before it was typed.
 #[derive(Default)]
 struct State {
     outbox: Outbox,
-    baselines: BTreeMap<String, u32>,
+    baselines: BTreeMap<String, Baseline>,
 }
 
 thread_local! {
@@ -278,48 +282,51 @@ pub async fn pump() {
     }
 }
 
-/// How many of the conversation's outgoing messages read `text` (white space folded), or why
-/// the page could not be read.
-async fn count_on_page(item: &OutboxItem) -> Result<u32, FailReason> {
-    let tab = crate::open_thread(&item.to).await?;
+/// The conversation's messages, or why the page could not be read.
+async fn read_page(item: &OutboxItem) -> Result<Vec<ChatMessage>, FailReason> {
+    crate::open_thread(&item.to).await?;
     let order = BackgroundToContent::ReadMessages {
         to: item.to.clone(),
         older_pages: 0,
     };
-    let wanted = fold_space(&nfc(&item.text));
-    match chrome::send_to_tab(tab, &order).await {
-        Ok(ContentReply::Messages { messages, .. }) => Ok(messages
-            .iter()
-            .filter(|m| m.direction == Direction::Out && fold_space(&m.text) == wanted)
-            .count() as u32),
-        Ok(ContentReply::Failed { reason }) => Err(reason),
+    match crate::ask_thread_tab(&item.to, &order).await {
+        Ok(ContentReply::Messages { messages, .. }) => Ok(messages),
+        Ok(ContentReply::Failed { reason }) | Err(reason) => Err(reason),
         _ => Err(FailReason::TabUnreachable),
     }
 }
 
+/// What the page shows of `item`'s text now.
+async fn baseline_on_page(item: &OutboxItem) -> Result<Baseline, FailReason> {
+    let wanted = fold_space(&nfc(&item.text));
+    read_page(item).await.map(|m| baseline(&m, &wanted))
+}
+
 /// Whether a message left unsure is on the page: `None` when the page cannot be read now.
 async fn look_for(item: &OutboxItem) -> Option<bool> {
-    let baseline = STATE.with(|s| {
+    let before = STATE.with(|s| {
         s.borrow()
             .as_ref()
-            .and_then(|s| s.baselines.get(&item.id).copied())
+            .and_then(|s| s.baselines.get(&item.id).cloned())
     });
-    let count = count_on_page(item).await.ok()?;
-    // Without a baseline (the worker died before storing one, or an agent's retry of an
-    // unconfirmed send), any copy on the page counts as sent: never type twice.
-    Some(count > baseline.unwrap_or(0))
+    let messages = read_page(item).await.ok()?;
+    Some(sent_since(
+        before.as_ref(),
+        &messages,
+        &fold_space(&nfc(&item.text)),
+    ))
 }
 
 async fn send(item: OutboxItem) {
     let id = item.id.clone();
     // The page, and the baseline for a later check, before anything is typed.
-    let baseline = count_on_page(&item).await;
+    let baseline = baseline_on_page(&item).await;
     let now = chrome::now_ms();
     let (started, saved) = update(|s| {
         let started = s.outbox.start(&id, now, random());
         if started.is_ok() {
-            if let Ok(count) = baseline {
-                s.baselines.insert(id.clone(), count);
+            if let Ok(seen) = &baseline {
+                s.baselines.insert(id.clone(), seen.clone());
             }
         }
         started

@@ -125,6 +125,7 @@ mod tests {
             account: None,
             url: "https://www.messenger.com/t/100012345678901/".into(),
             ui_language: None,
+            also_known_as: vec![thread()],
         }
     }
 
@@ -147,6 +148,8 @@ mod tests {
                 direction: Direction::Out,
                 text: "Dạ".into(),
                 time: None,
+                id: Some("mid.$cAD8".into()),
+                delivery: nobi_core::protocol::Delivery::Failed,
             }],
             reached_start: true,
         });
@@ -166,12 +169,33 @@ mod tests {
         round_trip(ContentReply::Sent {
             request_id: "r".into(),
             outcome: SendOutcome::Failed {
-                reason: FailReason::BlockedByPlatform,
+                reason: FailReason::RejectedByPlatform,
             },
+            message_id: None,
         });
         round_trip(ContentReply::Sent {
             request_id: "r".into(),
             outcome: SendOutcome::Sent,
+            message_id: Some("mid.$x".into()),
+        });
+        round_trip(BackgroundToContent::Diagnose);
+        round_trip(ContentReply::Diagnosis {
+            diagnosis: nobi_core::protocol::Diagnosis {
+                health: nobi_core::protocol::Health {
+                    status: nobi_core::protocol::HealthStatus::ComposerCovered,
+                    platform: Some(nobi_core::protocol::Platform::Facebook),
+                    ui_language: Some("vi".into()),
+                    engine: Engine::Wasm,
+                    init_us: Some(20_000),
+                },
+                checks: vec![nobi_core::protocol::SignalCheck {
+                    signal: nobi_core::protocol::Signal::ThreadSignature,
+                    found: true,
+                    via: Some("composer_label, pane_label".into()),
+                    count: 2,
+                }],
+                layout_report: "{\"pane\":{}}".into(),
+            },
         });
         round_trip(ContentToBackground::ConversationOpened {
             conversation: conversation(),

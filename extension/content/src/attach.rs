@@ -1,6 +1,6 @@
 //! Attachments through the page's own file input, the way a file picked by hand arrives.
 //!
-//! Everything is looked for inside the composer's area ([`dom::composer_area`]): previews elsewhere
+//! Everything is looked for inside the composer's area ([`crate::composer::area_of`]): previews elsewhere
 //! on the page (media in an end-to-end encrypted thread is also `blob:`) are not ours.
 
 use crate::dom;

@@ -184,9 +184,6 @@ fn every_adapter_has_fallbacks_and_both_languages() {
         assert_eq!(a.platform, p);
         assert!(a.composer.len() >= 3, "{p:?}: the composer needs fallbacks");
         assert!(!a.send_button.is_empty());
-        assert!(!a.buyer_name.is_empty());
-        assert!(!a.message_rows.is_empty());
-        assert!(!a.scroller.is_empty());
         assert!(!a.file_input.is_empty());
         let langs: Vec<_> = a.labels_by_language.iter().map(|(l, _)| *l).collect();
         assert!(langs.contains(&"vi") && langs.contains(&"en"), "{p:?}");
@@ -195,12 +192,9 @@ fn every_adapter_has_fallbacks_and_both_languages() {
             .composer
             .iter()
             .chain(a.send_button)
-            .chain(a.buyer_name)
+            .chain(a.header_name)
             .chain(a.message_rows)
-            .chain(a.buyer_profile_link)
-            .chain(a.buyer_avatar)
-            .chain(a.buyer_username)
-            .chain(a.scroller)
+            .chain(a.account_avatar)
             .chain(a.file_input)
             .chain(a.attachment_preview)
             .chain(a.attachment_remove)
@@ -214,4 +208,156 @@ fn every_adapter_has_fallbacks_and_both_languages() {
             );
         }
     }
+}
+
+/// A 2026-shaped Facebook pane in a wording no table knows: no `h2`, no grid, message roots with
+/// a localised `aria-roledescription`, a hidden duplicate composer, a sender heading, a hidden
+/// "you sent" and a delivery state beside each body.
+const UNKNOWN_WORDING_PANE: &str = r#"
+<div role="main" aria-label="Khung chat: Vũ Thị Lan" style="width:600px;position:relative">
+  <div style="height:40px"><a href="https://www.facebook.com/lan.vu.5682" role="link"><span>Vũ Thị Lan</span></a></div>
+  <div id="list" aria-label="Luồng tin: Vũ Thị Lan" style="height:200px;overflow-y:auto;display:flex;flex-direction:column">
+    <div style="height:300px;display:flex;flex-direction:column">
+      <div aria-roledescription="thư" aria-label="Lúc 9:41, Vũ Thị Lan: còn size M không"
+           style="align-self:flex-start;width:200px">
+        <h5 dir="auto">Vũ Thị Lan</h5><div dir="auto"><div dir="auto">còn size M không</div></div>
+      </div>
+      <div aria-roledescription="thư" data-message-id="mid.$x1" style="align-self:flex-end;width:200px">
+        <span style="position:absolute;width:1px;height:1px;overflow:hidden">Bạn đã nhắn</span>
+        <div dir="auto" id="own">Dạ còn ạ 🌸</div>
+        <span>Đã chuyển đi</span>
+      </div>
+    </div>
+  </div>
+  <div style="height:60px">
+    <div id="dup" role="textbox" contenteditable="true" data-lexical-editor="true" style="display:none"></div>
+    <div id="composer" role="textbox" contenteditable="true" data-lexical-editor="true"
+         aria-label="Soạn gửi tới Vũ Thị Lan" aria-placeholder="Aa" style="width:300px;min-height:20px"></div>
+  </div>
+</div>"#;
+
+#[wasm_bindgen_test]
+fn an_unknown_wording_is_read_from_structure() {
+    page(UNKNOWN_WORDING_PANE);
+    let adapter = adapter_for(Platform::Facebook);
+    let pane = crate::pane::read(adapter);
+    let (composer, _) = pane.composer.as_ref().expect("composer");
+    assert_eq!(composer.id(), "composer", "never the hidden duplicate");
+    assert_eq!(pane.signature.name.as_deref(), Some("Vũ Thị Lan"));
+    assert_eq!(pane.listing.via, "aria-roledescription");
+    let messages: Vec<_> = pane.listing.messages.iter().map(|m| &m.message).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[0].text, "còn size M không", "no sender name");
+    assert_eq!(messages[0].direction, nobi_core::protocol::Direction::In);
+    assert_eq!(
+        messages[1].text, "Dạ còn ạ 🌸",
+        "no hidden 'you sent', no state"
+    );
+    assert_eq!(messages[1].direction, nobi_core::protocol::Direction::Out);
+    assert_eq!(messages[1].id.as_deref(), Some("mid.$x1"));
+    assert_eq!(
+        messages[1].delivery,
+        nobi_core::protocol::Delivery::Accepted,
+        "a Vietnamese past tense in no table"
+    );
+    assert!(!crate::composer::covered(composer.unchecked_ref()));
+}
+
+#[wasm_bindgen_test]
+fn a_modal_over_the_composer_covers_it() {
+    page(&format!(
+        r#"{UNKNOWN_WORDING_PANE}
+        <div style="position:fixed;inset:0;background:#0008">
+          <div role="dialog" aria-modal="true" aria-label="PIN"><input><input></div>
+        </div>"#
+    ));
+    let pane = crate::pane::read(adapter_for(Platform::Facebook));
+    let (composer, _) = pane.composer.as_ref().expect("composer");
+    assert!(crate::composer::covered(composer.unchecked_ref()));
+}
+
+#[wasm_bindgen_test]
+fn a_list_without_roles_that_scrolls_column_reverse_reads_oldest_first() {
+    // Newest first in the DOM, shown at the bottom by column-reverse: order comes from layout.
+    page(
+        r#"<main style="width:600px"><div aria-label="Conversation with Hân">
+          <div style="height:120px;overflow-y:auto;display:flex;flex-direction:column-reverse">
+            <div style="display:flex;justify-content:flex-end"><div role="none" style="width:150px">
+              <div role="presentation"><span style="position:absolute;width:1px;height:1px;overflow:hidden">You sent</span><div dir="auto">newest</div></div></div></div>
+            <div role="group" style="display:flex"><img alt="user-profile-picture" width="28" height="28"><div dir="auto" style="width:150px">middle</div></div>
+            <div style="display:flex;justify-content:flex-end"><div style="width:150px"><div dir="auto">oldest</div></div></div>
+            <div style="height:200px;flex-shrink:0"></div>
+          </div></div>
+          <a role="link" aria-label="Open the profile page of hân" href="/han.bui/"><div><div><h2>Bùi Ngọc Hân</h2></div></div></a>
+          <div role="textbox" contenteditable="true" aria-placeholder="Message..." style="width:300px;min-height:20px"></div>
+        </main>"#,
+    );
+    let pane = crate::pane::read(adapter_for(Platform::Instagram));
+    let texts: Vec<_> = pane
+        .listing
+        .messages
+        .iter()
+        .map(|m| (m.message.text.as_str(), m.message.direction))
+        .collect();
+    use nobi_core::protocol::Direction::{In, Out};
+    assert_eq!(
+        texts,
+        vec![("oldest", Out), ("middle", In), ("newest", Out)],
+        "{}",
+        pane.listing.via
+    );
+    assert_eq!(pane.signature.header_name.as_deref(), Some("Bùi Ngọc Hân"));
+}
+
+#[wasm_bindgen_test]
+fn a_short_thread_that_does_not_scroll_yet_still_has_its_list() {
+    page(
+        r#"<main style="width:600px"><div style="display:flex;flex-direction:column">
+          <div style="height:300px;overflow-y:auto"><div>
+            <div style="display:flex"><div dir="auto" style="width:150px">chào shop</div></div>
+            <div style="display:flex;justify-content:flex-end"><div dir="auto" style="width:150px">dạ chào chị</div></div>
+          </div></div>
+          <div><div role="textbox" contenteditable="true" style="width:300px;min-height:20px"></div></div>
+        </div></main>"#,
+    );
+    let pane = crate::pane::read(adapter_for(Platform::Instagram));
+    assert!(pane.listing.list.is_some());
+    let texts: Vec<_> = pane
+        .listing
+        .messages
+        .iter()
+        .map(|m| m.message.text.as_str())
+        .collect();
+    assert_eq!(texts, vec!["chào shop", "dạ chào chị"]);
+}
+
+#[wasm_bindgen_test]
+fn the_layout_report_holds_no_text_of_the_page() {
+    page(UNKNOWN_WORDING_PANE);
+    let pane = crate::pane::read(adapter_for(Platform::Facebook));
+    let report = crate::diagnose::layout_report(&pane);
+    for secret in [
+        "Vũ",
+        "Lan",
+        "size",
+        "còn",
+        "lan.vu",
+        "mid.$x1",
+        "facebook.com",
+        "thư",
+        "Khung",
+        "Soạn",
+        "Lúc",
+        "Đã chuyển",
+        "9:41",
+    ] {
+        assert!(!report.contains(secret), "{secret} leaked into {report}");
+    }
+    assert!(report.contains("\"used_as\":\"composer\""), "{report}");
+    assert!(
+        report.contains("aria-roledescription"),
+        "attribute names are kept"
+    );
+    // The report is JSON.
+    assert!(js_sys::JSON::parse(&report).is_ok(), "{report}");
 }

@@ -142,31 +142,6 @@ pub fn find_every_in(root: &Element, locators: &[Locator]) -> Vec<Element> {
         .unwrap_or_default()
 }
 
-/// The part of the page that belongs to a composer: its nearest ancestor that also holds a file
-/// input, so that send buttons, attachments and previews are looked for next to the composer and
-/// never elsewhere on the page (a thread list item, media in the conversation).
-pub fn composer_area(composer: &Element) -> Element {
-    let mut area = composer.clone();
-    for _ in 0..8 {
-        let Some(parent) = area.parent_element() else {
-            break;
-        };
-        area = parent;
-        if area
-            .query_selector(r#"input[type="file"]"#)
-            .ok()
-            .flatten()
-            .is_some()
-        {
-            return area;
-        }
-    }
-    composer
-        .parent_element()
-        .and_then(|p| p.parent_element())
-        .unwrap_or_else(|| composer.clone())
-}
-
 /// Like [`find_in`], for elements pages keep hidden on purpose (file inputs).
 pub fn find_including_hidden_in(root: &Element, locators: &[Locator]) -> Option<Element> {
     locators
@@ -185,8 +160,99 @@ pub fn find_every(locators: &[Locator]) -> Vec<Element> {
 
 /// Returns true if and only if the element takes up space on the page (hidden templates and
 /// `display: none` leftovers are skipped).
-fn is_rendered(element: &Element) -> bool {
+pub fn is_rendered(element: &Element) -> bool {
     element.get_client_rects().length() > 0
+}
+
+/// One computed style property of `element` (`""` when the browser cannot tell).
+pub fn style(element: &Element, property: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(element).ok().flatten())
+        .and_then(|s| s.get_property_value(property).ok())
+        .unwrap_or_default()
+}
+
+/// Returns true if and only if a person can see and use `element`: it is laid out, larger than
+/// the 1×1 px of "visually hidden" text, not `visibility: hidden`, and not inside an
+/// `aria-hidden`, `inert` or `hidden` subtree. A hidden duplicate of the composer fails this.
+pub fn usable(element: &Element) -> bool {
+    let rect = element.get_bounding_client_rect();
+    rect.width() > 1.0
+        && rect.height() > 1.0
+        && style(element, "visibility") != "hidden"
+        && closest(element, r#"[aria-hidden="true"], [inert], [hidden]"#).is_none()
+}
+
+/// Returns true if and only if `element` is text only for screen readers (the "You sent" before
+/// an own message): laid out at 1×1 px or less, or clipped away.
+pub fn visually_hidden(element: &Element) -> bool {
+    let rect = element.get_bounding_client_rect();
+    rect.width() <= 1.0 || rect.height() <= 1.0
+}
+
+/// The nearest inclusive ancestor matching `css`.
+pub fn closest(element: &Element, css: &str) -> Option<Element> {
+    element.closest(css).ok().flatten()
+}
+
+/// Every element under `root` matching `css`, in document order.
+pub fn all_in(root: &Element, css: &str) -> Vec<Element> {
+    match root.query_selector_all(css) {
+        Ok(list) => (0..list.length())
+            .filter_map(|i| list.get(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Returns true if and only if `element` scrolls vertically now: `overflow-y` auto or scroll,
+/// with more content than room.
+pub fn scrolls(element: &Element) -> bool {
+    element.scroll_height() > element.client_height() + 1 && may_scroll(element)
+}
+
+/// Returns true if and only if `element` is made to scroll vertically (`overflow-y` auto or
+/// scroll), even while its content still fits (a short conversation).
+pub fn may_scroll(element: &Element) -> bool {
+    matches!(
+        style(element, "overflow-y").as_str(),
+        "auto" | "scroll" | "overlay"
+    )
+}
+
+/// The element's text as a person sees it: like [`text_of`], without what is only for screen
+/// readers ([`visually_hidden`]) and without headings (a sender's name above a bubble).
+pub fn visible_text(element: &Element) -> String {
+    let mut raw = String::new();
+    collect_visible(element, &mut raw);
+    fold_space(&nfc(&raw))
+}
+
+fn collect_visible(node: &Element, out: &mut String) {
+    let children = node.child_nodes();
+    for i in 0..children.length() {
+        let Some(child) = children.get(i) else {
+            continue;
+        };
+        match child.node_type() {
+            web_sys::Node::TEXT_NODE => out.push_str(&child.node_value().unwrap_or_default()),
+            web_sys::Node::ELEMENT_NODE => {
+                let el: &Element = child.unchecked_ref();
+                match el.tag_name().as_str() {
+                    "IMG" => out.push_str(&el.get_attribute("alt").unwrap_or_default()),
+                    "BR" => out.push('\n'),
+                    "SCRIPT" | "STYLE" | "H1" | "H2" | "H3" | "H4" | "H5" | "H6" => {}
+                    _ if visually_hidden(el) && el.get_client_rects().length() > 0 => {}
+                    _ => {
+                        collect_visible(el, out);
+                        out.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The element's text, NFC-normalised, with runs of white space folded to one space. Images count
@@ -232,12 +298,6 @@ pub fn nfc(text: &str) -> String {
 
 pub fn fold_space(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub fn first_text(locators: &[Locator]) -> Option<String> {
-    find(locators)
-        .map(|el| text_of(&el))
-        .filter(|t| !t.is_empty())
 }
 
 /// Selects the whole content of an editable element.

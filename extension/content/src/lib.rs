@@ -16,17 +16,21 @@ mod attach;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 mod chrome;
+mod composer;
+mod diagnose;
 mod dom;
 mod health;
+mod messages;
 mod pane;
 mod read;
 mod send;
 pub mod sites;
 
+use nobi_core::page::PaneVerdict;
 use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::{
     BackgroundToContent, ContentReply, ContentToBackground, Conversation, Engine, FailReason,
-    ThreadRef,
+    SendOutcome, ThreadRef,
 };
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -40,6 +44,8 @@ thread_local! {
     static INIT_US: Cell<Option<u32>> = const { Cell::new(None) };
     /// Set while an order that types, clicks or scrolls runs: such orders take turns.
     static BUSY: Cell<bool> = const { Cell::new(false) };
+    /// Counts URL changes, so that only the latest one's check announces.
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Entry point, called once by the loader with the build it picked (`"wasm"` or `"wasm2js"`) and
@@ -63,7 +69,7 @@ pub fn start(engine: &str, loader_started_at: f64) {
 /// Runs on load, on every in-page navigation and on a restore from the back/forward cache.
 fn on_url_change() {
     // Synchronously, while the previous thread's pane is still on screen.
-    pane::url_changed();
+    pane::url_changed(|thread| sites::adapter_for(thread.platform));
     // A restored page must announce itself again even if nothing differs from before.
     ANNOUNCED.with(|a| a.borrow_mut().take());
     check_location();
@@ -81,44 +87,65 @@ async fn exclusively<T>(order: impl std::future::Future<Output = T>) -> T {
     result
 }
 
-/// The conversation open in this tab, read from the page now.
-fn current_conversation() -> Option<Conversation> {
-    match classify(&dom::location()) {
-        PageKind::Thread(thread) => {
-            let adapter = sites::adapter_for(thread.platform);
-            Some(read::conversation(
-                thread,
-                adapter,
-                adapter.detect_language(),
-            ))
-        }
-        PageKind::Inbox(_) | PageKind::Other => None,
-    }
-}
-
 /// Re-reads the URL after a load or an in-page navigation and tells the service worker when the
 /// open conversation changed.
+///
+/// After a switch the old pane may stay a moment: this waits (up to 5 s) until the pane is the
+/// new thread's by [`pane::verdict`], and for its buyer's name, so that the panel never shows the
+/// previous buyer against this thread. A login form or a block has no pane: announce at once
+/// (sends will say why they fail). A later URL change supersedes this one.
 fn check_location() {
-    wasm_bindgen_futures::spawn_local(async {
-        let mut header_is_stale = false;
-        if let PageKind::Thread(thread) = classify(&dom::location()) {
-            // After a switch the old pane may stay a moment: wait for this thread's own header,
-            // so that the panel never shows the previous buyer against this thread. A login form
-            // or a block has no header: announce at once (sends will say why they fail).
-            let adapter = sites::adapter_for(thread.platform);
-            let ready =
-                || (pane::settled(adapter) || send::check_page(adapter).is_err()).then_some(());
-            header_is_stale = dom::poll_until(5_000.0, ready).await.is_none();
-        }
-        let mut notice = current_conversation();
-        if header_is_stale {
-            // Still the previous thread's header: announce the thread without its details.
-            if let Some(c) = notice.as_mut() {
-                c.buyer_name = None;
-                c.buyer_username = None;
-                c.buyer_profile_url = None;
-                c.buyer_avatar_url = None;
+    let generation = GENERATION.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        let notice = match classify(&dom::location()) {
+            PageKind::Thread(thread) => {
+                let adapter = sites::adapter_for(thread.platform);
+                let settled = dom::poll_until(5_000.0, || {
+                    let pane = pane::read(adapter);
+                    let ready = pane::verdict(&thread, &pane) == PaneVerdict::Ready;
+                    if send::check_page(adapter, None).is_err()
+                        || (ready && pane.signature.name.is_some())
+                    {
+                        return Some(ready.then_some(pane));
+                    }
+                    None
+                })
+                .await;
+                let pane = match settled {
+                    Some(pane) => pane,
+                    // No name in 5 s: the pane if it is this thread's, else nothing of it.
+                    None => {
+                        let pane = pane::read(adapter);
+                        (pane::verdict(&thread, &pane) == PaneVerdict::Ready).then_some(pane)
+                    }
+                };
+                let mut conversation = match &pane {
+                    Some(pane) => {
+                        read::conversation(thread, adapter, pane, adapter.detect_language())
+                    }
+                    None => read::conversation(
+                        thread,
+                        adapter,
+                        &pane::read(adapter),
+                        adapter.detect_language(),
+                    ),
+                };
+                if pane.is_none() {
+                    // Still the previous thread's pane: announce the thread without its details.
+                    conversation.buyer_name = None;
+                    conversation.buyer_username = None;
+                    conversation.buyer_profile_url = None;
+                    conversation.buyer_avatar_url = None;
+                }
+                Some(conversation)
             }
+            PageKind::Inbox(_) | PageKind::Other => None,
+        };
+        if GENERATION.with(Cell::get) != generation {
+            return; // the URL changed since: that check announces
         }
         let changed = ANNOUNCED.with(|a| {
             let mut a = a.borrow_mut();
@@ -147,15 +174,26 @@ async fn handle_message(message: BackgroundToContent) -> ContentReply {
             to,
             text,
             attachments,
-        } => ContentReply::Sent {
-            request_id,
-            outcome: exclusively(send::send(&to, &dom::nfc(&text), &attachments)).await,
-        },
+        } => {
+            let result = exclusively(send::send(&to, &dom::nfc(&text), &attachments)).await;
+            let (outcome, message_id) = match result {
+                Ok(id) => (SendOutcome::Sent, id),
+                Err(reason) => (SendOutcome::Failed { reason }, None),
+            };
+            ContentReply::Sent {
+                request_id,
+                outcome,
+                message_id,
+            }
+        }
         BackgroundToContent::ReadMessages { to, older_pages } => {
             exclusively(read_messages(&to, older_pages)).await
         }
         BackgroundToContent::CheckHealth => ContentReply::Health {
             health: health::check(ENGINE.with(Cell::get), INIT_US.with(Cell::get)),
+        },
+        BackgroundToContent::Diagnose => ContentReply::Diagnosis {
+            diagnosis: diagnose::run(ENGINE.with(Cell::get), INIT_US.with(Cell::get)),
         },
         BackgroundToContent::WaitUntilReady { to } => match send::wait_until_ready(&to).await {
             Ok(()) => ContentReply::Ready,
@@ -171,6 +209,16 @@ async fn read_messages(to: &ThreadRef, older_pages: u32) -> ContentReply {
         };
     }
     let adapter = sites::adapter_for(to.platform);
+    // The pane must be this thread's: never read the previous buyer's messages as this one's.
+    let ready = dom::poll_until(3_000.0, || {
+        send::pane_ready(to, &pane::read(adapter)).then_some(())
+    })
+    .await;
+    if ready.is_none() {
+        return ContentReply::Failed {
+            reason: FailReason::WrongConversation,
+        };
+    }
     let reached_start = if older_pages > 0 {
         match read::load_older(adapter, older_pages).await {
             Some(reached_start) => reached_start,

@@ -1,32 +1,37 @@
-//! The send routine: type a message into the page's own composer and confirm it was sent.
+//! The send routine: type a message into the page's own composer and confirm the platform took it.
 //!
 //! Order of operations, each step guarding the next:
-//! 1. the open thread must be the addressed one: the URL AND the pane (after an in-page switch the
-//!    URL changes at once while the old thread's pane, composer included, may stay for a moment;
-//!    see [`crate::pane`]). Else `wrong_conversation`, nothing typed;
-//! 2. no login form, no "blocked" dialog;
-//! 3. the composer must appear (waits for late composers); attachments the agent queued by hand
-//!    make it `composer_busy`: sending now would send them too;
+//! 1. the open thread must be the addressed one: the URL AND the pane (see [`crate::pane`]: a
+//!    signature that changed with the thread, never a signal naming another buyer). Else
+//!    `wrong_conversation`, nothing typed;
+//! 2. no login form, no "blocked" message;
+//! 3. the composer must appear (waits for late composers) and nothing may cover it (a dialog:
+//!    `covered_by_dialog`); attachments the agent queued by hand make it `composer_busy`;
 //! 4. the agent's own draft is kept aside, attachments are added, our text is typed and read back;
-//! 5. the thread is checked again, then ONE send action (the composer's own send button if shown,
-//!    else Enter);
-//! 6. sent only when the composer emptied AND a new outgoing bubble with exactly this text
-//!    appeared after the last row that existed before (for attachments alone: any new outgoing
-//!    bubble). Failures before the send action undo everything (draft back, our attachments
-//!    out); after it, a result that cannot be confirmed is `unconfirmed`, never retried.
+//! 5. the thread is checked again, then ONE send action (the send control, else Enter);
+//! 6. sent only when a new outgoing bubble holds exactly this text AND the page shows its delivery
+//!    state ("Sent", "Delivered", "Seen", in any wording [`nobi_core::page::classify_status`]
+//!    recognises). Bubbles appear before the platform accepts them; a failure shown on the bubble
+//!    is `rejected_by_platform`. Failures before the send action undo everything (draft back,
+//!    our attachments out); after it, what cannot be confirmed is `unconfirmed`, never retried.
 
+use crate::attach;
+use crate::composer;
 use crate::dom::{self, fold_space};
-use crate::sites::{adapter_for, SiteAdapter};
-use crate::{attach, pane, read};
+use crate::messages::Message;
+use crate::pane::{self, Pane};
+use crate::sites::{adapter_for, SiteAdapter, BLOCKED_TEXTS};
+use nobi_core::page::PaneVerdict;
 use nobi_core::platform::{classify, PageKind};
-use nobi_core::protocol::{Attachment, Direction, FailReason, SendOutcome, ThreadRef};
-use wasm_bindgen::JsCast;
+use nobi_core::protocol::{Attachment, Delivery, Direction, FailReason, ThreadRef};
 use web_sys::{Element, HtmlElement};
 
 /// How long a composer (and the pane of a thread just switched to) may take to appear.
 const COMPOSER_WAIT_MS: f64 = 5_000.0;
 /// How long the page may take to show the sent bubble.
-const CONFIRM_WAIT_MS: f64 = 5_000.0;
+const BUBBLE_WAIT_MS: f64 = 5_000.0;
+/// How long the platform may take to accept it once the bubble is there.
+const DELIVERY_WAIT_MS: f64 = 10_000.0;
 /// Lexical reads the selection on the next tick after focus; typing sooner loses the text.
 const SETTLE_MS: i32 = 20;
 
@@ -35,21 +40,16 @@ pub fn shows_thread(thread: &ThreadRef) -> bool {
     matches!(classify(&dom::location()), PageKind::Thread(open) if open == *thread)
 }
 
-/// Returns true if and only if the URL shows `thread` and the pane on screen is its own.
-fn pane_shows(thread: &ThreadRef, adapter: &SiteAdapter) -> bool {
-    shows_thread(thread) && pane::settled(adapter)
-}
+/// The outcome of a send: the message id the page gave it, if any, or why it failed.
+pub type Sent = Result<Option<String>, FailReason>;
 
 /// Types `text` into the composer of `to`, attaches `attachments` and sends, as described in the
 /// module docs.
-pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> SendOutcome {
-    match try_send(to, text, attachments).await {
-        Ok(()) => SendOutcome::Sent,
-        Err(reason) => SendOutcome::Failed { reason },
-    }
+pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sent {
+    try_send(to, text, attachments).await
 }
 
-/// Waits until the composer of `to` is there; fails as a send would.
+/// Waits until the composer of `to` is there and usable; fails as a send would.
 pub async fn wait_until_ready(to: &ThreadRef) -> Result<(), FailReason> {
     let adapter = adapter_for(to.platform);
     composer(to, adapter).await.map(|_| ())
@@ -60,19 +60,31 @@ async fn composer(to: &ThreadRef, adapter: &SiteAdapter) -> Result<HtmlElement, 
     if !shows_thread(to) {
         return Err(FailReason::WrongConversation);
     }
-    check_page(adapter)?;
+    check_page(adapter, None)?;
+    let mut last = PaneVerdict::Stale;
     let found = dom::poll_until(COMPOSER_WAIT_MS, || {
-        if !pane_shows(to, adapter) {
+        if !shows_thread(to) {
+            return Some(Err(FailReason::WrongConversation));
+        }
+        let pane = pane::read(adapter);
+        last = pane::verdict(to, &pane);
+        if last != PaneVerdict::Ready {
             return None;
         }
-        dom::find(adapter.composer).and_then(|el| el.dyn_into::<HtmlElement>().ok())
+        let Some((composer, _)) = pane.composer else {
+            return composer::behind_dialog().then_some(Err(FailReason::CoveredByDialog));
+        };
+        if composer::covered(&composer) {
+            return Some(Err(FailReason::CoveredByDialog));
+        }
+        Some(Ok(composer))
     })
     .await;
     match found {
-        Some(composer) => Ok(composer),
-        None if !pane_shows(to, adapter) => Err(FailReason::WrongConversation),
+        Some(result) => result,
+        None if last != PaneVerdict::Ready => Err(FailReason::WrongConversation),
         // A composer that never came may be hiding behind a login form or a block.
-        None => Err(check_page(adapter)
+        None => Err(check_page(adapter, pane::read(adapter).root.as_ref())
             .err()
             .unwrap_or(FailReason::ComposerNotFound)),
     }
@@ -90,7 +102,7 @@ struct Undo<'a> {
 impl Undo<'_> {
     /// Takes our text and attachments back out of the composer, then fails with `reason`. A
     /// composer the page has since removed (a thread switch) is left alone.
-    async fn fail(&self, reason: FailReason) -> Result<(), FailReason> {
+    async fn fail(&self, reason: FailReason) -> Sent {
         if self.composer.is_connected() {
             restore(self.composer, self.draft).await;
         }
@@ -101,14 +113,21 @@ impl Undo<'_> {
     }
 }
 
-async fn try_send(
-    to: &ThreadRef,
-    text: &str,
-    attachments: &[Attachment],
-) -> Result<(), FailReason> {
+/// Returns true if and only if the URL shows `to` and the pane on screen is its own, with
+/// `composer` still its composer.
+fn still_ours(to: &ThreadRef, adapter: &SiteAdapter, composer: &HtmlElement) -> bool {
+    if !composer.is_connected() || !shows_thread(to) {
+        return false;
+    }
+    let pane = pane::read(adapter);
+    pane::verdict(to, &pane) == PaneVerdict::Ready
+        && pane.composer.as_ref().is_some_and(|(c, _)| c == composer)
+}
+
+async fn try_send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sent {
     let adapter = adapter_for(to.platform);
     let composer = composer(to, adapter).await?;
-    let area = dom::composer_area(&composer);
+    let area = composer::area_of(&composer);
     if attach::pending(adapter, &area) > 0 {
         return Err(FailReason::ComposerBusy);
     }
@@ -118,8 +137,11 @@ async fn try_send(
     let wanted_lines = dom::normalize_lines(text);
     // The agent's own unsent draft, with its line breaks, to put back afterwards.
     let draft = dom::editor_text(&composer);
-    let anchor = read::message_rows(adapter).pop().map(|(row, _)| row);
-    let exact_before = count_exact(adapter, &wanted);
+    let before = pane::read(adapter).listing.messages;
+    let buttons_before: Vec<(Element, String)> = composer::buttons(&area)
+        .iter()
+        .map(composer::reading)
+        .collect();
     let undo = Undo {
         adapter,
         composer: &composer,
@@ -136,115 +158,146 @@ async fn try_send(
     dom::select_all(&composer);
     dom::sleep(SETTLE_MS).await;
     // The page may have switched thread while we focused: then this composer is not `to`'s.
-    if !composer.is_connected() || !pane_shows(to, adapter) {
+    if !still_ours(to, adapter, &composer) {
         return undo.fail(FailReason::WrongConversation).await;
     }
+    // Facebook drops the first characters typed right after focus: focus again, settle, type.
+    let _ = composer.focus();
     dom::type_text(&composer, text);
     dom::sleep(SETTLE_MS).await;
 
-    if !composer.is_connected() || !pane_shows(to, adapter) {
+    if !still_ours(to, adapter, &composer) {
         return undo.fail(FailReason::WrongConversation).await;
     }
     if dom::editor_text(&composer) != wanted_lines {
         return undo.fail(FailReason::TypingRejected).await;
     }
-    if let Err(reason) = check_page(adapter) {
+    if let Err(reason) = check_page(adapter, None) {
         // Blocked or logged out while we typed: nothing sent yet.
         return undo.fail(reason).await;
     }
+    if composer::covered(&composer) {
+        return undo.fail(FailReason::CoveredByDialog).await;
+    }
 
-    // Exactly one send action: the composer's own send button, else Enter.
-    match dom::find_in(&area, adapter.send_button).and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
-        Some(button) => button.click(),
+    // Exactly one send action: the send control, else Enter.
+    match composer::send_control(adapter, &composer, &area, &buttons_before) {
+        Some((button, _)) => button.click(),
         None => dom::press_enter(&composer),
     }
 
-    let confirmed = dom::poll_until(CONFIRM_WAIT_MS, || {
+    // 1. The bubble: a new outgoing message with exactly this text.
+    let bubble = dom::poll_until(BUBBLE_WAIT_MS, || {
         if !shows_thread(to) {
             // The agent left the thread: whatever happened, we cannot see it.
             return Some(Err(FailReason::Unconfirmed));
         }
-        if let Err(reason) = check_page(adapter) {
+        if let Err(reason) = check_page(adapter, None) {
             return Some(Err(reason));
         }
-        if !dom::editor_text(&composer).is_empty() {
+        if !dom::editor_text(&composer).is_empty() && composer.is_connected() {
             return None;
         }
-        let new_outgoing = outgoing_after(adapter, anchor.as_ref());
-        let appeared = match &new_outgoing {
-            Some(texts) if wanted.is_empty() => !texts.is_empty(),
-            Some(texts) => texts.contains(&wanted),
-            // The anchor row was recycled (virtualised list): count exact matches instead.
-            None => count_exact(adapter, &wanted) > exact_before,
-        };
-        appeared.then_some(Ok(()))
+        new_outgoing(adapter, &before, &wanted).map(Ok)
     })
     .await;
-
-    match confirmed {
-        Some(Ok(())) => {
-            if !draft.trim().is_empty() {
-                restore(&composer, &draft).await;
-            }
-            Ok(())
-        }
-        Some(Err(FailReason::Unconfirmed)) => Err(FailReason::Unconfirmed),
+    let bubble = match bubble {
+        Some(Ok(found)) => found,
+        Some(Err(FailReason::Unconfirmed)) => return Err(FailReason::Unconfirmed),
         other => {
             let reason = match other {
                 Some(Err(reason)) => reason,
                 _ => FailReason::Timeout,
             };
-            if dom::editor_text(&composer) == wanted_lines {
+            if composer.is_connected() && dom::editor_text(&composer) == wanted_lines {
                 // Our text is still there: the page did not take the send. Nothing went out.
                 return undo.fail(reason).await;
             }
             // The composer emptied but no bubble appeared: it may have been sent.
-            if !draft.trim().is_empty() && dom::editor_text(&composer).is_empty() {
-                restore(&composer, &draft).await;
-            }
-            Err(FailReason::Unconfirmed)
+            put_draft_back(&composer, &draft).await;
+            return Err(FailReason::Unconfirmed);
         }
+    };
+    put_draft_back(&composer, &draft).await;
+
+    // 2. The platform's verdict on that bubble.
+    let old_statuses: Vec<(Element, String)> =
+        before.iter().flat_map(|m| m.statuses.clone()).collect();
+    let verdict = dom::poll_until(DELIVERY_WAIT_MS, || {
+        if !shows_thread(to) {
+            return Some(Err(FailReason::Unconfirmed));
+        }
+        // The bubble's node, or (a page that re-rendered its rows since) the same bubble anew.
+        let now = pane::read(adapter).listing.messages;
+        let message = match now.iter().find(|m| m.body == bubble.body) {
+            Some(m) => m.clone(),
+            None => new_outgoing(adapter, &before, &wanted)?,
+        };
+        let fresh = message
+            .statuses
+            .iter()
+            .any(|status| !old_statuses.contains(status));
+        match message.message.delivery {
+            Delivery::Failed => Some(Err(FailReason::RejectedByPlatform)),
+            Delivery::Accepted if fresh => Some(Ok(message.message.id.clone())),
+            _ => None,
+        }
+    })
+    .await;
+    verdict.unwrap_or(Err(FailReason::Unconfirmed))
+}
+
+/// The sent bubble: the last (lowest) outgoing message, if it reads `wanted` (for attachments
+/// alone: is a picture), was not on the page `before` (another node and id), and makes one more
+/// such message than before (a page that re-renders every row makes new nodes of old bubbles).
+fn new_outgoing(adapter: &SiteAdapter, before: &[Message], wanted: &str) -> Option<Message> {
+    let alike = |m: &Message| {
+        m.message.direction == Direction::Out
+            && if wanted.is_empty() {
+                m.message.text.is_empty()
+            } else {
+                m.message.text == wanted
+            }
+    };
+    let now = pane::read(adapter).listing.messages;
+    let last = now
+        .iter()
+        .rev()
+        .find(|m| m.message.direction == Direction::Out)?;
+    let known = before.iter().any(|b| {
+        b.body == last.body || (b.message.id.is_some() && b.message.id == last.message.id)
+    });
+    let more = now.iter().filter(|m| alike(m)).count() > before.iter().filter(|m| alike(m)).count();
+    (alike(last) && !known && more).then(|| last.clone())
+}
+
+/// Puts the agent's draft back after a send that went out.
+async fn put_draft_back(composer: &HtmlElement, draft: &str) {
+    if !draft.trim().is_empty() && composer.is_connected() && dom::editor_text(composer).is_empty()
+    {
+        restore(composer, draft).await;
     }
 }
 
-/// Fails when the page shows a login form or a "blocked" dialog.
-pub fn check_page(adapter: &SiteAdapter) -> Result<(), FailReason> {
+/// Fails when the page shows a login form or a "blocked" message (in a dialog or alert, or in
+/// `pane` when given: refusals appear inline too).
+pub fn check_page(adapter: &SiteAdapter, pane: Option<&Element>) -> Result<(), FailReason> {
     if dom::find(adapter.blocked).is_some() {
         return Err(FailReason::BlockedByPlatform);
+    }
+    if let Some(pane) = pane {
+        let text = nobi_core::text::lower(&dom::text_of(pane));
+        if BLOCKED_TEXTS
+            .iter()
+            .any(|b| text.contains(&nobi_core::text::lower(b)))
+        {
+            return Err(FailReason::BlockedByPlatform);
+        }
     }
     if dom::find(adapter.login).is_some() {
         return Err(FailReason::NotLoggedIn);
     }
     Ok(())
-}
-
-/// The texts of the outgoing bubbles after `anchor`, or `None` when the anchor is gone from the
-/// page. With no anchor (an empty thread), every outgoing bubble.
-fn outgoing_after(adapter: &SiteAdapter, anchor: Option<&Element>) -> Option<Vec<String>> {
-    if anchor.is_some_and(|a| !a.is_connected()) {
-        return None;
-    }
-    let rows = read::message_rows(adapter);
-    Some(
-        rows.into_iter()
-            .filter(|(row, _)| anchor.is_none_or(|a| follows(a, row)))
-            .filter(|(_, m)| m.direction == Direction::Out)
-            .map(|(_, m)| m.text)
-            .collect(),
-    )
-}
-
-/// Returns true if and only if `node` comes after `anchor` in the document.
-fn follows(anchor: &Element, node: &Element) -> bool {
-    anchor.compare_document_position(node) & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0
-}
-
-/// Counts the outgoing bubbles whose text is exactly `wanted`.
-fn count_exact(adapter: &SiteAdapter, wanted: &str) -> usize {
-    read::messages(adapter)
-        .iter()
-        .filter(|m| m.direction == Direction::Out && m.text == wanted)
-        .count()
 }
 
 /// Puts the composer back to the agent's `draft` (empty when there was none).
@@ -257,4 +310,9 @@ async fn restore(composer: &HtmlElement, draft: &str) {
     } else {
         dom::type_text(composer, draft);
     }
+}
+
+/// The pane's verdict on its own, for callers that only read.
+pub fn pane_ready(to: &ThreadRef, pane: &Pane) -> bool {
+    pane::verdict(to, pane) == PaneVerdict::Ready
 }

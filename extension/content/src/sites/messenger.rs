@@ -1,84 +1,64 @@
-//! Messenger, in its three homes: `www.facebook.com/messages/t/<id>` (and `/messages/e2ee/t/`),
-//! `www.messenger.com/t/<id>`, and the Meta Business Suite inbox.
+//! Messenger, in its homes: `www.facebook.com/messages/t/<id>` (and `/messages/e2ee/t/`), the
+//! Meta Business Suite inbox, and `www.messenger.com` (which redirects to facebook.com since
+//! April 2026; kept for pages that still load it).
 //!
-//! The composer is Lexical with placeholder "Aa", labelled "Message" / "Nhắn tin"; the send button
-//! is labelled "Press enter to send" / "Nhấn Enter để gửi" (or "Send" / "Gửi"); message rows carry
-//! `aria-roledescription="message"` or `data-message-id`; the active thread in the list has
-//! `aria-current="page"`.
+//! Hints from public sources (2025–2026): the composer is a Lexical root labelled "Write to
+//! <buyer>" with `aria-placeholder="Aa"` (never "Message"; in the Vietnamese UI "Nhắn tin" labels
+//! a profile's Message *button*, so labels are not used to find it); the send button is
+//! "Press enter to send" in both casings; message roots carry `aria-roledescription` (localised)
+//! and sometimes `data-message-id`; no source shows an `h2` in the header.
 
 use super::{
-    Locator, SiteAdapter, ATTACHMENT_ERROR, ATTACHMENT_PREVIEW, ATTACHMENT_REMOVE, BLOCKED_TEXTS,
-    FILE_INPUT, MESSAGE_IMAGE, MESSAGE_TEXT, UPLOAD_PROGRESS,
+    Locator, SiteAdapter, ATTACHMENT_ERROR, ATTACHMENT_PREVIEW, ATTACHMENT_REMOVE, BLOCKED,
+    FILE_INPUT, LOGIN, UPLOAD_PROGRESS,
 };
 use nobi_core::protocol::Platform;
 
 const COMPOSER: &[Locator] = &[
-    Locator::css(r#"div[role="textbox"][contenteditable="true"][aria-label="Message"]"#),
-    Locator::css(r#"div[role="textbox"][contenteditable="true"][aria-label="Nhắn tin"]"#),
-    Locator::css(r#"div[role="textbox"][contenteditable="true"][aria-label="Tin nhắn"]"#),
+    Locator::css(
+        r#"[role="main"] div[role="textbox"][contenteditable="true"][data-lexical-editor="true"]"#,
+    ),
     Locator::css(r#"div[role="textbox"][contenteditable="true"][data-lexical-editor="true"]"#),
     Locator::css(r#"div[role="textbox"][contenteditable="true"]"#),
 ];
 
 const SEND_BUTTON: &[Locator] = &[
     Locator::css(r#"[role="button"][aria-label="Press enter to send"]"#),
+    Locator::css(r#"[role="button"][aria-label="Press Enter to send"]"#),
     Locator::css(r#"[role="button"][aria-label="Nhấn Enter để gửi"]"#),
     Locator::css(r#"[role="button"][aria-label="Send"]"#),
     Locator::css(r#"[role="button"][aria-label="Gửi"]"#),
     // Business Suite: a text button, disabled while the composer is empty.
     Locator::with_text(
-        r#"div[role="button"]:not([aria-disabled="true"])"#,
+        r#"div[role="button"]:not([aria-disabled="true"]), button:not([disabled])"#,
         &["Send", "Gửi"],
     ),
 ];
 
-const BUYER_NAME: &[Locator] = &[
+const HEADER_NAME: &[Locator] = &[
     Locator::css(r#"div[role="main"] [role="banner"] h2"#),
-    Locator::css(r#"div[role="main"] h2"#),
+    Locator::css(r#"div[role="main"] a[role="link"] h2"#),
 ];
 
 const MESSAGE_ROWS: &[Locator] = &[
-    Locator::css(
-        r#"[role="main"] [role="grid"][aria-label^="Messages in conversation"] [role="row"]"#,
-    ),
-    Locator::css(
-        r#"[role="main"] [role="grid"][aria-label^="Tin nhắn trong cuộc trò chuyện"] [role="row"]"#,
-    ),
-    Locator::css(r#"[role="main"][aria-label] [role="grid"] [role="row"]"#),
-];
-
-const SCROLLER: &[Locator] = &[Locator::css(r#"[role="main"][aria-label] [role="grid"]"#)];
-
-const BLOCKED: &[Locator] = &[Locator::containing(r#"[role="dialog"]"#, BLOCKED_TEXTS)];
-
-const LOGIN: &[Locator] = &[
-    Locator::css(
-        r#"form input[name="email"][type="text"], form input[name="email"][type="email"]"#,
-    ),
-    Locator::css(r#"form#login_form"#),
+    Locator::css(r#"[role="main"] [aria-roledescription="message"]"#),
+    Locator::css(r#"[role="main"] [role="grid"] [role="row"]"#),
+    Locator::css(r#"[role="main"] [role="log"] [role="row"]"#),
 ];
 
 const LABELS: &[(&str, &[&str])] = &[
-    ("en", &["Message", "Aa"]),
-    ("vi", &["Nhắn tin", "Tin nhắn", "Viết tin nhắn"]),
+    ("en", &["Write to", "Message", "Reply"]),
+    ("vi", &["Nhắn tin", "Tin nhắn", "Viết", "Trả lời"]),
 ];
 
 const BASE: SiteAdapter = SiteAdapter {
     platform: Platform::Facebook,
     composer: COMPOSER,
     send_button: SEND_BUTTON,
-    buyer_name: BUYER_NAME,
-    buyer_username: &[],
-    buyer_profile_link: &[Locator::css(r#"div[role="main"] a[role="link"]:has(h2)"#)],
-    buyer_avatar: &[Locator::css(
-        r#"div[role="main"] a[role="link"]:has(h2) img"#,
-    )],
+    header_name: HEADER_NAME,
+    message_rows: MESSAGE_ROWS,
     // Facebook's own avatar has an empty alt; Business Suite names its page in the URL.
     account_avatar: &[],
-    message_rows: MESSAGE_ROWS,
-    message_text: MESSAGE_TEXT,
-    message_image: MESSAGE_IMAGE,
-    scroller: SCROLLER,
     file_input: FILE_INPUT,
     attachment_preview: ATTACHMENT_PREVIEW,
     upload_progress: UPLOAD_PROGRESS,

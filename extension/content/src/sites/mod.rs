@@ -7,6 +7,19 @@ mod instagram;
 mod messenger;
 
 use nobi_core::protocol::Platform;
+use nobi_core::text::lower;
+
+/// Where a block is announced: dialogs and alerts (the pane is searched too, by `send.rs`).
+pub const BLOCKED: &[Locator] = &[Locator::containing(
+    r#"[role="dialog"], [role="alertdialog"], [role="alert"]"#,
+    BLOCKED_TEXTS,
+)];
+
+/// A login form: a visible password field in a form, whatever its inputs are named.
+pub const LOGIN: &[Locator] = &[
+    Locator::css(r#"form input[type="password"]"#),
+    Locator::css(r#"form#loginForm, form#login_form"#),
+];
 
 /// One way to find an element: a CSS selector, optionally narrowed by the element's folded text
 /// (see [`crate::dom::text_of`]), compared case-insensitively.
@@ -58,44 +71,35 @@ impl Locator {
     /// Returns true if and only if an element whose text is `text` passes this locator's text
     /// condition (always, when there is none).
     pub fn accepts_text(&self, text: &str) -> bool {
-        let text = text.trim().to_lowercase();
+        let text = lower(text.trim());
         match self.text {
             TextMatch::Any => true,
-            TextMatch::Exactly(labels) => labels.iter().any(|l| text == l.to_lowercase()),
-            TextMatch::Containing(needles) => {
-                needles.iter().any(|n| text.contains(&n.to_lowercase()))
-            }
+            TextMatch::Exactly(labels) => labels.iter().any(|l| text == lower(l)),
+            TextMatch::Containing(needles) => needles.iter().any(|n| text.contains(&lower(n))),
         }
     }
 }
 
-/// Everything the generic code needs to know about one surface.
+/// What the generic code may try first on one surface. Every entry is a *hint*: the generic
+/// discovery ([`crate::composer`], [`crate::pane`], [`crate::messages`]) finds each thing from
+/// roles, attributes and layout when no hint matches, so a page worded in a language these
+/// tables do not know still works.
 #[derive(Debug)]
 pub struct SiteAdapter {
     pub platform: Platform,
-    /// The message composer (a Lexical `contenteditable`, or a `textarea` on old layouts).
+    /// The message composer, most specific first (a Lexical `contenteditable`, or a `textarea` on
+    /// old layouts). Candidates found here still pass the same checks as the generic ones.
     pub composer: &'static [Locator],
-    /// The send button; absent on some layouts, where Enter sends.
+    /// The send button, looked for next to the composer only. Without a match, a button that
+    /// appeared in the composer's area once text was typed is the send control, else Enter.
     pub send_button: &'static [Locator],
-    /// The buyer's display name in the conversation header.
-    pub buyer_name: &'static [Locator],
-    /// The buyer's username in the header, where the site shows one.
-    pub buyer_username: &'static [Locator],
-    /// The header's link to the buyer's profile (an `a` element).
-    pub buyer_profile_link: &'static [Locator],
-    /// The buyer's avatar in the header (an `img` element).
-    pub buyer_avatar: &'static [Locator],
+    /// The buyer's name in the conversation header, where a site is known to put one.
+    pub header_name: &'static [Locator],
+    /// The messages of the open conversation (message roots or rows), where a site marks them.
+    pub message_rows: &'static [Locator],
     /// The shop's own avatar in the site's navigation, whose `alt` names the account
     /// ("hoamai.shop's profile picture" / "Ảnh đại diện của hoamai.shop").
     pub account_avatar: &'static [Locator],
-    /// Every row of the open conversation: message bubbles and time separators.
-    pub message_rows: &'static [Locator],
-    /// Inside a row, the element holding a message's text (a row without one is a separator).
-    pub message_text: &'static str,
-    /// Inside a row, an image sent as a message.
-    pub message_image: &'static str,
-    /// The scrollable container of the conversation (scrolled up to load older messages).
-    pub scroller: &'static [Locator],
     /// The page's own file input for attachments.
     pub file_input: &'static [Locator],
     /// The preview of an attachment waiting to be sent.
@@ -106,9 +110,10 @@ pub struct SiteAdapter {
     pub attachment_error: &'static [Locator],
     /// The buttons that take an attachment out of the composer.
     pub attachment_remove: &'static [Locator],
-    /// A dialog or banner saying the platform blocks the action ("Action Blocked", "Try again later").
+    /// A dialog, alert or banner saying the platform blocks the action.
     pub blocked: &'static [Locator],
-    /// The login form shown to a logged-out visitor.
+    /// The login form shown to a logged-out visitor (a password field in a form: Instagram's
+    /// inputs lost their `name`s in 2026).
     pub login: &'static [Locator],
     /// Composer labels by UI language, to tell which language the page speaks.
     pub labels_by_language: &'static [(&'static str, &'static [&'static str])],
@@ -117,16 +122,21 @@ pub struct SiteAdapter {
 impl SiteAdapter {
     /// The page's UI language, as told by its composer's label, else by `<html lang>`.
     pub fn detect_language(&self) -> Option<&'static str> {
-        let composer = crate::dom::find(self.composer)?;
-        let label = composer
-            .get_attribute("aria-label")
-            .or_else(|| composer.get_attribute("placeholder"))
-            .or_else(|| composer.get_attribute("aria-placeholder"))
-            .unwrap_or_default()
-            .to_lowercase();
+        let label = crate::composer::find(self)
+            .map(|(composer, _)| {
+                composer
+                    .get_attribute("aria-label")
+                    .or_else(|| composer.get_attribute("placeholder"))
+                    .or_else(|| composer.get_attribute("aria-placeholder"))
+                    .unwrap_or_default()
+            })
+            .map(|l| lower(&l))
+            .unwrap_or_default();
         self.labels_by_language
             .iter()
-            .find(|(_, labels)| labels.iter().any(|l| label.starts_with(&l.to_lowercase())))
+            .find(|(_, labels)| {
+                !label.is_empty() && labels.iter().any(|l| label.starts_with(&lower(l)))
+            })
             .map(|(lang, _)| *lang)
             .or_else(|| {
                 let lang = crate::dom::document()
@@ -151,9 +161,7 @@ pub fn adapter_for(platform: Platform) -> &'static SiteAdapter {
     }
 }
 
-/// Rows, text, images and attachment widgets are marked up alike on every Meta surface.
-pub const MESSAGE_TEXT: &str = r#"[dir="auto"]"#;
-pub const MESSAGE_IMAGE: &str = "img:not([alt=\"\"])";
+/// Attachment widgets are marked up alike on every Meta surface.
 pub const UPLOAD_PROGRESS: &[Locator] = &[Locator::css(r#"[role="progressbar"]"#)];
 pub const ATTACHMENT_PREVIEW: &[Locator] = &[Locator::css(r#"img[src^="blob:"]"#)];
 pub const ATTACHMENT_ERROR: &[Locator] = &[Locator::css(r#"[role="alert"]"#)];
@@ -183,11 +191,15 @@ pub fn username_in_alt(alt: &str) -> Option<&str> {
     })
 }
 
-/// Markers of a platform block, shared by every Meta surface (English and Vietnamese UI).
+/// Markers of a platform block, shared by every Meta surface (English and Vietnamese UI). The
+/// notes say Instagram's are matched in the page text, not only in a dialog: they are looked for
+/// in dialogs, alerts and the conversation pane.
 pub const BLOCKED_TEXTS: &[&str] = &[
     "Action Blocked",
     "Try Again Later",
     "Temporarily Blocked",
+    "You can't send messages right now",
+    "Bạn không thể gửi tin nhắn lúc này",
     "Bạn tạm thời bị chặn",
     "tạm thời bị chặn",
     "We restrict certain activity",
