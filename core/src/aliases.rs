@@ -68,13 +68,11 @@ impl Aliases {
     }
 
     /// Every id of the conversation `thread` names, `thread` itself first, then the ids it is
-    /// linked to (through any chain of pairs), each in its current (facebook.com) form.
+    /// linked to (through any chain of pairs), each in its current (facebook.com) form, and, for
+    /// a Business Suite thread, the id its record had before pages were part of ids. For the
+    /// records; to find a tab, see [`Aliases::route_names`].
     pub fn names(&self, thread: &ThreadRef) -> Vec<ThreadRef> {
-        let mut names = vec![thread.clone()];
-        if thread.platform == Platform::Messenger {
-            names.push(current_form(thread));
-        }
-        // Business Suite threads were stored by item id alone before the page was part of it.
+        let mut names = self.route_names(thread);
         if thread.platform == Platform::BusinessSuite {
             if let (Some(_), item) = crate::platform::business_suite_parts(&thread.thread_id) {
                 names.push(ThreadRef {
@@ -82,6 +80,17 @@ impl Aliases {
                     thread_id: item.to_owned(),
                 });
             }
+        }
+        names
+    }
+
+    /// The ids a tab may show `thread` under: `thread`, its facebook.com form, and the learned
+    /// aliases. Never a Business Suite id without its page (that tab could be another page's
+    /// thread with the same item id).
+    pub fn route_names(&self, thread: &ThreadRef) -> Vec<ThreadRef> {
+        let mut names = vec![thread.clone()];
+        if thread.platform == Platform::Messenger {
+            names.push(current_form(thread));
         }
         let mut i = 0;
         while i < names.len() {
@@ -190,6 +199,11 @@ mod tests {
         };
         let names = Aliases::default().names(&bs("1098.987"));
         assert_eq!(names, vec![bs("1098.987"), bs("987")]);
+        assert_eq!(
+            Aliases::default().route_names(&bs("1098.987")),
+            vec![bs("1098.987")],
+            "a tab without the page in its URL could be another page's"
+        );
         assert!(!same_thread(&bs("1098.987"), &bs("2000.987")), "two pages");
     }
 

@@ -110,15 +110,25 @@ fn name_in(labels: &[&str], by_prefix: bool) -> Option<String> {
             best
         };
         if let Some((label, n)) = pick {
+            // A run that starts inside a longer name ("Write to Ngọc Anh", "Conversation with
+            // Tuấn Anh" share "Anh"): the labels name different people, so no name.
+            let cuts_a_name = distinct.iter().any(|l| {
+                let n = common(label, l).min(n);
+                l.len() > n && starts_upper(l[l.len() - n - 1])
+            });
             let mut words = &label[label.len() - n..];
             // Two labels worded alike ("Conversation with X", "Messages in conversation with X")
-            // share wording as well as the name: drop joining words at the front.
-            while words.len() > 1 && is_connector(words[0]) {
+            // share wording as well as the name: drop joining words, and lowercase wording
+            // before the first capitalised word (display names are capitalised).
+            while words.len() > 1
+                && !starts_upper(words[0])
+                && (is_connector(words[0]) || words[1..].iter().any(|w| starts_upper(w)))
+            {
                 words = &words[1..];
             }
-            // A common run that is a whole label of both is the name itself only if it is not
-            // also the start of some wording ("Message" shared by two unrelated labels).
-            suffix = Some(words.to_vec());
+            if !cuts_a_name {
+                suffix = Some(words.to_vec());
+            }
         }
     }
     let candidate = if !by_prefix {
@@ -152,6 +162,13 @@ const COMPOSER_WORDS: &[&str] = &[
     "Nhắn tin",
     "Nhắn tin...",
 ];
+
+/// Returns true if and only if `word` starts with an uppercase letter (English or Vietnamese).
+fn starts_upper(word: &str) -> bool {
+    word.chars()
+        .next()
+        .is_some_and(|c| crate::text::lower(&c.to_string()) != c.to_string())
+}
 
 fn is_connector(word: &str) -> bool {
     let w = crate::text::lower(word);
@@ -232,12 +249,23 @@ pub fn classify_status(text: &str) -> Option<Delivery> {
         .split(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c == '…')
         .filter(|w| !w.is_empty())
         .collect();
-    let vietnamese_negation = words.iter().any(|w| matches!(*w, "không" | "chưa" | "lỗi"))
-        && words
-            .iter()
-            .any(|w| matches!(*w, "gửi" | "chuyển" | "nhận"));
-    if vietnamese_negation {
+    // A sender label ("You sent", "Bạn đã gửi") names who wrote, not what became of it.
+    if matches!(words.first(), Some(&("you" | "bạn" | "me" | "tôi"))) {
+        return None;
+    }
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
+    let negation = has(&[
+        "not", "no", "never", "failed", "failure", "error", "unable", "couldn",
+    ]);
+    let vietnamese_negation = has(&["không", "chưa", "lỗi"]);
+    let delivery_verb = has(&["sent", "send", "delivered", "gửi", "chuyển", "nhận"]);
+    if (negation || vietnamese_negation) && (delivery_verb || words.len() <= 2) {
         return Some(Delivery::Failed);
+    }
+    if negation || vietnamese_negation || has(&["hủy", "thu", "xóa", "unsent", "removed"]) {
+        // A negation without a delivery word ("Đã xảy ra lỗi" aside), or a recalled message:
+        // not a state this adapter can vouch for.
+        return has(&["lỗi", "error", "failed"]).then_some(Delivery::Failed);
     }
     let starts_with_word = |w: &str| {
         t.strip_prefix(w).is_some_and(|rest| {
@@ -488,10 +516,14 @@ pub fn pane_verdict(
             continue;
         };
         shared += 1;
-        if was != is {
-            differs = true;
-        } else if !same_name_known && old_name.is_some_and(|n| mentions(was, n)) {
+        let names_old = !same_name_known && old_name.is_some_and(|n| mentions(is, n));
+        if was == is && names_old {
             return PaneVerdict::Stale;
+        }
+        // A change counts only if the new value no longer names the previous buyer (a label
+        // that lost a part while the old pane is still up is not a new thread).
+        if was != is && !names_old {
+            differs = true;
         }
     }
     if differs
@@ -636,6 +668,27 @@ mod tests {
     }
 
     #[test]
+    fn labels_worded_alike_or_naming_two_people() {
+        assert_eq!(
+            name(&[
+                "Cuộc trò chuyện với Lan",
+                "Tin nhắn trong cuộc trò chuyện với Lan"
+            ])
+            .as_deref(),
+            Some("Lan")
+        );
+        assert_eq!(
+            name(&["Write to To Thi Lan", "Conversation with To Thi Lan"]).as_deref(),
+            Some("To Thi Lan")
+        );
+        assert_eq!(
+            common_name(&["Write to Ngọc Anh", "Conversation with Tuấn Anh"]),
+            None,
+            "mid-switch: two people"
+        );
+    }
+
+    #[test]
     fn a_single_label_needs_a_known_prefix() {
         assert_eq!(name(&["Write to Lan"]).as_deref(), Some("Lan"));
         assert_eq!(name(&["write to Lan"]).as_deref(), Some("Lan"));
@@ -678,6 +731,15 @@ mod tests {
             ("Chưa chuyển được. Nhấn để thử lại", Some(Failed)),
             ("Lỗi: tin chưa gửi", Some(Failed)),
             ("Sending…", None),
+            ("Not delivered", Some(Failed)),
+            ("Message not delivered", Some(Failed)),
+            ("Sending failed", Some(Failed)),
+            ("Failed", Some(Failed)),
+            ("Đã xảy ra lỗi", Some(Failed)),
+            ("Đã thu hồi", None),
+            ("Đã hủy gửi", None),
+            ("You sent", None),
+            ("Bạn đã gửi", None),
             ("Đang gửi…", None),
             ("Active now", None),
             ("Typing", None),
@@ -779,6 +841,20 @@ mod tests {
                 },
                 None
             ),
+            PaneVerdict::Stale
+        );
+    }
+
+    #[test]
+    fn a_label_that_changed_but_still_names_the_old_buyer_is_no_change() {
+        let old = sig(
+            Some("Message"),
+            Some("Conversation with Lan | Messages in conversation with Lan"),
+            Some("Lan"),
+        );
+        let flapped = sig(Some("Message"), Some("Conversation with Lan"), Some("Lan"));
+        assert_eq!(
+            pane_verdict(Some(&old), &flapped, NodeFacts::default(), None),
             PaneVerdict::Stale
         );
     }

@@ -103,12 +103,28 @@ describe('2026 shapes: the buyer is shown and a message goes out once, confirmed
   const ctx = useBrowser();
   for (const surface of SHAPES) {
     for (const [lang, wording] of VARIANTS) {
-      it(`${surface}, ${lang} wording ${wording}: buyer shown; two lines with emoji sent once, confirmed only after "sent"`, ctx, async () => {
+      it(`${surface}, ${lang} wording ${wording}: buyer shown; messages read without roles; two lines with emoji sent once, confirmed only after "sent"`, ctx, async () => {
         const th = firstThread(surface);
         // A slow platform: the bubble shows at once, the delivery state 1.5 s later.
         const { page, panel, to, conversation } = await open(ctx, surface, th.id, { lang, wording, confirmDelayMs: 1500 });
         assert.equal(conversation.conversation.buyer_name, th.name, show(conversation));
         await panel.waitForFunction((name) => document.body.innerText.includes(name), th.name, { timeout: WAIT });
+
+        // Reading without roles: the thread's messages last, in order, with direction, bodies only.
+        const read = await ask(panel, { read_messages: { thread: to, older_pages: 0 } });
+        assert.ok(read.messages, show(read));
+        const got = read.messages.messages.map(({ direction, text }) => ({ direction, text }));
+        const want = th.messages.map((m) => ({
+          direction: m.from === 'them' ? 'in' : 'out',
+          text: m.text.normalize('NFC').split(/\s+/).filter(Boolean).join(' '),
+        }));
+        assert.deepEqual(got.slice(-want.length), want, show(got));
+        const L = labels26(surface, lang, wording);
+        for (const label of [L.youSent, L.you].filter(Boolean)) {
+          assert.ok(!got.some((m) => m.text.startsWith(label + ' ')), `a hidden "${label}" leaked into a body: ${show(got)}`);
+        }
+        const older = await ask(panel, { read_messages: { thread: to, older_pages: 2 } });
+        assert.ok(older.messages.messages.length > read.messages.messages.length, 'older pages load at the list\'s other end');
 
         const { reply } = await sendText(panel, to, MESSAGE.normalize('NFD'));
         const repliedAt = Date.now();
@@ -137,35 +153,6 @@ describe('2026 shapes: the buyer is shown and a message goes out once, confirmed
         const read = await ask(panel, { read_messages: { thread: to, older_pages: 0 } });
         const mine = read.messages.messages.filter((m) => m.direction === 'out' && m.text === 'Dạ em gửi lại ạ');
         assert.deepEqual(mine.map((m) => m.delivery), ['failed'], show(mine));
-      });
-    }
-  }
-});
-
-// ---- 2. reading without roles: direction, text, no sender names or hidden labels ------------------
-
-describe('2026 shapes: reading the conversation', () => {
-  const ctx = useBrowser();
-  for (const surface of SHAPES) {
-    for (const [lang, wording] of VARIANTS) {
-      it(`${surface}, ${lang} wording ${wording}: the visible messages in order, with direction, bodies only`, ctx, async () => {
-        const th = firstThread(surface);
-        const { panel, to } = await open(ctx, surface, th.id, { lang, wording });
-        const reply = await ask(panel, { read_messages: { thread: to, older_pages: 0 } });
-        assert.ok(reply.messages, show(reply));
-        const got = reply.messages.messages.map(({ direction, text }) => ({ direction, text }));
-        const want = th.messages.map((m) => ({
-          direction: m.from === 'them' ? 'in' : 'out',
-          text: m.text.normalize('NFC').split(/\s+/).filter(Boolean).join(' '),
-        }));
-        // Older messages the page loaded by itself come first; the thread's own messages end the list.
-        assert.deepEqual(got.slice(-want.length), want, show(got));
-        const L = labels26(surface, lang, wording);
-        for (const label of [L.youSent, L.you].filter(Boolean)) {
-          assert.ok(!got.some((m) => m.text.startsWith(label + ' ')), `a hidden "${label}" leaked into a body: ${show(got)}`);
-        }
-        const older = await ask(panel, { read_messages: { thread: to, older_pages: 2 } });
-        assert.ok(older.messages.messages.length > reply.messages.messages.length, 'older pages load at the list\'s other end');
       });
     }
   }

@@ -26,9 +26,9 @@ async fn table() -> Aliases {
     TABLE.with(|t| t.borrow_mut().get_or_insert(stored).clone())
 }
 
-/// Every id of the conversation `thread` names, `thread` first.
+/// The ids a tab may show the conversation `thread` under, `thread` first.
 pub async fn names(thread: &ThreadRef) -> Vec<ThreadRef> {
-    table().await.names(thread)
+    table().await.route_names(thread)
 }
 
 /// Learns the aliases a content script reported with `conversation`, stores them, and fills in

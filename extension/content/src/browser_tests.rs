@@ -361,3 +361,33 @@ fn the_layout_report_holds_no_text_of_the_page() {
     // The report is JSON.
     assert!(js_sys::JSON::parse(&report).is_ok(), "{report}");
 }
+
+#[wasm_bindgen_test]
+fn words_that_read_as_states_stay_messages_inside_a_bubble() {
+    // Bubbles paint a background; the page's own "Seen" under them does not.
+    page(
+        r#"<main style="width:600px"><div style="height:200px;overflow-y:auto"><div>
+          <div style="display:flex"><div dir="auto" style="width:180px;background:#eee">Chưa nhận được hàng</div></div>
+          <div style="display:flex"><div dir="auto" style="width:180px;background:#eee">Giao lúc 14:30 nhé</div></div>
+          <div style="display:flex;justify-content:flex-end"><div dir="auto" style="width:180px;background:#36f">Dạ em gửi lại ạ</div></div>
+          <div style="display:flex;justify-content:flex-end"><span dir="auto">Seen</span></div>
+        </div></div>
+        <div role="textbox" contenteditable="true" style="width:300px;min-height:20px"></div></main>"#,
+    );
+    let pane = crate::pane::read(adapter_for(Platform::Instagram));
+    let read: Vec<_> = pane
+        .listing
+        .messages
+        .iter()
+        .map(|m| (m.message.text.as_str(), m.message.delivery))
+        .collect();
+    use nobi_core::protocol::Delivery::{Accepted, Unknown};
+    assert_eq!(
+        read,
+        vec![
+            ("Chưa nhận được hàng", Unknown),
+            ("Giao lúc 14:30 nhé", Unknown),
+            ("Dạ em gửi lại ạ", Accepted),
+        ]
+    );
+}

@@ -148,7 +148,7 @@ pub fn area_of(composer: &Element) -> Element {
         }
         if with_button.is_none()
             && area.get_bounding_client_rect().height() < 240.0
-            && !holds_list(&area)
+            && !holds_list(&area, composer)
             && buttons(&area).iter().any(|b| !composer.contains(Some(b)))
         {
             with_button = Some(area.clone());
@@ -160,7 +160,10 @@ pub fn area_of(composer: &Element) -> Element {
         let mut at = bar.parent_element();
         for _ in 0..3 {
             match at {
-                Some(el) if el.get_bounding_client_rect().height() < 240.0 && !holds_list(&el) => {
+                Some(el)
+                    if el.get_bounding_client_rect().height() < 240.0
+                        && !holds_list(&el, composer) =>
+                {
                     at = el.parent_element();
                     bar = el;
                 }
@@ -173,10 +176,13 @@ pub fn area_of(composer: &Element) -> Element {
 
 /// Returns true if and only if `el` holds a scrolling element (a message list is never part of
 /// a composer's area).
-fn holds_list(el: &Element) -> bool {
-    dom::all_in(el, "div, ul, ol, section")
-        .iter()
-        .any(dom::scrolls)
+fn holds_list(el: &Element, composer: &Element) -> bool {
+    dom::all_in(el, "div, ul, ol, section").iter().any(|d| {
+        !composer.contains(Some(d))
+            && !d.contains(Some(composer))
+            && d.client_height() > 40
+            && dom::may_scroll(d)
+    })
 }
 
 /// The usable buttons in `area`, each with what it says (label, else text), to see which one

@@ -178,7 +178,7 @@ fn node(
     }
     let children = el.children();
     if children.length() > 0 {
-        if depth >= MAX_DEPTH || *budget == 0 {
+        if depth >= MAX_DEPTH || *budget < children.length() {
             out.push_str(&format!(",\"children_left_out\":{}", children.length()));
         } else {
             out.push_str(",\"children\":[");
@@ -215,18 +215,26 @@ fn own_text(el: &Element) -> bool {
 
 const COUNT: &str = ",\"alike\":";
 
-/// `node` without the count of alike neighbours added by [`bump`].
+/// `node` without the count of alike neighbours added by [`bump`] (only its own, at its very
+/// end: a child's count inside it stays).
 fn strip_count(node: &str) -> String {
-    match node.rfind(COUNT) {
-        Some(at) if node.ends_with('}') => format!("{}}}", &node[..at]),
-        _ => node.to_owned(),
+    match own_count_at(node) {
+        Some(at) => format!("{}}}", &node[..at]),
+        None => node.to_owned(),
     }
+}
+
+/// Where `node`'s own count starts: a `,"alike":<digits>}` that ends it.
+fn own_count_at(node: &str) -> Option<usize> {
+    let at = node.rfind(COUNT)?;
+    let digits = node.get(at + COUNT.len()..node.len().checked_sub(1)?)?;
+    (node.ends_with('}') && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(at)
 }
 
 /// Adds one to the count of alike neighbours of `node`.
 fn bump(node: &mut String) {
-    let n = node
-        .rfind(COUNT)
+    let n = own_count_at(node)
         .and_then(|at| node[at + COUNT.len()..node.len() - 1].parse::<u32>().ok());
     let base = strip_count(node);
     let count = n.unwrap_or(1) + 1;

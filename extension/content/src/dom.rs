@@ -85,7 +85,8 @@ pub fn now() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Calls `probe` every 25 ms until it gives a value or `timeout_ms` have passed.
+/// Calls `probe` every 50 ms until it gives a value or `timeout_ms` have passed. (A probe may
+/// read the whole pane: a real conversation's DOM is large, and the page must keep rendering.)
 pub async fn poll_until<T>(timeout_ms: f64, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = now() + timeout_ms;
     loop {
@@ -95,7 +96,7 @@ pub async fn poll_until<T>(timeout_ms: f64, mut probe: impl FnMut() -> Option<T>
         if now() >= deadline {
             return None;
         }
-        sleep(25).await;
+        sleep(50).await;
     }
 }
 
@@ -206,12 +207,6 @@ pub fn all_in(root: &Element, css: &str) -> Vec<Element> {
     }
 }
 
-/// Returns true if and only if `element` scrolls vertically now: `overflow-y` auto or scroll,
-/// with more content than room.
-pub fn scrolls(element: &Element) -> bool {
-    element.scroll_height() > element.client_height() + 1 && may_scroll(element)
-}
-
 /// Returns true if and only if `element` is made to scroll vertically (`overflow-y` auto or
 /// scroll), even while its content still fits (a short conversation).
 pub fn may_scroll(element: &Element) -> bool {
@@ -263,7 +258,19 @@ pub fn text_of(element: &Element) -> String {
     fold_space(&nfc(&raw))
 }
 
+/// Like [`text_of`], leaving out the subtree of `skip` (a message list, whose buyers' words must
+/// not be read as the page's own messages).
+pub fn text_except(element: &Element, skip: Option<&Element>) -> String {
+    let mut raw = String::new();
+    collect_text_except(element, skip, &mut raw);
+    fold_space(&nfc(&raw))
+}
+
 fn collect_text(node: &web_sys::Node, out: &mut String) {
+    collect_text_except(node, None, out);
+}
+
+fn collect_text_except(node: &web_sys::Node, skip: Option<&Element>, out: &mut String) {
     let children = node.child_nodes();
     for i in 0..children.length() {
         let Some(child) = children.get(i) else {
@@ -277,8 +284,9 @@ fn collect_text(node: &web_sys::Node, out: &mut String) {
                     "IMG" => out.push_str(&el.get_attribute("alt").unwrap_or_default()),
                     "BR" => out.push('\n'),
                     "SCRIPT" | "STYLE" => {}
+                    _ if skip.is_some_and(|s| s == el) => {}
                     _ => {
-                        collect_text(&child, out);
+                        collect_text_except(&child, skip, out);
                         // Block boundaries separate words (paragraphs in a composer).
                         out.push(' ');
                     }

@@ -134,10 +134,18 @@ fn centred_times(
     frame: &web_sys::DomRect,
     roots: &[Element],
 ) -> Vec<(f64, String)> {
+    let value = roots
+        .first()
+        .and_then(|r| r.get_attribute("aria-roledescription"))
+        .unwrap_or_default();
     dom::all_in(list, "*")
         .into_iter()
         .filter(has_own_text)
-        .filter(|el| !roots.iter().any(|r| r.contains(Some(el))))
+        // Outside every root: one `closest` per element, not a search of the roots.
+        .filter(|el| {
+            dom::closest(el, "[aria-roledescription]")
+                .is_none_or(|r| r.get_attribute("aria-roledescription").as_deref() != Some(&value))
+        })
         .filter_map(|el| {
             let text = dom::visible_text(&el);
             if !looks_like_time(&text) {
@@ -299,6 +307,21 @@ fn area_px(el: &Element) -> f64 {
     r.width() * r.height()
 }
 
+/// Returns true if and only if `el` or an ancestor up to `root` is text for screen readers only.
+fn hidden_within(el: &Element, root: &Element) -> bool {
+    let mut at = Some(el.clone());
+    while let Some(e) = at {
+        if &e == root {
+            return false;
+        }
+        if e.tag_name() != "svg" && dom::visually_hidden(&e) && e.get_client_rects().length() > 0 {
+            return true;
+        }
+        at = e.parent_element();
+    }
+    false
+}
+
 /// Returns true if and only if `el` lies in a heading (a sender's name) or in text for screen
 /// readers only, between `row` and itself.
 fn in_heading_or_hidden(el: &Element, row: &Element) -> bool {
@@ -356,8 +379,10 @@ fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
             continue;
         }
         let quoted = !label.is_empty() && label.contains(&text);
+        // A time or a delivery word is a body when it sits in a bubble (a buyer who writes
+        // "Chưa nhận được hàng" or "Giao lúc 14:30"), and a page's state when it does not.
         let short_state = looks_like_time(&text) || classify_status(&text).is_some();
-        if short_state && !quoted {
+        if short_state && !quoted && !in_bubble(&el, row) {
             continue;
         }
         bodies.push((el, text));
@@ -383,6 +408,26 @@ fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
         }
     }
     out
+}
+
+/// Returns true if and only if `el` sits in a bubble: it or an ancestor up to `row` (at most four
+/// levels) paints a background. Chat bubbles have one; statuses and times do not.
+fn in_bubble(el: &Element, row: &Element) -> bool {
+    let mut at = Some(el.clone());
+    for _ in 0..5 {
+        let Some(e) = at else {
+            return false;
+        };
+        let background = dom::style(&e, "background-color");
+        if !background.is_empty() && background != "transparent" && !background.ends_with(", 0)") {
+            return true;
+        }
+        if &e == row {
+            return false;
+        }
+        at = e.parent_element();
+    }
+    false
 }
 
 /// Returns true if and only if `el` has a text node of its own with something in it.
@@ -487,8 +532,8 @@ fn statuses_in(root: &Element, messages: &[Message]) -> Vec<(Element, String, f6
         if said.is_empty() || said.chars().count() > 60 || !dom::is_rendered(&el) {
             continue;
         }
-        if dom::visually_hidden(&el) && el.tag_name() != "svg" {
-            continue;
+        if hidden_within(&el, root) {
+            continue; // screen-reader text ("You sent"), at any depth
         }
         let top = el.get_bounding_client_rect().top();
         out.push((el, said, top));

@@ -239,6 +239,10 @@ fn header_name(
 fn prominent_text_above(root: &Element, limit: f64, composer: Option<&Element>) -> Option<String> {
     let mut best: Option<(f64, String)> = None;
     for el in dom::all_in(root, "*") {
+        // The header comes before the list (and the composer) in the document: stop there.
+        if composer.is_some_and(|c| c == &el) || el.has_attribute("aria-roledescription") {
+            break;
+        }
         let r = el.get_bounding_client_rect();
         if r.bottom() > limit + 1.0 || r.height() < 1.0 {
             continue;
@@ -323,13 +327,19 @@ pub fn url_changed(adapter_of: impl Fn(&ThreadRef) -> &'static SiteAdapter) {
     };
     STATE.with(|s| {
         let mut s = s.borrow_mut();
+        // Only a notice (no composer) that turns into a chat can be the agent's "Continue": a
+        // move from a chat to another encrypted chat is a switch to another buyer.
         s.e2ee_from = match (&previous, &old) {
-            (Some(p), Some(o)) if continued(&previous_url, &url) => {
+            (Some(p), Some(o)) if continued(&previous_url, &url) && o.composer.is_none() => {
                 o.signature.name.clone().map(|name| (p.clone(), name))
             }
             _ => None,
         };
-        s.old = old.filter(|o| !o.signature.is_empty() || o.composer.is_some());
+        // Through the inbox (no thread) the last thread's pane is kept: it may still be on
+        // screen when the next thread's URL comes.
+        if previous.is_some() {
+            s.old = old.filter(|o| !o.signature.is_empty() || o.composer.is_some());
+        }
         s.thread = thread;
         s.url = url;
     });
@@ -401,7 +411,13 @@ pub fn verdict(thread: &ThreadRef, pane: &Pane) -> PaneVerdict {
                 }
                 s.e2ee_from = None;
             }
-            if let (None, Some(name)) = (&expected, &pane.signature.name) {
+            // Remembered only from the strongest sources: a name read from a page's prominent
+            // text or a label's known wording could be replaced by a better one later.
+            let strong = matches!(
+                pane.name_via,
+                Some("heading in profile link" | "labels that name the buyer" | "site hint")
+            );
+            if let (None, Some(name), true) = (&expected, &pane.signature.name, strong) {
                 s.known.push((thread.clone(), name.clone()));
             }
         }

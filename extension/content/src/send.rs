@@ -20,7 +20,7 @@ use crate::composer;
 use crate::dom::{self, fold_space};
 use crate::messages::Message;
 use crate::pane::{self, Pane};
-use crate::sites::{adapter_for, SiteAdapter, BLOCKED_TEXTS};
+use crate::sites::{adapter_for, SiteAdapter, BLOCKED_TEXTS, THREAD_REFUSALS};
 use nobi_core::page::PaneVerdict;
 use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::{Attachment, Delivery, Direction, FailReason, ThreadRef};
@@ -84,7 +84,7 @@ async fn composer(to: &ThreadRef, adapter: &SiteAdapter) -> Result<HtmlElement, 
         Some(result) => result,
         None if last != PaneVerdict::Ready => Err(FailReason::WrongConversation),
         // A composer that never came may be hiding behind a login form or a block.
-        None => Err(check_page(adapter, pane::read(adapter).root.as_ref())
+        None => Err(check_page(adapter, Some(&pane::read(adapter)))
             .err()
             .unwrap_or(FailReason::ComposerNotFound)),
     }
@@ -137,7 +137,10 @@ async fn try_send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sen
     let wanted_lines = dom::normalize_lines(text);
     // The agent's own unsent draft, with its line breaks, to put back afterwards.
     let draft = dom::editor_text(&composer);
-    let before = pane::read(adapter).listing.messages;
+    let now = pane::read(adapter);
+    // Blocks shown as page text, not in a dialog (Instagram), and inline refusals.
+    check_page(adapter, Some(&now))?;
+    let before = now.listing.messages;
     let buttons_before: Vec<(Element, String)> = composer::buttons(&area)
         .iter()
         .map(composer::reading)
@@ -210,7 +213,13 @@ async fn try_send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sen
                 _ => FailReason::Timeout,
             };
             if composer.is_connected() && dom::editor_text(&composer) == wanted_lines {
-                // Our text is still there: the page did not take the send. Nothing went out.
+                // Our text is still there: the page did not take the send (blocked, logged out).
+                // Without such a reason it may yet go out late: not retryable, never typed twice.
+                let reason = if reason == FailReason::Timeout {
+                    FailReason::Unconfirmed
+                } else {
+                    reason
+                };
                 return undo.fail(reason).await;
             }
             // The composer emptied but no bubble appeared: it may have been sent.
@@ -280,24 +289,49 @@ async fn put_draft_back(composer: &HtmlElement, draft: &str) {
 }
 
 /// Fails when the page shows a login form or a "blocked" message (in a dialog or alert, or in
-/// `pane` when given: refusals appear inline too).
-pub fn check_page(adapter: &SiteAdapter, pane: Option<&Element>) -> Result<(), FailReason> {
+/// `pane` when given, outside its message list: refusals appear inline too, and a buyer who
+/// writes "try again later" is not a block).
+pub fn check_page(adapter: &SiteAdapter, pane: Option<&Pane>) -> Result<(), FailReason> {
     if dom::find(adapter.blocked).is_some() {
         return Err(FailReason::BlockedByPlatform);
     }
-    if let Some(pane) = pane {
-        let text = nobi_core::text::lower(&dom::text_of(pane));
-        if BLOCKED_TEXTS
-            .iter()
-            .any(|b| text.contains(&nobi_core::text::lower(b)))
-        {
+    if let Some(root) = pane.and_then(conversation_column) {
+        let list = pane.and_then(|p| p.listing.list.as_ref());
+        let text = nobi_core::text::lower(&dom::text_except(&root, list));
+        let says = |texts: &[&str]| {
+            texts
+                .iter()
+                .any(|b| text.contains(&nobi_core::text::lower(b)))
+        };
+        if says(BLOCKED_TEXTS) {
             return Err(FailReason::BlockedByPlatform);
+        }
+        // This buyer's thread refuses messages (the account is fine): not retried.
+        if says(THREAD_REFUSALS) {
+            return Err(FailReason::RejectedByPlatform);
         }
     }
     if dom::find(adapter.login).is_some() {
         return Err(FailReason::NotLoggedIn);
     }
     Ok(())
+}
+
+/// The conversation's own column: the nearest ancestor of the composer that holds the message
+/// list (not the inbox beside it, whose snippets are other buyers' words), else the pane.
+fn conversation_column(pane: &Pane) -> Option<Element> {
+    let root = pane.root.clone()?;
+    let (Some((composer, _)), Some(list)) = (&pane.composer, &pane.listing.list) else {
+        return Some(root);
+    };
+    let mut at = composer.parent_element();
+    while let Some(el) = at {
+        if el.contains(Some(list)) || el == root {
+            return Some(el);
+        }
+        at = el.parent_element();
+    }
+    Some(root)
 }
 
 /// Puts the composer back to the agent's `draft` (empty when there was none).

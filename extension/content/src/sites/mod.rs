@@ -208,3 +208,13 @@ pub const BLOCKED_TEXTS: &[&str] = &[
     "Hãy thử lại sau",
     "Chúng tôi hạn chế một số hoạt động",
 ];
+
+/// A thread that refuses messages while the account may go on elsewhere (shown inline, in place
+/// of the composer, per the 2026 notes).
+pub const THREAD_REFUSALS: &[&str] = &[
+    "You can't reply to this conversation",
+    "isn't receiving messages",
+    "message request limit",
+    "Bạn không thể trả lời cuộc trò chuyện này",
+    "không nhận tin nhắn",
+];
