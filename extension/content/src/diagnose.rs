@@ -166,7 +166,7 @@ fn node(
         }
         out.push(']');
     }
-    if own_text(el) {
+    if crate::dom::has_own_text(el) {
         out.push_str(",\"text\":true");
     }
     for (marked, what) in marks {
@@ -200,17 +200,6 @@ fn node(
         }
     }
     out.push('}');
-}
-
-/// Returns true if and only if `el` has a non-blank text node of its own.
-fn own_text(el: &Element) -> bool {
-    let nodes = el.child_nodes();
-    (0..nodes.length()).any(|i| {
-        nodes.get(i).is_some_and(|n| {
-            n.node_type() == web_sys::Node::TEXT_NODE
-                && n.node_value().is_some_and(|v| !v.trim().is_empty())
-        })
-    })
 }
 
 const COUNT: &str = ",\"alike\":";

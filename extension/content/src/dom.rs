@@ -219,58 +219,40 @@ pub fn may_scroll(element: &Element) -> bool {
 /// The element's text as a person sees it: like [`text_of`], without what is only for screen
 /// readers ([`visually_hidden`]) and without headings (a sender's name above a bubble).
 pub fn visible_text(element: &Element) -> String {
-    let mut raw = String::new();
-    collect_visible(element, &mut raw);
-    fold_space(&nfc(&raw))
-}
-
-fn collect_visible(node: &Element, out: &mut String) {
-    let children = node.child_nodes();
-    for i in 0..children.length() {
-        let Some(child) = children.get(i) else {
-            continue;
-        };
-        match child.node_type() {
-            web_sys::Node::TEXT_NODE => out.push_str(&child.node_value().unwrap_or_default()),
-            web_sys::Node::ELEMENT_NODE => {
-                let el: &Element = child.unchecked_ref();
-                match el.tag_name().as_str() {
-                    "IMG" => out.push_str(&el.get_attribute("alt").unwrap_or_default()),
-                    "BR" => out.push('\n'),
-                    "SCRIPT" | "STYLE" | "H1" | "H2" | "H3" | "H4" | "H5" | "H6" => {}
-                    _ if visually_hidden(el) && el.get_client_rects().length() > 0 => {}
-                    _ => {
-                        collect_visible(el, out);
-                        out.push(' ');
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    collect(element, Leave::Unseen)
 }
 
 /// The element's text, NFC-normalised, with runs of white space folded to one space. Images count
 /// by their `alt` text: Facebook draws emoji in bubbles as `<img alt="😊">`.
 pub fn text_of(element: &Element) -> String {
-    let mut raw = String::new();
-    collect_text(element, &mut raw);
-    fold_space(&nfc(&raw))
+    collect(element, Leave::Nothing)
 }
 
 /// Like [`text_of`], leaving out the subtree of `skip` (a message list, whose buyers' words must
 /// not be read as the page's own messages).
 pub fn text_except(element: &Element, skip: Option<&Element>) -> String {
+    match skip {
+        Some(skip) => collect(element, Leave::Subtree(skip)),
+        None => text_of(element),
+    }
+}
+
+/// What a text reading leaves out besides scripts and styles.
+#[derive(Clone, Copy)]
+enum Leave<'a> {
+    Nothing,
+    /// Headings and screen-reader-only text.
+    Unseen,
+    Subtree(&'a Element),
+}
+
+fn collect(element: &Element, leave: Leave) -> String {
     let mut raw = String::new();
-    collect_text_except(element, skip, &mut raw);
+    collect_into(element, leave, &mut raw);
     fold_space(&nfc(&raw))
 }
 
-fn collect_text(node: &web_sys::Node, out: &mut String) {
-    collect_text_except(node, None, out);
-}
-
-fn collect_text_except(node: &web_sys::Node, skip: Option<&Element>, out: &mut String) {
+fn collect_into(node: &web_sys::Node, leave: Leave, out: &mut String) {
     let children = node.child_nodes();
     for i in 0..children.length() {
         let Some(child) = children.get(i) else {
@@ -280,13 +262,22 @@ fn collect_text_except(node: &web_sys::Node, skip: Option<&Element>, out: &mut S
             web_sys::Node::TEXT_NODE => out.push_str(&child.node_value().unwrap_or_default()),
             web_sys::Node::ELEMENT_NODE => {
                 let el: &Element = child.unchecked_ref();
-                match el.tag_name().as_str() {
+                let tag = el.tag_name();
+                let skipped = match leave {
+                    Leave::Nothing => false,
+                    Leave::Unseen => {
+                        matches!(tag.as_str(), "H1" | "H2" | "H3" | "H4" | "H5" | "H6")
+                            || (visually_hidden(el) && el.get_client_rects().length() > 0)
+                    }
+                    Leave::Subtree(skip) => skip == el,
+                };
+                match tag.as_str() {
+                    _ if skipped => {}
                     "IMG" => out.push_str(&el.get_attribute("alt").unwrap_or_default()),
                     "BR" => out.push('\n'),
                     "SCRIPT" | "STYLE" => {}
-                    _ if skip.is_some_and(|s| s == el) => {}
                     _ => {
-                        collect_text_except(&child, skip, out);
+                        collect_into(&child, leave, out);
                         // Block boundaries separate words (paragraphs in a composer).
                         out.push(' ');
                     }
@@ -295,6 +286,17 @@ fn collect_text_except(node: &web_sys::Node, skip: Option<&Element>, out: &mut S
             _ => {}
         }
     }
+}
+
+/// Returns true if and only if `el` has a text node of its own with something in it.
+pub fn has_own_text(el: &Element) -> bool {
+    let children = el.child_nodes();
+    (0..children.length()).any(|i| {
+        children.get(i).is_some_and(|n| {
+            n.node_type() == web_sys::Node::TEXT_NODE
+                && n.node_value().is_some_and(|v| !v.trim().is_empty())
+        })
+    })
 }
 
 /// Returns `text` in Unicode NFC, through the browser's own `String.prototype.normalize`: the

@@ -140,7 +140,7 @@ fn centred_times(
         .unwrap_or_default();
     dom::all_in(list, "*")
         .into_iter()
-        .filter(has_own_text)
+        .filter(dom::has_own_text)
         // Outside every root: one `closest` per element, not a search of the roots.
         .filter(|el| {
             dom::closest(el, "[aria-roledescription]")
@@ -212,16 +212,7 @@ fn rows(
             .filter(|el| el.get_attribute("aria-roledescription").as_deref() == Some(&top))
             // A root inside another root is part of it.
             .collect();
-        let outer: Vec<Element> = roots
-            .iter()
-            .filter(|el| {
-                !roots
-                    .iter()
-                    .any(|other| other != *el && other.contains(Some(el)))
-            })
-            .cloned()
-            .collect();
-        return (outer, "aria-roledescription");
+        return (outermost(&roots), "aria-roledescription");
     }
     let hinted = keep(dom::find_every_in(pane, adapter.message_rows));
     if !hinted.is_empty() {
@@ -355,22 +346,14 @@ fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
     if candidates.is_empty() {
         candidates = dom::all_in(row, "*")
             .into_iter()
-            .filter(has_own_text)
+            .filter(dom::has_own_text)
             .collect();
     }
     let candidates: Vec<Element> = candidates
         .into_iter()
         .filter(|el| !in_heading_or_hidden(el, row))
         .collect();
-    let outer: Vec<Element> = candidates
-        .iter()
-        .filter(|el| {
-            !candidates
-                .iter()
-                .any(|other| other != *el && other.contains(Some(el)))
-        })
-        .cloned()
-        .collect();
+    let outer = outermost(&candidates);
     let label = row.get_attribute("aria-label").unwrap_or_default();
     let mut bodies: Vec<(Element, String)> = Vec::new();
     for el in outer {
@@ -410,6 +393,17 @@ fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
     out
 }
 
+/// The elements of `els` that no other of them contains.
+fn outermost(els: &[Element]) -> Vec<Element> {
+    els.iter()
+        .filter(|el| {
+            !els.iter()
+                .any(|other| other != *el && other.contains(Some(el)))
+        })
+        .cloned()
+        .collect()
+}
+
 /// Returns true if and only if `el` sits in a bubble: it or an ancestor up to `row` (at most four
 /// levels) paints a background. Chat bubbles have one; statuses and times do not.
 fn in_bubble(el: &Element, row: &Element) -> bool {
@@ -428,17 +422,6 @@ fn in_bubble(el: &Element, row: &Element) -> bool {
         at = e.parent_element();
     }
     false
-}
-
-/// Returns true if and only if `el` has a text node of its own with something in it.
-fn has_own_text(el: &Element) -> bool {
-    let children = el.child_nodes();
-    (0..children.length()).any(|i| {
-        children.get(i).is_some_and(|n| {
-            n.node_type() == web_sys::Node::TEXT_NODE
-                && n.node_value().is_some_and(|v| !v.trim().is_empty())
-        })
-    })
 }
 
 /// Returns true if and only if `img` is a sent picture, not an avatar or an emoji. The image's
@@ -526,7 +509,7 @@ fn statuses_in(root: &Element, messages: &[Message]) -> Vec<(Element, String, f6
         let said = match el.tag_name().as_str() {
             "IMG" => el.get_attribute("alt").unwrap_or_default(),
             "svg" | "SVG" => el.get_attribute("aria-label").unwrap_or_default(),
-            _ if has_own_text(&el) => text_of(&el),
+            _ if dom::has_own_text(&el) => text_of(&el),
             _ => el.get_attribute("aria-label").unwrap_or_default(),
         };
         if said.is_empty() || said.chars().count() > 60 || !dom::is_rendered(&el) {

@@ -41,7 +41,9 @@ pub struct Pane {
     pub listing: messages::Listing,
 }
 
-/// What was on screen when the URL last changed thread.
+/// What a pane showed: when the URL last changed thread, or when it was last known to be its
+/// thread's.
+#[derive(Clone)]
 struct Snapshot {
     signature: Signature,
     composer: Option<Element>,
@@ -61,6 +63,26 @@ struct State {
     e2ee_from: Option<(ThreadRef, String)>,
     /// Threads learned to be another id of the same conversation: (now, before).
     aliases: Vec<(ThreadRef, ThreadRef)>,
+    /// The pane last found to be its thread's, and that thread.
+    last_ready: Option<(ThreadRef, Snapshot)>,
+}
+
+fn snapshot(pane: &Pane) -> Snapshot {
+    Snapshot {
+        composer: pane
+            .composer
+            .as_ref()
+            .map(|(c, _)| c.clone().unchecked_into()),
+        messages: pane
+            .listing
+            .messages
+            .iter()
+            .rev()
+            .take(5)
+            .map(|m| m.body.clone())
+            .collect(),
+        signature: pane.signature.clone(),
+    }
 }
 
 thread_local! {
@@ -247,14 +269,7 @@ fn prominent_text_above(root: &Element, limit: f64, composer: Option<&Element>) 
         if r.bottom() > limit + 1.0 || r.height() < 1.0 {
             continue;
         }
-        let children = el.child_nodes();
-        let own = (0..children.length()).any(|i| {
-            children.get(i).is_some_and(|n| {
-                n.node_type() == web_sys::Node::TEXT_NODE
-                    && n.node_value().is_some_and(|v| !v.trim().is_empty())
-            })
-        });
-        if !own
+        if !dom::has_own_text(&el)
             || dom::closest(
                 &el,
                 r#"[role="button"], button, [role="navigation"], [role="listbox"]"#,
@@ -307,19 +322,26 @@ pub fn url_changed(adapter_of: impl Fn(&ThreadRef) -> &'static SiteAdapter) {
         return;
     }
     // What is on screen now is the previous thread's pane (or nothing, on a first load).
+    // What is on screen now is normally the previous thread's pane. A page that drew the new
+    // pane before telling of the URL change would have us remember the new pane as the old one
+    // (and wait for a change that never comes): then the pane last known to be the previous
+    // thread's is the better memory.
     let old = previous.as_ref().map(|previous| {
-        let pane = read(adapter_of(previous));
-        Snapshot {
-            composer: pane.composer.map(|(c, _)| c.unchecked_into()),
-            messages: pane
-                .listing
-                .messages
-                .iter()
-                .rev()
-                .take(5)
-                .map(|m| m.body.clone())
-                .collect(),
-            signature: pane.signature,
+        let now = snapshot(&read(adapter_of(previous)));
+        let last = STATE.with(|s| {
+            s.borrow()
+                .last_ready
+                .as_ref()
+                .filter(|(t, _)| t == previous)
+                .map(|(_, snap)| snap.clone())
+        });
+        match last {
+            Some(last)
+                if last.signature.name.is_some() && last.signature.name != now.signature.name =>
+            {
+                last
+            }
+            _ => now,
         }
     });
     let continued = |from: &str, to: &str| {
@@ -404,6 +426,7 @@ pub fn verdict(thread: &ThreadRef, pane: &Pane) -> PaneVerdict {
         );
         if verdict == PaneVerdict::Ready {
             s.old = None;
+            s.last_ready = Some((thread.clone(), snapshot(pane)));
             if let Some((before, _)) = continued_from {
                 if &before != thread && !s.aliases.iter().any(|(n, b)| n == thread && *b == before)
                 {
