@@ -7,7 +7,8 @@
 //   cd tests && node --test --test-concurrency=1 e2e/shapes2026.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, screenshotSideBySide } from './harness.mjs';
+import path from 'node:path';
+import { launch, screenshotSideBySide, SCREENSHOTS } from './harness.mjs';
 import { ask, sendText, outcomeOf, waitForConversation, threadRef, PLATFORM } from './protocol.mjs';
 import {
   IG26_THREADS, FB26_THREADS, BS26_THREADS, BS_ASSETS, BS_SHARED_ITEM_ID, E2EE_PROFILE_ID, E2EE_THREAD_ID, labels26,
@@ -322,6 +323,10 @@ describe('2026 shapes: field diagnostic', () => {
       await panel.getByTestId('check-page').click();
       await panel.getByTestId('checks').waitFor({ timeout: WAIT });
       assert.equal(await panel.locator('[data-testid="checks"] li').count(), d.checks.length);
+      if (surface === 'facebook') {
+        await panel.getByTestId('health').scrollIntoViewIfNeeded();
+        await panel.screenshot({ path: path.join(SCREENSHOTS, 'diagnostic-panel.png'), fullPage: true });
+      }
       const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByTestId('layout-report').click()]);
       assert.equal(download.suggestedFilename(), 'nobi-layout-report.json');
     });
