@@ -401,8 +401,9 @@ pub enum ContentToBackground {
     ConversationClosed,
 }
 
-/// How a send ended. "Sent" means confirmed on the page: the composer emptied and an outgoing
-/// bubble with exactly that text appeared.
+/// How a send ended. "Sent" means the platform accepted it, as the page shows: a new outgoing
+/// bubble with exactly that text, and its delivery state ("Sent", "Delivered", "Seen"); bubbles
+/// appear before the platform accepts them, so the bubble alone is not enough.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SendOutcome {
