@@ -22,7 +22,6 @@ const NOT_A_COMPOSER_PLACE: &str =
 const DIALOG: &str = r#"[role="dialog"], [role="alertdialog"], [aria-modal="true"], dialog[open]"#;
 
 /// Finds the composer of the conversation on screen, and names the way it was found.
-#[inline(never)]
 pub fn find(adapter: &SiteAdapter) -> Option<(HtmlElement, &'static str)> {
     let mut best: Option<(i32, f64, HtmlElement, &'static str)> = None;
     let hinted = adapter
@@ -85,7 +84,6 @@ fn score(el: &Element) -> Option<i32> {
 /// Returns true if and only if a dialog lies over `composer`: a dialog that does not contain
 /// it and is modal, overlaps it, or is where a click on the composer's centre would land (its
 /// backdrop included). The extension never closes a page's dialog by itself.
-#[inline(never)]
 pub fn covered(composer: &Element) -> bool {
     let rect = composer.get_bounding_client_rect();
     let (x, y) = (

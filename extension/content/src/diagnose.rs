@@ -10,10 +10,9 @@
 
 use crate::composer;
 use crate::health;
-use crate::pane::Pane;
+use crate::pane::{NameSource, Pane};
 use crate::sites::adapter_for;
 use nobi_core::page::{report_name_ok, report_role};
-use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::{Diagnosis, Engine, Signal, SignalCheck};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -32,9 +31,13 @@ pub fn run(engine: Engine, init_us: Option<u32>) -> Diagnosis {
             layout_report: "{}".into(),
         };
     };
-    let adapter = match classify(&crate::dom::location()) {
-        PageKind::Thread(t) => adapter_for(t.platform),
-        _ => adapter_for(nobi_core::protocol::Platform::Facebook),
+    // A pane is read on a conversation page only, whose platform the health check names.
+    let Some(adapter) = health.platform.map(adapter_for) else {
+        return Diagnosis {
+            health,
+            checks: Vec::new(),
+            layout_report: "{}".into(),
+        };
     };
     let composer_el: Option<Element> = pane.composer.as_ref().map(|(c, _)| c.clone().into());
     let send = composer_el.as_ref().and_then(|c| {
@@ -65,7 +68,7 @@ pub fn run(engine: Engine, init_us: Option<u32>) -> Diagnosis {
         check(
             Signal::BuyerName,
             pane.signature.name.is_some(),
-            pane.name_via,
+            pane.name_via.map(NameSource::via),
             0,
         ),
         check(Signal::ProfileLink, pane.profile_link.is_some(), None, 0),

@@ -69,7 +69,7 @@ pub fn start(engine: &str, loader_started_at: f64) {
 /// Runs on load, on every in-page navigation and on a restore from the back/forward cache.
 fn on_url_change() {
     // Synchronously, while the previous thread's pane is still on screen.
-    pane::url_changed(|thread| sites::adapter_for(thread.platform));
+    pane::url_changed();
     // A restored page must announce itself again even if nothing differs from before.
     ANNOUNCED.with(|a| a.borrow_mut().take());
     check_location();
@@ -106,34 +106,20 @@ fn check_location() {
                 let settled = dom::poll_until(5_000.0, || {
                     let pane = pane::read(adapter);
                     let ready = pane::verdict(&thread, &pane) == PaneVerdict::Ready;
-                    if send::check_page(adapter, None).is_err()
-                        || (ready && pane.signature.name.is_some())
-                    {
-                        return Some(ready.then_some(pane));
-                    }
-                    None
+                    let done = send::check_page(adapter, None).is_err()
+                        || (ready && pane.signature.name.is_some());
+                    done.then_some((pane, ready))
                 })
                 .await;
-                let pane = match settled {
-                    Some(pane) => pane,
-                    // No name in 5 s: the pane if it is this thread's, else nothing of it.
-                    None => {
-                        let pane = pane::read(adapter);
-                        (pane::verdict(&thread, &pane) == PaneVerdict::Ready).then_some(pane)
-                    }
-                };
-                let mut conversation = match &pane {
-                    Some(pane) => {
-                        read::conversation(thread, adapter, pane, adapter.detect_language())
-                    }
-                    None => read::conversation(
-                        thread,
-                        adapter,
-                        &pane::read(adapter),
-                        adapter.detect_language(),
-                    ),
-                };
-                if pane.is_none() {
+                // No name in 5 s: the pane as it is, if it is this thread's.
+                let (pane, ready) = settled.unwrap_or_else(|| {
+                    let pane = pane::read(adapter);
+                    let ready = pane::verdict(&thread, &pane) == PaneVerdict::Ready;
+                    (pane, ready)
+                });
+                let mut conversation =
+                    read::conversation(thread, adapter, &pane, adapter.detect_language());
+                if !ready {
                     // Still the previous thread's pane: announce the thread without its details.
                     conversation.buyer_name = None;
                     conversation.buyer_username = None;

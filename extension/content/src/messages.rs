@@ -41,7 +41,6 @@ pub struct Listing {
 }
 
 /// Reads the messages of `pane`, leaving out the composer's area.
-#[inline(never)]
 pub fn read(adapter: &SiteAdapter, pane: &Element, composer_area: Option<&Element>) -> Listing {
     let outside = |el: &Element| composer_area.is_none_or(|a| !a.contains(Some(el)));
     let (rows, via) = rows(adapter, pane, &outside);
@@ -49,11 +48,10 @@ pub fn read(adapter: &SiteAdapter, pane: &Element, composer_area: Option<&Elemen
         .first()
         .and_then(scrollable_ancestor)
         .or_else(|| scroller_in(pane, composer_area));
-    let rows = match (rows.is_empty(), &list) {
+    let (rows, via) = match (rows.is_empty(), &list) {
         (true, Some(list)) => (list_rows(list), "children of the scrollable list"),
         _ => (rows, via),
     };
-    let (rows, via) = rows;
     let reference = list.clone().unwrap_or_else(|| pane.clone());
     let frame = reference.get_bounding_client_rect();
     let mut found: Vec<Message> = Vec::new();
@@ -337,7 +335,6 @@ fn in_heading_or_hidden(el: &Element, row: &Element) -> bool {
 /// The bodies of the messages in `row`: outermost `dir="auto"` elements (else elements with text
 /// of their own) that are not headings, hidden, times or delivery states, and sent pictures. A
 /// message root (`single`) has one body: the one its `aria-label` quotes, else the longest.
-#[inline(never)]
 fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
     let mut candidates: Vec<Element> = dom::all_in(row, r#"[dir="auto"]"#);
     if row.get_attribute("dir").as_deref() == Some("auto") {

@@ -35,10 +35,43 @@ pub struct Pane {
     /// holds a scrolling list, else the page's main region.
     pub root: Option<Element>,
     pub profile_link: Option<Element>,
-    /// How the buyer's name was found (for the field diagnostic).
-    pub name_via: Option<&'static str>,
+    /// How the buyer's name was found.
+    pub name_via: Option<NameSource>,
     pub signature: Signature,
     pub listing: messages::Listing,
+}
+
+/// Where the buyer's name on a pane was read, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameSource {
+    HeadingInProfileLink,
+    SiteHint,
+    SharedLabels,
+    ProminentHeaderText,
+    KnownLabelWording,
+}
+
+impl NameSource {
+    /// The name the field diagnostic shows for this way.
+    pub fn via(self) -> &'static str {
+        match self {
+            NameSource::HeadingInProfileLink => "heading in profile link",
+            NameSource::SiteHint => "site hint",
+            NameSource::SharedLabels => "labels that name the buyer",
+            NameSource::ProminentHeaderText => "most prominent header text",
+            NameSource::KnownLabelWording => "a label's known wording",
+        }
+    }
+
+    /// Returns true if and only if a name from this source is sure enough to remember as the
+    /// thread's buyer: a page's prominent text or a label's known wording could be replaced by a
+    /// better reading later.
+    fn is_strong(self) -> bool {
+        matches!(
+            self,
+            NameSource::HeadingInProfileLink | NameSource::SiteHint | NameSource::SharedLabels
+        )
+    }
 }
 
 /// What a pane showed: when the URL last changed thread, or when it was last known to be its
@@ -90,7 +123,6 @@ thread_local! {
 }
 
 /// Finds the pane's parts and reads its signature.
-#[inline(never)]
 pub fn read(adapter: &SiteAdapter) -> Pane {
     let composer = composer::find(adapter);
     let composer_el: Option<&Element> = composer.as_ref().map(|(c, _)| c.unchecked_ref());
@@ -160,15 +192,17 @@ pub fn read(adapter: &SiteAdapter) -> Pane {
             .map(|el| el.get_bounding_client_rect().top());
         if let (Some(root), Some(limit)) = (&root, limit) {
             header_name = prominent_text_above(root, limit, composer_el);
-            header_via = header_name.as_ref().map(|_| "most prominent header text");
+            header_via = header_name
+                .as_ref()
+                .map(|_| NameSource::ProminentHeaderText);
         }
     }
     let (name, name_via) = match (&from_labels, &header_name) {
-        (Some(n), _) => (Some(n.clone()), Some("labels that name the buyer")),
+        (Some(n), _) => (Some(n.clone()), Some(NameSource::SharedLabels)),
         (None, Some(n)) => (Some(n.clone()), header_via),
         (None, None) => (
             name_after_prefix(&all_labels),
-            Some("a label's known wording"),
+            Some(NameSource::KnownLabelWording),
         ),
     };
     let signature = Signature {
@@ -239,7 +273,7 @@ fn header_name(
     adapter: &SiteAdapter,
     root: Option<&Element>,
     link: Option<&Element>,
-) -> (Option<String>, Option<&'static str>) {
+) -> (Option<String>, Option<NameSource>) {
     let heading = link.and_then(|a| {
         dom::all_in(a, r#"h1, h2, h3, h4, h5, h6, [role="heading"]"#)
             .into_iter()
@@ -247,13 +281,13 @@ fn header_name(
             .find(|t| !t.is_empty())
     });
     if heading.is_some() {
-        return (heading, Some("heading in profile link"));
+        return (heading, Some(NameSource::HeadingInProfileLink));
     }
     let hinted = root
         .and_then(|r| dom::find_in(r, adapter.header_name))
         .map(|h| dom::text_of(&h))
         .filter(|t| !t.is_empty());
-    (hinted.clone(), hinted.map(|_| "site hint"))
+    (hinted.clone(), hinted.map(|_| NameSource::SiteHint))
 }
 
 /// The largest, boldest text of its own in `root` above `limit` (the header's name, where the
@@ -308,7 +342,7 @@ fn leading_integer(value: &str) -> u32 {
 
 /// Call synchronously on every URL change (before the page re-renders): remembers the pane on
 /// screen if the thread changed.
-pub fn url_changed(adapter_of: impl Fn(&ThreadRef) -> &'static SiteAdapter) {
+pub fn url_changed() {
     let thread = match classify(&dom::location()) {
         PageKind::Thread(thread) => Some(thread),
         _ => None,
@@ -327,7 +361,7 @@ pub fn url_changed(adapter_of: impl Fn(&ThreadRef) -> &'static SiteAdapter) {
     // (and wait for a change that never comes): then the pane last known to be the previous
     // thread's is the better memory.
     let old = previous.as_ref().map(|previous| {
-        let now = snapshot(&read(adapter_of(previous)));
+        let now = snapshot(&read(crate::sites::adapter_for(previous.platform)));
         let last = STATE.with(|s| {
             s.borrow()
                 .last_ready
@@ -382,7 +416,6 @@ pub fn aliases_of(thread: &ThreadRef) -> Vec<ThreadRef> {
 
 /// Whether `pane` (read now) belongs to `thread`, the thread in the URL. Once it does, the
 /// previous pane is forgotten and the buyer's name is remembered for `thread`.
-#[inline(never)]
 pub fn verdict(thread: &ThreadRef, pane: &Pane) -> PaneVerdict {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
@@ -434,12 +467,7 @@ pub fn verdict(thread: &ThreadRef, pane: &Pane) -> PaneVerdict {
                 }
                 s.e2ee_from = None;
             }
-            // Remembered only from the strongest sources: a name read from a page's prominent
-            // text or a label's known wording could be replaced by a better one later.
-            let strong = matches!(
-                pane.name_via,
-                Some("heading in profile link" | "labels that name the buyer" | "site hint")
-            );
+            let strong = pane.name_via.is_some_and(NameSource::is_strong);
             if let (None, Some(name), true) = (&expected, &pane.signature.name, strong) {
                 s.known.push((thread.clone(), name.clone()));
             }

@@ -43,12 +43,6 @@ pub fn shows_thread(thread: &ThreadRef) -> bool {
 /// The outcome of a send: the message id the page gave it, if any, or why it failed.
 pub type Sent = Result<Option<String>, FailReason>;
 
-/// Types `text` into the composer of `to`, attaches `attachments` and sends, as described in the
-/// module docs.
-pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sent {
-    try_send(to, text, attachments).await
-}
-
 /// Waits until the composer of `to` is there and usable; fails as a send would.
 pub async fn wait_until_ready(to: &ThreadRef) -> Result<(), FailReason> {
     let adapter = adapter_for(to.platform);
@@ -124,7 +118,9 @@ fn still_ours(to: &ThreadRef, adapter: &SiteAdapter, composer: &HtmlElement) -> 
         && pane.composer.as_ref().is_some_and(|(c, _)| c == composer)
 }
 
-async fn try_send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sent {
+/// Types `text` into the composer of `to`, attaches `attachments` and sends, as described in the
+/// module docs.
+pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sent {
     let adapter = adapter_for(to.platform);
     let composer = composer(to, adapter).await?;
     let area = composer::area_of(&composer);
