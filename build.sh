@@ -11,13 +11,24 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$(pwd)
 DIST="$ROOT/dist"
 WASM_TARGET=wasm32-unknown-unknown
-WASM_OUT="$ROOT/target/$WASM_TARGET/release"
 # The content script is also compiled to JavaScript (wasm2js) for pages whose CSP forbids wasm.
 # wasm2js needs an MVP build; it has its own target dir so the other crates keep their cache.
 MVP_TARGET_DIR="$ROOT/target/mvp"
 # The panel is built with Leptos's `erase_components` (type-erased views: far less
 # monomorphised code); its own target dir keeps the other crates' cache.
 PANEL_TARGET_DIR="$ROOT/target/panel"
+# The worker and the address engine: release wasm, built by the pinned nightly below, in their own
+# target dir so that the stable toolchain's test builds in target/ keep their cache.
+WASM_TARGET_DIR="$ROOT/target/wasm-release"
+WASM_OUT="$WASM_TARGET_DIR/$WASM_TARGET/release"
+# The shipped wasm is built by a pinned nightly that rebuilds std for size: `-Cpanic=immediate-abort`
+# drops the panic machinery (messages, formatting, unwinding tables) that every module otherwise
+# carries, and `optimize_for_size` picks std's small algorithms. Measured on 2026-12-05: content
+# script 74.7 -> 66.7 KB gzip, panel 611 -> 546 KB. Tests, clippy and the CLI stay on stable.
+# A panic then traps without a message (it already aborted: panic = "abort").
+NIGHTLY=nightly-2026-05-20
+NIGHTLY_FLAGS="-Zunstable-options -Cpanic=immediate-abort"
+BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 NODE_BIN="$ROOT/tests/node_modules/.bin"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -45,6 +56,11 @@ ensure_tools() {
     say "installing wasm-bindgen-cli $wb (must equal the wasm-bindgen in Cargo.lock; takes a few minutes once)"
     cargo install wasm-bindgen-cli --version "$wb" --force --quiet
   fi
+  if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1 \
+     || ! rustup component list --installed --toolchain "$NIGHTLY" 2>/dev/null | grep -q '^rust-src'; then
+    say "installing the Rust toolchain $NIGHTLY with rust-src (builds the shipped wasm; see NIGHTLY above)"
+    rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src
+  fi
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     say "installing the npm packages of tests/ (npm ci: playwright-core, lexical, binaryen, esbuild)"
@@ -71,16 +87,18 @@ bindgen() { # crate-wasm out-dir out-name target
 }
 
 build_wasm() {
-  say "building the service worker (release, opt-level z, lto)"
-  cargo build --release --target "$WASM_TARGET" -p nobi-background --lib
+  say "building the service worker (release, opt-level z, lto, $NIGHTLY with std rebuilt for size)"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
+    cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-background --lib
   say "building the side panel (release, opt-level z, lto, erase_components)"
-  CARGO_TARGET_DIR="$PANEL_TARGET_DIR" RUSTFLAGS="--cfg erase_components" \
-    cargo build --release --target "$WASM_TARGET" -p nobi-ui --bin nobi-panel
+  CARGO_TARGET_DIR="$PANEL_TARGET_DIR" RUSTFLAGS="--cfg erase_components $NIGHTLY_FLAGS" \
+    cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-ui --bin nobi-panel
   say "building the address engine (its own wasm module, loaded by the panel only when needed)"
-  cargo build --release --target "$WASM_TARGET" -p nobi-address-wasm
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
+    cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-address-wasm
   say "building the content script (release, MVP features, for wasm and wasm2js)"
-  CARGO_TARGET_DIR="$MVP_TARGET_DIR" RUSTFLAGS="-C target-cpu=mvp" \
-    cargo build --release --target "$WASM_TARGET" -p nobi-content --lib
+  CARGO_TARGET_DIR="$MVP_TARGET_DIR" RUSTFLAGS="-C target-cpu=mvp $NIGHTLY_FLAGS" \
+    cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-content --lib
 
   local stage="$ROOT/target/stage"
   rm -rf "$stage"; mkdir -p "$stage"
