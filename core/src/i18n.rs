@@ -73,6 +73,7 @@ ui_texts! {
     Sent => "Đã gửi ✓", "Sent ✓";
     QuickReplies => "Trả lời nhanh", "Quick replies";
     SwitchLanguage => "English", "Tiếng Việt";
+    ToComposer => "Về khách này và ô soạn tin", "Back to this buyer and the composer";
     WorkerUnreachable => "Panel không liên lạc được với Nobi Pro. Đóng rồi mở lại panel; nếu vẫn lỗi, tải lại tiện ích.", "The panel could not reach Nobi Pro. Close and reopen the panel; if that fails, reload the extension.";
     // Tabs and app states.
     TabCustomer => "Khách hàng", "Customer";
@@ -98,6 +99,10 @@ ui_texts! {
     AddEmail => "Thêm email", "Add email";
     EmailInvalid => "Email không hợp lệ (ví dụ: ten@gmail.com).", "Not a valid email (e.g. name@gmail.com).";
     Birthday => "Ngày sinh", "Birthday";
+    DateFormatHint => "ngày/tháng/năm", "dd/mm/yyyy";
+    DateInvalid => "Ngày không đúng: viết ngày/tháng/năm, ví dụ 05/03/1990. Ngày cũ được giữ.", "Not a date: write day/month/year, e.g. 05/03/1990. The previous date is kept.";
+    DateTimeFormatHint => "ngày/tháng/năm giờ:phút", "dd/mm/yyyy hh:mm";
+    DateTimeInvalid => "Thời điểm không đúng: viết ngày/tháng/năm giờ:phút, ví dụ 05/12/2026 14:30.", "Not a time: write day/month/year hour:minute, e.g. 05/12/2026 14:30.";
     Gender => "Giới tính", "Gender";
     GenderUnset => "Chưa rõ", "Not set";
     GenderFemale => "Nữ", "Female";

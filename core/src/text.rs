@@ -2,11 +2,13 @@
 //! here, so that "hòa" typed on a Mac (decomposed) and "hòa" typed on Windows (composed) are one
 //! string everywhere else.
 
+#[cfg(not(all(target_arch = "wasm32", feature = "browser-nfc")))]
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// Returns `text` in Unicode Normalization Form C.
 ///
 /// Cheap when the text is already NFC (the common case): it is then returned without re-encoding.
+#[cfg(not(all(target_arch = "wasm32", feature = "browser-nfc")))]
 pub fn nfc(text: &str) -> String {
     if is_nfc(text) {
         text.to_owned()
@@ -15,9 +17,26 @@ pub fn nfc(text: &str) -> String {
     }
 }
 
+/// Returns `text` in Unicode Normalization Form C, through the browser's `normalize()`: the
+/// same result without shipping Unicode's composition tables in every module.
+#[cfg(all(target_arch = "wasm32", feature = "browser-nfc"))]
+pub fn nfc(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    js_sys::JsString::from(text).normalize("NFC").into()
+}
+
 /// Returns true if and only if `text` is in Unicode Normalization Form C.
+#[cfg(not(all(target_arch = "wasm32", feature = "browser-nfc")))]
 pub fn is_normalized(text: &str) -> bool {
     is_nfc(text)
+}
+
+/// Returns true if and only if `text` is in Unicode Normalization Form C.
+#[cfg(all(target_arch = "wasm32", feature = "browser-nfc"))]
+pub fn is_normalized(text: &str) -> bool {
+    text.is_ascii() || nfc(text) == text
 }
 
 /// Lowercases the letters of English and Vietnamese (ASCII, Latin-1, the Latin Extended letters

@@ -175,7 +175,8 @@ test('a scheduled message waits for its time, then goes out once', async () => {
     const at = await panel.evaluate(() => {
       const d = new Date(Date.now() + 5000);
       const p = (n) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+      // Typed the way agents write it (dd/mm/yyyy hh:mm:ss), whatever the browser's locale.
+      return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
     });
     await panel.getByTestId('schedule-at').fill(at);
     await panel.getByTestId('send').click();

@@ -435,7 +435,7 @@ fn Phones(state: CardState) -> impl IntoView {
                     placeholder=move || t(Ui::AddPhone)
                     prop:value=move || draft.get()
                     on:input=move |ev| { draft.set(event_target_value(&ev)); invalid.set(false); }
-                    on:keydown=move |ev| if ev.key() == "Enter" { add_typed() }
+                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add_typed() }
                 />
                 <button on:click=move |_| add_typed()>{move || t(Ui::AddPhone)}</button>
             </div>
@@ -497,7 +497,7 @@ fn Emails(state: CardState) -> impl IntoView {
                 <input type="email" data-testid="email-input" placeholder=move || t(Ui::AddEmail)
                     prop:value=move || draft.get()
                     on:input=move |ev| { draft.set(event_target_value(&ev)); invalid.set(false); }
-                    on:keydown=move |ev| if ev.key() == "Enter" { add() }
+                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add() }
                 />
                 <button on:click=move |_| add()>{move || t(Ui::AddEmail)}</button>
             </div>
@@ -509,14 +509,7 @@ fn Emails(state: CardState) -> impl IntoView {
 #[component]
 fn Personal(state: CardState) -> impl IntoView {
     let t = move |key: Ui| state.t(key);
-    let birthday = move || {
-        state.customer.with(|c| {
-            c.as_ref()
-                .and_then(|c| c.birthday)
-                .map(Date::to_iso)
-                .unwrap_or_default()
-        })
-    };
+    let birthday = move || state.customer.with(|c| c.as_ref().and_then(|c| c.birthday));
     let gender = move || match state.customer.with(|c| c.as_ref().and_then(|c| c.gender)) {
         Some(Gender::Female) => "female",
         Some(Gender::Male) => "male",
@@ -526,11 +519,10 @@ fn Personal(state: CardState) -> impl IntoView {
     view! {
         <section class="card grid2">
             <label>{move || t(Ui::Birthday)}
-                <input type="date" data-testid="birthday" prop:value=birthday
-                    on:change=move |ev| {
-                        let value = Date::parse(&event_target_value(&ev));
+                <crate::widgets::DateInput value=Signal::derive(birthday) lang=state.lang testid="birthday"
+                    on_change=Callback::new(move |value: Option<Date>| {
                         state.edit(move |c, _| { c.birthday = value; Vec::new() });
-                    }/>
+                    })/>
             </label>
             <label>{move || t(Ui::Gender)}
                 <select data-testid="gender" prop:value=gender on:change=move |ev| {
@@ -651,7 +643,7 @@ fn Tags(state: CardState) -> impl IntoView {
                 <input data-testid="tag-input" placeholder=move || t(Ui::AddTag)
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
-                    on:keydown=move |ev| if ev.key() == "Enter" { pick() }
+                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { pick() }
                 />
                 <button on:click=move |_| pick()>{move || t(Ui::CreateTag)}</button>
             </div>
@@ -813,7 +805,7 @@ fn Fields(state: CardState) -> impl IntoView {
                     <input data-testid="staff-input" placeholder=t(Ui::StaffNamePrompt)
                         prop:value=move || staff_draft.get()
                         on:input=move |ev| staff_draft.set(event_target_value(&ev))
-                        on:keydown=move |ev| if ev.key() == "Enter" { add_staff() }/>
+                        on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add_staff() }/>
                     <button on:click=move |_| add_staff()>{t(Ui::Save)}</button>
                     <button class="link" on:click=move |_| adding_staff.set(false)>{t(Ui::Cancel)}</button>
                 </div>
@@ -940,7 +932,7 @@ fn Notes(state: CardState) -> impl IntoView {
             <textarea id="note-input" data-testid="note-input" rows="2" placeholder=move || t(Ui::NotePlaceholder)
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
-                on:keydown=move |ev| if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) { ev.prevent_default(); save() }
+                on:keydown=move |ev| if crate::widgets::is_send_shortcut(&ev) { ev.prevent_default(); save() }
             ></textarea>
             <button data-testid="add-note" on:click=move |_| save()>{move || t(Ui::AddNote)}</button>
             <ul class="notes">

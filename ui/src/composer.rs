@@ -98,15 +98,6 @@ fn state_class(item: &OutboxItem) -> &'static str {
     }
 }
 
-/// Unix milliseconds of a `datetime-local` value, read in the browser's time zone.
-fn local_datetime_ms(value: &str) -> Option<u64> {
-    if value.trim().is_empty() {
-        return None;
-    }
-    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    (ms.is_finite() && ms > 0.0).then_some(ms as u64)
-}
-
 #[component]
 pub fn Composer(
     state: CardState,
@@ -173,10 +164,14 @@ pub fn Composer(
         }
         let l = lang.get_untracked();
         let not_before = if scheduling.get_untracked() {
-            match local_datetime_ms(&when.get_untracked()) {
+            match crate::widgets::local_ms(&when.get_untracked()) {
                 Some(at) if at > js_sys::Date::now() as u64 => Some(at),
-                _ => {
+                Some(_) => {
                     error.set(Some(ui(Ui::SchedulePast, l).to_owned()));
+                    return;
+                }
+                None => {
+                    error.set(Some(ui(Ui::DateTimeInvalid, l).to_owned()));
                     return;
                 }
             }
@@ -298,7 +293,7 @@ pub fn Composer(
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=move |ev| {
-                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                    if crate::widgets::is_send_shortcut(&ev) {
                         ev.prevent_default();
                         send();
                     }
@@ -321,8 +316,7 @@ pub fn Composer(
                     {move || t(Ui::ScheduleSend)}
                 </label>
                 {move || scheduling.get().then(|| view! {
-                    <input type="datetime-local" step="1" data-testid="schedule-at" prop:value=move || when.get()
-                        on:input=move |ev| when.set(event_target_value(&ev))/>
+                    <crate::widgets::DateTimeInput value=when lang=lang testid="schedule-at"/>
                 })}
                 <span class="status" data-testid="send-status" role="status">{status}</span>
                 <button

@@ -23,6 +23,7 @@ mod products;
 pub mod store;
 mod templates;
 mod transfer;
+mod widgets;
 
 use card::{read_chat, CardState, CustomerCard};
 use composer::{Composer, OutboxView};
@@ -283,28 +284,60 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || on_key.remove());
 
     let t = move |key: Ui| ui(key, lang.get());
-    let tab_button = move |which: Tab, key: Ui, testid: &'static str| {
+    let tab_button = move |which: Tab, key: Ui, testid: &'static str, icon: &'static str| {
         view! {
             <button role="tab" data-testid=testid class:active=move || tab.get() == which
                 aria-selected=move || (tab.get() == which).to_string()
-                on:click=move |_| tab.set(which)>{move || t(key)}</button>
+                on:click=move |_| tab.set(which)>
+                {widgets::icons::icon(icon)}
+                <span class="tab-label">{move || t(key)}</span>
+            </button>
         }
+    };
+    // The buyer of the open conversation, always at the top: one click from any tab back to them
+    // and to the composer.
+    let buyer = move || {
+        state
+            .customer
+            .with(|c| c.as_ref().map(|c| c.name.clone()))
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| seen.with(|c| c.as_ref().and_then(|c| c.buyer_name.clone())))
+            .filter(|n| !n.trim().is_empty())
+    };
+    let to_composer = move |_| {
+        tab.set(Tab::Customer);
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id("composer") {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+            }
+        });
     };
     view! {
         <main class="panel" lang=move || lang.get().code()>
             <header class="panel-header">
-                <h1>{move || t(Ui::Title)}</h1>
+                <div class="topbar">
+                    {move || match buyer() {
+                        Some(name) => view! {
+                            <button class="who" data-testid="current-buyer" title=move || t(Ui::ToComposer) on:click=to_composer>
+                                <span class="who-name">{name}</span>
+                            </button>
+                        }.into_any(),
+                        None => view! { <h1>{move || t(Ui::Title)}</h1> }.into_any(),
+                    }}
+                    <button class="icon-button" data-testid="help-button" title=move || t(Ui::Shortcuts)
+                        aria-label=move || t(Ui::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
+                    <button class="lang-switch" data-testid="lang-switch" title=move || t(Ui::SwitchLanguage)
+                        aria-label=move || t(Ui::SwitchLanguage) on:click=move |_| switch_language()>
+                        {move || if lang.get() == Lang::Vi { "EN" } else { "VI" }}
+                    </button>
+                </div>
                 <nav class="tabs" role="tablist">
-                    {tab_button(Tab::Customer, Ui::TabCustomer, "tab-customer")}
-                    {tab_button(Tab::List, Ui::TabList, "tab-list")}
-                    {tab_button(Tab::Products, Ui::TabProducts, "tab-products")}
-                    {tab_button(Tab::Templates, Ui::TabTemplates, "tab-templates")}
-                    {tab_button(Tab::Data, Ui::TabData, "tab-data")}
+                    {tab_button(Tab::Customer, Ui::TabCustomer, "tab-customer", widgets::icons::CUSTOMER)}
+                    {tab_button(Tab::List, Ui::TabList, "tab-list", widgets::icons::LIST)}
+                    {tab_button(Tab::Products, Ui::TabProducts, "tab-products", widgets::icons::PRODUCTS)}
+                    {tab_button(Tab::Templates, Ui::TabTemplates, "tab-templates", widgets::icons::TEMPLATES)}
+                    {tab_button(Tab::Data, Ui::TabData, "tab-data", widgets::icons::DATA)}
                 </nav>
-                <button class="icon" data-testid="help-button" title=move || t(Ui::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
-                <button class="lang-switch" data-testid="lang-switch" on:click=move |_| switch_language()>
-                    {move || t(Ui::SwitchLanguage)}
-                </button>
             </header>
             {move || match store_state.get() {
                 StoreState::Opening => view! { <p class="muted loading" data-testid="loading">{t(Ui::Loading)}</p> }.into_any(),

@@ -19,10 +19,10 @@ const ROW_HEIGHT: usize = 56;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
 
-/// The date of an `<input type="date">` as the Unix milliseconds of local midnight, and of the
-/// next midnight for an inclusive end.
-fn day_start(iso: &str, end_of_day: bool) -> Option<i64> {
-    let date = nobi_core::crm::Date::parse(iso)?;
+/// The Unix milliseconds of local midnight at the start of `date`, or of the next midnight (less
+/// one) for an inclusive end.
+fn day_start(date: Option<nobi_core::crm::Date>, end_of_day: bool) -> Option<i64> {
+    let date = date?;
     let d = js_sys::Date::new_with_year_month_day(
         u32::from(date.year),
         i32::from(date.month) - 1,
@@ -49,8 +49,8 @@ pub fn CustomerList(
     let unread = RwSignal::new(false);
     let unreplied = RwSignal::new(false);
     let orders = RwSignal::new(String::new());
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    let from = RwSignal::new(None::<nobi_core::crm::Date>);
+    let to = RwSignal::new(None::<nobi_core::crm::Date>);
     let scroll_top = RwSignal::new(0usize);
     let viewport = RwSignal::new(480usize);
     // Integers only: formatting an f64 would link float printing (~4 KB gzip).
@@ -89,8 +89,8 @@ pub fn CustomerList(
             "no" => Some(false),
             _ => None,
         },
-        from: day_start(&from.get(), false),
-        to: day_start(&to.get(), true),
+        from: day_start(from.get(), false),
+        to: day_start(to.get(), true),
     });
     let results = Memo::new(move |_| {
         if !loaded.get() {
@@ -107,9 +107,11 @@ pub fn CustomerList(
         found
     });
     let clear = move || {
-        for s in [text, tag, assignee, status, orders, from, to] {
+        for s in [text, tag, assignee, status, orders] {
             s.set(String::new());
         }
+        from.set(None);
+        to.set(None);
         unread.set(false);
         unreplied.set(false);
     };
@@ -181,8 +183,8 @@ pub fn CustomerList(
                 </select>
                 <label class="check"><input type="checkbox" data-testid="filter-unread" prop:checked=move || unread.get() on:change=move |ev| unread.set(event_target_checked(&ev))/>{move || t(Ui::FilterUnread)}</label>
                 <label class="check"><input type="checkbox" data-testid="filter-unreplied" prop:checked=move || unreplied.get() on:change=move |ev| unreplied.set(event_target_checked(&ev))/>{move || t(Ui::FilterUnreplied)}</label>
-                <label class="date">{move || t(Ui::FilterFrom)}<input type="date" data-testid="filter-from" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev))/></label>
-                <label class="date">{move || t(Ui::FilterTo)}<input type="date" data-testid="filter-to" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev))/></label>
+                <label class="date">{move || t(Ui::FilterFrom)}<crate::widgets::DateInput value=from lang=lang testid="filter-from" on_change=Callback::new(move |d| from.set(d))/></label>
+                <label class="date">{move || t(Ui::FilterTo)}<crate::widgets::DateInput value=to lang=lang testid="filter-to" on_change=Callback::new(move |d| to.set(d))/></label>
                 <button class="link" on:click=move |_| clear()>{move || t(Ui::ClearFilters)}</button>
             </div>
             <p class="muted small" data-testid="list-count" data-search-us=move || last_search_us.get().to_string()>

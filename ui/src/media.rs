@@ -384,7 +384,7 @@ pub fn MediaLibrary(
                     prop:value=move || new_folder.get()
                     on:input=move |ev| new_folder.set(event_target_value(&ev))
                     on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
+                        if crate::widgets::is_plain_enter(&ev) {
                             ev.prevent_default();
                             create_folder();
                         }

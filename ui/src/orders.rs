@@ -231,7 +231,7 @@ fn OrderDetail(
     let get = move || current.get().unwrap_or_else(|| fallback.clone());
     let cancel_reason = RwSignal::new(String::new());
     let tracking = RwSignal::new(order.shipping.tracking_code.clone().unwrap_or_default());
-    let fee = RwSignal::new(order.shipping.fee.format_number());
+    let fee = RwSignal::new(order.shipping.fee.format());
     let carrier = RwSignal::new(order.shipping.carrier);
     let summary_state = RwSignal::new(None::<String>);
     let editing_recipient = RwSignal::new(false);
@@ -509,7 +509,7 @@ fn OrderDetail(
                     </select>
                 </label>
                 <label>{move || t(Ui::ShippingFee)}
-                    <input data-testid="detail-fee" inputmode="numeric" prop:value=move || fee.get() on:input=move |ev| fee.set(event_target_value(&ev))/>
+                    <input data-testid="detail-fee" class="money" prop:value=move || fee.get() on:input=move |ev| fee.set(event_target_value(&ev)) on:change=move |ev| fee.set(crate::widgets::reformat_money(&ev))/>
                 </label>
                 <label>{move || t(Ui::Tracking)}
                     <input data-testid="detail-tracking" prop:value=move || tracking.get() on:input=move |ev| tracking.set(event_target_value(&ev))/>
@@ -695,12 +695,12 @@ pub fn OrderForm(
     let lines = RwSignal::new(Vec::<LineInput>::new());
     let query = RwSignal::new(String::new());
     let carrier = RwSignal::new(None::<Carrier>);
-    let fee = RwSignal::new(String::from("0"));
+    let fee = RwSignal::new(Vnd(0).format());
     let shop_pays = RwSignal::new(false);
     let weight = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let method = RwSignal::new(PaymentMethod::Cod);
-    let paid = RwSignal::new(String::from("0"));
+    let paid = RwSignal::new(Vnd(0).format());
     let error = RwSignal::new(None::<String>);
 
     let hits = move || {
@@ -724,7 +724,7 @@ pub fn OrderForm(
                     sku: line.sku,
                     name: line.name,
                     quantity: "1".into(),
-                    unit_price: line.unit_price.format_number(),
+                    unit_price: line.unit_price.format(),
                     discount: String::new(),
                 }),
             });
@@ -825,7 +825,7 @@ pub fn OrderForm(
 
     view! {
         <div class="order-form" data-testid="order-form"
-            on:keydown=move |ev| if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) { ev.prevent_default(); create2() }>
+            on:keydown=move |ev| if crate::widgets::is_send_shortcut(&ev) { ev.prevent_default(); create2() }>
             <button class="link" on:click=move |_| on_done.run(None)>{move || t(Ui::Back)}</button>
             <h4>"1. " {move || t(Ui::Recipient)}</h4>
             <div class="grid2">
@@ -852,7 +852,7 @@ pub fn OrderForm(
             <input data-testid="product-search" placeholder=move || t(Ui::SearchProducts)
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
-                on:keydown=move |ev| if ev.key() == "Enter" && !(ev.ctrl_key() || ev.meta_key()) {
+                on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) {
                     ev.prevent_default();
                     if let Some(first) = hits().into_iter().next() { add(first.sku) }
                 }/>
@@ -883,9 +883,9 @@ pub fn OrderForm(
                             <td><input class="qty" data-testid="line-qty" inputmode="numeric" prop:value=l.quantity.clone()
                                 on:change=move |ev| set(|x, v| x.quantity = v, event_target_value(&ev))/></td>
                             <td><input class="money" data-testid="line-price" aria-label=t(Ui::UnitPrice) prop:value=l.unit_price.clone()
-                                on:change=move |ev| set(|x, v| x.unit_price = v, event_target_value(&ev))/></td>
+                                on:change=move |ev| set(|x, v| x.unit_price = v, crate::widgets::reformat_money(&ev))/></td>
                             <td><input class="money" data-testid="line-discount" placeholder=t(Ui::LineDiscount) prop:value=l.discount.clone()
-                                on:change=move |ev| set(|x, v| x.discount = v, event_target_value(&ev))/></td>
+                                on:change=move |ev| set(|x, v| x.discount = v, crate::widgets::reformat_money(&ev))/></td>
                             <td><button class="icon" on:click=move |_| lines.update(|ls| { if i < ls.len() { ls.remove(i); } })>"×"</button></td>
                         </tr>
                     }
@@ -900,7 +900,7 @@ pub fn OrderForm(
                         {Carrier::ALL.into_iter().map(|c| view! { <option value=carrier_code(c)>{move || c.label(lang.get())}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>{move || t(Ui::ShippingFee)}<input data-testid="order-fee" inputmode="numeric" prop:value=move || fee.get() on:change=move |ev| fee.set(event_target_value(&ev))/></label>
+                <label>{move || t(Ui::ShippingFee)}<input data-testid="order-fee" class="money" prop:value=move || fee.get() on:change=move |ev| fee.set(crate::widgets::reformat_money(&ev))/></label>
                 <label>{move || t(Ui::WeightGrams)}<input inputmode="numeric" prop:value=move || weight.get() on:change=move |ev| weight.set(event_target_value(&ev))/></label>
                 <label class="check"><input type="checkbox" data-testid="order-shop-pays" prop:checked=move || shop_pays.get() on:change=move |ev| shop_pays.set(event_target_checked(&ev))/>{move || t(Ui::PayerShop)}</label>
             </div>
@@ -916,7 +916,7 @@ pub fn OrderForm(
                     <option value="transfer">{move || t(Ui::PayTransfer)}</option>
                     <option value="deposit">{move || t(Ui::PayDeposit)}</option>
                 </select>
-                <label>{move || t(Ui::Paid)}<input data-testid="order-paid" inputmode="numeric" prop:value=move || paid.get() on:change=move |ev| paid.set(event_target_value(&ev))/></label>
+                <label>{move || t(Ui::Paid)}<input data-testid="order-paid" class="money" prop:value=move || paid.get() on:change=move |ev| paid.set(crate::widgets::reformat_money(&ev))/></label>
             </div>
             <h4>"6. " {move || t(Ui::Total)}</h4>
             {move || totals().map(|tt| view! {

@@ -322,7 +322,7 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
                                         <td><input data-testid="variant-sku" prop:value=v.sku.clone() on:change=move |ev| set(|x, s| x.sku = s, event_target_value(&ev))/></td>
                                         <td><input data-testid="variant-size" prop:value=v.size.clone() on:change=move |ev| set(|x, s| x.size = s, event_target_value(&ev))/></td>
                                         <td><input data-testid="variant-colour" prop:value=v.colour.clone() on:change=move |ev| set(|x, s| x.colour = s, event_target_value(&ev))/></td>
-                                        <td><input data-testid="variant-price" class="money" prop:value=v.price.clone() on:change=move |ev| set(|x, s| x.price = s, event_target_value(&ev))/></td>
+                                        <td><input data-testid="variant-price" class="money" prop:value=v.price.clone() on:change=move |ev| set(|x, s| x.price = s, crate::widgets::reformat_money(&ev))/></td>
                                         <td><input data-testid="variant-stock" class="qty" inputmode="numeric" prop:value=v.stock.clone() on:change=move |ev| set(|x, s| x.stock = s, event_target_value(&ev))/></td>
                                     </tr>
                                 }
@@ -400,7 +400,7 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
             <div class="add-row">
                 <input data-testid="warehouse-input" placeholder=move || t(Ui::AddWarehouse) prop:value=move || new_warehouse.get()
                     on:input=move |ev| new_warehouse.set(event_target_value(&ev))
-                    on:keydown=move |ev| if ev.key() == "Enter" { add_warehouse() }/>
+                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add_warehouse() }/>
                 <button on:click=move |_| add_warehouse()>{move || t(Ui::AddWarehouse)}</button>
             </div>
             <label class="check"><input type="checkbox" data-testid="allow-negative" prop:checked=move || state.settings.with(|s| s.stock.allow_negative)

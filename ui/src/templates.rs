@@ -721,7 +721,13 @@ pub fn TemplateMenu(
         match ev.key().as_str() {
             "ArrowDown" if count > 0 => active.update(|a| *a = (*a + 1) % count),
             "ArrowUp" if count > 0 => active.update(|a| *a = (*a + count - 1) % count),
-            "Enter" | "Tab" if count > 0 && !ev.ctrl_key() && !ev.meta_key() && !ev.shift_key() => {
+            "Enter" | "Tab"
+                if count > 0
+                    && !ev.is_composing()
+                    && !ev.ctrl_key()
+                    && !ev.meta_key()
+                    && !ev.shift_key() =>
+            {
                 choose()
             }
             "Escape" => match on_close {

@@ -93,6 +93,61 @@ impl Date {
     }
 }
 
+/// A moment of the agent's own day, as they type it: `dd/mm/yyyy hh:mm` (seconds optional).
+/// It carries no time zone: the panel reads it in the browser's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LocalDateTime {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+impl LocalDateTime {
+    /// Reads `dd/mm/yyyy hh:mm[:ss]`, also `14h30` for the time (as Vietnamese write it) and the
+    /// ISO `yyyy-mm-ddThh:mm[:ss]`. Returns `None` unless both the date and the time exist.
+    pub fn parse(text: &str) -> Option<LocalDateTime> {
+        let text = text.trim();
+        let (date, time) = text
+            .split_once(|c: char| c == 'T' || c.is_whitespace())
+            .map(|(d, t)| (d, t.trim()))?;
+        let date = Date::parse(date)?;
+        let lower = time.to_ascii_lowercase();
+        let mut parts = lower.split([':', 'h']);
+        let mut field = |max: u8, optional: bool| -> Option<u8> {
+            match parts.next().map(str::trim) {
+                None | Some("") if optional => Some(0),
+                Some(p) if (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    p.parse().ok().filter(|v| *v <= max)
+                }
+                _ => None,
+            }
+        };
+        let (hour, minute, second) = (field(23, false)?, field(59, true)?, field(59, true)?);
+        parts.next().is_none().then_some(LocalDateTime {
+            date,
+            hour,
+            minute,
+            second,
+        })
+    }
+
+    /// Formats as `dd/mm/yyyy hh:mm`, with `:ss` only when the seconds are not zero.
+    pub fn to_vn(self) -> String {
+        let seconds = if self.second == 0 {
+            String::new()
+        } else {
+            format!(":{:02}", self.second)
+        };
+        format!(
+            "{} {:02}:{:02}{seconds}",
+            self.date.to_vn(),
+            self.hour,
+            self.minute
+        )
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
@@ -631,4 +686,80 @@ pub struct MediaItem {
 
 record! {
     MediaItem => MEDIA,
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_vietnamese_write_them_and_refuse_what_does_not_exist() {
+        let d = Date::new(1990, 3, 5).unwrap();
+        for text in [
+            "05/03/1990",
+            "5/3/1990",
+            "5-3-1990",
+            "05.03.1990",
+            " 1990-03-05 ",
+        ] {
+            assert_eq!(Date::parse(text), Some(d), "{text}");
+        }
+        assert_eq!(d.to_vn(), "05/03/1990");
+        assert_eq!(d.to_iso(), "1990-03-05");
+        for text in [
+            "31/02/2024",
+            "29/02/2023",
+            "13/13/2020",
+            "5/3/90",
+            "",
+            "abc",
+            "1/2/3/2020",
+        ] {
+            assert_eq!(Date::parse(text), None, "{text}");
+        }
+        assert!(Date::parse("29/02/2024").is_some());
+    }
+
+    #[test]
+    fn date_times_take_colons_the_h_form_and_iso_and_refuse_impossible_times() {
+        let at = |h, m, s| LocalDateTime {
+            date: Date::new(2026, 12, 5).unwrap(),
+            hour: h,
+            minute: m,
+            second: s,
+        };
+        assert_eq!(
+            LocalDateTime::parse("05/12/2026 14:30"),
+            Some(at(14, 30, 0))
+        );
+        assert_eq!(
+            LocalDateTime::parse("5/12/2026  14h30"),
+            Some(at(14, 30, 0))
+        );
+        assert_eq!(LocalDateTime::parse("05/12/2026 9h"), Some(at(9, 0, 0)));
+        assert_eq!(
+            LocalDateTime::parse("05/12/2026 14:30:07"),
+            Some(at(14, 30, 7))
+        );
+        assert_eq!(
+            LocalDateTime::parse("2026-12-05T14:30:07"),
+            Some(at(14, 30, 7))
+        );
+        for text in [
+            "05/12/2026",
+            "05/12/2026 24:00",
+            "05/12/2026 12:60",
+            "05/12/2026 1:2:3:4",
+            "31/11/2026 10:00",
+            "05/12/2026 ab:cd",
+        ] {
+            assert_eq!(LocalDateTime::parse(text), None, "{text}");
+        }
+        assert_eq!(at(14, 30, 0).to_vn(), "05/12/2026 14:30");
+        assert_eq!(at(14, 30, 7).to_vn(), "05/12/2026 14:30:07");
+        assert_eq!(
+            LocalDateTime::parse(&at(8, 5, 9).to_vn()),
+            Some(at(8, 5, 9))
+        );
+    }
 }
