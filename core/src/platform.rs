@@ -190,9 +190,48 @@ fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
         .filter(|value| !value.is_empty())
 }
 
+/// `url` if and only if it is an `https` link to one of the platforms' own sites: a profile link
+/// read from a page (or a restored backup) becomes an `href` in the panel, so no other scheme
+/// (`javascript:`, `data:`) and no other host gets through.
+pub fn safe_profile_link(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    const HOSTS: [&str; 6] = [
+        "www.instagram.com",
+        "instagram.com",
+        "www.facebook.com",
+        "facebook.com",
+        "business.facebook.com",
+        "www.messenger.com",
+    ];
+    HOSTS.contains(&host).then_some(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_https_links_to_the_platforms_pass_as_profile_links() {
+        for ok in [
+            "https://www.instagram.com/hong.nguyen92/",
+            "https://facebook.com/profile.php?id=1",
+            "https://business.facebook.com/latest/inbox",
+        ] {
+            assert_eq!(safe_profile_link(ok), Some(ok));
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "http://www.instagram.com/x",
+            "https://www.instagram.com.evil.example/x",
+            "https://evil.example/?https://www.instagram.com",
+            "https://user@evil.example",
+            "data:text/html,x",
+            "",
+        ] {
+            assert_eq!(safe_profile_link(bad), None, "{bad}");
+        }
+    }
 
     fn thread(platform: Platform, id: &str) -> PageKind {
         PageKind::Thread(ThreadRef {

@@ -39,7 +39,9 @@
 //! Names are matched without case, diacritics or spacing differences: `{Tên khách}`,
 //! `{TEN_KHACH}` and `{ten_khach}` are one variable, because agents type templates by hand.
 
-use crate::order::Vnd;
+use crate::crm::{ConversationRecord, Customer};
+use crate::i18n::{ui, Lang, Ui};
+use crate::order::{order_vars, Order, Vnd};
 use crate::phone::fold::fold_str;
 use serde::{Deserialize, Serialize};
 
@@ -378,6 +380,164 @@ pub fn move_template(templates: &mut [Template], id: &str, to: usize, now_ms: u6
     true
 }
 
+/// Vietnam's offset from UTC, in minutes (`{ngay}` is the shop's day, not the browser's).
+pub const VIETNAM_UTC_OFFSET: i32 = 420;
+
+/// Sorts templates in the agent's order: position, then name, then id.
+pub fn sort(templates: &mut [Template]) {
+    templates.sort_by(|a, b| {
+        a.position
+            .cmp(&b.position)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// The variables of a template for this buyer:
+///
+/// - `{ten_khach}` the customer's name, `{sdt}` their primary phone, `{dia_chi}` their default
+///   address on one line; each falls back to the order's recipient when the customer has none;
+/// - `{tong_tien}`, `{ma_don}`, `{phi_ship}` from `order` (the latest one, see
+///   the panel's `latest_order`) when given and its money adds up;
+/// - `{ten_shop}` the shop account the conversation is with (IG username or page);
+/// - `{nhan_vien}` the agent (`staff_name`, from the settings' "me");
+/// - `{ngay}` the day of `now_ms` in Vietnam (UTC+7).
+pub fn vars_for(
+    customer: Option<&Customer>,
+    conversation: Option<&ConversationRecord>,
+    staff_name: Option<&str>,
+    order: Option<&Order>,
+    now_ms: i64,
+) -> Vars {
+    let text = |s: &str| {
+        let s = s.trim();
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    let day = Day::from_unix_ms(now_ms, VIETNAM_UTC_OFFSET);
+    let shop = conversation
+        .and_then(|c| c.account.as_deref())
+        .and_then(text);
+    let from_order = order.and_then(|o| {
+        let totals = o.totals().ok()?;
+        Some(order_vars(o, &totals, shop.as_deref(), day))
+    });
+    let from_order = from_order.unwrap_or_default();
+    Vars {
+        ten_khach: customer
+            .and_then(|c| text(&c.name))
+            .or(from_order.ten_khach),
+        sdt: customer
+            .and_then(|c| c.primary_phone())
+            .and_then(text)
+            .or(from_order.sdt),
+        dia_chi: customer
+            .and_then(|c| c.default_address())
+            .map(|a| a.one_line())
+            .and_then(|a| text(&a))
+            .or(from_order.dia_chi),
+        tong_tien: from_order.tong_tien,
+        ma_don: from_order.ma_don,
+        phi_ship: from_order.phi_ship,
+        ten_shop: shop,
+        nhan_vien: staff_name.and_then(text),
+        ngay: Some(day),
+    }
+}
+
+/// The warnings of a rendering, translated: unknown variables (typos, left as written), then
+/// variables without a value for this buyer. Empty when the text is complete.
+pub fn warnings(rendered: &Rendered, lang: Lang) -> Vec<String> {
+    let braces = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("{{{n}}}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = Vec::new();
+    if !rendered.unknown.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            ui(Ui::TplUnknownVars, lang),
+            braces(&rendered.unknown)
+        ));
+    }
+    if !rendered.missing.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            ui(Ui::TplMissingVars, lang),
+            braces(&rendered.missing)
+        ));
+    }
+    out
+}
+
+/// A template filled in for the composer: the text (placeholders that could not be filled stay
+/// as written, for the agent to see and edit), the ids of its images in order (see
+/// the panel's media library), and the warnings to show, translated.
+pub fn render_into_composer(
+    template: &Template,
+    vars: &Vars,
+    lang: Lang,
+) -> (String, Vec<String>, Vec<String>) {
+    let rendered = render(&template.content, vars);
+    let warnings = warnings(&rendered, lang);
+    (rendered.text, template.image_ids.clone(), warnings)
+}
+
+/// The shortcut being typed at the end of `text`: its last word when that word starts with `/`
+/// and the text does not end with a space ("Dạ /cam" → "/cam", "/cam_on" → "/cam_on");
+/// `None` otherwise. What [`template::shortcut_matches`] takes.
+pub fn shortcut_at(text: &str) -> Option<&str> {
+    if text.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let start = text.rfind(char::is_whitespace).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &text[start..];
+    word.starts_with('/').then_some(word)
+}
+
+/// `text` with the shortcut at its end (see [`shortcut_at`]) replaced by `with`; `text` and
+/// `with` joined by nothing when there is no shortcut (the template is appended).
+pub fn replace_shortcut(text: &str, with: &str) -> String {
+    match shortcut_at(text) {
+        Some(word) => format!("{}{with}", &text[..text.len() - word.len()]),
+        None => format!("{text}{with}"),
+    }
+}
+
+/// The first line of a text, at most `max` characters, for lists.
+pub fn snippet(text: &str, max: usize) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut out: String = line.chars().take(max).collect();
+    if line.chars().count() > max || text.trim().lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A typed shortcut as stored: trimmed, `/` in front; `None` when blank.
+pub fn normalize_shortcut(typed: &str) -> Option<String> {
+    let s: String = typed.split_whitespace().collect::<Vec<_>>().join("_");
+    let s = s.trim_start_matches('/');
+    (!s.is_empty()).then(|| format!("/{s}"))
+}
+
+/// The byte index in `s` of UTF-16 offset `units` (what a textarea's `selectionStart` counts),
+/// clamped to the end.
+pub fn utf16_to_byte(s: &str, units: u32) -> usize {
+    let mut seen = 0u32;
+    for (i, c) in s.char_indices() {
+        if seen >= units {
+            return i;
+        }
+        seen += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,5 +859,101 @@ mod tests {
         };
         let back: Vars = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
         assert_eq!(back, v);
+    }
+}
+
+#[cfg(test)]
+mod moved_from_panel_tests {
+    use super::*;
+    use crate::crm::{CustomerAddress, PhoneEntry, Source, UnitRef};
+
+    fn tpl(id: &str, shortcut: &str) -> Template {
+        Template {
+            id: id.into(),
+            name: id.into(),
+            content: "Dạ {ten_khach} ơi".into(),
+            shortcut: Some(shortcut.into()),
+            image_ids: vec!["img".into()],
+            position: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn shortcut_is_the_last_word_typed() {
+        assert_eq!(shortcut_at("/cam"), Some("/cam"));
+        assert_eq!(shortcut_at("Dạ /cam_on"), Some("/cam_on"));
+        assert_eq!(shortcut_at("Dạ\u{a0}/cảm"), Some("/cảm"));
+        assert_eq!(shortcut_at("/cam "), None);
+        assert_eq!(shortcut_at("cam/on"), None);
+        assert_eq!(shortcut_at(""), None);
+        assert_eq!(replace_shortcut("Dạ /cam", "cảm ơn"), "Dạ cảm ơn");
+        assert_eq!(replace_shortcut("Dạ ", "cảm ơn"), "Dạ cảm ơn");
+        let lib = [tpl("a", "/cam_on_mua"), tpl("b", "/cam_on")];
+        let first = |text: &str| {
+            shortcut_at(text)
+                .and_then(|typed| shortcut_matches(&lib, typed).into_iter().next())
+                .map(|t| t.id.clone())
+        };
+        assert_eq!(first("xin /cam_on").as_deref(), Some("b"));
+        assert_eq!(first("/cam").as_deref(), Some("b"));
+        assert!(first("cam").is_none());
+    }
+
+    #[test]
+    fn vars_come_from_customer_then_order() {
+        let customer = Customer {
+            name: "Hồng".into(),
+            phones: vec![PhoneEntry {
+                number: "0912345678".into(),
+                primary: true,
+                source: Source::Chat,
+                added_at: 0,
+            }],
+            addresses: vec![CustomerAddress {
+                street: "12 Láng Hạ".into(),
+                current_ward: Some(UnitRef {
+                    code: "1".into(),
+                    name: "Phường Láng".into(),
+                }),
+                is_default: true,
+                ..CustomerAddress::default()
+            }],
+            ..Customer::default()
+        };
+        // 2025-11-20T17:30:00Z is the 21st in Vietnam.
+        let vars = vars_for(Some(&customer), None, Some("Lan"), None, 1_763_659_800_000);
+        assert_eq!(vars.ten_khach.as_deref(), Some("Hồng"));
+        assert_eq!(vars.sdt.as_deref(), Some("0912345678"));
+        assert_eq!(vars.dia_chi.as_deref(), Some("12 Láng Hạ, Phường Láng"));
+        assert_eq!(vars.nhan_vien.as_deref(), Some("Lan"));
+        assert_eq!(vars.ngay.map(|d| d.day), Some(21));
+        assert_eq!(vars.tong_tien, None);
+        let (text, images, warnings) = render_into_composer(
+            &Template {
+                content: "{ten_khach} {tong_tien} {ten_khac}".into(),
+                ..tpl("x", "/x")
+            },
+            &vars,
+            Lang::Vi,
+        );
+        assert_eq!(text, "Hồng {tong_tien} {ten_khac}");
+        assert_eq!(images, ["img"]);
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].ends_with("{ten_khac}"));
+        assert!(warnings[1].ends_with("{tong_tien}"));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(normalize_shortcut(" cam on "), Some("/cam_on".into()));
+        assert_eq!(normalize_shortcut("/gia"), Some("/gia".into()));
+        assert_eq!(normalize_shortcut("  "), None);
+        assert_eq!(utf16_to_byte("aễb", 2), "aễ".len());
+        assert_eq!(utf16_to_byte("a😊b", 3), "a😊".len());
+        assert_eq!(utf16_to_byte("ab", 9), 2);
+        assert_eq!(snippet("Dạ\nchị", 10), "Dạ…");
+        assert_eq!(snippet("abc", 2), "ab…");
+        assert_eq!(snippet("abc", 5), "abc");
     }
 }

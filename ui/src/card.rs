@@ -66,8 +66,8 @@ impl CardState {
                     &customer,
                     Some(record),
                     HistoryKind::Status,
-                    Some(status_code(record.status).into()),
-                    Some(status_code(derived).into()),
+                    Some(record.status.code().into()),
+                    Some(derived.code().into()),
                     None,
                 ));
                 record.status = derived;
@@ -99,28 +99,11 @@ impl CardState {
     }
 }
 
-fn status_code(status: ConversationStatus) -> &'static str {
-    match status {
-        ConversationStatus::Processing => "processing",
-        ConversationStatus::Processed => "processed",
-        ConversationStatus::Done => "done",
-    }
-}
-
 fn status_label(status: ConversationStatus) -> Ui {
     match status {
         ConversationStatus::Processing => Ui::StatusProcessing,
         ConversationStatus::Processed => Ui::StatusProcessed,
         ConversationStatus::Done => Ui::StatusDone,
-    }
-}
-
-/// "0912 345 678".
-pub fn format_phone(number: &str) -> String {
-    if number.len() == 10 && number.is_ascii() {
-        format!("{} {} {}", &number[..4], &number[4..7], &number[7..])
-    } else {
-        number.to_owned()
     }
 }
 
@@ -135,22 +118,6 @@ pub fn format_time(at: i64) -> String {
         d.get_hours(),
         d.get_minutes()
     )
-}
-
-/// The link to a profile, only if it is an https link to the platform's own site.
-fn safe_profile_link(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("https://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let ok = [
-        "www.instagram.com",
-        "instagram.com",
-        "www.facebook.com",
-        "facebook.com",
-        "business.facebook.com",
-        "www.messenger.com",
-    ]
-    .contains(&host);
-    ok.then(|| url.to_owned())
 }
 
 pub fn platform_name(platform: Platform) -> &'static str {
@@ -323,7 +290,7 @@ fn Identity(state: CardState) -> impl IntoView {
                                 Some(u) => format!("{} @{}", platform_name(i.platform), u.trim_start_matches('@')),
                                 None => platform_name(i.platform).to_owned(),
                             };
-                            match i.profile_url.as_deref().and_then(safe_profile_link) {
+                            match i.profile_url.as_deref().and_then(nobi_core::platform::safe_profile_link) {
                                 Some(href) => view! {
                                     <a class="badge" data-testid="identity" href=href target="_blank" rel="noopener noreferrer" title=t(Ui::OpenProfile)>{label}</a>
                                 }.into_any(),
@@ -387,7 +354,7 @@ fn Phones(state: CardState) -> impl IntoView {
                             let remove = p.number.clone();
                             view! {
                                 <li data-testid="phone">
-                                    <a class="phone" href=format!("tel:{}", p.number)>{format_phone(&p.number)}</a>
+                                    <a class="phone" href=format!("tel:{}", p.number)>{nobi_core::phone::display(&p.number)}</a>
                                     {p.primary.then(|| view! { <span class="badge primary" data-testid="primary">{t(Ui::PrimaryPhone)}</span> })}
                                     {(!p.primary).then(|| view! {
                                         <button class="link" on:click=move |_| {
@@ -397,14 +364,7 @@ fn Phones(state: CardState) -> impl IntoView {
                                     })}
                                     <button class="icon" title=t(Ui::Delete) aria-label=t(Ui::Delete) on:click=move |_| {
                                         let n = remove.clone();
-                                        state.edit(move |c, _| {
-                                            let was_primary = c.phones.iter().any(|p| p.number == n && p.primary);
-                                            c.phones.retain(|p| p.number != n);
-                                            if was_primary {
-                                                if let Some(first) = c.phones.first_mut() { first.primary = true; }
-                                            }
-                                            Vec::new()
-                                        });
+                                        state.edit(move |c, _| { c.remove_phone(&n); Vec::new() });
                                     }>"×"</button>
                                 </li>
                             }
@@ -421,7 +381,7 @@ fn Phones(state: CardState) -> impl IntoView {
                             let number = n.clone();
                             view! {
                                 <button class="chip add" data-testid="capture-phone" on:click=move |_| add(number.clone(), Source::Chat)>
-                                    "+ " {format_phone(&n)}
+                                    "+ " {nobi_core::phone::display(&n)}
                                 </button>
                             }
                         }).collect_view()}
@@ -444,28 +404,16 @@ fn Phones(state: CardState) -> impl IntoView {
     }
 }
 
-fn valid_email(text: &str) -> bool {
-    let Some((user, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !user.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.contains(char::is_whitespace)
-}
-
 #[component]
 fn Emails(state: CardState) -> impl IntoView {
     let t = move |key: Ui| state.t(key);
     let draft = RwSignal::new(String::new());
     let invalid = RwSignal::new(false);
     let add = move || {
-        let email = draft.get_untracked().trim().to_lowercase();
-        if !valid_email(&email) {
+        let Some(email) = nobi_core::crm::email_address(&draft.get_untracked()) else {
             invalid.set(true);
             return;
-        }
+        };
         draft.set(String::new());
         state.edit(move |c, _| {
             if !c.emails.contains(&email) {
@@ -625,7 +573,7 @@ fn Tags(state: CardState) -> impl IntoView {
                     .map(|tag| {
                         let removed = tag.clone();
                         view! {
-                            <span class="tag" data-testid="tag" style=format!("--tag:{}", safe_color(&tag.color))>
+                            <span class="tag" data-testid="tag" style=format!("--tag:{}", tag.display_color())>
                                 {tag.name.clone()}
                                 <button class="icon" aria-label=t(Ui::RemoveTag) on:click=move |_| {
                                     let tag = removed.clone();
@@ -651,25 +599,13 @@ fn Tags(state: CardState) -> impl IntoView {
                 {move || suggestions().into_iter().map(|tag| {
                     let chosen = tag.clone();
                     view! {
-                        <button class="chip" style=format!("--tag:{}", safe_color(&tag.color)) on:click=move |_| attach(chosen.clone())>
+                        <button class="chip" style=format!("--tag:{}", tag.display_color()) on:click=move |_| attach(chosen.clone())>
                             {tag.name.clone()}
                         </button>
                     }
                 }).collect_view()}
             </div>
         </section>
-    }
-}
-
-/// A tag colour goes into a style attribute: only `#rrggbb` is let through.
-pub fn safe_color(color: &str) -> &str {
-    let ok = color.len() == 7
-        && color.starts_with('#')
-        && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
-    if ok {
-        color
-    } else {
-        "#6b7280"
     }
 }
 
@@ -775,24 +711,17 @@ fn Fields(state: CardState) -> impl IntoView {
                 </label>
                 <label>{move || t(Ui::Status)}
                     <select data-testid="status" on:change=move |ev| {
-                        let status = match event_target_value(&ev).as_str() {
-                            "done" => ConversationStatus::Done,
-                            "processed" => ConversationStatus::Processed,
-                            _ => ConversationStatus::Processing,
-                        };
+                        let Some(status) = ConversationStatus::from_code(&event_target_value(&ev)) else { return };
                         state.edit(move |customer, conversation| {
                             let Some(c) = conversation.as_mut() else { return Vec::new() };
                             if c.status == status { return Vec::new(); }
                             let from = c.status;
-                            // Re-opening a done conversation goes back to what tags and replies say.
-                            c.status = if status == ConversationStatus::Done { status } else {
-                                ConversationStatus::Processing.derive(!customer.tags.is_empty(), c.replied)
-                            };
-                            vec![crm::history_entry(customer, Some(c), HistoryKind::Status, Some(status_code(from).into()), Some(status_code(c.status).into()), None)]
+                            c.status = ConversationStatus::chosen(status, !customer.tags.is_empty(), c.replied);
+                            vec![crm::history_entry(customer, Some(c), HistoryKind::Status, Some(from.code().into()), Some(c.status.code().into()), None)]
                         });
                     }>
                         {ConversationStatus::ALL.into_iter().map(|s| view! {
-                            <option value=status_code(s)
+                            <option value=s.code()
                                 selected=move || state.conversation.with(|c| c.as_ref().map(|c| c.status)) == Some(s)>
                                 {move || t(status_label(s))}
                             </option>
@@ -979,7 +908,7 @@ fn SamePhone(state: CardState) -> impl IntoView {
                         let other = o.clone();
                         view! {
                             <li>
-                                {o.name.clone()} " · " {o.primary_phone().map(format_phone).unwrap_or_default()}
+                                {o.name.clone()} " · " {o.primary_phone().map(nobi_core::phone::display).unwrap_or_default()}
                                 <button data-testid="merge" on:click=move |_| {
                                     let Some(into) = state.customer.get_untracked() else { return };
                                     let other = other.clone();

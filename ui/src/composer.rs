@@ -136,15 +136,15 @@ pub fn Composer(
         spawn_local(async move {
             let vars = crate::templates::current_vars(state).await;
             let (text, image_ids, problems) =
-                crate::templates::render_into_composer(&template, &vars, lang.get_untracked());
-            draft.update(|d| *d = crate::templates::replace_shortcut(d, &text));
+                nobi_core::template::render_into_composer(&template, &vars, lang.get_untracked());
+            draft.update(|d| *d = nobi_core::template::replace_shortcut(d, &text));
             let attached = crate::media::attachments(&image_ids).await;
             files.update(|f| f.extend(attached));
             warnings.set(problems);
         });
     });
     let show_menu =
-        move || menu_open.get() || draft.with(|d| crate::templates::shortcut_at(d).is_some());
+        move || menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some());
 
     if let Some(insert) = insert {
         Effect::new(move |_| {

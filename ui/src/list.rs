@@ -5,7 +5,7 @@
 //! The search index (`nobi_core::crm::search::Index`) is built once when the list opens and kept
 //! up to date with the customer the card shows; every keystroke is one `Index::search`.
 
-use crate::card::{format_phone, format_time, CardState};
+use crate::card::{format_time, CardState};
 use crate::crm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -215,10 +215,10 @@ pub fn CustomerList(
                                 <button class="list-row" data-testid="list-row" style=format!("top:{top}px")
                                     on:click=move |_| open(id.clone())>
                                     <span class="list-name">{row.name.clone()}</span>
-                                    <span class="list-phone muted">{row.phone.as_deref().map(format_phone).unwrap_or_default()}</span>
+                                    <span class="list-phone muted">{row.phone.as_deref().map(nobi_core::phone::display).unwrap_or_default()}</span>
                                     <span class="list-meta">
                                         {row.unread.then(|| view! { <span class="dot" title=t(Ui::FilterUnread)></span> })}
-                                        {tags.into_iter().map(|(name, color)| view! { <span class="tag small" style=format!("--tag:{}", crate::card::safe_color(&color))>{name}</span> }).collect_view()}
+                                        {tags.into_iter().map(|(name, color)| view! { <span class="tag small" style=format!("--tag:{}", nobi_core::crm::safe_color(&color))>{name}</span> }).collect_view()}
                                         <span class="muted small">{format_time(row.last_at)}</span>
                                     </span>
                                 </button>

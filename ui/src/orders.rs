@@ -6,7 +6,7 @@
 //! this file only collects input, calls it on a copy of the order and the catalog, and writes
 //! the order with the products whose stock changed in one transaction.
 
-use crate::card::{format_phone, format_time, CardState};
+use crate::card::{format_time, CardState};
 use crate::crm;
 use crate::store::{new_id, now};
 use leptos::prelude::*;
@@ -454,7 +454,7 @@ fn OrderDetail(
                             " · " {t(Ui::Cod)} ": " {tt.cod.format()}
                         </p>
                     })}
-                    <p class="small" data-testid="order-recipient">{o.recipient.name.clone()} " · " {format_phone(&o.recipient.phone)} " · " {o.recipient.address.clone()}
+                    <p class="small" data-testid="order-recipient">{o.recipient.name.clone()} " · " {nobi_core::phone::display(&o.recipient.phone)} " · " {o.recipient.address.clone()}
                         {nobi_core::order::order::Edit::Recipient.allowed_in(status).then(|| view! {
                             " " <button class="link" data-testid="edit-recipient" on:click=move |_| editing_recipient.update(|e| *e = !*e)>{t(Ui::Edit)}</button>
                         })}
@@ -556,45 +556,6 @@ fn carrier_of(code: &str) -> Option<Carrier> {
     Carrier::ALL.into_iter().find(|c| carrier_code(*c) == code)
 }
 
-/// The carrier-ready units of a saved address: the current scheme when its ward is known,
-/// else the legacy one.
-fn address_units(
-    a: &nobi_core::crm::CustomerAddress,
-) -> Option<nobi_core::order::order::AddressUnits> {
-    use nobi_core::address::{Scheme, Unit};
-    let unit = |u: &nobi_core::crm::UnitRef| Unit {
-        code: u.code.clone(),
-        name: u.name.clone(),
-        short: u.name.clone(),
-    };
-    let (scheme, province, district, ward) = if a.current_ward.is_some() {
-        (
-            Scheme::Current,
-            a.current_province.as_ref()?,
-            None,
-            a.current_ward.as_ref(),
-        )
-    } else {
-        (
-            Scheme::Legacy,
-            a.legacy_province.as_ref()?,
-            a.legacy_district.as_ref(),
-            a.legacy_ward.as_ref(),
-        )
-    };
-    Some(nobi_core::order::order::AddressUnits {
-        scheme,
-        province: unit(province),
-        district: district.map(unit),
-        ward: ward.map(unit),
-        street: [a.street.trim(), a.hamlet.as_deref().unwrap_or("").trim()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
-}
-
 /// One product line as the form edits it: the typed texts are parsed by `core` on every change.
 #[derive(Clone, Debug, PartialEq)]
 struct LineInput {
@@ -673,7 +634,9 @@ pub fn OrderForm(
         }
     }
     let default_line = default_address.as_ref().map(|a| a.one_line());
-    let default_units = default_address.as_ref().and_then(address_units);
+    let default_units = default_address
+        .as_ref()
+        .and_then(nobi_core::order::order::AddressUnits::of_saved);
     let all_warehouses = warehouses(state);
     let warehouse = RwSignal::new(all_warehouses.first().cloned().unwrap_or_default());
     let assignee = RwSignal::new(

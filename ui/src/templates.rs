@@ -5,7 +5,7 @@
 //! ([`template::render`], unknown and missing variables reported), search without diacritics,
 //! shortcut matching and reordering. This module reads and writes the store (one [`Batch`] per
 //! agent action: a move writes every template whose position changed, together), gathers the
-//! variables of the open customer ([`vars_for`]) and shows the result. Template text is the
+//! variables of the open customer ([`template::vars_for`], in core) and shows the result. Template text is the
 //! agent's and goes into the composer as text; nothing is rendered as HTML.
 
 // The composer and the tabs (lib.rs) integrate this API; until every part is used there.
@@ -16,13 +16,10 @@ use crate::media::{self, MediaLibrary};
 use crate::store::{new_id, now, Batch, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use nobi_core::crm::{ConversationRecord, Customer, Id, MediaItem};
-use nobi_core::i18n::{ui, Lang, Ui};
-use nobi_core::order::{order_vars, Order, OrderStatus};
-use nobi_core::template::{self, Day, Template, Vars};
-
-/// Vietnam's offset from UTC, in minutes (`{ngay}` is the shop's day, not the browser's).
-const VIETNAM_UTC_OFFSET: i32 = 420;
+use nobi_core::crm::{Id, MediaItem};
+use nobi_core::i18n::{ui, Ui};
+use nobi_core::order::{Order, OrderStatus};
+use nobi_core::template::{self, Template, Vars};
 
 /// How many rows the template list and the menu show at most.
 const SHOWN: usize = 200;
@@ -30,18 +27,8 @@ const SHOWN: usize = 200;
 /// Every template, in the agent's order (position, then name).
 pub async fn all() -> Result<Vec<Template>, StoreError> {
     let mut templates = crm::store().all::<Template>().await?;
-    sort(&mut templates);
+    template::sort(&mut templates);
     Ok(templates)
-}
-
-/// Sorts templates in the agent's order: position, then name, then id.
-pub fn sort(templates: &mut [Template]) {
-    templates.sort_by(|a, b| {
-        a.position
-            .cmp(&b.position)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.id.cmp(&b.id))
-    });
 }
 
 /// Loads every template into `into` (for the composer's menu), logging a failure.
@@ -88,7 +75,7 @@ pub async fn reorder(
         }
     }
     crm::store().write(batch).await?;
-    sort(&mut moved);
+    template::sort(&mut moved);
     Ok(moved)
 }
 
@@ -102,58 +89,7 @@ pub async fn latest_order(customer: &Id) -> Option<Order> {
         .find(|o| o.status != OrderStatus::Cancelled)
 }
 
-/// The variables of a template for this buyer:
-///
-/// - `{ten_khach}` the customer's name, `{sdt}` their primary phone, `{dia_chi}` their default
-///   address on one line; each falls back to the order's recipient when the customer has none;
-/// - `{tong_tien}`, `{ma_don}`, `{phi_ship}` from `order` (the latest one, see
-///   [`latest_order`]) when given and its money adds up;
-/// - `{ten_shop}` the shop account the conversation is with (IG username or page);
-/// - `{nhan_vien}` the agent (`staff_name`, from the settings' "me");
-/// - `{ngay}` the day of `now_ms` in Vietnam (UTC+7).
-pub fn vars_for(
-    customer: Option<&Customer>,
-    conversation: Option<&ConversationRecord>,
-    staff_name: Option<&str>,
-    order: Option<&Order>,
-    now_ms: i64,
-) -> Vars {
-    let text = |s: &str| {
-        let s = s.trim();
-        (!s.is_empty()).then(|| s.to_owned())
-    };
-    let day = Day::from_unix_ms(now_ms, VIETNAM_UTC_OFFSET);
-    let shop = conversation
-        .and_then(|c| c.account.as_deref())
-        .and_then(text);
-    let from_order = order.and_then(|o| {
-        let totals = o.totals().ok()?;
-        Some(order_vars(o, &totals, shop.as_deref(), day))
-    });
-    let from_order = from_order.unwrap_or_default();
-    Vars {
-        ten_khach: customer
-            .and_then(|c| text(&c.name))
-            .or(from_order.ten_khach),
-        sdt: customer
-            .and_then(|c| c.primary_phone())
-            .and_then(text)
-            .or(from_order.sdt),
-        dia_chi: customer
-            .and_then(|c| c.default_address())
-            .map(|a| a.one_line())
-            .and_then(|a| text(&a))
-            .or(from_order.dia_chi),
-        tong_tien: from_order.tong_tien,
-        ma_don: from_order.ma_don,
-        phi_ship: from_order.phi_ship,
-        ten_shop: shop,
-        nhan_vien: staff_name.and_then(text),
-        ngay: Some(day),
-    }
-}
-
-/// [`vars_for`] from the card's signals (read tracked, so a view that calls it follows the
+/// [`template::vars_for`] from the card's signals (read tracked, so a view that calls it follows the
 /// customer), with `order` as the latest order.
 pub fn vars_for_state(state: CardState, order: Option<&Order>) -> Vars {
     let me = state.settings.with(|s| s.me.clone());
@@ -164,7 +100,7 @@ pub fn vars_for_state(state: CardState, order: Option<&Order>) -> Vars {
     });
     state.customer.with(|customer| {
         state.conversation.with(|conversation| {
-            vars_for(
+            template::vars_for(
                 customer.as_ref(),
                 conversation.as_ref(),
                 staff_name.as_deref(),
@@ -186,100 +122,6 @@ pub async fn current_vars(state: CardState) -> Vars {
         None => None,
     };
     untrack(|| vars_for_state(state, order.as_ref()))
-}
-
-/// The warnings of a rendering, translated: unknown variables (typos, left as written), then
-/// variables without a value for this buyer. Empty when the text is complete.
-pub fn warnings(rendered: &template::Rendered, lang: Lang) -> Vec<String> {
-    let braces = |names: &[String]| {
-        names
-            .iter()
-            .map(|n| format!("{{{n}}}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = Vec::new();
-    if !rendered.unknown.is_empty() {
-        out.push(format!(
-            "{}: {}",
-            ui(Ui::TplUnknownVars, lang),
-            braces(&rendered.unknown)
-        ));
-    }
-    if !rendered.missing.is_empty() {
-        out.push(format!(
-            "{}: {}",
-            ui(Ui::TplMissingVars, lang),
-            braces(&rendered.missing)
-        ));
-    }
-    out
-}
-
-/// A template filled in for the composer: the text (placeholders that could not be filled stay
-/// as written, for the agent to see and edit), the ids of its images in order (see
-/// [`media::load`] / [`media::attachments`]), and the warnings to show, translated.
-pub fn render_into_composer(
-    template: &Template,
-    vars: &Vars,
-    lang: Lang,
-) -> (String, Vec<String>, Vec<String>) {
-    let rendered = template::render(&template.content, vars);
-    let warnings = warnings(&rendered, lang);
-    (rendered.text, template.image_ids.clone(), warnings)
-}
-
-/// The shortcut being typed at the end of `text`: its last word when that word starts with `/`
-/// and the text does not end with a space ("Dạ /cam" → "/cam", "/cam_on" → "/cam_on");
-/// `None` otherwise. What [`template::shortcut_matches`] takes.
-pub fn shortcut_at(text: &str) -> Option<&str> {
-    if text.ends_with(char::is_whitespace) {
-        return None;
-    }
-    let start = text.rfind(char::is_whitespace).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
-    let word = &text[start..];
-    word.starts_with('/').then_some(word)
-}
-
-/// `text` with the shortcut at its end (see [`shortcut_at`]) replaced by `with`; `text` and
-/// `with` joined by nothing when there is no shortcut (the template is appended).
-pub fn replace_shortcut(text: &str, with: &str) -> String {
-    match shortcut_at(text) {
-        Some(word) => format!("{}{with}", &text[..text.len() - word.len()]),
-        None => format!("{text}{with}"),
-    }
-}
-
-/// The first line of a text, at most `max` characters, for lists.
-fn snippet(text: &str, max: usize) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut out: String = line.chars().take(max).collect();
-    if line.chars().count() > max || text.trim().lines().nth(1).is_some() {
-        out.push('…');
-    }
-    out
-}
-
-/// A typed shortcut as stored: trimmed, `/` in front; `None` when blank.
-fn normalize_shortcut(typed: &str) -> Option<String> {
-    let s: String = typed.split_whitespace().collect::<Vec<_>>().join("_");
-    let s = s.trim_start_matches('/');
-    (!s.is_empty()).then(|| format!("/{s}"))
-}
-
-/// The byte index in `s` of UTF-16 offset `units` (what a textarea's `selectionStart` counts),
-/// clamped to the end.
-fn utf16_to_byte(s: &str, units: u32) -> usize {
-    let mut seen = 0u32;
-    for (i, c) in s.char_indices() {
-        if seen >= units {
-            return i;
-        }
-        seen += c.len_utf16() as u32;
-    }
-    s.len()
 }
 
 /// The label of a variable in the "insert variable" menu.
@@ -392,7 +234,7 @@ pub fn TemplatesView(
             return;
         }
         let typed_shortcut = shortcut.get_untracked();
-        let sc = normalize_shortcut(&typed_shortcut);
+        let sc = template::normalize_shortcut(&typed_shortcut);
         if let Some(sc) = &sc {
             let key = template::shortcut_key(sc);
             if key.is_empty() {
@@ -449,7 +291,7 @@ pub fn TemplatesView(
                             Some(slot) => *slot = record,
                             None => ts.push(record),
                         }
-                        sort(ts);
+                        template::sort(ts);
                     });
                     error.set(None);
                     editing.set(Editing::Closed);
@@ -503,11 +345,11 @@ pub fn TemplatesView(
         let at = element
             .as_ref()
             .and_then(|el| el.selection_start().ok().flatten())
-            .map_or(text.len(), |units| utf16_to_byte(&text, units));
+            .map_or(text.len(), |units| template::utf16_to_byte(&text, units));
         let end = element
             .as_ref()
             .and_then(|el| el.selection_end().ok().flatten())
-            .map_or(at, |units| utf16_to_byte(&text, units).max(at));
+            .map_or(at, |units| template::utf16_to_byte(&text, units).max(at));
         let next = format!("{}{placeholder}{}", &text[..at], &text[end..]);
         let caret = (text[..at].encode_utf16().count() + placeholder.encode_utf16().count()) as u32;
         content.set(next);
@@ -595,7 +437,7 @@ pub fn TemplatesView(
                 <div class="tpl-preview-box">
                     <span class="muted small">{move || t(Ui::TplPreview)}</span>
                     <div class="tpl-preview" data-testid="tpl-preview">{move || preview.with(|r| r.text.clone())}</div>
-                    {move || warnings(&preview.get(), lang.get()).into_iter().map(|w| view! {
+                    {move || template::warnings(&preview.get(), lang.get()).into_iter().map(|w| view! {
                         <p class="tpl-warning" role="status" data-testid="tpl-warning">{w}</p>
                     }).collect_view()}
                 </div>
@@ -639,7 +481,7 @@ pub fn TemplatesView(
                                     {tpl.shortcut.clone().map(|s| view! { <code class="tpl-shortcut">{s}</code> })}
                                     {(images > 0).then(|| view! { <span class="muted small">{format!("🖼 {images}")}</span> })}
                                 </div>
-                                <div class="tpl-snippet muted small">{snippet(&tpl.content, 120)}</div>
+                                <div class="tpl-snippet muted small">{template::snippet(&tpl.content, 120)}</div>
                                 <div class="tpl-actions">
                                     <button class="link" data-testid="tpl-edit" on:click=move |_| open_form(Editing::Existing(edit_id.clone()))>{move || t(Ui::Edit)}</button>
                                     <button class="link" data-testid="tpl-up" title=move || t(Ui::TplMoveUp) aria-label=move || t(Ui::TplMoveUp)
@@ -684,7 +526,7 @@ pub fn TemplateMenu(
     let t = move |key: Ui| ui(key, lang.get());
     let search_text = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
-    let slash = Memo::new(move |_| query.with(|q| shortcut_at(q).map(str::to_owned)));
+    let slash = Memo::new(move |_| query.with(|q| template::shortcut_at(q).map(str::to_owned)));
     let options = Memo::new(move |_| {
         let typed = slash.get();
         templates.with(|ts| match typed {
@@ -773,7 +615,7 @@ pub fn TemplateMenu(
             }
             let current = active.get().min(list.len().saturating_sub(1));
             let rows = list.into_iter().enumerate().map(|(i, tpl)| {
-                let preview = vars.with(|v| snippet(&template::render(&tpl.content, v).text, 90));
+                let preview = vars.with(|v| template::snippet(&template::render(&tpl.content, v).text, 90));
                 let name = tpl.name.clone();
                 let sc = tpl.shortcut.clone();
                 view! {
@@ -802,101 +644,5 @@ pub fn TemplateMenu(
                 </div>
             }.into_any()
         }}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use nobi_core::crm::{CustomerAddress, PhoneEntry, Source, UnitRef};
-
-    fn tpl(id: &str, shortcut: &str) -> Template {
-        Template {
-            id: id.into(),
-            name: id.into(),
-            content: "Dạ {ten_khach} ơi".into(),
-            shortcut: Some(shortcut.into()),
-            image_ids: vec!["img".into()],
-            position: 0,
-            updated_at: 0,
-        }
-    }
-
-    #[wasm_bindgen_test::wasm_bindgen_test]
-    fn shortcut_is_the_last_word_typed() {
-        assert_eq!(shortcut_at("/cam"), Some("/cam"));
-        assert_eq!(shortcut_at("Dạ /cam_on"), Some("/cam_on"));
-        assert_eq!(shortcut_at("Dạ\u{a0}/cảm"), Some("/cảm"));
-        assert_eq!(shortcut_at("/cam "), None);
-        assert_eq!(shortcut_at("cam/on"), None);
-        assert_eq!(shortcut_at(""), None);
-        assert_eq!(replace_shortcut("Dạ /cam", "cảm ơn"), "Dạ cảm ơn");
-        assert_eq!(replace_shortcut("Dạ ", "cảm ơn"), "Dạ cảm ơn");
-        let lib = [tpl("a", "/cam_on_mua"), tpl("b", "/cam_on")];
-        let first = |text: &str| {
-            shortcut_at(text)
-                .and_then(|typed| template::shortcut_matches(&lib, typed).into_iter().next())
-                .map(|t| t.id.clone())
-        };
-        assert_eq!(first("xin /cam_on").as_deref(), Some("b"));
-        assert_eq!(first("/cam").as_deref(), Some("b"));
-        assert!(first("cam").is_none());
-    }
-
-    #[wasm_bindgen_test::wasm_bindgen_test]
-    fn vars_come_from_customer_then_order() {
-        let customer = Customer {
-            name: "Hồng".into(),
-            phones: vec![PhoneEntry {
-                number: "0912345678".into(),
-                primary: true,
-                source: Source::Chat,
-                added_at: 0,
-            }],
-            addresses: vec![CustomerAddress {
-                street: "12 Láng Hạ".into(),
-                current_ward: Some(UnitRef {
-                    code: "1".into(),
-                    name: "Phường Láng".into(),
-                }),
-                is_default: true,
-                ..CustomerAddress::default()
-            }],
-            ..Customer::default()
-        };
-        // 2025-11-20T17:30:00Z is the 21st in Vietnam.
-        let vars = vars_for(Some(&customer), None, Some("Lan"), None, 1_763_659_800_000);
-        assert_eq!(vars.ten_khach.as_deref(), Some("Hồng"));
-        assert_eq!(vars.sdt.as_deref(), Some("0912345678"));
-        assert_eq!(vars.dia_chi.as_deref(), Some("12 Láng Hạ, Phường Láng"));
-        assert_eq!(vars.nhan_vien.as_deref(), Some("Lan"));
-        assert_eq!(vars.ngay.map(|d| d.day), Some(21));
-        assert_eq!(vars.tong_tien, None);
-        let (text, images, warnings) = render_into_composer(
-            &Template {
-                content: "{ten_khach} {tong_tien} {ten_khac}".into(),
-                ..tpl("x", "/x")
-            },
-            &vars,
-            Lang::Vi,
-        );
-        assert_eq!(text, "Hồng {tong_tien} {ten_khac}");
-        assert_eq!(images, ["img"]);
-        assert_eq!(warnings.len(), 2);
-        assert!(warnings[0].ends_with("{ten_khac}"));
-        assert!(warnings[1].ends_with("{tong_tien}"));
-    }
-
-    #[wasm_bindgen_test::wasm_bindgen_test]
-    fn helpers() {
-        assert_eq!(normalize_shortcut(" cam on "), Some("/cam_on".into()));
-        assert_eq!(normalize_shortcut("/gia"), Some("/gia".into()));
-        assert_eq!(normalize_shortcut("  "), None);
-        assert_eq!(utf16_to_byte("aễb", 2), "aễ".len());
-        assert_eq!(utf16_to_byte("a😊b", 3), "a😊".len());
-        assert_eq!(utf16_to_byte("ab", 9), 2);
-        assert_eq!(snippet("Dạ\nchị", 10), "Dạ…");
-        assert_eq!(snippet("abc", 2), "ab…");
-        assert_eq!(snippet("abc", 5), "abc");
     }
 }

@@ -13,6 +13,7 @@ pub mod link;
 pub mod model;
 pub mod schema;
 pub mod search;
+pub mod units;
 pub mod xlsx;
 
 pub use model::*;

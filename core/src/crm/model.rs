@@ -381,6 +381,23 @@ impl Customer {
         true
     }
 
+    /// Removes the phone `number`; when it was the primary one, the first phone left becomes
+    /// primary, so that a customer with phones always has exactly one primary. Returns true if
+    /// and only if the phone was there.
+    pub fn remove_phone(&mut self, number: &str) -> bool {
+        let Some(index) = self.phones.iter().position(|p| p.number == number) else {
+            return false;
+        };
+        let removed = self.phones.remove(index);
+        if removed.primary {
+            if let Some(first) = self.phones.first_mut() {
+                first.primary = true;
+            }
+        }
+        self.refresh_keys();
+        true
+    }
+
     /// Adds an address; the first one, or one marked default, becomes the only default.
     pub fn add_address(&mut self, mut address: CustomerAddress) {
         if self.addresses.is_empty() {
@@ -442,6 +459,33 @@ impl ConversationStatus {
             _ => ConversationStatus::Processing,
         }
     }
+
+    /// The status when the agent picks `wanted`: "done" is theirs to set; anything else re-opens
+    /// the conversation, and then tags and replies decide between "processing" and "processed"
+    /// (the agent cannot call an untagged, unanswered conversation processed).
+    pub fn chosen(wanted: ConversationStatus, tagged: bool, replied: bool) -> ConversationStatus {
+        match wanted {
+            ConversationStatus::Done => ConversationStatus::Done,
+            _ => ConversationStatus::Processing.derive(tagged, replied),
+        }
+    }
+
+    /// The stored name (`"processing"`, `"processed"`, `"done"`): the value of the status
+    /// `<select>` and of the history's before/after.
+    pub fn code(self) -> &'static str {
+        match self {
+            ConversationStatus::Processing => "processing",
+            ConversationStatus::Processed => "processed",
+            ConversationStatus::Done => "done",
+        }
+    }
+
+    /// The status named `code` (see [`ConversationStatus::code`]); `None` for any other text.
+    pub fn from_code(code: &str) -> Option<ConversationStatus> {
+        ConversationStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
 }
 
 /// One conversation thread with a buyer, on one platform and shop account.
@@ -492,6 +536,41 @@ pub struct Tag {
     pub name: String,
     /// CSS colour, `#rrggbb`.
     pub color: String,
+}
+
+impl Tag {
+    /// The colour to paint the tag with: its own when it is exactly `#rrggbb`, else grey. The
+    /// colour goes into a `style` attribute, and a record from an imported backup may hold any
+    /// text (`red; background: url(…)`), so nothing else is let through.
+    pub fn display_color(&self) -> &str {
+        safe_color(&self.color)
+    }
+}
+
+/// `color` if and only if it is exactly `#rrggbb`, else the neutral grey of [`TAG_COLORS`].
+pub fn safe_color(color: &str) -> &str {
+    let ok = color.len() == 7
+        && color.starts_with('#')
+        && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+    if ok {
+        color
+    } else {
+        TAG_COLORS[TAG_COLORS.len() - 1]
+    }
+}
+
+/// The e-mail address the agent typed or a file holds, if the whole text (trimmed) is exactly
+/// one address, lowercased (addresses are compared without case). The same rule as the chat's
+/// [`crate::phone::extract_emails`], so an address taken from the chat is always accepted here.
+pub fn email_address(text: &str) -> Option<String> {
+    let text = text.trim();
+    let found = crate::phone::extract_emails(text);
+    match found.as_slice() {
+        [one] if one.start == 0 && one.end == text.chars().count() => {
+            Some(one.address.to_ascii_lowercase())
+        }
+        _ => None,
+    }
 }
 
 /// Colours offered for new tags, in order.
@@ -761,5 +840,89 @@ mod date_tests {
             LocalDateTime::parse(&at(8, 5, 9).to_vn()),
             Some(at(8, 5, 9))
         );
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+
+    #[test]
+    fn chosen_status_keeps_done_and_lets_tags_and_replies_decide_the_rest() {
+        use ConversationStatus::*;
+        assert_eq!(ConversationStatus::chosen(Done, false, false), Done);
+        assert_eq!(
+            ConversationStatus::chosen(Processed, false, true),
+            Processing
+        );
+        assert_eq!(
+            ConversationStatus::chosen(Processing, true, true),
+            Processed
+        );
+        assert_eq!(ConversationStatus::chosen(Processed, true, true), Processed);
+        for s in ConversationStatus::ALL {
+            assert_eq!(ConversationStatus::from_code(s.code()), Some(s));
+            // The code is the stored (serde) name.
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
+        }
+        assert_eq!(ConversationStatus::from_code("closed"), None);
+    }
+
+    #[test]
+    fn removing_the_primary_phone_makes_the_first_left_primary() {
+        let mut c = Customer::default();
+        for n in ["0912345678", "0987654321", "0338111222"] {
+            c.add_phone(n, Source::Manual, 1);
+        }
+        c.set_primary_phone("0987654321");
+        assert!(c.remove_phone("0987654321"));
+        assert_eq!(c.primary_phone(), Some("0912345678"));
+        assert_eq!(c.phones.iter().filter(|p| p.primary).count(), 1);
+        assert!(!c.phone_keys.iter().any(|k| k.contains("0987654321")));
+        // Removing another phone leaves the primary where it is.
+        assert!(c.remove_phone("0338111222"));
+        assert_eq!(c.primary_phone(), Some("0912345678"));
+        assert!(!c.remove_phone("0338111222"));
+        assert!(c.remove_phone("0912345678"));
+        assert!(c.phones.is_empty() && c.primary_phone().is_none());
+    }
+
+    #[test]
+    fn colours_other_than_rrggbb_are_painted_grey() {
+        assert_eq!(safe_color("#e11d48"), "#e11d48");
+        assert_eq!(safe_color("#ABCDEF"), "#ABCDEF");
+        for bad in [
+            "red",
+            "#fff",
+            "#e11d48; background:url(x)",
+            "#gggggg",
+            "",
+            "e11d48",
+            "#e11d4",
+        ] {
+            assert_eq!(safe_color(bad), "#6b7280", "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_email_is_the_whole_text_lowercased_by_the_chat_rule() {
+        assert_eq!(
+            email_address(" Lan.Nguyen@Gmail.com "),
+            Some("lan.nguyen@gmail.com".into())
+        );
+        for bad in [
+            "lan@gmail",
+            "lan @gmail.com",
+            "email: lan@gmail.com",
+            "a@b.com c@d.com",
+            "@gmail.com",
+            "lan@.com",
+            "",
+        ] {
+            assert_eq!(email_address(bad), None, "{bad}");
+        }
     }
 }

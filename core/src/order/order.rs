@@ -40,6 +40,46 @@ pub struct AddressUnits {
     pub street: String,
 }
 
+impl AddressUnits {
+    /// The carrier-ready units of a saved address: the current scheme when its ward is known,
+    /// else the legacy one (whose district the carriers still ask for). `None` when the address
+    /// has no province in the scheme it would use: the order then keeps the free text only.
+    pub fn of_saved(address: &crate::crm::CustomerAddress) -> Option<AddressUnits> {
+        let unit = |u: &crate::crm::UnitRef| Unit {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            short: u.name.clone(),
+        };
+        let (scheme, province, district, ward) = if address.current_ward.is_some() {
+            (
+                Scheme::Current,
+                address.current_province.as_ref()?,
+                None,
+                address.current_ward.as_ref(),
+            )
+        } else {
+            (
+                Scheme::Legacy,
+                address.legacy_province.as_ref()?,
+                address.legacy_district.as_ref(),
+                address.legacy_ward.as_ref(),
+            )
+        };
+        let hamlet = address.hamlet.as_deref().unwrap_or("");
+        Some(AddressUnits {
+            scheme,
+            province: unit(province),
+            district: district.map(unit),
+            ward: ward.map(unit),
+            street: [address.street.trim(), hamlet.trim()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+}
+
 /// Who receives the parcel.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
@@ -1120,6 +1160,44 @@ impl Order {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_address_units_take_the_current_scheme_when_its_ward_is_known() {
+        use crate::crm::{CustomerAddress, UnitRef};
+        let r = |code: &str, name: &str| {
+            Some(UnitRef {
+                code: code.into(),
+                name: name.into(),
+            })
+        };
+        let mut a = CustomerAddress {
+            street: " 12 ngõ 34 Tây Sơn ".into(),
+            hamlet: Some("Tổ 5".into()),
+            legacy_province: r("01", "Thành phố Hà Nội"),
+            legacy_district: r("006", "Quận Đống Đa"),
+            legacy_ward: r("00214", "Phường Quang Trung"),
+            ..CustomerAddress::default()
+        };
+        let legacy = AddressUnits::of_saved(&a).unwrap();
+        assert_eq!(legacy.scheme, Scheme::Legacy);
+        assert_eq!(legacy.district.unwrap().name, "Quận Đống Đa");
+        assert_eq!(legacy.street, "12 ngõ 34 Tây Sơn, Tổ 5");
+        a.current_province = r("01", "Thành phố Hà Nội");
+        a.current_ward = r("00202", "Phường Đống Đa");
+        let current = AddressUnits::of_saved(&a).unwrap();
+        assert_eq!(current.scheme, Scheme::Current);
+        assert_eq!(
+            (current.district, current.ward.unwrap().code),
+            (None, "00202".to_owned())
+        );
+        a.current_province = None;
+        assert_eq!(
+            AddressUnits::of_saved(&a),
+            None,
+            "a ward without its province is not carrier-ready"
+        );
+        assert_eq!(AddressUnits::of_saved(&CustomerAddress::default()), None);
+    }
     use crate::order::catalog::tests::sample;
     use crate::order::catalog::StockLevel;
 

@@ -136,6 +136,16 @@ pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
     scan::extract(text)
 }
 
+/// A ten-digit number grouped the way Vietnamese read it aloud, "0912 345 678"; any other
+/// text (a landline with its area code, a number from abroad) is shown as stored.
+pub fn display(number: &str) -> String {
+    if number.len() == 10 && number.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{} {} {}", &number[..4], &number[4..7], &number[7..])
+    } else {
+        number.to_owned()
+    }
+}
+
 /// The phone number that `input` is, when the whole of it (trimmed) is one: for form fields,
 /// where "0912 345 678" or "+84912345678" must be stored as "0912345678".
 pub fn parse_phone(input: &str) -> Option<FoundPhone> {

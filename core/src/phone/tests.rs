@@ -355,3 +355,11 @@ fn a_country_code_makes_a_phone_even_after_an_account_word() {
     );
     assert_eq!(numbers("stk 0123456789 vcb"), Vec::<String>::new());
 }
+
+#[test]
+fn ten_digit_numbers_are_shown_in_groups_of_four_three_three() {
+    assert_eq!(super::display("0912345678"), "0912 345 678");
+    assert_eq!(super::display("02438223344"), "02438223344");
+    assert_eq!(super::display("+84912345"), "+84912345");
+    assert_eq!(super::display("09123456ab"), "09123456ab");
+}
