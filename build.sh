@@ -61,6 +61,13 @@ ensure_tools() {
     say "installing the Rust toolchain $NIGHTLY with rust-src (builds the shipped wasm; see NIGHTLY above)"
     rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src
   fi
+  # wasm-split (Leptos's code splitting): the CLI at the version of the wasm_split_helpers the
+  # panel links, since both sides agree on the split points' magic names.
+  local ws; ws=$(lock_version wasm_split_helpers)
+  if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$ws:"; then
+    say "installing wasm-split-cli $ws (splits the panel into lazily loaded chunks; a minute once)"
+    cargo install --locked --quiet wasm_split_cli_support --version "$ws" --features build-binary
+  fi
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     say "installing the npm packages of tests/ (npm ci: playwright-core, lexical, binaryen, esbuild)"
@@ -90,8 +97,8 @@ build_wasm() {
   say "building the service worker (release, opt-level z, lto, $NIGHTLY with std rebuilt for size)"
   CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
     cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-background --lib
-  say "building the side panel (release, opt-level z, lto, erase_components)"
-  CARGO_TARGET_DIR="$PANEL_TARGET_DIR" RUSTFLAGS="--cfg erase_components $NIGHTLY_FLAGS" \
+  say "building the side panel (release, opt-level z, lto, erase_components, relocations for wasm-split)"
+  CARGO_TARGET_DIR="$PANEL_TARGET_DIR" RUSTFLAGS="--cfg erase_components $NIGHTLY_FLAGS -Clink-args=--emit-relocs" \
     cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-ui --bin nobi-panel
   say "building the address engine (its own wasm module, loaded by the panel only when needed)"
   CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
@@ -107,11 +114,21 @@ build_wasm() {
   local mvp="$stage/content-mvp.wasm"
   wasm_opt --strip-target-features "$MVP_TARGET_DIR/$WASM_TARGET/release/nobi_content.wasm" -o "$mvp"
   say "wasm-bindgen --target web + wasm-opt -Oz"
-  bindgen "$PANEL_TARGET_DIR/$WASM_TARGET/release/nobi-panel.wasm" "$stage/panel" nobi_panel web
+  say "wasm-split: the panel's #[lazy] screens (ui/src/split.rs) into chunks loaded on first use"
+  wasm-split-cli --target web --out-name nobi_panel \
+    "$PANEL_TARGET_DIR/$WASM_TARGET/release/nobi-panel.wasm" "$stage/panel-split"
+  # The chunks import the main module's function table: wasm-bindgen must keep its export.
+  rm -rf "$stage/panel"; mkdir -p "$stage/panel"
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --remove-name-section --remove-producers-section \
+    --out-dir "$stage/panel" --out-name nobi_panel "$stage/panel-split/nobi_panel.wasm"
+  python3 "$ROOT/extension/panel/strip-custom.py" "$stage/panel-split"/chunk_*.wasm "$stage/panel-split"/split_*.wasm
+  cp "$stage/panel-split"/__wasm_split.js "$stage/panel-split"/chunk_*.wasm "$stage/panel-split"/split_*.wasm "$stage/panel/"
   bindgen "$WASM_OUT/nobi_background.wasm" "$stage/background" nobi_background web
   bindgen "$mvp" "$stage/content" nobi_content web
   bindgen "$WASM_OUT/nobi_address_wasm.wasm" "$stage/address" nobi_address_wasm web
-  for f in "$stage"/panel/*.wasm "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm; do
+  # Not the split panel: its chunks address the main module's function table by index, which
+  # wasm-opt may renumber (and -Oz saves under 1 KB there).
+  for f in "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm; do
     wasm_opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$f" -o "$f"
   done
 

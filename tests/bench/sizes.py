@@ -5,11 +5,13 @@ Usage: sizes.py DIST [--budgets]
 With --budgets, exits 1 when a module is over its budget (the budgets are issue targets)."""
 import gzip, os, sys
 
-# gzip -9 bytes. Content script as wasm, the panel at this stage, the service worker, and the
+# gzip -9 bytes. Content script as wasm, the panel's first module (what the card and the
+# composer need; the screens split off by wasm-split, panel/wasm/split_*.wasm and their shared
+# chunk_*.wasm, load on first use and are printed without a budget), the service worker, and the
 # address engine (parser + both schemes' data), which the panel loads only when it needs it.
 BUDGETS = {
     "content/wasm/nobi_content_bg.wasm": 60 * 1024,
-    "panel/wasm/nobi_panel_bg.wasm": 150 * 1024,
+    "panel/wasm/nobi_panel_bg.wasm": 250 * 1024,
     "background/wasm/nobi_background_bg.wasm": 40 * 1024,
     "panel/address/nobi_address_wasm_bg.wasm": 260 * 1024,
 }

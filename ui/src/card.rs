@@ -4,7 +4,6 @@
 //! transaction). The signals are set only once the write succeeded, so what the card shows is
 //! what is stored; a failed write leaves the agent's input in its field and shows why.
 
-use crate::address_form::AddressForm;
 use crate::chrome;
 use crate::crm;
 use crate::store::{new_id, now};
@@ -825,10 +824,9 @@ fn Addresses(state: CardState) -> impl IntoView {
                     let initial = id.and_then(|id| state.customer.with_untracked(|c| {
                         c.as_ref().and_then(|c| c.addresses.iter().find(|a| a.id == id).cloned())
                     }));
-                    view! {
-                        <AddressForm lang=Signal::from(state.lang) initial=initial.unwrap_or_default()
-                            suggestions=suggestions on_save=on_save on_cancel=on_cancel/>
-                    }.into_any()
+                    crate::split::loaded(state.lang, crate::split::address_form(
+                        Signal::from(state.lang), initial.unwrap_or_default(), suggestions, on_save, on_cancel,
+                    )).into_any()
                 }
             }}
         </section>

@@ -279,11 +279,12 @@ pub fn Composer(
                 <crate::templates::TemplateMenu state=state templates=templates query=Signal::derive(move || draft.get())
                     on_pick=use_template on_close=Callback::new(move |()| menu_open.set(false))/>
             })}
-            {move || media_open.get().then(|| view! {
-                <crate::media::MediaLibrary state=state on_pick=Callback::new(move |item: nobi_core::crm::MediaItem| {
+            {move || media_open.get().then(|| {
+                let on_pick = Callback::new(move |item: nobi_core::crm::MediaItem| {
                     files.update(|f| f.push(crate::media::to_attachment(&item)));
                     media_open.set(false);
-                })/>
+                });
+                crate::split::loaded(lang, crate::split::media_picker(state, on_pick))
             })}
             <textarea
                 id="composer"

@@ -20,6 +20,7 @@ mod list;
 mod media;
 mod orders;
 mod products;
+mod split;
 pub mod store;
 mod templates;
 mod transfer;
@@ -354,8 +355,7 @@ pub fn App() -> impl IntoView {
                             false => view! { <EmptyState lang=lang/> }.into_any(),
                         }}
                     }.into_any(),
-                    Tab::List => view! {
-                        <list::CustomerList state=state on_open=Callback::new(move |customer: Customer| {
+                    Tab::List => split::loaded(lang, split::customer_list(state, Callback::new(move |customer: Customer| {
                             let id = customer.id.clone();
                             tab.set(Tab::Customer);
                             spawn_local(async move {
@@ -366,14 +366,10 @@ pub fn App() -> impl IntoView {
                                     .and_then(|mut c| { c.sort_by_key(|c| c.updated_at); c.pop() });
                                 show_customer(customer, conversation);
                             });
-                        })/>
-                    }.into_any(),
-                    Tab::Products => view! { <products::ProductsView state=state/> }.into_any(),
-                    Tab::Templates => view! {
-                        <templates::TemplatesView state=state templates=templates/>
-                        <section class="card"><media::MediaLibrary state=state/></section>
-                    }.into_any(),
-                    Tab::Data => view! { <transfer::DataView state=state/> }.into_any(),
+                        }))).into_any(),
+                    Tab::Products => split::loaded(lang, split::products_tab(state)).into_any(),
+                    Tab::Templates => split::loaded(lang, split::templates_tab(state, templates)).into_any(),
+                    Tab::Data => split::loaded(lang, split::data_tab(state)).into_any(),
                 },
             }}
             {move || help.get().then(|| view! { <Help lang=lang on_close=Callback::new(move |()| help.set(false))/> })}

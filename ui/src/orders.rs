@@ -172,16 +172,14 @@ pub fn OrdersSection(state: CardState) -> impl IntoView {
                             orders.update(|list| list.insert(0, order));
                         }
                     });
-                    return match from_chat.get_untracked() {
-                        Some(draft) => view! { <OrderForm state=state on_done=on_done draft=draft/> }.into_any(),
-                        None => view! { <OrderForm state=state on_done=on_done/> }.into_any(),
-                    };
+                    return crate::split::loaded(state.lang, crate::split::order_form(state, on_done, from_chat.get_untracked())).into_any();
                 }
                 if let Some(id) = open.get() {
                     let order = orders.with(|l| l.iter().find(|o| o.id == id).cloned())
                         .or_else(|| others.with(|l| l.iter().find(|o| o.id == id).cloned()));
                     if let Some(order) = order {
-                        return view! { <OrderDetail state=state order=order orders=orders error=error on_close=Callback::new(move |()| open.set(None))/> }.into_any();
+                        let on_close = Callback::new(move |()| open.set(None));
+                        return crate::split::loaded(state.lang, crate::split::order_detail(state, order, orders, error, on_close)).into_any();
                     }
                 }
                 let mine = orders.get();
@@ -215,7 +213,7 @@ pub fn OrdersSection(state: CardState) -> impl IntoView {
 }
 
 #[component]
-fn OrderDetail(
+pub fn OrderDetail(
     state: CardState,
     order: Order,
     orders: RwSignal<Vec<Order>>,
