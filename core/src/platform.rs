@@ -42,7 +42,7 @@ pub fn classify(url: &str) -> PageKind {
             // `next`: the page still stands for that thread (and says "not logged in").
             ["accounts", "login", ..] => match query_param(query, "next").map(percent_decode) {
                 Some(next) if next.starts_with("/direct/t/") => {
-                    match classify(&format!("https://www.instagram.com{next}")) {
+                    match classify(&["https://www.instagram.com", &next].concat()) {
                         thread @ PageKind::Thread(_) => thread,
                         _ => PageKind::Other,
                     }
@@ -69,7 +69,7 @@ pub fn classify(url: &str) -> PageKind {
             ["latest", "inbox", ..] => match query_param(query, "selected_item_id") {
                 Some(item) => match query_param(query, "asset_id").filter(|a| is_numeric(a)) {
                     Some(asset) if is_numeric(item) => {
-                        thread(Platform::BusinessSuite, &format!("{asset}.{item}"))
+                        thread(Platform::BusinessSuite, &[asset, ".", item].concat())
                     }
                     _ => thread(Platform::BusinessSuite, item),
                 },

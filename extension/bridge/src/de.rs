@@ -10,9 +10,15 @@ use wasm_bindgen::{JsCast, JsValue};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Malformed;
 
+impl Malformed {
+    /// What the error says, for callers that report it without the formatting machinery.
+    pub const MESSAGE: &'static str =
+        "the message does not match the protocol (are all parts of the extension the same version?)";
+}
+
 impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the message does not match the protocol (are all parts of the extension the same version?)")
+        f.write_str(Malformed::MESSAGE)
     }
 }
 

@@ -68,9 +68,12 @@ pub fn is_own_page(sender: &JsValue) -> bool {
         return false;
     };
     is_own_extension(sender)
-        && field(sender, "url")
-            .as_string()
-            .is_some_and(|url| url.starts_with(&format!("chrome-extension://{id}/")))
+        && field(sender, "url").as_string().is_some_and(|url| {
+            // `chrome-extension://<id>/…`, compared in parts (no `format!`, see `to_js`).
+            url.strip_prefix("chrome-extension://")
+                .and_then(|rest| rest.strip_prefix(id.as_str()))
+                .is_some_and(|path| path.starts_with('/'))
+        })
 }
 
 /// Returns true if and only if the sender's tab is the active tab of its window (the one the

@@ -4,7 +4,7 @@
 use crate::dom::console_error;
 use js_sys::Function;
 use nobi_bridge::{
-    from_js, is_own_page, runtime_on_message_add_listener, runtime_send_message, to_js,
+    from_js, is_own_page, runtime_on_message_add_listener, runtime_send_message, to_js, Malformed,
 };
 use nobi_core::protocol::{BackgroundToContent, ContentReply, ContentToBackground};
 use std::future::Future;
@@ -48,10 +48,10 @@ where
                     });
                     true // the reply comes asynchronously
                 }
-                Err(e) => {
+                Err(Malformed) => {
                     reply(
                         ContentReply::Error {
-                            message: format!("unknown order: {e}"),
+                            message: ["unknown order: ", Malformed::MESSAGE].concat(),
                         },
                         &send_response,
                     );

@@ -194,11 +194,10 @@ pub fn buttons(area: &Element) -> Vec<Element> {
 
 /// A button as it reads: its label and its text.
 pub fn reading(button: &Element) -> (Element, String) {
-    let label = button.get_attribute("aria-label").unwrap_or_default();
-    (
-        button.clone(),
-        format!("{label}\u{1f}{}", dom::text_of(button)),
-    )
+    let mut reading = button.get_attribute("aria-label").unwrap_or_default();
+    reading.push('\u{1f}');
+    reading.push_str(&dom::text_of(button));
+    (button.clone(), reading)
 }
 
 /// The send control once text is typed: a site hint next to the composer, else the one button

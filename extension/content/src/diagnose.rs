@@ -182,7 +182,8 @@ fn node(
     let children = el.children();
     if children.length() > 0 {
         if depth >= MAX_DEPTH || *budget < children.length() {
-            out.push_str(&format!(",\"children_left_out\":{}", children.length()));
+            out.push_str(",\"children_left_out\":");
+            push_decimal(out, children.length());
         } else {
             out.push_str(",\"children\":[");
             let mut written: Vec<String> = Vec::new();
@@ -211,7 +212,11 @@ const COUNT: &str = ",\"alike\":";
 /// end: a child's count inside it stays).
 fn strip_count(node: &str) -> String {
     match own_count_at(node) {
-        Some(at) => format!("{}}}", &node[..at]),
+        Some(at) => {
+            let mut stripped = node[..at].to_owned();
+            stripped.push('}');
+            stripped
+        }
         None => node.to_owned(),
     }
 }
@@ -230,5 +235,26 @@ fn bump(node: &mut String) {
         .and_then(|at| node[at + COUNT.len()..node.len() - 1].parse::<u32>().ok());
     let base = strip_count(node);
     let count = n.unwrap_or(1) + 1;
-    *node = format!("{}{COUNT}{count}}}", &base[..base.len() - 1]);
+    let mut bumped = base[..base.len() - 1].to_owned();
+    bumped.push_str(COUNT);
+    push_decimal(&mut bumped, count);
+    bumped.push('}');
+    *node = bumped;
+}
+
+/// Appends `n` in decimal. (Not `format!`: the formatting machinery would cost the content script
+/// about 1 KB gzip for these two numbers.)
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
