@@ -65,11 +65,9 @@ fn name_in(labels: &[&str], by_prefix: bool) -> Option<String> {
     let labels: Vec<Vec<&str>> = labels
         .iter()
         .map(|l| {
-            l.split(" · ")
-                .next()
-                .unwrap_or(l)
-                .split_whitespace()
-                .collect()
+            // A marketplace suffix (" · <listing>") is not part of the name.
+            let before_suffix = crate::text::find(l, " · ").map_or(*l, |at| &l[..at]);
+            before_suffix.split_whitespace().collect()
         })
         .filter(|words: &Vec<&str>| !words.is_empty())
         .collect();
@@ -242,7 +240,7 @@ pub fn classify_status(text: &str) -> Option<Delivery> {
     if t.is_empty() || t.chars().count() > 60 {
         return None;
     }
-    if FAILED.iter().any(|f| t.contains(f)) {
+    if FAILED.iter().any(|f| crate::text::contains(&t, f)) {
         return Some(Delivery::Failed);
     }
     let words: Vec<&str> = t

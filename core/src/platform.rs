@@ -148,7 +148,13 @@ fn split_url(url: &str) -> Option<(&str, &str, &str)> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let host = authority.rsplit('@').next()?.split(':').next()?;
+    // The host follows the user info (`user@`), if any. (Found by bytes: a reverse `split`
+    // compiles a reverse searcher of its own into the content script.)
+    let host_and_port = match authority.bytes().rposition(|b| b == b'@') {
+        Some(at) => &authority[at + 1..],
+        None => authority,
+    };
+    let host = host_and_port.split(':').next()?;
     let (path, query) = path_and_query
         .split_once('?')
         .unwrap_or((path_and_query, ""));

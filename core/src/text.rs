@@ -61,9 +61,58 @@ fn lower_char(c: char) -> char {
     char::from_u32(lowered).unwrap_or(c)
 }
 
+/// Where `needle` first occurs in `haystack` (a byte offset), like `haystack.find(needle)`.
+///
+/// A plain comparison at each position: the texts searched here (labels, statuses, a pane's text)
+/// are short, and `str::find` with a string pattern compiles the two-way searcher (about 2 KB of
+/// wasm) into the content script.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Returns true if and only if `needle` occurs in `haystack`, like `haystack.contains(needle)`
+/// (see [`find`]).
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_agrees_with_the_standard_library() {
+        let haystacks = [
+            "",
+            "a",
+            "Đã gửi · Lan",
+            "lỗi gửi lỗi",
+            "aaab",
+            "Xin chào 👋 chị ơi",
+        ];
+        let needles = [
+            "",
+            "a",
+            "ab",
+            " · ",
+            "lỗi",
+            "gửi",
+            "👋",
+            "ơi",
+            "Xin chào 👋 chị ơi!",
+            "i",
+        ];
+        for h in haystacks {
+            for n in needles {
+                assert_eq!(find(h, n), h.find(n), "{h:?} {n:?}");
+                assert_eq!(contains(h, n), h.contains(n), "{h:?} {n:?}");
+            }
+        }
+    }
 
     #[test]
     fn lower_agrees_with_the_standard_library_on_english_and_vietnamese() {

@@ -223,10 +223,12 @@ fn strip_count(node: &str) -> String {
 
 /// Where `node`'s own count starts: a `,"alike":<digits>}` that ends it.
 fn own_count_at(node: &str) -> Option<usize> {
-    let at = node.rfind(COUNT)?;
-    let digits = node.get(at + COUNT.len()..node.len().checked_sub(1)?)?;
-    (node.ends_with('}') && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then_some(at)
+    let before_brace = node.strip_suffix('}')?;
+    let before_digits = before_brace.trim_end_matches(|c: char| c.is_ascii_digit());
+    if before_digits.len() == before_brace.len() {
+        return None; // no digits
+    }
+    Some(before_digits.strip_suffix(COUNT)?.len())
 }
 
 /// Adds one to the count of alike neighbours of `node`.

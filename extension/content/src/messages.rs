@@ -358,7 +358,7 @@ fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
         if text.is_empty() {
             continue;
         }
-        let quoted = !label.is_empty() && label.contains(&text);
+        let quoted = !label.is_empty() && nobi_core::text::contains(&label, &text);
         // A time or a delivery word is a body when it sits in a bubble (a buyer who writes
         // "Chưa nhận được hàng" or "Giao lúc 14:30"), and a page's state when it does not.
         let short_state = looks_like_time(&text) || classify_status(&text).is_some();
@@ -370,7 +370,7 @@ fn bodies_of(row: &Element, single: bool) -> Vec<Element> {
     if single && bodies.len() > 1 {
         let best = bodies
             .iter()
-            .position(|(_, t)| !label.is_empty() && label.contains(t.as_str()))
+            .position(|(_, t)| !label.is_empty() && nobi_core::text::contains(&label, t))
             .unwrap_or_else(|| {
                 bodies
                     .iter()

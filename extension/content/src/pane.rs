@@ -379,7 +379,8 @@ pub fn url_changed() {
         }
     });
     let continued = |from: &str, to: &str| {
-        from.contains("facebook.com/messages/t/") && to.contains("facebook.com/messages/e2ee/t/")
+        nobi_core::text::contains(from, "facebook.com/messages/t/")
+            && nobi_core::text::contains(to, "facebook.com/messages/e2ee/t/")
     };
     STATE.with(|s| {
         let mut s = s.borrow_mut();

@@ -24,6 +24,7 @@ use crate::sites::{adapter_for, SiteAdapter, BLOCKED_TEXTS, THREAD_REFUSALS};
 use nobi_core::page::PaneVerdict;
 use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::{Attachment, Delivery, Direction, FailReason, ThreadRef};
+use nobi_core::text::{contains, lower};
 use web_sys::{Element, HtmlElement};
 
 /// How long a composer (and the pane of a thread just switched to) may take to appear.
@@ -293,12 +294,8 @@ pub fn check_page(adapter: &SiteAdapter, pane: Option<&Pane>) -> Result<(), Fail
     }
     if let Some(root) = pane.and_then(conversation_column) {
         let list = pane.and_then(|p| p.listing.list.as_ref());
-        let text = nobi_core::text::lower(&dom::text_except(&root, list));
-        let says = |texts: &[&str]| {
-            texts
-                .iter()
-                .any(|b| text.contains(&nobi_core::text::lower(b)))
-        };
+        let text = lower(&dom::text_except(&root, list));
+        let says = |texts: &[&str]| texts.iter().any(|b| contains(&text, &lower(b)));
         if says(BLOCKED_TEXTS) {
             return Err(FailReason::BlockedByPlatform);
         }

@@ -7,7 +7,7 @@ mod instagram;
 mod messenger;
 
 use nobi_core::protocol::Platform;
-use nobi_core::text::lower;
+use nobi_core::text::{contains, lower};
 
 /// Where a block is announced: dialogs and alerts (the pane is searched too, by `send.rs`).
 pub const BLOCKED: &[Locator] = &[Locator::containing(
@@ -75,7 +75,7 @@ impl Locator {
         match self.text {
             TextMatch::Any => true,
             TextMatch::Exactly(labels) => labels.iter().any(|l| text == lower(l)),
-            TextMatch::Containing(needles) => needles.iter().any(|n| text.contains(&lower(n))),
+            TextMatch::Containing(needles) => needles.iter().any(|n| contains(&text, &lower(n))),
         }
     }
 }
