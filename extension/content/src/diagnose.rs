@@ -199,7 +199,12 @@ fn node(
                     _ => written.push(one),
                 }
             }
-            out.push_str(&written.join(","));
+            for (i, child) in written.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(child);
+            }
             out.push(']');
         }
     }

@@ -174,9 +174,10 @@ pub fn read(adapter: &SiteAdapter) -> Pane {
     let (mut header_name, mut header_via) =
         header_name(adapter, root.as_ref(), profile_link.as_ref());
     let link_label = profile_link.as_ref().and_then(label);
+    let pane_labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let mut all_labels: Vec<&str> = Vec::new();
     all_labels.extend(composer_label.as_deref());
-    all_labels.extend(labels.iter().map(String::as_str));
+    all_labels.extend(&pane_labels);
     all_labels.extend(link_label.as_deref());
     let from_labels = if header_name.is_none() {
         common_name(&all_labels)
@@ -207,7 +208,8 @@ pub fn read(adapter: &SiteAdapter) -> Pane {
     };
     let signature = Signature {
         composer_label,
-        pane_label: (!labels.is_empty()).then(|| labels.join(" | ")),
+        // Joined as `&str`s: one `join` for the whole script (each element type compiles its own).
+        pane_label: (!pane_labels.is_empty()).then(|| pane_labels.join(" | ")),
         header_name,
         profile_href: profile_link.as_ref().and_then(|a| a.get_attribute("href")),
         name: name.clone(),
