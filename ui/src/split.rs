@@ -63,7 +63,9 @@ pub fn order_form(
     draft: Option<OrderDraft>,
 ) -> AnyView {
     match draft {
-        Some(draft) => view! { <crate::orders::OrderForm state=state on_done=on_done draft=draft/> }.into_any(),
+        Some(draft) => {
+            view! { <crate::orders::OrderForm state=state on_done=on_done draft=draft/> }.into_any()
+        }
         None => view! { <crate::orders::OrderForm state=state on_done=on_done/> }.into_any(),
     }
 }
