@@ -106,7 +106,20 @@ async function seed(panel, count, thread) {
     const t0 = Date.now();
     await panel.getByTestId('tab-list').click();
     await panel.getByTestId('list-count').filter({ hasText: /50000/ }).waitFor({ timeout: 120000 });
-    row('list open → 50,000 customers loaded and indexed', `${Date.now() - t0} ms`, '-', null);
+    row('list open, first time → 50,000 customers decoded, indexed, index stored', `${Date.now() - t0} ms`, '-', null);
+    // Later opens read the stored index (one record) instead of decoding every customer.
+    const opens = [];
+    for (let i = 0; i < 5; i++) {
+      const again = await browser.openPanel();
+      await again.getByTestId('empty').waitFor();
+      const t1 = Date.now();
+      await again.getByTestId('tab-list').click();
+      await again.getByTestId('list-count').filter({ hasText: /50000/ }).waitFor({ timeout: 120000 });
+      opens.push(Date.now() - t1);
+      await again.close();
+    }
+    row(`list open with the stored index, 50,000 customers, median of ${opens.length}`, `${median(opens)} ms`, '≤ 300 ms', median(opens) <= 300);
+    row('list open with the stored index, max', `${Math.max(...opens)} ms`, '-', null);
     // One keystroke: input event → the count and the rows in the DOM updated (all microtasks
     // done; timed in the page up to the next macrotask).
     const typed = ['n', 'ng', 'ngu', 'nguy', 'nguye', 'nguyen', 'nguyen ', 'nguyen t', 'nguyen th', 'nguyen thi',

@@ -264,7 +264,7 @@ test('a version-1 database is upgraded in place: records kept, the phone index a
           };
         }),
     );
-    assert.equal(found.version, 4);
+    assert.equal(found.version, 5); // core::crm::schema::VERSION (5 adds the list's stored index)
     assert.deepEqual(found.names, ['Khách từ bản cũ']);
   });
 });

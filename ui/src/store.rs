@@ -6,15 +6,15 @@
 //! through `nobi_bridge` (serde), as plain objects that IndexedDB indexes can read.
 
 use idb::{
-    event::Event, Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStoreParams, Query,
-    Request, TransactionMode, TransactionResult,
+    event::Event, Database, DatabaseEvent, Factory, IndexParams, KeyPath, KeyRange,
+    ObjectStoreParams, Query, Request, TransactionMode, TransactionResult,
 };
 use nobi_bridge::{from_js, to_js};
-use nobi_core::crm::schema::{self, Step, CHANGES};
+use nobi_core::crm::schema::{self, Step, CHANGES, SNAPSHOTS};
 use nobi_core::crm::{Change, ChangeOp, Customer, Id, Millis, Record};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Why the store could not do what was asked. Shown to the agent translated (see
 /// [`crate::i18n`]); the detail is for the console.
@@ -180,6 +180,12 @@ impl Store {
         }
         let mut stores: Vec<&str> = batch.ops.iter().map(Op::store).collect();
         stores.push(CHANGES);
+        // A cleared store leaves no change entries behind: derived data (the list's stored
+        // index) goes with it, in the same transaction.
+        let clears = batch.ops.iter().any(|op| matches!(op, Op::Clear { .. }));
+        if clears {
+            stores.push(SNAPSHOTS);
+        }
         stores.sort_unstable();
         stores.dedup();
         let tx = self
@@ -214,6 +220,12 @@ impl Store {
             };
             log.add(&to_js(&entry), None).map_err(failed)?;
         }
+        if clears {
+            tx.object_store(SNAPSHOTS)
+                .map_err(failed)?
+                .clear()
+                .map_err(failed)?;
+        }
         drop(pending);
         match tx.commit().map_err(failed)?.await.map_err(failed)? {
             TransactionResult::Committed => Ok(()),
@@ -224,6 +236,70 @@ impl Store {
     /// The change log's length (tests and the export footer).
     pub async fn change_count(&self) -> Result<u32, StoreError> {
         self.count(CHANGES).await
+    }
+
+    /// The change-log entries after the first `after` (the log is never pruned, so its keys are
+    /// 1, 2, …). Unreadable entries are skipped, so a caller compares the count it expected.
+    pub async fn changes_after(&self, after: u32) -> Result<Vec<Change>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[CHANGES], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let range = KeyRange::lower_bound(&JsValue::from(after), Some(true)).map_err(failed)?;
+        let values = tx
+            .object_store(CHANGES)
+            .map_err(failed)?
+            .get_all(Some(Query::KeyRange(range)), None)
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(values.into_iter().filter_map(|v| from_js(v).ok()).collect())
+    }
+
+    /// The bytes stored under `key` in the snapshots store, if any.
+    pub async fn snapshot(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[SNAPSHOTS], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let value = tx
+            .object_store(SNAPSHOTS)
+            .map_err(failed)?
+            .get(Query::Key(JsValue::from_str(key)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)?;
+        Ok(value
+            .and_then(|record| js_sys::Reflect::get(&record, &JsValue::from_str("bytes")).ok())
+            .and_then(|bytes| bytes.dyn_into::<js_sys::Uint8Array>().ok())
+            .map(|bytes| bytes.to_vec()))
+    }
+
+    /// Stores `bytes` under `key` in the snapshots store (derived data: no change-log entry).
+    pub async fn put_snapshot(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let record = js_sys::Object::new();
+        let set = |name: &str, value: &JsValue| {
+            js_sys::Reflect::set(&record, &JsValue::from_str(name), value).is_ok()
+        };
+        if !(set("id", &JsValue::from_str(key))
+            && set("bytes", &js_sys::Uint8Array::from(bytes).into()))
+        {
+            return Err(StoreError::Failed(
+                "could not build the snapshot record".into(),
+            ));
+        }
+        let tx = self
+            .db
+            .transaction(&[SNAPSHOTS], TransactionMode::ReadWrite)
+            .map_err(failed)?;
+        tx.object_store(SNAPSHOTS)
+            .map_err(failed)?
+            .put(&record, None)
+            .map_err(failed)?;
+        match tx.commit().map_err(failed)?.await.map_err(failed)? {
+            TransactionResult::Committed => Ok(()),
+            TransactionResult::Aborted => Err(StoreError::Failed("transaction aborted".into())),
+        }
     }
 }
 

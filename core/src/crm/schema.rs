@@ -6,7 +6,7 @@
 //! to rewrite, and the rewrite is a plain function ([`migrate_customer`]).
 
 /// The current schema version. Bump it and add a `match` arm in [`steps`]; never edit an old arm.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// The IndexedDB database name.
 pub const DB_NAME: &str = "nobi-pro";
@@ -23,8 +23,12 @@ pub const SETTINGS: &str = "settings";
 pub const COMBOS: &str = "combos";
 /// Images of the media library (templates and the composer attach them).
 pub const MEDIA: &str = "media";
-/// The append-only change log (auto-increment keys).
+/// The append-only change log (auto-increment keys). **Invariant:** never pruned, so its length
+/// is the key of its last entry (the list's stored index counts on it, see [`SNAPSHOTS`]).
 pub const CHANGES: &str = "changes";
+/// Derived data kept to open screens fast, rebuilt from the records when missing or stale: the
+/// list's search index (`crm::search::Index::to_snapshot`). Not exported, not restored.
+pub const SNAPSHOTS: &str = "snapshots";
 
 /// Every store holding records with an `id`, in export order.
 pub const RECORD_STORES: [&str; 11] = [
@@ -150,6 +154,14 @@ pub fn steps(from: u32) -> Vec<Step> {
                     key_path: "folder",
                     multi_entry: false,
                 }));
+            }
+            5 => {
+                // Version 5: the list's search index, stored so that opening the list does not
+                // decode every customer.
+                out.push(Step::CreateStore {
+                    name: SNAPSHOTS,
+                    auto_increment: false,
+                });
             }
             _ => unreachable!("no steps for schema version {version}"),
         }

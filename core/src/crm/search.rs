@@ -39,7 +39,7 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 /// One line of the conversation list: a customer and its most recent conversation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub customer_id: Id,
     /// The most recent conversation; `None` for customers without one (imported from a file).
@@ -337,9 +337,69 @@ pub struct Index {
     order: Vec<u32>,
 }
 
+/// Where a stored index stands against the store it was built from: the change log's length and
+/// the number of customers when it was taken. An index is current if and only if both are
+/// unchanged (every write through the panel's store appends to the log; the customer count also
+/// catches a store written some other way).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SnapshotMark {
+    pub changes: u32,
+    pub customers: u32,
+}
+
+/// The stored form of an [`Index`]: its rows and their haystacks, in row order. Bump
+/// [`SNAPSHOT_FORMAT`] whenever [`Row`] or [`haystack`] changes: an index stored by an older
+/// version is then rebuilt rather than read.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Snapshot {
+    format: u32,
+    mark: SnapshotMark,
+    rows: Vec<Row>,
+    haystacks: Vec<String>,
+}
+
+/// The version of the stored index's layout and of the rules it was built with.
+pub const SNAPSHOT_FORMAT: u32 = 1;
+
 impl Index {
     pub fn new() -> Index {
         Index::default()
+    }
+
+    /// The index as bytes to store (postcard), with `mark` saying what it was built from. Opening
+    /// the list then reads these bytes instead of decoding every customer.
+    pub fn to_snapshot(&self, mark: SnapshotMark) -> Vec<u8> {
+        let snapshot = Snapshot {
+            format: SNAPSHOT_FORMAT,
+            mark,
+            rows: self.rows.clone(),
+            haystacks: (0..self.rows.len() as u32)
+                .map(|n| self.haystack_of(n).to_owned())
+                .collect(),
+        };
+        postcard::to_allocvec(&snapshot).unwrap_or_default()
+    }
+
+    /// The index stored by [`Index::to_snapshot`] and its mark; `None` when the bytes are not
+    /// a snapshot of this format (damaged, cut short, crafted, or from another version), in
+    /// which case the caller rebuilds the index from the records.
+    pub fn from_snapshot(bytes: &[u8]) -> Option<(Index, SnapshotMark)> {
+        let snapshot: Snapshot = postcard::from_bytes(bytes).ok()?;
+        if snapshot.format != SNAPSHOT_FORMAT || snapshot.rows.len() != snapshot.haystacks.len() {
+            return None;
+        }
+        let mut index = Index::new();
+        index.rows.reserve(snapshot.rows.len());
+        for (row, hay) in snapshot.rows.into_iter().zip(&snapshot.haystacks) {
+            index.put(row, hay, false);
+        }
+        index.sort_order();
+        Some((index, snapshot.mark))
+    }
+
+    /// The customer ids of every row.
+    pub fn customer_ids(&self) -> impl Iterator<Item = &Id> {
+        self.rows.iter().map(|r| &r.customer_id)
     }
 
     /// The index of all customers: [`rows`] and [`haystack`] of each.
@@ -595,5 +655,66 @@ impl Index {
         self.text = text;
         self.spans = spans;
         self.dead = 0;
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    fn customer(i: u32) -> Customer {
+        let mut c = Customer {
+            id: Id(format!("c{i:05}")),
+            updated_at: i64::from(i),
+            name: format!("Nguyễn Thị Hồng {i}"),
+            ..Customer::default()
+        };
+        c.add_phone(&format!("09{:08}", i * 7919), Source::Chat, 0);
+        c
+    }
+
+    #[test]
+    fn a_stored_index_finds_what_the_built_one_finds() {
+        let customers: Vec<Customer> = (0..300).map(customer).collect();
+        let built = Index::build(&customers, &[], &HashSet::new());
+        let mark = SnapshotMark {
+            changes: 42,
+            customers: 300,
+        };
+        let (read, read_mark) = Index::from_snapshot(&built.to_snapshot(mark)).unwrap();
+        assert_eq!(read_mark, mark);
+        for text in ["", "hong", "nguyen thi hong 12", "0900", "khong co"] {
+            let q = Query {
+                text: text.into(),
+                ..Query::default()
+            };
+            let ids = |i: &Index| {
+                i.search(&q)
+                    .into_iter()
+                    .map(|n| i.row(n).customer_id.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&read), ids(&built), "{text}");
+        }
+    }
+
+    #[test]
+    fn damaged_or_foreign_bytes_are_not_an_index() {
+        let customers: Vec<Customer> = (0..20).map(customer).collect();
+        let bytes =
+            Index::build(&customers, &[], &HashSet::new()).to_snapshot(SnapshotMark::default());
+        assert!(Index::from_snapshot(&bytes[..bytes.len() / 2]).is_none());
+        assert!(Index::from_snapshot(b"").is_none());
+        assert!(Index::from_snapshot(&[0xff; 64]).is_none());
+        let mut other_format = bytes.clone();
+        other_format[0] = SNAPSHOT_FORMAT as u8 + 1;
+        assert!(Index::from_snapshot(&other_format).is_none());
+        // Any single flipped byte either still reads (then it is a valid index) or is refused,
+        // never a panic.
+        for at in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[at] ^= 0x5a;
+            let _ = Index::from_snapshot(&b);
+        }
     }
 }
