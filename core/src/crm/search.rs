@@ -397,11 +397,6 @@ impl Index {
         Some((index, snapshot.mark))
     }
 
-    /// The customer ids of every row.
-    pub fn customer_ids(&self) -> impl Iterator<Item = &Id> {
-        self.rows.iter().map(|r| &r.customer_id)
-    }
-
     /// The index of all customers: [`rows`] and [`haystack`] of each.
     pub fn build(
         customers: &[Customer],
