@@ -5,7 +5,7 @@
 
 use nobi_core::crm::schema::{self, CHANGES};
 use nobi_core::crm::{Customer, Id, Source, Tag};
-use nobi_ui::store::{Batch, Store, StoreError};
+use nobi_ui::db::store::{Batch, Store, StoreError};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -4,6 +4,8 @@
 //! and formatting are `nobi_core`'s.
 
 pub mod date_input;
+pub mod emoji;
+pub mod format;
 pub mod icons;
 pub mod keys;
 pub mod money;

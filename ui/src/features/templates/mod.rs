@@ -10,134 +10,22 @@
 
 // The composer and the tabs (lib.rs) integrate this API; until every part is used there.
 
-use crate::card::CardState;
-use crate::crm;
-use crate::media::{self, MediaLibrary};
-use crate::store::{new_id, now, Batch, StoreError};
+pub mod vars;
+
+use crate::db::media;
+use crate::db::store::{new_id, StoreError};
+use crate::db::templates::{delete, latest_order, reorder, save};
+use crate::features::media::{data_url, MediaLibrary};
+use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use nobi_core::crm::{Id, MediaItem};
+use nobi_core::crm::MediaItem;
 use nobi_core::i18n::{ui, Ui};
-use nobi_core::order::{Order, OrderStatus};
-use nobi_core::template::{self, Template, Vars};
+use nobi_core::template::{self, Template};
+use vars::{variable_label, vars_for_state};
 
 /// How many rows the template list and the menu show at most.
 const SHOWN: usize = 200;
-
-/// Every template, in the agent's order (position, then name).
-pub async fn all() -> Result<Vec<Template>, StoreError> {
-    let mut templates = crm::store().all::<Template>().await?;
-    template::sort(&mut templates);
-    Ok(templates)
-}
-
-/// Loads every template into `into` (for the composer's menu), logging a failure.
-pub fn load_into(into: RwSignal<Vec<Template>>) {
-    spawn_local(async move {
-        match all().await {
-            Ok(templates) => into.set(templates),
-            Err(e) => web_sys::console::error_1(&e.to_string().into()),
-        }
-    });
-}
-
-/// Writes a template (new or edited), stamping its `updated_at`.
-pub async fn save(template: &mut Template) -> Result<(), StoreError> {
-    let mut batch = Batch::new();
-    batch.put(template);
-    crm::store().write(batch).await
-}
-
-/// Deletes a template.
-pub async fn delete(id: &str) -> Result<(), StoreError> {
-    let mut batch = Batch::new();
-    batch.delete::<Template>(&Id(id.to_owned()));
-    crm::store().write(batch).await
-}
-
-/// Moves template `id` to index `to` of the agent's order ([`template::move_template`]) and
-/// writes every template whose position changed, in one transaction. Returns the whole list in
-/// its new order, or the list unchanged if `id` is not in it.
-pub async fn reorder(
-    templates: &[Template],
-    id: &str,
-    to: usize,
-) -> Result<Vec<Template>, StoreError> {
-    let mut moved = templates.to_vec();
-    let mut batch = Batch::new();
-    if !template::move_template(&mut moved, id, to, batch.at().max(0) as u64) {
-        return Ok(templates.to_vec());
-    }
-    for t in &mut moved {
-        let before = templates.iter().find(|o| o.id == t.id);
-        if before.is_some_and(|o| o.position != t.position) {
-            batch.put(t);
-        }
-    }
-    crm::store().write(batch).await?;
-    template::sort(&mut moved);
-    Ok(moved)
-}
-
-/// The customer's latest order that is not cancelled (for `{tong_tien}`, `{ma_don}`,
-/// `{phi_ship}`), if any.
-pub async fn latest_order(customer: &Id) -> Option<Order> {
-    crm::orders_of(customer)
-        .await
-        .ok()?
-        .into_iter()
-        .find(|o| o.status != OrderStatus::Cancelled)
-}
-
-/// [`template::vars_for`] from the card's signals (read tracked, so a view that calls it follows the
-/// customer), with `order` as the latest order.
-pub fn vars_for_state(state: CardState, order: Option<&Order>) -> Vars {
-    let me = state.settings.with(|s| s.me.clone());
-    let staff_name = me.and_then(|me| {
-        state
-            .staff
-            .with(|staff| staff.iter().find(|s| s.id == me).map(|s| s.name.clone()))
-    });
-    state.customer.with(|customer| {
-        state.conversation.with(|conversation| {
-            template::vars_for(
-                customer.as_ref(),
-                conversation.as_ref(),
-                staff_name.as_deref(),
-                order,
-                now(),
-            )
-        })
-    })
-}
-
-/// The variables for the open customer now, latest order included (one store read). For the
-/// composer, right before it renders a picked template.
-pub async fn current_vars(state: CardState) -> Vars {
-    let customer = state
-        .customer
-        .with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
-    let order = match customer {
-        Some(id) => latest_order(&id).await,
-        None => None,
-    };
-    untrack(|| vars_for_state(state, order.as_ref()))
-}
-
-/// The label of a variable in the "insert variable" menu.
-pub fn variable_label(name: &str) -> Ui {
-    match name {
-        "ten_khach" => Ui::VarTenKhach,
-        "sdt" => Ui::VarSdt,
-        "dia_chi" => Ui::VarDiaChi,
-        "tong_tien" => Ui::VarTongTien,
-        "ma_don" => Ui::VarMaDon,
-        "phi_ship" => Ui::VarPhiShip,
-        "ten_shop" => Ui::VarTenShop,
-        "nhan_vien" => Ui::VarNhanVien,
-        _ => Ui::VarNgay,
-    }
-}
 
 /// Where the template form is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,13 +50,11 @@ enum Editing {
 /// `tpl-variable` (the insert-variable select), `tpl-images`, `tpl-add-image`,
 /// `tpl-remove-image`, `tpl-save`, `tpl-cancel`, `tpl-preview`, `tpl-warning`, `tpl-error`.
 #[component]
-pub fn TemplatesView(
-    state: CardState,
-    #[prop(optional)] templates: Option<RwSignal<Vec<Template>>>,
-) -> impl IntoView {
+pub fn TemplatesView() -> impl IntoView {
+    let state = use_app();
+    let templates = state.templates;
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
-    let templates = templates.unwrap_or_else(|| RwSignal::new(Vec::new()));
     let query = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(Editing::Closed);
@@ -177,20 +63,24 @@ pub fn TemplatesView(
     let content = RwSignal::new(String::new());
     let images = RwSignal::new(Vec::<MediaItem>::new());
     let picking = RwSignal::new(false);
-    let order = RwSignal::new(None::<Order>);
     let content_ref = NodeRef::<leptos::html::Textarea>::new();
 
-    load_into(templates);
+    // Read again on opening: another window's panel may have changed them since.
+    let stored = LocalResource::new(crate::db::templates::all);
+    Effect::new(move |_| match stored.get() {
+        Some(Ok(list)) => templates.set(list),
+        Some(Err(e)) => web_sys::console::error_1(&e.to_string().into()),
+        None => {}
+    });
     // The open customer's latest order, for the preview's order variables.
-    Effect::new(move |_| {
+    let order = LocalResource::new(move || {
         let id = state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
-        spawn_local(async move {
-            let latest = match id {
+        async move {
+            match id {
                 Some(id) => latest_order(&id).await,
                 None => None,
-            };
-            order.set(latest);
-        });
+            }
+        }
     });
 
     let failed = move |e: StoreError| {
@@ -372,7 +262,7 @@ pub fn TemplatesView(
         })
     });
     let preview = Memo::new(move |_| {
-        let vars = order.with(|o| vars_for_state(state, o.as_ref()));
+        let vars = vars_for_state(state, order.get().flatten().as_ref());
         content.with(|c| template::render(c, &vars))
     });
 
@@ -418,7 +308,7 @@ pub fn TemplatesView(
                         let id = item.id.clone();
                         view! {
                             <span class="tpl-image">
-                                {media::data_url(&item).map(|src| view! { <img src=src alt=item.name.clone()/> })}
+                                {data_url(&item).map(|src| view! { <img src=src alt=item.name.clone()/> })}
                                 <button type="button" class="link danger" data-testid="tpl-remove-image" title=move || t(Ui::TplRemoveImage)
                                     on:click=move |_| images.update(|list| list.retain(|m| m.id != id))>"×"</button>
                             </span>
@@ -429,7 +319,7 @@ pub fn TemplatesView(
                     </button>
                 </div>
                 {move || picking.get().then(|| view! {
-                    <MediaLibrary state=state on_pick=Callback::new(move |item: MediaItem| {
+                    <MediaLibrary on_pick=Callback::new(move |item: MediaItem| {
                         images.update(|list| if !list.iter().any(|m| m.id == item.id) { list.push(item) });
                         picking.set(false);
                     })/>
@@ -516,12 +406,12 @@ pub fn TemplatesView(
 /// data-testids: `tpl-menu`, `tpl-menu-search`, `tpl-option`.
 #[component]
 pub fn TemplateMenu(
-    state: CardState,
     templates: RwSignal<Vec<Template>>,
     #[prop(into)] query: Signal<String>,
     on_pick: Callback<Template>,
     #[prop(optional)] on_close: Option<Callback<()>>,
 ) -> impl IntoView {
+    let state = use_app();
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let search_text = RwSignal::new(String::new());

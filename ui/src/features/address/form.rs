@@ -6,7 +6,7 @@
 //! engine (`crate::address`) is loaded when the form first opens. Everything that came from a page
 //! or from the agent is rendered as text nodes or attribute values, never as HTML.
 
-use crate::address::AddressEngine;
+use crate::features::address::engine::AddressEngine;
 use leptos::html::Ul;
 use leptos::leptos_dom::helpers::{set_timeout_with_handle, TimeoutHandle};
 use leptos::prelude::*;

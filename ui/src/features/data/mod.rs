@@ -2,198 +2,19 @@
 //! (preview, per-row errors, all or nothing), and the whole store to a JSON backup and back.
 //! [`file_rows`] (a chosen file → what an import plans from) serves the product import too.
 
-use crate::crm;
-use crate::store::{now, random_u64, Batch};
+use crate::db;
+use crate::db::backup::{backup, restore};
+use crate::db::store::{now, random_u64, Batch};
+use crate::files::{chosen_file, download, file_rows, FileRows};
+use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_bridge::{from_js, to_js};
 use nobi_core::crm::backup::Backup;
 use nobi_core::crm::import::{plan_import, plan_import_rows, ImportPlan};
-use nobi_core::crm::schema;
-use nobi_core::crm::xlsx::{self, Method, Part, XlsxError};
-use nobi_core::crm::{ConversationRecord, Customer, Date, HistoryEntry, Settings, Staff, Tag};
+use nobi_core::crm::{Customer, Date, Tag};
 use nobi_core::i18n::{ui, Ui};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-
-use crate::card::CardState;
-
-/// The bytes of the first file chosen in an `<input type="file">`.
-pub(crate) async fn chosen_file(ev: &leptos::ev::Event) -> Option<(String, Vec<u8>)> {
-    let input: web_sys::HtmlInputElement = event_target(ev);
-    let file = input.files()?.get(0)?;
-    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
-    // Choosing the same file again must fire `change` again.
-    input.set_value("");
-    Some((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()))
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The browser's inflater (web-sys has it only behind `web_sys_unstable_apis`).
-    type DecompressionStream;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
-}
-
-/// Raw DEFLATE data inflated by the browser:
-/// `new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer()`.
-async fn inflate(data: &[u8]) -> Result<Vec<u8>, JsValue> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
-    let inflater = DecompressionStream::new("deflate-raw")?;
-    let stream = blob
-        .stream()
-        .pipe_through(inflater.unchecked_ref::<web_sys::ReadableWritablePair>());
-    let response = web_sys::Response::new_with_opt_readable_stream(Some(&stream))?;
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// A part of the workbook as text, inflated if it is compressed.
-async fn part_text(file: &[u8], part: &Part) -> Result<String, XlsxError> {
-    let raw = part.raw(file);
-    let inflated = match part.method {
-        Method::Stored => raw.to_vec(),
-        Method::Deflate => inflate(raw).await.map_err(|_| XlsxError::Damaged {
-            detail: format!("{}: inflate", part.name),
-        })?,
-    };
-    part.text(inflated)
-}
-
-/// The rows of the workbook's first sheet: `xlsx::read_first_sheet`, with the browser's
-/// asynchronous inflater.
-async fn read_xlsx(file: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
-    let parts = xlsx::plan_xlsx(file)?;
-    let workbook = match &parts.workbook {
-        Some(part) => Some(part_text(file, part).await?),
-        None => None,
-    };
-    let rels = match &parts.workbook_rels {
-        Some(part) => Some(part_text(file, part).await?),
-        None => None,
-    };
-    let sheet = parts.sheet(workbook.as_deref(), rels.as_deref())?;
-    let sheet_xml = part_text(file, &sheet.sheet).await?;
-    let shared = match &sheet.shared_strings {
-        Some(part) => Some(part_text(file, part).await?),
-        None => None,
-    };
-    xlsx::sheet_rows(&sheet_xml, shared.as_deref())
-}
-
-/// What a chosen file holds, for an import to plan from.
-pub(crate) enum FileRows {
-    /// Text (CSV): core's CSV reader splits it (`plan_import`, `plan_product_import`), so that
-    /// encodings, delimiters, Excel's row numbers and quote problems are read in one place.
-    Csv(Vec<u8>),
-    /// The rows of an `.xlsx` workbook's first sheet: `rows[i]` is the sheet's row `i + 1`
-    /// (`plan_import_rows`, `plan_product_import_rows`).
-    Sheet(Vec<Vec<String>>),
-}
-
-/// The bytes of a chosen file → its rows: an `.xlsx` is unzipped and its first sheet read
-/// (`xlsx::plan_xlsx`, the browser's DecompressionStream, `xlsx::sheet_rows`); anything else
-/// goes to core's CSV reader. The error converts into either import's error kind.
-pub(crate) async fn file_rows(bytes: Vec<u8>) -> Result<FileRows, XlsxError> {
-    if xlsx::is_xlsx(&bytes) {
-        read_xlsx(&bytes).await.map(FileRows::Sheet)
-    } else {
-        Ok(FileRows::Csv(bytes))
-    }
-}
-
-/// Offers `text` as a file download named `name`.
-pub(crate) fn download(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(JsValue::NULL)?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
-}
-
-/// Every record of the store, as one backup.
-pub async fn backup() -> Result<Backup, crate::store::StoreError> {
-    let store = crm::store();
-    let mut backup = Backup::new(now());
-    backup.settings = store.all::<Settings>().await?;
-    backup.staff = store.all::<Staff>().await?;
-    backup.tags = store.all::<Tag>().await?;
-    backup.customers = store.all::<Customer>().await?;
-    backup.conversations = store.all::<ConversationRecord>().await?;
-    backup.history = store.all::<HistoryEntry>().await?;
-    backup.products = store.all::<nobi_core::order::Product>().await?;
-    backup.combos = store.all::<nobi_core::order::Combo>().await?;
-    backup.orders = store.all::<nobi_core::order::Order>().await?;
-    backup.templates = store.all::<nobi_core::template::Template>().await?;
-    backup.media = store.all::<nobi_core::crm::MediaItem>().await?;
-    Ok(backup)
-}
-
-/// Replaces the store's records with the backup's, in one transaction.
-async fn restore(backup: &Backup) -> Result<(), crate::store::StoreError> {
-    let mut batch = Batch::new();
-    for store in [
-        schema::SETTINGS,
-        schema::STAFF,
-        schema::TAGS,
-        schema::CUSTOMERS,
-        schema::CONVERSATIONS,
-        schema::HISTORY,
-        schema::PRODUCTS,
-        schema::COMBOS,
-        schema::ORDERS,
-        schema::TEMPLATES,
-        schema::MEDIA,
-    ] {
-        batch.clear(store);
-    }
-    for r in &backup.settings {
-        batch.put_as_is(r);
-    }
-    for r in &backup.staff {
-        batch.put_as_is(r);
-    }
-    for r in &backup.tags {
-        batch.put_as_is(r);
-    }
-    for r in &backup.customers {
-        batch.put_as_is(r);
-    }
-    for r in &backup.conversations {
-        batch.put_as_is(r);
-    }
-    for r in &backup.history {
-        batch.put_as_is(r);
-    }
-    for r in &backup.products {
-        batch.put_as_is(r);
-    }
-    for r in &backup.combos {
-        batch.put_as_is(r);
-    }
-    for r in &backup.orders {
-        batch.put_as_is(r);
-    }
-    for r in &backup.templates {
-        batch.put_as_is(r);
-    }
-    for r in &backup.media {
-        batch.put_as_is(r);
-    }
-    crm::store().write(batch).await
-}
+use wasm_bindgen::JsValue;
 
 #[derive(Clone, PartialEq)]
 enum ImportState {
@@ -205,7 +26,8 @@ enum ImportState {
 }
 
 #[component]
-pub fn DataView(state: CardState) -> impl IntoView {
+pub fn DataView() -> impl IntoView {
+    let state = use_app();
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let import = RwSignal::new(ImportState::Idle);
@@ -218,7 +40,7 @@ pub fn DataView(state: CardState) -> impl IntoView {
                 import.set(ImportState::Failed(Ui::FileUnreadable));
                 return;
             };
-            let store = crm::store();
+            let store = db::store();
             let (Ok(customers), Ok(tags)) =
                 (store.all::<Customer>().await, store.all::<Tag>().await)
             else {
@@ -253,7 +75,7 @@ pub fn DataView(state: CardState) -> impl IntoView {
             for c in plan.creates.iter().chain(&plan.updates) {
                 batch.put_as_is(c);
             }
-            match crm::store().write(batch).await {
+            match db::store().write(batch).await {
                 Ok(()) => {
                     state
                         .tags
@@ -395,7 +217,7 @@ pub fn DataView(state: CardState) -> impl IntoView {
                 }
             }}
         </section>
-        <crate::composer::PacingSettings state=state/>
+        <crate::features::composer::PacingSettings/>
         <section class="card" data-testid="backup">
             <h3>{move || t(Ui::ExportAll)}</h3>
             <p class="muted small">{move || t(Ui::ExportHint)}</p>

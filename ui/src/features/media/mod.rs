@@ -12,14 +12,13 @@
 
 // The composer and the tabs (lib.rs) integrate this API; until every part is used there.
 
-use crate::card::CardState;
-use crate::crm;
-use crate::store::{new_id, now, Batch, StoreError};
+use crate::db::media::{all, delete, in_folder, save};
+use crate::db::store::{new_id, now, StoreError};
+use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_core::crm::{Id, MediaItem};
 use nobi_core::i18n::{ui, Ui};
-use nobi_core::protocol::Attachment;
 use wasm_bindgen_futures::JsFuture;
 
 /// The largest image the library takes (5 MB).
@@ -35,72 +34,6 @@ pub fn is_image(mime: &str) -> bool {
         .any(|t| t.eq_ignore_ascii_case(mime.trim()))
 }
 
-/// Every image of the library, newest first.
-pub async fn all() -> Result<Vec<MediaItem>, StoreError> {
-    let mut items = crm::store().all::<MediaItem>().await?;
-    sort(&mut items);
-    Ok(items)
-}
-
-/// The images filed in `folder` ("" for those in no folder), newest first.
-pub async fn in_folder(folder: &str) -> Result<Vec<MediaItem>, StoreError> {
-    let mut items = crm::store()
-        .by_index::<MediaItem>("by_folder", folder)
-        .await?;
-    sort(&mut items);
-    Ok(items)
-}
-
-fn sort(items: &mut [MediaItem]) {
-    items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-}
-
-/// The images with these ids, in the order of `ids`; ids not in the store (an image deleted
-/// since a template named it) are skipped.
-pub async fn load(ids: &[String]) -> Vec<MediaItem> {
-    let store = crm::store();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        match store.get::<MediaItem>(id).await {
-            Ok(Some(item)) => out.push(item),
-            Ok(None) => {}
-            Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-        }
-    }
-    out
-}
-
-/// The attachments of these images for the outbox, in order (see [`load`]).
-pub async fn attachments(ids: &[String]) -> Vec<Attachment> {
-    load(ids).await.iter().map(to_attachment).collect()
-}
-
-/// An image as an outbox attachment.
-pub fn to_attachment(item: &MediaItem) -> Attachment {
-    Attachment {
-        name: item.name.clone(),
-        mime: item.mime.clone(),
-        data_base64: item.data_base64.clone(),
-    }
-}
-
-/// Writes images (new, renamed or moved) in one transaction.
-pub async fn save(items: &mut [MediaItem]) -> Result<(), StoreError> {
-    let mut batch = Batch::new();
-    for item in items.iter_mut() {
-        batch.put(item);
-    }
-    crm::store().write(batch).await
-}
-
-/// Deletes an image.
-pub async fn delete(id: &Id) -> Result<(), StoreError> {
-    let mut batch = Batch::new();
-    batch.delete::<MediaItem>(id);
-    crm::store().write(batch).await
-}
-
-/// The `data:` URL of an image, for an `<img src>`; `None` unless its type is one of
 /// [`IMAGE_TYPES`] and its data is base64.
 pub fn data_url(item: &MediaItem) -> Option<String> {
     let mime = item.mime.trim().to_ascii_lowercase();
@@ -195,10 +128,8 @@ enum Filter {
 /// `media-new-folder` (the folder name input), `media-item`, `media-move` (the folder select
 /// of an image), `media-delete`, `media-pick`, `media-message`.
 #[component]
-pub fn MediaLibrary(
-    state: CardState,
-    #[prop(optional)] on_pick: Option<Callback<MediaItem>>,
-) -> impl IntoView {
+pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> impl IntoView {
+    let state = use_app();
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let items = RwSignal::new(Vec::<MediaItem>::new());

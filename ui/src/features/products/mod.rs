@@ -6,22 +6,24 @@
 //! never meet a duplicate SKU or a negative price. An import is planned whole by core
 //! (`plan_product_import`: preview, per-row errors) and written whole or not at all.
 
-use crate::card::CardState;
-use crate::crm;
-use crate::store::new_id;
-use crate::transfer::{chosen_file, file_rows, FileRows};
+mod import;
+
+use crate::db;
+use crate::db::store::new_id;
+use crate::files::{chosen_file, file_rows, FileRows};
+use crate::state::use_app;
+use crate::state::AppState;
+use import::import_plan_view;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::catalog::{Catalog, Product, StockLevel, Variant};
-use nobi_core::order::import::{
-    plan_product_import, plan_product_import_rows, ProductImportPlan, RowAction,
-};
+use nobi_core::order::import::{plan_product_import, plan_product_import_rows, ProductImportPlan};
 use nobi_core::order::money::Vnd;
 use std::sync::Arc;
 
 /// How many per-row errors of an import are listed.
-const SHOWN_ERRORS: usize = 100;
+pub(super) const SHOWN_ERRORS: usize = 100;
 
 /// The product import, from the chosen file to the written catalog.
 #[derive(Clone)]
@@ -51,7 +53,7 @@ struct VariantInput {
     stock: String,
 }
 
-fn default_warehouse(state: CardState) -> String {
+fn default_warehouse(state: AppState) -> String {
     state
         .settings
         .with_untracked(|s| s.warehouses.first().cloned())
@@ -60,7 +62,7 @@ fn default_warehouse(state: CardState) -> String {
 
 /// Checks `products` (new or changed) against the rest of the catalog, then writes them.
 fn save(
-    state: CardState,
+    state: AppState,
     products: Vec<Product>,
     error: RwSignal<Option<String>>,
     done: impl FnOnce() + 'static,
@@ -78,7 +80,7 @@ fn save(
         return;
     }
     spawn_local(async move {
-        match crm::save_products(&products).await {
+        match db::save_products(&products).await {
             Ok(()) => {
                 error.set(None);
                 state.catalog.set(catalog);
@@ -90,7 +92,8 @@ fn save(
 }
 
 #[component]
-pub fn ProductsView(state: CardState) -> impl IntoView {
+pub fn ProductsView() -> impl IntoView {
+    let state = use_app();
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let query = RwSignal::new(String::new());
@@ -183,7 +186,7 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
             settings.warehouses.push(w);
         }
         spawn_local(async move {
-            if let Ok(saved) = crm::save_settings(settings).await {
+            if let Ok(saved) = db::save_settings(settings).await {
                 state.settings.set(saved);
                 new_warehouse.set(String::new());
             }
@@ -258,7 +261,7 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
         });
         import.set(ImportState::Saving);
         spawn_local(async move {
-            match crm::import_products(&plan.products, settings).await {
+            match db::import_products(&plan.products, settings).await {
                 Ok(saved) => {
                     state.catalog.set(catalog);
                     if let Some(saved) = saved {
@@ -277,7 +280,7 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
         let mut settings = state.settings.get_untracked();
         f(&mut settings, on);
         spawn_local(async move {
-            if let Ok(saved) = crm::save_settings(settings).await {
+            if let Ok(saved) = db::save_settings(settings).await {
                 state.settings.set(saved);
             }
         });
@@ -408,91 +411,5 @@ pub fn ProductsView(state: CardState) -> impl IntoView {
             <label class="check"><input type="checkbox" data-testid="auto-draft" prop:checked=move || state.settings.with(|s| s.auto_draft_orders)
                 on:change=move |ev| toggle(|s, on| s.auto_draft_orders = on, event_target_checked(&ev))/>{move || t(Ui::AutoDraftOrders)}</label>
         </section>
-    }
-}
-
-/// The plan of a product import: columns understood, errors or counts, the first rows, and the
-/// confirm button (enabled only for a plan without errors).
-fn import_plan_view(
-    plan: &ProductImportPlan,
-    l: Lang,
-    confirm: impl Fn() + Copy + 'static,
-) -> impl IntoView {
-    let t = move |key: Ui| ui(key, l);
-    let ok = plan.is_ok();
-    let columns = plan
-        .columns
-        .iter()
-        .map(|(header, field)| {
-            let target = field
-                .as_ref()
-                .map(|f| f.label(l))
-                .unwrap_or_else(|| t(Ui::ColumnIgnored).to_owned());
-            view! { <li>{header.clone()} " → " <b>{target}</b></li> }
-        })
-        .collect_view();
-    let errors = plan
-        .errors
-        .iter()
-        .take(SHOWN_ERRORS)
-        .map(|e| view! { <li data-testid="product-import-error-row">{e.message(l)}</li> })
-        .collect_view();
-    let more = plan.errors.len().saturating_sub(SHOWN_ERRORS);
-    let warehouses = plan.new_warehouses.join(", ");
-    let preview = plan
-        .preview
-        .iter()
-        .map(|r| {
-            let options = [r.size.clone(), r.colour.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" / ");
-            let stock = r
-                .stock
-                .iter()
-                .map(|(w, n)| format!("{w}: {n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let action = r.action.map(|a| {
-                t(match a {
-                    RowAction::Create => Ui::RowCreate,
-                    RowAction::AddVariant => Ui::RowAddVariant,
-                    RowAction::Update => Ui::RowUpdate,
-                    RowAction::Unchanged => Ui::RowUnchanged,
-                })
-            });
-            view! {
-                <tr class:bad=r.has_errors>
-                    <td>{r.row}</td><td>{r.sku.clone()}</td>
-                    <td>{r.name.clone()} {(!options.is_empty()).then(|| view! { <br/><span class="muted">{options}</span> })}</td>
-                    <td class="money">{r.price.map(|p| p.format())}</td><td>{stock}</td><td class="muted">{action}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="import-plan" data-testid="product-import-plan">
-            <ul class="columns small">{columns}</ul>
-            {(!ok).then(|| view! {
-                <div class="error" role="alert" data-testid="product-import-errors">
-                    <p>{t(Ui::ImportErrors)}</p>
-                    <ul>{errors}</ul>
-                    {(more > 0).then(|| format!("… +{more}"))}
-                </div>
-            })}
-            {ok.then(|| view! {
-                <p class="ok" data-testid="product-import-summary">
-                    {t(Ui::ImportReady)} ": " {plan.created} " " {t(Ui::ImportProductsNew)} ", "
-                    {plan.updated} " " {t(Ui::ImportProductsUpdated)} "."
-                </p>
-            })}
-            {(!warehouses.is_empty()).then(|| view! {
-                <p class="small" data-testid="product-import-warehouses">{t(Ui::ImportNewWarehouses)} ": " {warehouses}</p>
-            })}
-            <h4>{t(Ui::Preview)}</h4>
-            <table class="preview small"><tbody>{preview}</tbody></table>
-            <button class="primary" data-testid="product-import-confirm" disabled=!ok on:click=move |_| confirm()>{t(Ui::ImportConfirm)}</button>
-        </div>
     }
 }

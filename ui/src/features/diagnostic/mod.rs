@@ -5,14 +5,15 @@
 //! and id out; see `extension/content/src/diagnose.rs`).
 
 use crate::chrome;
-use crate::transfer::download;
+use crate::files::download;
 use leptos::prelude::*;
 use nobi_core::i18n::{signal as signal_name, ui, Lang, Ui};
 use nobi_core::protocol::{BackgroundToPanel, Diagnosis, PanelToBackground, ThreadRef};
 
 /// The "Check the page" button and, once run, what the check found.
 #[component]
-pub fn Diagnostic(lang: RwSignal<Lang>, thread: Memo<Option<ThreadRef>>) -> impl IntoView {
+pub fn Diagnostic(thread: Memo<Option<ThreadRef>>) -> impl IntoView {
+    let lang = crate::state::use_app().lang;
     let t = move |key: Ui| ui(key, lang.get());
     let run = Action::new_local(move |thread: &Option<ThreadRef>| {
         let thread = thread.clone();

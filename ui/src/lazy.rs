@@ -12,19 +12,15 @@
 //! module; otherwise its code stays in the first module (nothing breaks, it just stops being
 //! lazy — `./build.sh bench` prints each chunk's size, so a screen that stops being split shows).
 
-use crate::card::CardState;
 use leptos::prelude::*;
 use nobi_core::crm::{Customer, CustomerAddress, MediaItem};
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::{Order, OrderDraft};
-use nobi_core::template::Template;
 use std::future::Future;
 
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
-pub fn loaded(
-    lang: RwSignal<Lang>,
-    screen: impl Future<Output = AnyView> + Send + 'static,
-) -> impl IntoView {
+pub fn loaded(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
+    let lang = crate::state::use_app().lang;
     view! {
         <Suspense fallback=move || view! { <p class="muted loading" data-testid="loading-screen">{ui(Ui::Loading, lang.get())}</p> }>
             {Suspend::new(screen)}
@@ -33,52 +29,47 @@ pub fn loaded(
 }
 
 #[lazy]
-pub fn data_tab(state: CardState) -> AnyView {
-    view! { <crate::transfer::DataView state=state/> }.into_any()
+pub fn data_tab() -> AnyView {
+    view! { <crate::features::data::DataView/> }.into_any()
 }
 
 #[lazy]
-pub fn products_tab(state: CardState) -> AnyView {
-    view! { <crate::products::ProductsView state=state/> }.into_any()
+pub fn products_tab() -> AnyView {
+    view! { <crate::features::products::ProductsView/> }.into_any()
 }
 
 #[lazy]
-pub fn templates_tab(state: CardState, templates: RwSignal<Vec<Template>>) -> AnyView {
+pub fn templates_tab() -> AnyView {
     view! {
-        <crate::templates::TemplatesView state=state templates=templates/>
-        <section class="card"><crate::media::MediaLibrary state=state/></section>
+        <crate::features::templates::TemplatesView />
+        <section class="card"><crate::features::media::MediaLibrary/></section>
     }
     .into_any()
 }
 
 #[lazy]
-pub fn customer_list(state: CardState, on_open: Callback<Customer>) -> AnyView {
-    view! { <crate::list::CustomerList state=state on_open=on_open/> }.into_any()
+pub fn customer_list(on_open: Callback<Customer>) -> AnyView {
+    view! { <crate::features::list::CustomerList on_open=on_open/> }.into_any()
 }
 
 #[lazy]
-pub fn order_form(
-    state: CardState,
-    on_done: Callback<Option<Order>>,
-    draft: Option<OrderDraft>,
-) -> AnyView {
+pub fn order_form(on_done: Callback<Option<Order>>, draft: Option<OrderDraft>) -> AnyView {
     match draft {
         Some(draft) => {
-            view! { <crate::orders::OrderForm state=state on_done=on_done draft=draft/> }.into_any()
+            view! { <crate::features::orders::OrderForm on_done=on_done draft=draft/> }.into_any()
         }
-        None => view! { <crate::orders::OrderForm state=state on_done=on_done/> }.into_any(),
+        None => view! { <crate::features::orders::OrderForm on_done=on_done/> }.into_any(),
     }
 }
 
 #[lazy]
 pub fn order_detail(
-    state: CardState,
     order: Order,
     orders: RwSignal<Vec<Order>>,
     error: RwSignal<Option<String>>,
     on_close: Callback<()>,
 ) -> AnyView {
-    view! { <crate::orders::OrderDetail state=state order=order orders=orders error=error on_close=on_close/> }
+    view! { <crate::features::orders::OrderDetail order=order orders=orders error=error on_close=on_close/> }
         .into_any()
 }
 
@@ -91,13 +82,13 @@ pub fn address_form(
     on_cancel: Callback<()>,
 ) -> AnyView {
     view! {
-        <crate::address_form::AddressForm lang=lang initial=initial suggestions=suggestions
+        <crate::features::address::form::AddressForm lang=lang initial=initial suggestions=suggestions
             on_save=on_save on_cancel=on_cancel/>
     }
     .into_any()
 }
 
 #[lazy]
-pub fn media_picker(state: CardState, on_pick: Callback<MediaItem>) -> AnyView {
-    view! { <crate::media::MediaLibrary state=state on_pick=on_pick/> }.into_any()
+pub fn media_picker(on_pick: Callback<MediaItem>) -> AnyView {
+    view! { <crate::features::media::MediaLibrary on_pick=on_pick/> }.into_any()
 }

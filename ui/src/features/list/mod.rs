@@ -5,15 +5,15 @@
 //! The search index (`nobi_core::crm::search::Index`) is built once when the list opens and kept
 //! up to date with the customer the card shows; every keystroke is one `Index::search`.
 
-use crate::card::{format_time, CardState};
-use crate::crm;
+use crate::db;
+use crate::db::list_index::list_index;
+use crate::state::use_app;
+use crate::widgets::format::format_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use nobi_core::crm::schema;
-use nobi_core::crm::search::{row, Index, Query, SnapshotMark};
-use nobi_core::crm::{ConversationRecord, ConversationStatus, Customer, Id};
+use nobi_core::crm::search::{Index, Query};
+use nobi_core::crm::{ConversationStatus, Customer, Id};
 use nobi_core::i18n::{ui, Ui};
-use std::collections::HashSet;
 
 /// Height of one row in pixels (the CSS gives `.list-row` the same height).
 const ROW_HEIGHT: usize = 56;
@@ -32,99 +32,12 @@ fn day_start(date: Option<nobi_core::crm::Date>, end_of_day: bool) -> Option<i64
     Some(d.get_time() as i64 - i64::from(end_of_day))
 }
 
-/// The key of the list's index in the snapshots store.
-const INDEX_SNAPSHOT: &str = "list-index";
-/// More changes than this since the stored index was taken: rebuilding is as fast as catching up.
-const MAX_CATCH_UP: u32 = 2_000;
-
-/// The list's search index: the stored one when it is current, the stored one brought up to date
-/// from the change log when a few records changed since, else built from every record (and then
-/// stored for the next time). Opening the list with 50,000 customers thus reads one record
-/// instead of decoding 50,000.
-async fn list_index() -> Result<Index, crate::store::StoreError> {
-    let store = crm::store();
-    let now = SnapshotMark {
-        changes: store.change_count().await?,
-        customers: store.count(schema::CUSTOMERS).await?,
-    };
-    let stored = store.snapshot(INDEX_SNAPSHOT).await.ok().flatten();
-    if let Some((mut index, mark)) = stored.as_deref().and_then(Index::from_snapshot) {
-        if mark == now {
-            return Ok(index);
-        }
-        if catch_up(&mut index, mark, now).await.unwrap_or(false) {
-            let _ = store
-                .put_snapshot(INDEX_SNAPSHOT, &index.to_snapshot(now))
-                .await;
-            return Ok(index);
-        }
-    }
-    let (customers, conversations) = crm::everything().await?;
-    // Orders do not mark rows yet (the "has an order" filter is a known gap).
-    let built = Index::build(&customers, &conversations, &HashSet::new());
-    // Stored with the mark read before the records: a write in between makes it stale, never
-    // wrongly current.
-    let _ = store
-        .put_snapshot(INDEX_SNAPSHOT, &built.to_snapshot(now))
-        .await;
-    Ok(built)
-}
-
-/// Applies the changes between `mark` and `now` to `index`: every customer a change touched is
-/// read again (its row rebuilt, or removed when deleted). Returns true if and only if the index
-/// is then current; false when catching up cannot be trusted (too many changes, a log that does
-/// not add up, a deleted conversation whose customer is unknown, a count that differs).
-async fn catch_up(
-    index: &mut Index,
-    mark: SnapshotMark,
-    now: SnapshotMark,
-) -> Result<bool, crate::store::StoreError> {
-    if now.changes < mark.changes || now.changes - mark.changes > MAX_CATCH_UP {
-        return Ok(false);
-    }
-    let store = crm::store();
-    let changes = store.changes_after(mark.changes).await?;
-    if changes.len() as u32 != now.changes - mark.changes {
-        return Ok(false);
-    }
-    let mut touched = Vec::<Id>::new();
-    for change in changes {
-        let customer = match change.store.as_str() {
-            schema::CUSTOMERS => change.id,
-            schema::CONVERSATIONS => {
-                match store.get::<ConversationRecord>(change.id.as_str()).await? {
-                    Some(conversation) => conversation.customer_id,
-                    None => return Ok(false),
-                }
-            }
-            _ => continue,
-        };
-        if !touched.contains(&customer) {
-            touched.push(customer);
-        }
-    }
-    for id in touched {
-        match store.get::<Customer>(id.as_str()).await? {
-            Some(customer) => {
-                let conversations = store
-                    .by_index::<ConversationRecord>("by_customer", id.as_str())
-                    .await?;
-                index.upsert(row(&customer, &conversations, false), &customer);
-            }
-            None => {
-                index.remove(&id);
-            }
-        }
-    }
-    Ok(index.len() == now.customers as usize)
-}
-
 #[component]
 pub fn CustomerList(
-    state: CardState,
     /// Called with a customer the agent picked.
     on_open: Callback<Customer>,
 ) -> impl IntoView {
+    let state = use_app();
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let index = StoredValue::new(None::<Index>);
@@ -229,7 +142,7 @@ pub fn CustomerList(
     };
     let open = move |id: Id| {
         spawn_local(async move {
-            if let Ok(Some(customer)) = crm::store().get::<Customer>(id.as_str()).await {
+            if let Ok(Some(customer)) = db::store().get::<Customer>(id.as_str()).await {
                 on_open.run(customer);
             }
         });

@@ -455,3 +455,5 @@ impl Default for Batch {
         Batch::new()
     }
 }
+
+impl std::error::Error for StoreError {}

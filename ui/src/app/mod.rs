@@ -1,0 +1,131 @@
+//! The shell of the panel: it provides the [`AppState`] context, opens the store (a
+//! [`LocalResource`]: "Đang tải…" until it is open, the store's error if it cannot be), follows
+//! the conversation of its window ([`follow`]) and lays out the header, the tab shown and the
+//! page's health.
+
+mod follow;
+mod header;
+mod health;
+mod help;
+
+use crate::db;
+use crate::db::store::StoreError;
+use crate::features::card::CustomerCard;
+use crate::features::composer::{Composer, OutboxList};
+use crate::lazy;
+use crate::state::{AppState, Tab};
+use leptos::prelude::*;
+use nobi_core::crm::{ConversationRecord, Customer};
+use nobi_core::i18n::{Lang, Ui};
+
+/// Opens the store and loads what every screen reads into `state`.
+async fn open_store(state: AppState) -> Result<(), StoreError> {
+    db::open().await?;
+    let stored = db::settings().await;
+    if let Some(code) = stored.lang.as_deref() {
+        state.lang.set(Lang::from_tag(code));
+    }
+    state.settings.set(stored);
+    state.tags.set(db::tags().await.unwrap_or_default());
+    state.staff.set(db::staff().await.unwrap_or_default());
+    state.catalog.set(db::catalog().await.unwrap_or_default());
+    match db::templates::all().await {
+        Ok(templates) => state.templates.set(templates),
+        Err(e) => web_sys::console::error_1(&e.to_string().into()),
+    }
+    Ok(())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let browser_lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default();
+    let state = AppState::new(browser_lang);
+    provide_context(state);
+    let store_open = RwSignal::new(false);
+    let opened = LocalResource::new(move || async move {
+        let result = open_store(state).await;
+        if let Err(e) = &result {
+            web_sys::console::error_1(&e.to_string().into());
+        }
+        store_open.set(result.is_ok());
+        result
+    });
+    let follow = follow::follow(state, store_open);
+    let help = RwSignal::new(false);
+    help::shortcuts(state, help);
+    let lang = state.lang;
+    view! {
+        <main class="panel" lang=move || lang.get().code()>
+            <header::Header help=help/>
+            <Suspense fallback=move || view! { <p class="muted loading" data-testid="loading">{state.t(Ui::Loading)}</p> }>
+                <ErrorBoundary fallback=move |_| view! { <p class="error" role="alert" data-testid="store-error">{state.t(Ui::StoreUnavailable)}</p> }>
+                    {move || Suspend::new(async move {
+                        opened.await.map(|()| view! { <Screen follow=follow/> })
+                    })}
+                </ErrorBoundary>
+            </Suspense>
+            {move || help.get().then(|| view! { <help::Help on_close=Callback::new(move |()| help.set(false))/> })}
+            <health::Health/>
+        </main>
+    }
+}
+
+/// The tab the agent chose.
+#[component]
+fn Screen(follow: follow::Follow) -> impl IntoView {
+    let state = crate::state::use_app();
+    let open_from_list = Callback::new(move |customer: Customer| {
+        let id = customer.id.clone();
+        state.tab.set(Tab::Customer);
+        leptos::task::spawn_local(async move {
+            let conversation = db::store()
+                .by_index::<ConversationRecord>("by_customer", id.as_str())
+                .await
+                .ok()
+                .and_then(|mut c| {
+                    c.sort_by_key(|c| c.updated_at);
+                    c.pop()
+                });
+            follow.show_customer(customer, conversation);
+        });
+    });
+    move || match state.tab.get() {
+        Tab::Customer => view! { <CustomerTab/> }.into_any(),
+        Tab::List => lazy::loaded(lazy::customer_list(open_from_list)).into_any(),
+        Tab::Products => lazy::loaded(lazy::products_tab()).into_any(),
+        Tab::Templates => lazy::loaded(lazy::templates_tab()).into_any(),
+        Tab::Data => lazy::loaded(lazy::data_tab()).into_any(),
+    }
+}
+
+/// The customer tab: the composer of the open conversation (or, with none open, what is still
+/// pending or failed anywhere), then the card of its customer.
+#[component]
+fn CustomerTab() -> impl IntoView {
+    let state = crate::state::use_app();
+    let thread = Memo::new(move |_| state.thread());
+    view! {
+        {move || match thread.get() {
+            Some(_) => view! { <Composer/> }.into_any(),
+            None => view! { <OutboxList thread=None/> }.into_any(),
+        }}
+        {move || match state.customer.with(Option::is_some) {
+            true => view! { <CustomerCard/> }.into_any(),
+            false => view! { <EmptyState/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn EmptyState() -> impl IntoView {
+    let state = crate::state::use_app();
+    view! {
+        <section class="empty" data-testid="empty">
+            <h2>{move || state.t(Ui::NoConversation)}</h2>
+            <p>{move || state.t(Ui::NoConversationHint)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+//! Orders: a customer's orders, orders to the same phones, writes that move stock in the same transaction.
+
+use super::store;
+use crate::db::store::{Batch, StoreError};
+use nobi_core::crm::Id;
+
+/// The customer's orders, newest first.
+pub async fn orders_of(customer: &Id) -> Result<Vec<nobi_core::order::Order>, StoreError> {
+    let mut orders = store()
+        .by_index::<nobi_core::order::Order>("by_customer", customer.as_str())
+        .await?;
+    orders.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+    Ok(orders)
+}
+
+/// Orders of other customers sent to one of these phones, newest first.
+pub async fn orders_by_phones(
+    phones: &[String],
+    except: &Id,
+) -> Result<Vec<nobi_core::order::Order>, StoreError> {
+    let mut out: Vec<nobi_core::order::Order> = Vec::new();
+    for phone in phones {
+        for order in store()
+            .by_index::<nobi_core::order::Order>("by_phone", phone)
+            .await?
+        {
+            let theirs = order.customer_id.as_deref() != Some(except.as_str());
+            if theirs && !out.iter().any(|o| o.id == order.id) {
+                out.push(order);
+            }
+        }
+    }
+    out.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+    Ok(out)
+}
+
+/// Writes an order and the products whose stock it changed, in one transaction.
+pub async fn save_order(
+    order: &mut nobi_core::order::Order,
+    touched: &[nobi_core::order::catalog::Product],
+) -> Result<(), StoreError> {
+    let mut batch = Batch::new();
+    batch.put(order);
+    for product in touched {
+        batch.put_as_is(product);
+    }
+    store().write(batch).await
+}
+
+/// Deletes an order (its stock already released by the caller) and writes the products.
+pub async fn delete_order(
+    order: &nobi_core::order::Order,
+    touched: &[nobi_core::order::catalog::Product],
+) -> Result<(), StoreError> {
+    let mut batch = Batch::new();
+    batch.delete::<nobi_core::order::Order>(&Id(order.id.clone()));
+    for product in touched {
+        batch.put_as_is(product);
+    }
+    store().write(batch).await
+}

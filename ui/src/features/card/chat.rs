@@ -1,0 +1,44 @@
+//! The buyer's messages, read from the page for phones and addresses to offer.
+
+use crate::chrome;
+use crate::db::store::now;
+use crate::state::AppState;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::protocol::{BackgroundToPanel, Direction, PanelToBackground, ThreadRef};
+
+pub fn read_chat(state: AppState, thread: ThreadRef) {
+    spawn_local(async move {
+        let reply = chrome::ask(&PanelToBackground::ReadMessages {
+            thread,
+            older_pages: 0,
+        })
+        .await;
+        let Ok(BackgroundToPanel::Messages { messages, .. }) = reply else {
+            return;
+        };
+        let replied = messages
+            .last()
+            .is_some_and(|m| m.direction == Direction::Out);
+        state.buyer_messages.set(
+            messages
+                .into_iter()
+                .filter(|m| m.direction == Direction::In && !m.text.is_empty())
+                .map(|m| m.text)
+                .collect(),
+        );
+        let known = state
+            .conversation
+            .with_untracked(|c| c.as_ref().map(|c| c.replied));
+        if known.is_some_and(|r| r != replied) {
+            state.edit(move |_, conversation| {
+                if let Some(c) = conversation.as_mut() {
+                    c.replied = replied;
+                    c.unread = false;
+                    c.last_message_at = Some(now());
+                }
+                Vec::new()
+            });
+        }
+    });
+}

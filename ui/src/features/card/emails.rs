@@ -1,0 +1,56 @@
+//! The customer's e-mail addresses.
+
+use crate::state::use_app;
+use leptos::prelude::*;
+use nobi_core::i18n::Ui;
+
+#[component]
+pub(super) fn Emails() -> impl IntoView {
+    let state = use_app();
+    let t = move |key: Ui| state.t(key);
+    let draft = RwSignal::new(String::new());
+    let invalid = RwSignal::new(false);
+    let add = move || {
+        let Some(email) = nobi_core::crm::email_address(&draft.get_untracked()) else {
+            invalid.set(true);
+            return;
+        };
+        draft.set(String::new());
+        state.edit(move |c, _| {
+            if !c.emails.contains(&email) {
+                c.emails.push(email);
+            }
+            Vec::new()
+        });
+    };
+    view! {
+        <section class="card" data-testid="emails">
+            <h3>{move || t(Ui::Emails)}</h3>
+            <ul class="rows">
+                {move || state.customer.with(|c| c.as_ref().map(|c| c.emails.clone()).unwrap_or_default())
+                    .into_iter()
+                    .map(|e| {
+                        let remove = e.clone();
+                        view! {
+                            <li>{e}
+                                <button class="icon" aria-label=t(Ui::Delete) on:click=move |_| {
+                                    let r = remove.clone();
+                                    state.edit(move |c, _| { c.emails.retain(|x| *x != r); Vec::new() });
+                                }>"×"</button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <div class="add-row">
+                <input type="email" data-testid="email-input" placeholder=move || t(Ui::AddEmail)
+                    prop:value=move || draft.get()
+                    on:input=move |ev| { draft.set(event_target_value(&ev)); invalid.set(false); }
+                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add() }
+                />
+                <button on:click=move |_| add()>{move || t(Ui::AddEmail)}</button>
+            </div>
+            {move || invalid.get().then(|| view! { <p class="error" role="alert">{t(Ui::EmailInvalid)}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,109 @@
+//! The customer's phones: add, pick from the chat, make primary, delete.
+
+use crate::db::store::now;
+use crate::state::use_app;
+use leptos::prelude::*;
+use nobi_core::crm::Source;
+use nobi_core::i18n::Ui;
+use nobi_core::phone::{extract_phones, parse_phone};
+
+#[component]
+pub(super) fn Phones() -> impl IntoView {
+    let state = use_app();
+    let t = move |key: Ui| state.t(key);
+    let draft = RwSignal::new(String::new());
+    let invalid = RwSignal::new(false);
+    let add = move |number: String, source: Source| {
+        state.edit(move |c, _| {
+            c.add_phone(&number, source, now());
+            Vec::new()
+        });
+    };
+    let add_typed = move || match parse_phone(&draft.get_untracked()) {
+        Some(found) => {
+            invalid.set(false);
+            draft.set(String::new());
+            add(found.number, Source::Manual);
+        }
+        None => invalid.set(true),
+    };
+    // Phones in the buyer's messages that the customer does not have yet.
+    let offered = move || {
+        let have = state
+            .customer
+            .with(|c| c.as_ref().map(|c| c.phone_keys.clone()).unwrap_or_default());
+        let mut found: Vec<String> = Vec::new();
+        state.buyer_messages.with(|messages| {
+            for text in messages {
+                for phone in extract_phones(text) {
+                    if !have.contains(&phone.number) && !found.contains(&phone.number) {
+                        found.push(phone.number);
+                    }
+                }
+            }
+        });
+        found
+    };
+    view! {
+        <section class="card" data-testid="phones">
+            <h3>{move || t(Ui::Phones)}</h3>
+            <ul class="rows">
+                {move || {
+                    state
+                        .customer
+                        .with(|c| c.as_ref().map(|c| c.phones.clone()).unwrap_or_default())
+                        .into_iter()
+                        .map(|p| {
+                            let number = p.number.clone();
+                            let remove = p.number.clone();
+                            view! {
+                                <li data-testid="phone">
+                                    <a class="phone" href=format!("tel:{}", p.number)>{nobi_core::phone::display(&p.number)}</a>
+                                    {p.primary.then(|| view! { <span class="badge primary" data-testid="primary">{t(Ui::PrimaryPhone)}</span> })}
+                                    {(!p.primary).then(|| view! {
+                                        <button class="link" on:click=move |_| {
+                                            let n = number.clone();
+                                            state.edit(move |c, _| { c.set_primary_phone(&n); Vec::new() });
+                                        }>{t(Ui::MakePrimary)}</button>
+                                    })}
+                                    <button class="icon" title=t(Ui::Delete) aria-label=t(Ui::Delete) on:click=move |_| {
+                                        let n = remove.clone();
+                                        state.edit(move |c, _| { c.remove_phone(&n); Vec::new() });
+                                    }>"×"</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <div class="offered" data-testid="phones-in-chat">
+                {move || {
+                    let found = offered();
+                    (!found.is_empty()).then(|| view! {
+                        <span class="muted">{t(Ui::PhonesInChat)} ": "</span>
+                        {found.into_iter().map(|n| {
+                            let number = n.clone();
+                            view! {
+                                <button class="chip add" data-testid="capture-phone" on:click=move |_| add(number.clone(), Source::Chat)>
+                                    "+ " {nobi_core::phone::display(&n)}
+                                </button>
+                            }
+                        }).collect_view()}
+                    })
+                }}
+            </div>
+            <div class="add-row">
+                <input
+                    data-testid="phone-input"
+                    inputmode="tel"
+                    placeholder=move || t(Ui::AddPhone)
+                    prop:value=move || draft.get()
+                    on:input=move |ev| { draft.set(event_target_value(&ev)); invalid.set(false); }
+                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add_typed() }
+                />
+                <button on:click=move |_| add_typed()>{move || t(Ui::AddPhone)}</button>
+            </div>
+            {move || invalid.get().then(|| view! { <p class="error" role="alert">{t(Ui::PhoneInvalid)}</p> })}
+        </section>
+    }
+}

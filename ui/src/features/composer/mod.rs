@@ -1,0 +1,262 @@
+//! The panel's composer and the outbox of the open conversation.
+//!
+//! "Send" puts the message in the service worker's outbox ([`PanelToBackground::Enqueue`]) and
+//! clears the draft once the worker has stored it: from then on the message is the outbox's,
+//! which types it, retries what may be retried, and never types it twice. The list below the
+//! composer shows every message to this conversation and its state, with retry and cancel.
+
+mod outbox;
+mod pacing;
+
+pub use outbox::OutboxList;
+pub use pacing::PacingSettings;
+
+use crate::chrome::ask_outbox;
+use crate::db::store::new_id;
+use crate::state::use_app;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::i18n::{ui, Ui};
+use nobi_core::outbox::{NewItem, OutboxItem};
+use nobi_core::protocol::{Attachment, PanelToBackground};
+use outbox::state_text;
+
+/// Replies an agent sends many times a day (templates add the shop's own).
+const QUICK_REPLIES: &[&str] = &["Xin chào 👋 chị ơi", "Dạ shop cảm ơn chị ạ 🌸"];
+
+/// The composer of the conversation the page shows.
+#[component]
+pub fn Composer() -> impl IntoView {
+    let state = use_app();
+    let (seen, outbox, templates, insert) =
+        (state.seen, state.outbox, state.templates, state.insert);
+    let lang = state.lang;
+    let t = move |key: Ui| ui(key, lang.get());
+    let Some(conversation) = seen.get_untracked() else {
+        return ().into_any();
+    };
+    let thread = conversation.thread.clone();
+    let account = conversation.account.clone();
+    let draft = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let scheduling = RwSignal::new(false);
+    let when = RwSignal::new(String::new());
+    let last_id = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let enqueuing = RwSignal::new(false);
+    // The id of an enqueue the worker did not confirm, with its text: sending the same draft again
+    // reuses it, so a message the worker stored before failing to answer is not queued twice.
+    let unconfirmed = RwSignal::new(None::<(String, String)>);
+    let menu_open = RwSignal::new(false);
+    let media_open = RwSignal::new(false);
+    let warnings = RwSignal::new(Vec::<String>::new());
+    // A template: rendered for this buyer by core, put in place of the "/shortcut" (or
+    // appended), its images attached; variables that could not be filled are reported.
+    let use_template = Callback::new(move |template: nobi_core::template::Template| {
+        menu_open.set(false);
+        spawn_local(async move {
+            let vars = crate::features::templates::vars::current_vars(state).await;
+            let (text, image_ids, problems) =
+                nobi_core::template::render_into_composer(&template, &vars, lang.get_untracked());
+            draft.update(|d| *d = nobi_core::template::replace_shortcut(d, &text));
+            let attached = crate::db::media::attachments(&image_ids).await;
+            files.update(|f| f.extend(attached));
+            warnings.set(problems);
+        });
+    });
+    let show_menu =
+        move || menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some());
+
+    // Text put into the composer by another screen: taken and cleared.
+    Effect::new(move |_| {
+        if let Some((text, attached)) = insert.get() {
+            draft.set(text);
+            files.set(attached);
+            insert.set(None);
+        }
+    });
+
+    let send = move || {
+        let text = draft.get_untracked();
+        let attached = files.get_untracked();
+        if (text.trim().is_empty() && attached.is_empty()) || enqueuing.get_untracked() {
+            return;
+        }
+        let l = lang.get_untracked();
+        let not_before = if scheduling.get_untracked() {
+            match crate::widgets::local_ms(&when.get_untracked()) {
+                Some(at) if at > js_sys::Date::now() as u64 => Some(at),
+                Some(_) => {
+                    error.set(Some(ui(Ui::SchedulePast, l).to_owned()));
+                    return;
+                }
+                None => {
+                    error.set(Some(ui(Ui::DateTimeInvalid, l).to_owned()));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        error.set(None);
+        enqueuing.set(true);
+        let id = match unconfirmed.get_untracked() {
+            Some((id, same)) if same == text => id,
+            _ => new_id().0,
+        };
+        let attempted = (id.clone(), text.clone());
+        let item = NewItem {
+            id: id.clone(),
+            to: thread.clone(),
+            account: account.clone(),
+            text,
+            attachments: Vec::new(),
+            not_before,
+        };
+        spawn_local(async move {
+            let stored = ask_outbox(
+                PanelToBackground::Enqueue {
+                    item,
+                    files: attached,
+                },
+                outbox,
+            )
+            .await
+                && outbox.with_untracked(|o| o.items.iter().any(|i| i.id == id));
+            enqueuing.set(false);
+            if stored {
+                // The outbox has it on disk: the draft can go.
+                unconfirmed.set(None);
+                draft.set(String::new());
+                files.set(Vec::new());
+                scheduling.set(false);
+                warnings.set(Vec::new());
+                last_id.set(Some(id));
+            } else {
+                unconfirmed.set(Some(attempted));
+                error.set(Some(ui(Ui::WorkerUnreachable, l).to_owned()));
+            }
+        });
+    };
+    let send_on_click = send.clone();
+    let list_thread = conversation.thread.clone();
+    let is_paused = move |item: &OutboxItem| {
+        outbox.with(|o| o.paused.iter().any(|p| p.account == item.account_key()))
+    };
+    let status = move || {
+        let id = last_id.get()?;
+        let item = outbox.with(|o| o.items.iter().find(|i| i.id == id).cloned())?;
+        Some(state_text(&item, is_paused(&item), lang.get()))
+    };
+    let platform = conversation.thread.platform;
+    let account_pause = conversation.account.clone();
+    let account_for_pause = move || account_pause.clone();
+    let paused = move || {
+        outbox.with(|o| {
+            o.paused
+                .iter()
+                .find(|p| {
+                    p.account.platform == platform && p.account.account == account_for_pause()
+                })
+                .cloned()
+        })
+    };
+
+    view! {
+        <section class="composer">
+            {move || paused().map(|p| {
+                let account = p.account.clone();
+                view! {
+                    <div class="error" role="alert" data-testid="outbox-paused">
+                        <p>{t(Ui::Paused)}</p>
+                        <button data-testid="outbox-resume" on:click=move |_| {
+                            let account = account.clone();
+                            spawn_local(async move {
+                                ask_outbox(PanelToBackground::OutboxResume { account }, outbox).await;
+                            });
+                        }>{t(Ui::Resume)}</button>
+                    </div>
+                }
+            })}
+            <div class="quick" aria-label=move || t(Ui::QuickReplies)>
+                {QUICK_REPLIES
+                    .iter()
+                    .map(|reply| {
+                        view! {
+                            <button class="chip" on:click=move |_| draft.set((*reply).to_owned())>
+                                {*reply}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div class="composer-tools">
+                <button class="chip" data-testid="tpl-button" on:click=move |_| menu_open.update(|o| *o = !*o)>{move || t(Ui::TabTemplates)}</button>
+                <button class="chip" data-testid="media-button" on:click=move |_| media_open.update(|o| *o = !*o)>"🖼"</button>
+                <crate::widgets::emoji::EmojiPicker lang=lang on_pick=Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))/>
+            </div>
+            {move || show_menu().then(|| view! {
+                <crate::features::templates::TemplateMenu templates=templates query=Signal::derive(move || draft.get())
+                    on_pick=use_template on_close=Callback::new(move |()| menu_open.set(false))/>
+            })}
+            {move || media_open.get().then(|| {
+                let on_pick = Callback::new(move |item: nobi_core::crm::MediaItem| {
+                    files.update(|f| f.push(crate::db::media::to_attachment(&item)));
+                    media_open.set(false);
+                });
+                crate::lazy::loaded(crate::lazy::media_picker(on_pick))
+            })}
+            <textarea
+                id="composer"
+                data-testid="composer"
+                rows="3"
+                placeholder=move || t(Ui::ComposerPlaceholder)
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if crate::widgets::is_send_shortcut(&ev) {
+                        ev.prevent_default();
+                        send();
+                    }
+                }
+            ></textarea>
+            {move || (!files.with(Vec::is_empty)).then(|| view! {
+                <div class="chips" data-testid="composer-files">
+                    <span class="muted small">{t(Ui::Attachments)} ": "</span>
+                    {files.get().into_iter().enumerate().map(|(i, f)| view! {
+                        <span class="chip">{f.name.clone()}
+                            <button class="icon" aria-label=t(Ui::Delete) on:click=move |_| files.update(|fs| { if i < fs.len() { fs.remove(i); } })>"×"</button>
+                        </span>
+                    }).collect_view()}
+                </div>
+            })}
+            <div class="composer-actions">
+                <label class="check small">
+                    <input type="checkbox" data-testid="schedule" prop:checked=move || scheduling.get()
+                        on:change=move |ev| scheduling.set(event_target_checked(&ev))/>
+                    {move || t(Ui::ScheduleSend)}
+                </label>
+                {move || scheduling.get().then(|| view! {
+                    <crate::widgets::DateTimeInput value=when lang=lang testid="schedule-at"/>
+                })}
+                <span class="status" data-testid="send-status" role="status">{status}</span>
+                <button
+                    class="send"
+                    data-testid="send"
+                    disabled=move || enqueuing.get()
+                    on:click=move |_| send_on_click()
+                >
+                    {move || t(Ui::Send)}
+                </button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="composer-error">{e}</p> })}
+            {move || (!warnings.with(Vec::is_empty)).then(|| view! {
+                <ul class="warn small" data-testid="composer-warnings">
+                    {warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
+            })}
+            <OutboxList thread=Some(list_thread)/>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,106 @@
+//! The outbox as the agent sees it: what waits, what was sent, what failed and why.
+
+use crate::chrome::ask_outbox;
+use crate::widgets::format::format_time;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use nobi_core::i18n::{fail_reason, ui, Lang, Ui};
+use nobi_core::outbox::{ItemState, OutboxItem};
+use nobi_core::protocol::{PanelToBackground, ThreadRef};
+
+/// What a message's state reads as in the panel; `paused`: its account is stopped.
+pub(super) fn state_text(item: &OutboxItem, paused: bool, lang: Lang) -> String {
+    let t = |k| ui(k, lang);
+    match &item.state {
+        ItemState::Queued if paused => t(Ui::OutboxPaused).to_owned(),
+        ItemState::Queued => match (item.retry_at, item.not_before) {
+            (Some(at), _) => format!(
+                "{} {} ({})",
+                t(Ui::OutboxRetrying),
+                format_time(at as i64),
+                item.last_failure
+                    .map(|r| fail_reason(r, lang))
+                    .unwrap_or_default()
+            ),
+            (None, Some(at)) if at > js_sys::Date::now() as u64 => {
+                format!("{} {}", t(Ui::OutboxScheduled), format_time(at as i64))
+            }
+            _ => t(Ui::OutboxQueued).to_owned(),
+        },
+        ItemState::Sending { .. } => t(Ui::Sending).to_owned(),
+        ItemState::NeedsCheck { .. } => t(Ui::OutboxChecking).to_owned(),
+        ItemState::Sent { at } => format!("{} {}", t(Ui::OutboxSent), format_time(*at as i64)),
+        ItemState::Failed { reason, .. } => fail_reason(*reason, lang).to_owned(),
+        ItemState::Cancelled { .. } => t(Ui::OutboxCancelled).to_owned(),
+    }
+}
+
+fn state_class(item: &OutboxItem) -> &'static str {
+    match item.state {
+        ItemState::Sent { .. } => "ob-item sent",
+        ItemState::Failed { .. } => "ob-item failed",
+        ItemState::Cancelled { .. } => "ob-item cancelled",
+        _ => "ob-item pending",
+    }
+}
+
+/// The messages of one conversation (its last ten), or with `thread: None` every message of any
+/// conversation that is not done yet (what the agent must look at when no conversation is open).
+#[component]
+pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
+    let state = crate::state::use_app();
+    let lang = state.lang;
+    let outbox = state.outbox;
+    let t = move |key: Ui| ui(key, lang.get());
+    let is_paused = move |item: &OutboxItem| {
+        outbox.with(|o| o.paused.iter().any(|p| p.account == item.account_key()))
+    };
+    let shown = move || {
+        outbox.with(|o| {
+            let mut items: Vec<OutboxItem> = o
+                .items
+                .iter()
+                .filter(|i| match &thread {
+                    Some(thread) => &i.to == thread,
+                    None => !matches!(
+                        i.state,
+                        ItemState::Sent { .. } | ItemState::Cancelled { .. }
+                    ),
+                })
+                .cloned()
+                .collect();
+            let skip = items.len().saturating_sub(10);
+            items.drain(..skip);
+            items
+        })
+    };
+    view! {
+        <ul class="outbox" data-testid="outbox">
+            {move || shown().into_iter().map(|item| {
+                let id = item.id.clone();
+                let id2 = item.id.clone();
+                let failed = matches!(item.state, ItemState::Failed { .. });
+                let cancellable = matches!(item.state, ItemState::Queued | ItemState::Failed { .. } | ItemState::NeedsCheck { .. });
+                view! {
+                    <li class=state_class(&item) data-testid="outbox-item">
+                        <span class="ob-text">{item.text.clone()}</span>
+                        {(!item.attachments.is_empty()).then(|| format!(" 📎{}", item.attachments.len()))}
+                        <span class="ob-state small" data-testid="outbox-state">{state_text(&item, is_paused(&item), lang.get())}</span>
+                        {failed.then(|| view! {
+                            <button class="link" data-testid="outbox-retry" on:click=move |_| {
+                                let id = id.clone();
+                                spawn_local(async move { ask_outbox(PanelToBackground::OutboxRetry { id }, outbox).await; });
+                            }>{t(Ui::Retry)}</button>
+                        })}
+                        {cancellable.then(|| view! {
+                            <button class="link" data-testid="outbox-cancel" on:click=move |_| {
+                                let id = id2.clone();
+                                spawn_local(async move { ask_outbox(PanelToBackground::OutboxCancel { id }, outbox).await; });
+                            }>{t(Ui::Cancel)}</button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
