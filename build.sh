@@ -194,6 +194,8 @@ cmd_test() {
   cargo clippy --workspace --all-targets --quiet -- -D warnings
   say "clippy, wasm32"
   cargo clippy --target "$WASM_TARGET" -p nobi-ui -p nobi-content -p nobi-background --all-targets --quiet -- -D warnings
+  say "the panel's layers: no feature imports another in a cycle, no layer uses one above it"
+  python3 tests/arch/layers.py
   say "tier 1: cargo test (core and the nobi CLI)"
   cargo test -p nobi-core -p nobi-cli
   say "tier 2: wasm-bindgen-test (content-script DOM code in headless Chromium; message bridge)"

@@ -47,22 +47,3 @@ pub fn listen(on_broadcast: impl Fn(BackgroundToPanel) + 'static) {
     runtime_on_message_add_listener(listener.as_ref().unchecked_ref());
     listener.forget();
 }
-
-/// Asks the worker; an outbox reply updates `outbox`. Returns false if the worker did not answer
-/// with the outbox.
-pub async fn ask_outbox(
-    request: PanelToBackground,
-    outbox: leptos::prelude::RwSignal<crate::state::OutboxView>,
-) -> bool {
-    use leptos::prelude::Set;
-    match ask(&request).await {
-        Ok(reply) => match crate::state::OutboxView::from_reply(&reply) {
-            Some(view) => {
-                outbox.set(view);
-                true
-            }
-            None => false,
-        },
-        Err(_) => false,
-    }
-}

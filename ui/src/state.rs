@@ -19,7 +19,8 @@ use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::catalog::Catalog;
 use nobi_core::outbox::OutboxItem;
 use nobi_core::protocol::{
-    Attachment, BackgroundToPanel, Conversation, Engine, PausedAccount, ThreadRef,
+    Attachment, BackgroundToPanel, Conversation, Engine, PanelToBackground, PausedAccount,
+    ThreadRef,
 };
 use nobi_core::template::Template;
 
@@ -62,6 +63,21 @@ impl OutboxView {
     }
 }
 
+/// Asks the worker; an outbox reply updates `outbox`. Returns false if the worker did not answer
+/// with the outbox.
+pub async fn ask_outbox(request: PanelToBackground, outbox: RwSignal<OutboxView>) -> bool {
+    match crate::chrome::ask(&request).await {
+        Ok(reply) => match OutboxView::from_reply(&reply) {
+            Some(view) => {
+                outbox.set(view);
+                true
+            }
+            None => false,
+        },
+        Err(_) => false,
+    }
+}
+
 /// One edit of the open customer, as [`AppState::edit`] saves it.
 #[derive(Clone)]
 pub struct Save {
@@ -99,6 +115,8 @@ pub struct AppState {
     pub insert: RwSignal<Insert>,
     /// Saves one edit of the open customer (see the module's invariant).
     pub save: Action<Save, ()>,
+    /// Saves the shop's settings; [`AppState::settings`] is set once they are stored.
+    pub save_settings: Action<Settings, ()>,
 }
 
 impl AppState {
@@ -138,6 +156,19 @@ impl AppState {
                 }
             }
         });
+        let settings = RwSignal::new(Settings::default());
+        let save_settings = Action::new_local(move |wanted: &Settings| {
+            let wanted = wanted.clone();
+            async move {
+                match db::save_settings(wanted).await {
+                    Ok(saved) => settings.set(saved),
+                    Err(e) => {
+                        web_sys::console::error_1(&e.to_string().into());
+                        error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into()));
+                    }
+                }
+            }
+        });
         AppState {
             lang,
             tab: RwSignal::new(Tab::Customer),
@@ -151,11 +182,12 @@ impl AppState {
             error,
             buyer_messages: RwSignal::new(Vec::new()),
             catalog: RwSignal::new(Catalog::default()),
-            settings: RwSignal::new(Settings::default()),
+            settings,
             templates: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(OutboxView::default()),
             insert: RwSignal::new(None),
             save,
+            save_settings,
         }
     }
 

@@ -154,7 +154,7 @@ pub fn follow(state: AppState, store_open: RwSignal<bool>) -> Follow {
         if let Ok(reply) = chrome::ask(&request).await {
             show(reply);
         }
-        chrome::ask_outbox(PanelToBackground::GetOutbox, state.outbox).await;
+        crate::state::ask_outbox(PanelToBackground::GetOutbox, state.outbox).await;
     });
     handle
 }

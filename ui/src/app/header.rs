@@ -1,7 +1,6 @@
 //! The header: the buyer of the open conversation (one click back to them and the composer),
 //! help, the language switch, and the five tabs as icons with labels that share the width.
 
-use crate::db;
 use crate::state::{use_app, Tab};
 use crate::widgets::icons;
 use leptos::prelude::*;
@@ -18,17 +17,12 @@ pub fn focus(id: &str) {
 pub fn Header(help: RwSignal<bool>) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
-    let switch_language = Action::new_local(move |next: &Lang| {
-        let next = *next;
+    let switch_language = move |next: Lang| {
         lang.set(next);
         let mut settings = state.settings.get_untracked();
         settings.lang = Some(next.code().to_owned());
-        async move {
-            if let Ok(saved) = db::save_settings(settings).await {
-                state.settings.set(saved);
-            }
-        }
-    });
+        state.save_settings.dispatch(settings);
+    };
     let t = move |key: Ui| state.t(key);
     let tab_button = move |which: Tab, key: Ui, testid: &'static str, icon: &'static str| {
         view! {
@@ -72,7 +66,7 @@ pub fn Header(help: RwSignal<bool>) -> impl IntoView {
                     aria-label=move || t(Ui::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
                 <button class="lang-switch" data-testid="lang-switch" title=move || t(Ui::SwitchLanguage)
                     aria-label=move || t(Ui::SwitchLanguage)
-                    on:click=move |_| { switch_language.dispatch(if lang.get_untracked() == Lang::Vi { Lang::En } else { Lang::Vi }); }>
+                    on:click=move |_| { switch_language(if lang.get_untracked() == Lang::Vi { Lang::En } else { Lang::Vi }); }>
                     {move || if lang.get() == Lang::Vi { "EN" } else { "VI" }}
                 </button>
             </div>

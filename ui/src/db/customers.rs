@@ -147,3 +147,16 @@ pub async fn everything() -> Result<(Vec<Customer>, Vec<ConversationRecord>), St
         store.all::<ConversationRecord>().await?,
     ))
 }
+
+/// Writes a planned customer import: its new tags, new and updated customers, in one
+/// transaction (all of it lands, or none).
+pub async fn import(plan: &nobi_core::crm::import::ImportPlan) -> Result<(), StoreError> {
+    let mut batch = Batch::new();
+    for tag in &plan.new_tags {
+        batch.put_as_is(tag);
+    }
+    for c in plan.creates.iter().chain(&plan.updates) {
+        batch.put_as_is(c);
+    }
+    store().write(batch).await
+}

@@ -1,6 +1,7 @@
 //! The customer's e-mail addresses.
 
 use crate::state::use_app;
+use crate::widgets::AddRow;
 use leptos::prelude::*;
 use nobi_core::i18n::Ui;
 
@@ -27,9 +28,9 @@ pub(super) fn Emails() -> impl IntoView {
         <section class="card" data-testid="emails">
             <h3>{move || t(Ui::Emails)}</h3>
             <ul class="rows">
-                {move || state.customer.with(|c| c.as_ref().map(|c| c.emails.clone()).unwrap_or_default())
-                    .into_iter()
-                    .map(|e| {
+                <For each=move || state.customer.with(|c| c.as_ref().map(|c| c.emails.clone()).unwrap_or_default())
+                    key=|e| e.clone()
+                    children=move |e| {
                         let remove = e.clone();
                         view! {
                             <li>{e}
@@ -39,17 +40,11 @@ pub(super) fn Emails() -> impl IntoView {
                                 }>"×"</button>
                             </li>
                         }
-                    })
-                    .collect_view()}
+                    }/>
             </ul>
-            <div class="add-row">
-                <input type="email" data-testid="email-input" placeholder=move || t(Ui::AddEmail)
-                    prop:value=move || draft.get()
-                    on:input=move |ev| { draft.set(event_target_value(&ev)); invalid.set(false); }
-                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add() }
-                />
-                <button on:click=move |_| add()>{move || t(Ui::AddEmail)}</button>
-            </div>
+            <AddRow value=draft testid="email-input" kind="email"
+                placeholder=Signal::derive(move || t(Ui::AddEmail)) button=Signal::derive(move || t(Ui::AddEmail))
+                on_input=Callback::new(move |()| invalid.set(false)) on_submit=Callback::new(move |()| add())/>
             {move || invalid.get().then(|| view! { <p class="error" role="alert">{t(Ui::EmailInvalid)}</p> })}
         </section>
     }

@@ -4,7 +4,6 @@ use super::status_label;
 use crate::db;
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::crm::{ConversationRecord, ConversationStatus, HistoryKind, Id};
 use nobi_core::i18n::Ui;
 
@@ -72,19 +71,25 @@ pub(super) fn Fields() -> impl IntoView {
     };
     let adding_staff = RwSignal::new(false);
     let staff_draft = RwSignal::new(String::new());
+    let create_staff = Action::new_local(move |name: &String| {
+        let name = name.clone();
+        async move {
+            match db::create_staff(&name).await {
+                Ok(member) => {
+                    state.staff.update(|s| s.push(member.clone()));
+                    staff_draft.set(String::new());
+                    adding_staff.set(false);
+                    set_assignee(Some(member.id));
+                }
+                Err(_) => state.failed(),
+            }
+        }
+    });
     let add_staff = move || {
         let name = staff_draft.get_untracked();
-        if name.trim().is_empty() {
-            return;
+        if !name.trim().is_empty() {
+            create_staff.dispatch(name);
         }
-        spawn_local(async move {
-            if let Ok(member) = db::create_staff(&name).await {
-                state.staff.update(|s| s.push(member.clone()));
-                staff_draft.set(String::new());
-                adding_staff.set(false);
-                set_assignee(Some(member.id));
-            }
-        });
     };
     view! {
         <section class="card" data-testid="conversation-fields">

@@ -8,6 +8,7 @@ mod addresses;
 mod chat;
 mod emails;
 mod fields;
+mod history;
 mod identity;
 mod notes;
 mod personal;
@@ -15,10 +16,12 @@ mod phones;
 mod same_phone;
 mod tags;
 
+use crate::widgets::ErrorLine;
 use addresses::Addresses;
 pub use chat::read_chat;
 use emails::Emails;
 use fields::Fields;
+use history::History;
 use identity::Identity;
 use notes::Notes;
 use personal::Personal;
@@ -27,9 +30,8 @@ use same_phone::SamePhone;
 use tags::Tags;
 
 use crate::state::use_app;
-use crate::widgets::format::format_time;
 use leptos::prelude::*;
-use nobi_core::crm::{ConversationStatus, HistoryKind};
+use nobi_core::crm::ConversationStatus;
 use nobi_core::i18n::Ui;
 
 pub(super) fn status_label(status: ConversationStatus) -> Ui {
@@ -43,10 +45,10 @@ pub(super) fn status_label(status: ConversationStatus) -> Ui {
 #[component]
 pub fn CustomerCard() -> impl IntoView {
     let state = use_app();
-    let t = move |key: Ui| state.t(key);
+    let _t = move |key: Ui| state.t(key);
     view! {
         <div class="card-stack" data-testid="customer-card">
-            {move || state.error.get().map(|e| view! { <p class="error" role="alert" data-testid="card-error">{e}</p> })}
+            <ErrorLine error=state.error testid="card-error"/>
             <Identity/>
             <Phones/>
             <Emails/>
@@ -57,50 +59,7 @@ pub fn CustomerCard() -> impl IntoView {
             <crate::features::orders::OrdersSection/>
             <Notes/>
             <SamePhone/>
-            <section class="card" data-testid="history">
-                <h3>{move || t(Ui::History)}</h3>
-                {move || {
-                    let entries = state.history.get();
-                    if entries.is_empty() {
-                        return view! { <p class="muted">{t(Ui::HistoryEmpty)}</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="history">
-                            {entries
-                                .into_iter()
-                                .take(30)
-                                .map(|h| {
-                                    let label = match h.kind {
-                                        HistoryKind::TagAdded => Ui::HistTagAdded,
-                                        HistoryKind::TagRemoved => Ui::HistTagRemoved,
-                                        HistoryKind::Assignee => Ui::HistAssignee,
-                                        HistoryKind::Status => Ui::HistStatus,
-                                        HistoryKind::Merged => Ui::HistMerged,
-                                    };
-                                    let show = move |v: Option<String>| {
-                                        v.map(|v| match v.as_str() {
-                                            "processing" => t(Ui::StatusProcessing).to_owned(),
-                                            "processed" => t(Ui::StatusProcessed).to_owned(),
-                                            "done" => t(Ui::StatusDone).to_owned(),
-                                            _ => v,
-                                        })
-                                        .unwrap_or_else(|| "—".into())
-                                    };
-                                    let from = show(h.from);
-                                    let to = show(h.to);
-                                    view! {
-                                        <li>
-                                            <span class="muted">{format_time(h.at)}</span>
-                                            " " {t(label)} ": " {from} " → " {to}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                    .into_any()
-                }}
-            </section>
+            <History/>
         </div>
     }
 }

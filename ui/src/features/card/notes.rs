@@ -38,10 +38,9 @@ pub(super) fn Notes() -> impl IntoView {
             ></textarea>
             <button data-testid="add-note" on:click=move |_| save()>{move || t(Ui::AddNote)}</button>
             <ul class="notes">
-                {move || state.customer.with(|c| c.as_ref().map(|c| c.notes.clone()).unwrap_or_default())
-                    .into_iter()
-                    .rev()
-                    .map(|n| {
+                <For each=move || state.customer.with(|c| c.as_ref().map(|c| c.notes.iter().rev().cloned().collect::<Vec<_>>()).unwrap_or_default())
+                    key=|n| n.id.clone()
+                    children=move |n| {
                         let id = n.id.clone();
                         view! {
                             <li data-testid="note">
@@ -53,8 +52,7 @@ pub(super) fn Notes() -> impl IntoView {
                                 }>"×"</button>
                             </li>
                         }
-                    })
-                    .collect_view()}
+                    }/>
             </ul>
         </section>
     }

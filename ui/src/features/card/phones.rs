@@ -2,6 +2,7 @@
 
 use crate::db::store::now;
 use crate::state::use_app;
+use crate::widgets::AddRow;
 use leptos::prelude::*;
 use nobi_core::crm::Source;
 use nobi_core::i18n::Ui;
@@ -48,12 +49,9 @@ pub(super) fn Phones() -> impl IntoView {
         <section class="card" data-testid="phones">
             <h3>{move || t(Ui::Phones)}</h3>
             <ul class="rows">
-                {move || {
-                    state
-                        .customer
-                        .with(|c| c.as_ref().map(|c| c.phones.clone()).unwrap_or_default())
-                        .into_iter()
-                        .map(|p| {
+                <For each=move || state.customer.with(|c| c.as_ref().map(|c| c.phones.clone()).unwrap_or_default())
+                    key=|p| (p.number.clone(), p.primary)
+                    children=move |p| {
                             let number = p.number.clone();
                             let remove = p.number.clone();
                             view! {
@@ -72,9 +70,7 @@ pub(super) fn Phones() -> impl IntoView {
                                     }>"×"</button>
                                 </li>
                             }
-                        })
-                        .collect_view()
-                }}
+                    }/>
             </ul>
             <div class="offered" data-testid="phones-in-chat">
                 {move || {
@@ -92,17 +88,9 @@ pub(super) fn Phones() -> impl IntoView {
                     })
                 }}
             </div>
-            <div class="add-row">
-                <input
-                    data-testid="phone-input"
-                    inputmode="tel"
-                    placeholder=move || t(Ui::AddPhone)
-                    prop:value=move || draft.get()
-                    on:input=move |ev| { draft.set(event_target_value(&ev)); invalid.set(false); }
-                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { add_typed() }
-                />
-                <button on:click=move |_| add_typed()>{move || t(Ui::AddPhone)}</button>
-            </div>
+            <AddRow value=draft testid="phone-input" inputmode="tel"
+                placeholder=Signal::derive(move || t(Ui::AddPhone)) button=Signal::derive(move || t(Ui::AddPhone))
+                on_input=Callback::new(move |()| invalid.set(false)) on_submit=Callback::new(move |()| add_typed())/>
             {move || invalid.get().then(|| view! { <p class="error" role="alert">{t(Ui::PhoneInvalid)}</p> })}
         </section>
     }

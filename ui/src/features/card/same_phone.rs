@@ -3,51 +3,57 @@
 use crate::db;
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::crm::Customer;
-use nobi_core::i18n::{ui, Ui};
+use nobi_core::i18n::Ui;
 
 #[component]
 pub(super) fn SamePhone() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
-    let others = RwSignal::new(Vec::<Customer>::new());
-    Effect::new(move |_| {
-        let Some(customer) = state.customer.get() else {
-            return;
-        };
-        spawn_local(async move {
-            others.set(db::same_phone(&customer).await.unwrap_or_default());
-        });
+    // Read again whenever the customer changes (a phone added, another customer shown).
+    let others = LocalResource::new(move || {
+        let customer = state.customer.get();
+        async move {
+            match customer {
+                Some(customer) => db::same_phone(&customer).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
     });
+    let merge = Action::new_local(move |other: &Customer| {
+        let other = other.clone();
+        let into = state.customer.get_untracked();
+        async move {
+            let Some(into) = into else { return };
+            match db::merge_customers(into, other).await {
+                Ok(merged) => {
+                    if let Ok(h) = db::history(&merged.id).await {
+                        state.history.set(h);
+                    }
+                    state.customer.set(Some(merged));
+                }
+                Err(_) => state.failed(),
+            }
+        }
+    });
+    let list = move || others.get().unwrap_or_default();
     view! {
-        {move || (!others.get().is_empty()).then(|| view! {
+        <Show when=move || !list().is_empty()>
             <section class="card warn" data-testid="same-phone">
-                <h3>{t(Ui::SamePhone)}</h3>
+                <h3>{move || t(Ui::SamePhone)}</h3>
                 <ul class="rows">
-                    {others.get().into_iter().map(|o| {
-                        let other = o.clone();
-                        view! {
-                            <li>
-                                {o.name.clone()} " · " {o.primary_phone().map(nobi_core::phone::display).unwrap_or_default()}
-                                <button data-testid="merge" on:click=move |_| {
-                                    let Some(into) = state.customer.get_untracked() else { return };
-                                    let other = other.clone();
-                                    spawn_local(async move {
-                                        match db::merge_customers(into, other).await {
-                                            Ok(merged) => {
-                                                if let Ok(h) = db::history(&merged.id).await { state.history.set(h); }
-                                                state.customer.set(Some(merged));
-                                            }
-                                            Err(_) => state.error.set(Some(ui(Ui::SaveFailed, state.lang.get_untracked()).into())),
-                                        }
-                                    });
-                                }>{t(Ui::Merge)}</button>
-                            </li>
-                        }
-                    }).collect_view()}
+                    <For each=list key=|o| o.id.clone() let(other)>
+                        <li>
+                            {other.name.clone()} " · "
+                            {other.primary_phone().map(nobi_core::phone::display).unwrap_or_default()}
+                            <button data-testid="merge" disabled=move || merge.pending().get()
+                                on:click=move |_| { merge.dispatch(other.clone()); }>
+                                {move || t(Ui::Merge)}
+                            </button>
+                        </li>
+                    </For>
                 </ul>
             </section>
-        })}
+        </Show>
     }
 }

@@ -2,10 +2,10 @@
 
 use crate::db;
 use crate::state::use_app;
+use crate::widgets::AddRow;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::crm::{HistoryKind, Id, Tag};
-use nobi_core::i18n::{ui, Ui};
+use nobi_core::i18n::Ui;
 
 #[component]
 pub(super) fn Tags() -> impl IntoView {
@@ -34,6 +34,20 @@ pub(super) fn Tags() -> impl IntoView {
             )]
         });
     };
+    // A tag typed that does not exist yet: created with the next colour, then attached.
+    let create = Action::new_local(move |name: &String| {
+        let name = name.clone();
+        let count = state.tags.with_untracked(Vec::len);
+        async move {
+            match db::create_tag(&name, count).await {
+                Ok(tag) => {
+                    state.tags.update(|tags| tags.push(tag.clone()));
+                    attach(tag);
+                }
+                Err(_) => state.failed(),
+            }
+        }
+    });
     let pick = move || {
         let q = query.get_untracked().trim().to_owned();
         if q.is_empty() {
@@ -48,18 +62,7 @@ pub(super) fn Tags() -> impl IntoView {
         match existing {
             Some(tag) => attach(tag),
             None => {
-                let count = state.tags.with_untracked(Vec::len);
-                spawn_local(async move {
-                    match db::create_tag(&q, count).await {
-                        Ok(tag) => {
-                            state.tags.update(|tags| tags.push(tag.clone()));
-                            attach(tag);
-                        }
-                        Err(_) => state
-                            .error
-                            .set(Some(ui(Ui::SaveFailed, state.lang.get_untracked()).into())),
-                    }
-                });
+                create.dispatch(q);
             }
         }
     };
@@ -103,14 +106,9 @@ pub(super) fn Tags() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <div class="add-row">
-                <input data-testid="tag-input" placeholder=move || t(Ui::AddTag)
-                    prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
-                    on:keydown=move |ev| if crate::widgets::is_plain_enter(&ev) { pick() }
-                />
-                <button on:click=move |_| pick()>{move || t(Ui::CreateTag)}</button>
-            </div>
+            <AddRow value=query testid="tag-input"
+                placeholder=Signal::derive(move || t(Ui::AddTag)) button=Signal::derive(move || t(Ui::CreateTag))
+                on_submit=Callback::new(move |()| pick())/>
             <div class="chips">
                 {move || suggestions().into_iter().map(|tag| {
                     let chosen = tag.clone();

@@ -11,8 +11,8 @@ mod pacing;
 pub use outbox::OutboxList;
 pub use pacing::PacingSettings;
 
-use crate::chrome::ask_outbox;
 use crate::db::store::new_id;
+use crate::state::ask_outbox;
 use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

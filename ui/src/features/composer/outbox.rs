@@ -1,6 +1,6 @@
 //! The outbox as the agent sees it: what waits, what was sent, what failed and why.
 
-use crate::chrome::ask_outbox;
+use crate::state::ask_outbox;
 use crate::widgets::format::format_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

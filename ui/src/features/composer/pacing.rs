@@ -1,9 +1,8 @@
 //! The outbox's pacing: gaps and limits per account.
 
-use crate::chrome::ask_outbox;
+use crate::state::ask_outbox;
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::i18n::{ui, Ui};
 use nobi_core::protocol::PanelToBackground;
 
@@ -15,12 +14,17 @@ pub fn PacingSettings() -> impl IntoView {
     let outbox = state.outbox;
     let t = move |key: Ui| ui(key, lang.get());
     let pacing = move || outbox.with(|o| o.settings.pacing.clone());
+    // The worker stores the settings and answers with the outbox, which shows them.
+    let send = Action::new_local(move |settings: &nobi_core::outbox::Settings| {
+        let settings = settings.clone();
+        async move {
+            ask_outbox(PanelToBackground::SetOutboxSettings { settings }, outbox).await;
+        }
+    });
     let save = move |change: &dyn Fn(&mut nobi_core::outbox::Pacing)| {
         let mut settings = outbox.with_untracked(|o| o.settings.clone());
         change(&mut settings.pacing);
-        spawn_local(async move {
-            ask_outbox(PanelToBackground::SetOutboxSettings { settings }, outbox).await;
-        });
+        send.dispatch(settings);
     };
     let seconds = |ms: u64| (ms / 1000).to_string();
     let number = |value: String| value.trim().parse::<u64>().ok();

@@ -4,11 +4,10 @@
 
 use crate::db;
 use crate::db::backup::{backup, restore};
-use crate::db::store::{now, random_u64, Batch};
+use crate::db::store::{now, random_u64};
 use crate::files::{chosen_file, download, file_rows, FileRows};
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_bridge::{from_js, to_js};
 use nobi_core::crm::backup::Backup;
 use nobi_core::crm::import::{plan_import, plan_import_rows, ImportPlan};
@@ -33,9 +32,11 @@ pub fn DataView() -> impl IntoView {
     let import = RwSignal::new(ImportState::Idle);
     let restore_msg = RwSignal::new(None::<Result<String, String>>);
 
-    let on_file = move |ev: leptos::ev::Event| {
+    // Reads the chosen file and plans the import (nothing is written yet).
+    let plan_file = Action::new_local(move |ev: &leptos::ev::Event| {
+        let ev = ev.clone();
         import.set(ImportState::Reading);
-        spawn_local(async move {
+        async move {
             let Some((_, bytes)) = chosen_file(&ev).await else {
                 import.set(ImportState::Failed(Ui::FileUnreadable));
                 return;
@@ -58,24 +59,16 @@ pub fn DataView() -> impl IntoView {
                 Err(e) => ImportPlan::failed(e.into()),
             };
             import.set(ImportState::Planned(std::sync::Arc::new(plan)));
-        });
-    };
-    let confirm = move || {
-        let ImportState::Planned(plan) = import.get_untracked() else {
-            return;
-        };
-        if !plan.is_ok() {
-            return;
         }
-        spawn_local(async move {
-            let mut batch = Batch::new();
-            for tag in &plan.new_tags {
-                batch.put_as_is(tag);
-            }
-            for c in plan.creates.iter().chain(&plan.updates) {
-                batch.put_as_is(c);
-            }
-            match db::store().write(batch).await {
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        plan_file.dispatch(ev);
+    };
+    // Writes a planned import: its new tags and customers, in one transaction.
+    let write_import = Action::new_local(move |plan: &std::sync::Arc<ImportPlan>| {
+        let plan = plan.clone();
+        async move {
+            match db::customers::import(&plan).await {
                 Ok(()) => {
                     state
                         .tags
@@ -87,38 +80,51 @@ pub fn DataView() -> impl IntoView {
                 }
                 Err(_) => import.set(ImportState::Failed(Ui::SaveFailed)),
             }
-        });
+        }
+    });
+    let confirm = move || {
+        let ImportState::Planned(plan) = import.get_untracked() else {
+            return;
+        };
+        if !plan.is_ok() {
+            return;
+        }
+        write_import.dispatch(plan);
     };
-    let export = move || {
-        spawn_local(async move {
-            match backup().await {
-                Ok(backup) => {
-                    let text = js_sys::JSON::stringify_with_replacer_and_space(
-                        &to_js(&backup),
-                        &JsValue::NULL,
-                        &JsValue::from_f64(1.0),
-                    )
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .unwrap_or_default();
-                    let d = js_sys::Date::new_0();
-                    let date = Date {
-                        year: d.get_full_year() as u16,
-                        month: d.get_month() as u8 + 1,
-                        day: d.get_date() as u8,
-                    };
-                    let _ = download(
-                        &format!("nobi-pro-backup-{}.json", date.to_iso()),
-                        &text,
-                        "application/json",
-                    );
-                }
-                Err(_) => restore_msg.set(Some(Err(t(Ui::StoreUnavailable).into()))),
+    let export_action = Action::new_local(move |_: &()| async move {
+        match backup().await {
+            Ok(backup) => {
+                let text = js_sys::JSON::stringify_with_replacer_and_space(
+                    &to_js(&backup),
+                    &JsValue::NULL,
+                    &JsValue::from_f64(1.0),
+                )
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+                let d = js_sys::Date::new_0();
+                let date = Date {
+                    year: d.get_full_year() as u16,
+                    month: d.get_month() as u8 + 1,
+                    day: d.get_date() as u8,
+                };
+                let _ = download(
+                    &format!("nobi-pro-backup-{}.json", date.to_iso()),
+                    &text,
+                    "application/json",
+                );
             }
-        });
+            Err(_) => restore_msg.set(Some(Err(
+                ui(Ui::StoreUnavailable, lang.get_untracked()).into()
+            ))),
+        }
+    });
+    let export = move || {
+        export_action.dispatch(());
     };
-    let on_backup = move |ev: leptos::ev::Event| {
-        spawn_local(async move {
+    let restore_action = Action::new_local(move |ev: &leptos::ev::Event| {
+        let ev = ev.clone();
+        async move {
             let lang = lang.get_untracked();
             let Some((_, bytes)) = chosen_file(&ev).await else {
                 restore_msg.set(Some(Err(ui(Ui::FileUnreadable, lang).into())));
@@ -161,7 +167,10 @@ pub fn DataView() -> impl IntoView {
                 }
                 Err(_) => restore_msg.set(Some(Err(ui(Ui::SaveFailed, lang).into()))),
             }
-        });
+        }
+    });
+    let on_backup = move |ev: leptos::ev::Event| {
+        restore_action.dispatch(ev);
     };
 
     view! {

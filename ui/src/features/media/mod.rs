@@ -16,7 +16,6 @@ use crate::db::media::{all, delete, in_folder, save};
 use crate::db::store::{new_id, now, StoreError};
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::crm::{Id, MediaItem};
 use nobi_core::i18n::{ui, Ui};
 use wasm_bindgen_futures::JsFuture;
@@ -157,32 +156,29 @@ pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> i
             ui(Ui::SaveFailed, lang.get_untracked()).into(),
         )));
     };
-    let reload = move || {
-        let which = filter.get_untracked();
-        spawn_local(async move {
+    // The images of the chosen folder, read again whenever the filter changes (a late answer for
+    // a filter no longer chosen is dropped by the resource).
+    let loaded = LocalResource::new(move || {
+        let which = filter.get();
+        async move {
             let loaded = match &which {
                 Filter::All => all().await,
                 Filter::Folder(f) => in_folder(f).await,
             };
-            match loaded {
-                Ok(loaded) => {
-                    if which == Filter::All {
-                        add_folders(loaded.iter().map(|i| i.folder.clone()).collect());
-                    }
-                    // A later filter click wins over this answer.
-                    if filter.get_untracked() == which {
-                        items.set(loaded);
-                    }
-                }
-                Err(e) => failed(e),
+            (which, loaded)
+        }
+    });
+    Effect::new(move |_| match loaded.get() {
+        Some((which, Ok(list))) => {
+            if which == Filter::All {
+                add_folders(list.iter().map(|i| i.folder.clone()).collect());
             }
-        });
-    };
-    reload();
-    let select = move |which: Filter| {
-        filter.set(which);
-        reload();
-    };
+            items.set(list);
+        }
+        Some((_, Err(e))) => failed(e),
+        None => {}
+    });
+    let select = move |which: Filter| filter.set(which);
     let create_folder = move || {
         let name = folder_name(&new_folder.get_untracked());
         if name.is_empty() {
@@ -192,8 +188,8 @@ pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> i
         new_folder.set(String::new());
         select(Filter::Folder(name));
     };
-    let on_upload = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
+    let upload = Action::new_local(move |input: &web_sys::HtmlInputElement| {
+        let input = input.clone();
         let folder = match filter.get_untracked() {
             Filter::All => String::new(),
             Filter::Folder(f) => f,
@@ -201,7 +197,7 @@ pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> i
         let l = lang.get_untracked();
         busy.set(true);
         message.set(None);
-        spawn_local(async move {
+        async move {
             let (mut new_items, problems) = read_files(&input, &folder, l).await;
             let mut lines = problems;
             let mut ok = lines.is_empty();
@@ -227,18 +223,15 @@ pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> i
             }
             busy.set(false);
             message.set((!lines.is_empty()).then(|| (ok, lines.join("\n"))));
-        });
-    };
-    let move_item = move |id: Id, to: String| {
-        let Some(mut item) = items.with_untracked(|list| list.iter().find(|i| i.id == id).cloned())
-        else {
-            return;
-        };
-        if item.folder == to {
-            return;
         }
-        item.folder = to;
-        spawn_local(async move {
+    });
+    let on_upload = move |ev: leptos::ev::Event| {
+        upload.dispatch(event_target::<web_sys::HtmlInputElement>(&ev));
+    };
+    // Moving an image to another folder.
+    let save_one = Action::new_local(move |item: &MediaItem| {
+        let item = item.clone();
+        async move {
             let mut one = [item];
             match save(&mut one).await {
                 Ok(()) => {
@@ -259,15 +252,30 @@ pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> i
                 }
                 Err(e) => failed(e),
             }
-        });
+        }
+    });
+    let move_item = move |id: Id, to: String| {
+        let Some(mut item) = items.with_untracked(|list| list.iter().find(|i| i.id == id).cloned())
+        else {
+            return;
+        };
+        if item.folder == to {
+            return;
+        }
+        item.folder = to;
+        save_one.dispatch(item);
     };
-    let delete_item = move |id: Id| {
-        spawn_local(async move {
+    let remove = Action::new_local(move |id: &Id| {
+        let id = id.clone();
+        async move {
             match delete(&id).await {
                 Ok(()) => items.update(|list| list.retain(|i| i.id != id)),
                 Err(e) => failed(e),
             }
-        });
+        }
+    });
+    let delete_item = move |id: Id| {
+        remove.dispatch(id);
     };
 
     let folder_button = move |which: Filter| {

@@ -175,7 +175,7 @@ pub fn OrderDetail(
                     item,
                     files: Vec::new(),
                 };
-                if crate::chrome::ask_outbox(request, state.outbox).await {
+                if crate::state::ask_outbox(request, state.outbox).await {
                     summary_id.set(Some(id));
                 } else {
                     summary_state.set(Some(

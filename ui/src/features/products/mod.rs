@@ -185,16 +185,14 @@ pub fn ProductsView() -> impl IntoView {
         if !settings.warehouses.contains(&w) {
             settings.warehouses.push(w);
         }
-        spawn_local(async move {
-            if let Ok(saved) = db::save_settings(settings).await {
-                state.settings.set(saved);
-                new_warehouse.set(String::new());
-            }
-        });
+        new_warehouse.set(String::new());
+        state.save_settings.dispatch(settings);
     };
-    let on_import_file = move |ev: leptos::ev::Event| {
+    // Reads the chosen file and plans the import against the catalog (nothing is written yet).
+    let plan_file = Action::new_local(move |ev: &leptos::ev::Event| {
+        let ev = ev.clone();
         import.set(ImportState::Reading);
-        spawn_local(async move {
+        async move {
             let Some((_, bytes)) = chosen_file(&ev).await else {
                 let l = lang.get_untracked();
                 import.set(ImportState::Failed(ui(Ui::FileUnreadable, l).into()));
@@ -217,8 +215,38 @@ pub fn ProductsView() -> impl IntoView {
                 plan: Arc::new(plan),
                 catalog: Arc::new(catalog),
             });
-        });
+        }
+    });
+    let on_import_file = move |ev: leptos::ev::Event| {
+        plan_file.dispatch(ev);
     };
+    // Writes a planned import: products and the settings naming new warehouses, together.
+    let write_import = Action::new_local(
+        move |(plan, catalog, settings, l): &(
+            Arc<ProductImportPlan>,
+            Catalog,
+            Option<nobi_core::crm::Settings>,
+            Lang,
+        )| {
+            let (plan, catalog, settings, l) =
+                (plan.clone(), catalog.clone(), settings.clone(), *l);
+            async move {
+                match db::import_products(&plan.products, settings).await {
+                    Ok(saved) => {
+                        state.catalog.set(catalog);
+                        if let Some(saved) = saved {
+                            state.settings.set(saved);
+                        }
+                        import.set(ImportState::Done {
+                            created: plan.created,
+                            updated: plan.updated,
+                        });
+                    }
+                    Err(_) => import.set(ImportState::Failed(ui(Ui::SaveFailed, l).into())),
+                }
+            }
+        },
+    );
     let confirm_import = move || {
         let ImportState::Planned {
             plan,
@@ -260,30 +288,12 @@ pub fn ProductsView() -> impl IntoView {
             settings
         });
         import.set(ImportState::Saving);
-        spawn_local(async move {
-            match db::import_products(&plan.products, settings).await {
-                Ok(saved) => {
-                    state.catalog.set(catalog);
-                    if let Some(saved) = saved {
-                        state.settings.set(saved);
-                    }
-                    import.set(ImportState::Done {
-                        created: plan.created,
-                        updated: plan.updated,
-                    });
-                }
-                Err(_) => import.set(ImportState::Failed(ui(Ui::SaveFailed, l).into())),
-            }
-        });
+        write_import.dispatch((plan, catalog, settings, l));
     };
     let toggle = move |f: fn(&mut nobi_core::crm::Settings, bool), on: bool| {
         let mut settings = state.settings.get_untracked();
         f(&mut settings, on);
-        spawn_local(async move {
-            if let Ok(saved) = db::save_settings(settings).await {
-                state.settings.set(saved);
-            }
-        });
+        state.save_settings.dispatch(settings);
     };
     let shown = move || {
         let q = nobi_core::crm::fold(&query.get());

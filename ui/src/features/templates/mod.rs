@@ -18,7 +18,6 @@ use crate::db::templates::{delete, latest_order, reorder, save};
 use crate::features::media::{data_url, MediaLibrary};
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::crm::MediaItem;
 use nobi_core::i18n::{ui, Ui};
 use nobi_core::template::{self, Template};
@@ -87,6 +86,53 @@ pub fn TemplatesView() -> impl IntoView {
         web_sys::console::error_1(&e.to_string().into());
         error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into()));
     };
+    let load_images = Action::new_local(move |ids: &Vec<String>| {
+        let ids = ids.clone();
+        async move { images.set(media::load(&ids).await) }
+    });
+    let write = Action::new_local(move |record: &Template| {
+        let mut record = record.clone();
+        async move {
+            match save(&mut record).await {
+                Ok(()) => {
+                    templates.update(|ts| {
+                        match ts.iter_mut().find(|t| t.id == record.id) {
+                            Some(slot) => *slot = record,
+                            None => ts.push(record),
+                        }
+                        template::sort(ts);
+                    });
+                    error.set(None);
+                    editing.set(Editing::Closed);
+                }
+                Err(e) => failed(e),
+            }
+        }
+    });
+    let remove_action = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match delete(&id).await {
+                Ok(()) => {
+                    templates.update(|ts| ts.retain(|t| t.id != id));
+                    if editing.get_untracked() == Editing::Existing(id) {
+                        editing.set(Editing::Closed);
+                    }
+                }
+                Err(e) => failed(e),
+            }
+        }
+    });
+    // Moves a template to index `to` of the agent's order, writing every template it shifted.
+    let move_action = Action::new_local(move |(list, id, to): &(Vec<Template>, String, usize)| {
+        let (list, id, to) = (list.clone(), id.clone(), *to);
+        async move {
+            match reorder(&list, &id, to).await {
+                Ok(moved) => templates.set(moved),
+                Err(e) => failed(e),
+            }
+        }
+    });
     let open_form = move |which: Editing| {
         let existing = match &which {
             Editing::Existing(id) => {
@@ -112,7 +158,7 @@ pub fn TemplatesView() -> impl IntoView {
         editing.set(which);
         if !existing.image_ids.is_empty() {
             let ids = existing.image_ids;
-            spawn_local(async move { images.set(media::load(&ids).await) });
+            load_images.dispatch(ids);
         }
     };
     let save_form = move || {
@@ -173,35 +219,10 @@ pub fn TemplatesView() -> impl IntoView {
         record.content = nobi_core::text::nfc(c.trim_end());
         record.shortcut = sc;
         record.image_ids = images.with_untracked(|i| i.iter().map(|m| m.id.0.clone()).collect());
-        spawn_local(async move {
-            match save(&mut record).await {
-                Ok(()) => {
-                    templates.update(|ts| {
-                        match ts.iter_mut().find(|t| t.id == record.id) {
-                            Some(slot) => *slot = record,
-                            None => ts.push(record),
-                        }
-                        template::sort(ts);
-                    });
-                    error.set(None);
-                    editing.set(Editing::Closed);
-                }
-                Err(e) => failed(e),
-            }
-        });
+        write.dispatch(record);
     };
     let remove = move |id: String| {
-        spawn_local(async move {
-            match delete(&id).await {
-                Ok(()) => {
-                    templates.update(|ts| ts.retain(|t| t.id != id));
-                    if editing.get_untracked() == Editing::Existing(id) {
-                        editing.set(Editing::Closed);
-                    }
-                }
-                Err(e) => failed(e),
-            }
-        });
+        remove_action.dispatch(id);
     };
     let shift = move |id: String, up: bool| {
         let list = templates.get_untracked();
@@ -218,12 +239,7 @@ pub fn TemplatesView() -> impl IntoView {
         } else {
             return;
         };
-        spawn_local(async move {
-            match reorder(&list, &id, to).await {
-                Ok(moved) => templates.set(moved),
-                Err(e) => failed(e),
-            }
-        });
+        move_action.dispatch((list, id, to));
     };
     let insert_variable = move |var: String| {
         if var.is_empty() {
