@@ -58,7 +58,7 @@ pub mod crm {
     pub use nobi_crm::*;
 }
 
-/// The template engine (`nobi-template`), with [`vars_for`] (in `nobi-order`) at its old place.
+/// The template engine (`nobi-template`), with [`vars_for`](nobi_order::vars_for) (in `nobi-order`) at its old place.
 pub mod template {
     pub use nobi_order::vars_for;
     pub use nobi_template::*;

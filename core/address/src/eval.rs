@@ -1,4 +1,4 @@
-//! Accuracy of [`parse`](super::parse) on a labelled set, shared by the regression test and
+//! Accuracy of `parse` on a labelled set, shared by the regression test and
 //! `nobi bench` so that both report the same numbers.
 //!
 //! The set is a TSV file with a header line and the columns `input`, `scheme` (`legacy` or

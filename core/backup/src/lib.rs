@@ -10,6 +10,17 @@
 //! export order of [`schema::RECORD_STORES`]). Orders, products and templates join when their
 //! records land in the store (issues 7 and 8); a backup without them still reads then, because
 //! every store is `#[serde(default)]`.
+//!
+//! # Crate contract
+//!
+//! [`Backup::check`] returns `Ok` if and only if every record fits the current schema (after
+//! bringing older ones up to it) and the stores fit together; nothing is written by this crate.
+//!
+//! # Dependencies
+//!
+//! It sits above every store it holds: `nobi-crm`, `nobi-order` (orders, products, combos) and
+//! `nobi-template`; `nobi-i18n` for its messages; `serde`. `nobi_core::crm::backup` re-exports it
+//! at its old place.
 
 use nobi_crm::model::*;
 use nobi_crm::schema;

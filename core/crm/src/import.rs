@@ -8,7 +8,7 @@
 //! the rows of a spreadsheet, as [`super::xlsx::sheet_rows`] reads them from an `.xlsx`; after
 //! the splitting into cells, both are the same code. The CSV reading (`csv_rows`: encoding,
 //! delimiter, Excel's row numbers, quote problems) is shared with the product import
-//! ([`crate::order::import`]).
+//! (`nobi_order::import`).
 //!
 //! # What is read
 //!
@@ -47,7 +47,7 @@
 //! - Addresses are kept as raw text in [`CustomerAddress::street`]: the address engine is a
 //!   separate wasm module in the panel and runs on them later; it is not pulled in here.
 //! - Text is kept as written (the panel NFC-normalises in the browser, so that the Unicode
-//!   tables of [`crate::text`] stay out of this path).
+//!   tables of [`nobi_text`] stay out of this path).
 
 use super::model::*;
 use nobi_i18n::Lang;

@@ -1,11 +1,29 @@
 //! The shop's CRM as plain data: customers, conversations, tags, notes, staff, history and
 //! settings, as the side panel stores them in IndexedDB.
 //!
-//! The panel owns the storage (IndexedDB has no place in `core`); this module owns every decision
+//! The panel owns the storage (IndexedDB has no place in `core`); this crate owns every decision
 //! about the data: which records exist and how they are keyed ([`model`], [`schema`]), how an open
 //! thread finds its customer ([`link`]), how customers are searched and filtered ([`search`]), how
-//! files come in and go out ([`import`], [`xlsx`], [`backup`]). So all of it is tested
+//! files come in ([`import`], [`xlsx`]; the backup file is `nobi-backup`). So all of it is tested
 //! natively, and a team sync added later reads the same types.
+//!
+//! # Crate contract
+//!
+//! Every record type implements [`Record`] (its store and key); the store names are in
+//! [`schema`]. [`looks_like_address`] returns true if and only if the text has a unit or street
+//! word and at least four words. The customer import returns a plan that the panel writes whole or
+//! not at all ([`import::ImportPlan::is_ok`]).
+//!
+//! It deliberately does not hold orders, the catalog or the backup file: `nobi-order` implements
+//! [`Record`] for its own types and `nobi-backup` gathers every store (`nobi_core::crm::backup`
+//! re-exports it). [`xlsx`] is `nobi_tabular::xlsx`, re-exported at its old place.
+//!
+//! # Dependencies
+//!
+//! `nobi-text`, `nobi-i18n`, `nobi-protocol` (platforms and conversations), `nobi-address` (unit
+//! references), `nobi-phone` (phones and e-mails in cells and chat), `nobi-tabular` (reading CSV
+//! and workbooks), `nobi-template` (templates are records of the store), `serde`, `memchr` and
+//! `postcard` (the stored search index).
 
 pub mod import;
 pub mod link;

@@ -3,6 +3,18 @@
 //! The panel and the content scripts show the same messages (errors above all), so the table lives
 //! here, as plain data, and is tested for completeness: every key has both languages. The manifest's
 //! own strings (name, description) are in `extension/_locales`, where Chrome wants them.
+//!
+//! # Crate contract
+//!
+//! Every [`Ui`] key, health status, signal and failure reason has a non-empty text in both
+//! [`Lang`]s (tested). [`Lang::from_tag`] returns [`Lang::En`] if and only if the tag starts with
+//! `en`, case aside. Domain crates word their own errors (customer import, orders) next to the
+//! error type; this crate holds what the panel and the content scripts share.
+//!
+//! # Dependencies
+//!
+//! `nobi-protocol`, because it translates the protocol's [`HealthStatus`],
+//! [`Signal`] and [`FailReason`]; and `serde`.
 
 use nobi_protocol::{FailReason, HealthStatus, Signal};
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,18 @@
 //!
 //! JSON carries a [`Vnd`] as a bare integer. JavaScript reads integers exactly only up to 2^53
 //! (about 9 × 10^15 ₫, nine million billion đồng), far above any order total.
+//!
+//! # Crate contract
+//!
+//! Arithmetic on [`Vnd`] returns [`Overflow`] if and only if the result leaves `i64`; it never
+//! wraps. [`parse_vnd`] returns an amount if and only if the whole text reads as one amount without
+//! guessing, and a reason otherwise.
+//!
+//! # Dependencies
+//!
+//! `nobi-text` (NFC and the Vietnamese folding of typed units such as "triệu"), `nobi-i18n`
+//! (error texts) and `serde`. Its own crate, below both the template engine (which writes
+//! `{tong_tien}` with [`Vnd::format`]) and the orders.
 
 use nobi_i18n::Lang;
 use serde::{Deserialize, Serialize};

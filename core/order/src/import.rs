@@ -55,7 +55,7 @@
 //!   a move: the agent decides.
 //! - The resulting catalog must pass [`Catalog::validate`]; its complaints are plan errors too.
 //! - Text is kept as written (the panel NFC-normalises in the browser), as in the customer
-//!   import, so the Unicode tables of [`crate::text`] stay out of this path.
+//!   import, so the Unicode tables of [`nobi_text`] stay out of this path.
 
 use super::catalog::{Catalog, CatalogError, Product, StockLevel, Variant};
 use super::money::{parse_vnd, ParseMoneyError, Vnd};

@@ -38,6 +38,20 @@
 //! [`summary`] writes the order confirmation the agent sends the buyer, and the template
 //! variables of an order; [`auto`] proposes a draft order (recipient prefilled, no products)
 //! when a buyer's message has a phone or an order keyword.
+//!
+//! # Crate contract
+//!
+//! Every change of an order checks first and then applies, so an error leaves the order and the
+//! catalog as they were. The product import returns a plan written whole or not at all.
+//! [`vars_for`] returns the template variables of a buyer: the customer's own values first, then
+//! the order's.
+//!
+//! # Dependencies
+//!
+//! Everything below it: `nobi-crm` (customers, addresses, settings, the [`nobi_crm::Record`]
+//! trait and the customer import's error kinds, which the product import reuses), `nobi-template`
+//! ([`summary`] and [`vars_for`] fill its variables), `nobi-money` (re-exported as [`money`]),
+//! `nobi-tabular`, `nobi-address`, `nobi-phone`, `nobi-protocol`, `nobi-i18n`, `nobi-text`, `serde`.
 
 pub mod auto;
 pub mod catalog;

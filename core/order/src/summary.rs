@@ -15,7 +15,7 @@ use nobi_template::{Day, Vars};
 pub const ORDER_CODE_LEN: usize = 6;
 
 /// The shop's default wording of an order confirmation, with the variables of
-/// [`crate::template`] that [`order_vars`] fills. The shop may edit it like any template; the
+/// [`nobi_template`] that [`order_vars`] fills. The shop may edit it like any template; the
 /// product lines are only in [`summary_text`], since a template has no variable for a list.
 pub const DEFAULT_SUMMARY_TEMPLATE: &str = "Dạ shop xác nhận đơn #{ma_don} ạ:\n\
 Người nhận: {ten_khach} – {sdt}\n\

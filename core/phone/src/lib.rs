@@ -58,6 +58,19 @@
 //! **Offsets** are in chars (Unicode scalar values) of the text as given, not bytes: the JSON
 //! output of `nobi phone` and the panel both count chars. Text is expected NFC (see
 //! [`nobi_text::nfc`]) but any text is accepted.
+//!
+//! # Crate contract
+//!
+//! [`extract_phones`] returns every Vietnamese phone number of the text, in order, spans not
+//! overlapping, and leaves a number out when in doubt (see above); [`parse_phone`] returns
+//! `Some` if and only if the whole trimmed input is exactly one such number.
+//!
+//! It deliberately does not know templates, customers or orders, and carries no libphonenumber
+//! metadata (see above).
+//!
+//! # Dependencies
+//!
+//! `nobi-text` (NFC and the Vietnamese folding used for keywords) and `serde`.
 
 mod contact;
 mod context;

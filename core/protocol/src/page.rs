@@ -43,7 +43,7 @@ const CONNECTORS: &[&str] = &[
 /// Works without knowing the wording: the name is the longest run of whole words that ends every
 /// label (of all of them, else of the pair with the shortest such run), less connecting words.
 /// With a single label, or labels with nothing in common, a known prefix is stripped instead. A
-/// marketplace suffix (" · <listing>") is dropped first. Returns `None` when nothing looks like a
+/// marketplace suffix (`" · <listing>"`) is dropped first. Returns `None` when nothing looks like a
 /// name (no letter, or only wording).
 pub fn name_from_labels(labels: &[&str]) -> Option<String> {
     common_name(labels).or_else(|| name_after_prefix(labels))

@@ -411,7 +411,7 @@ pub enum SendOutcome {
     Failed { reason: FailReason },
 }
 
-/// Why a send failed. Each reason has a translated, actionable text in [`crate::i18n`].
+/// Why a send failed. Each reason has a translated, actionable text in `nobi-i18n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailReason {

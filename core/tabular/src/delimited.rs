@@ -32,7 +32,7 @@ pub fn group(n: usize, sep: char) -> String {
 }
 
 /// A CSV file split into records: what the customer import and the product import
-/// ([`crate::order::import`]) read from CSV, before either looks at a header.
+/// (`nobi_order::import`) read from CSV, before either looks at a header.
 pub struct CsvRows {
     /// `,`, `;`, tab, or the one Excel's `sep=` line names.
     pub delimiter: u8,

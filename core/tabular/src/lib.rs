@@ -27,7 +27,7 @@
 //!
 //! # Dependencies
 //!
-//! `nobi-i18n` for [`Lang`](nobi_i18n::Lang) (the texts), `csv` for reading delimited text, and
+//! `nobi-i18n` for [`Lang`] (the texts), `csv` for reading delimited text, and
 //! `memchr` to recognise a password-protected workbook by the name of its stream.
 
 mod delimited;

@@ -1,5 +1,5 @@
 //! The first worksheet of an Excel workbook (`.xlsx`: Excel, Google Sheets' "Download as
-//! .xlsx", LibreOffice), as rows of text for [`super::import::plan_import_rows`].
+//! .xlsx", LibreOffice), as rows of text for `nobi_crm::import::plan_import_rows`.
 //!
 //! No zip or XML crate: the panel's wasm is over its size budget, and the browser already has
 //! an inflater (`DecompressionStream('deflate-raw')`), which is asynchronous. So reading is split

@@ -38,6 +38,22 @@
 //!
 //! Names are matched without case, diacritics or spacing differences: `{Tên khách}`,
 //! `{TEN_KHACH}` and `{ten_khach}` are one variable, because agents type templates by hand.
+//!
+//! # Crate contract
+//!
+//! [`render`] returns a text in which every placeholder is filled if and only if
+//! [`Rendered::is_complete`]; otherwise the unfilled ones are left as written and listed. Search
+//! and shortcuts fold text with `nobi_text::fold`.
+//!
+//! It deliberately knows neither customers nor orders: [`Vars`] is plain data, and the function
+//! that fills it from a customer, a conversation and an order (`vars_for`) lives in `nobi-order`
+//! (`nobi_core::template::vars_for` re-exports it). That keeps this crate below the CRM, which
+//! stores templates as records.
+//!
+//! # Dependencies
+//!
+//! `nobi-text` (NFC, folding), `nobi-i18n` (warnings), `nobi-money` (amounts as `1.250.000 ₫`)
+//! and `serde`.
 
 use nobi_i18n::{ui, Lang, Ui};
 use nobi_money::Vnd;
@@ -435,7 +451,7 @@ pub fn render_into_composer(
 
 /// The shortcut being typed at the end of `text`: its last word when that word starts with `/`
 /// and the text does not end with a space ("Dạ /cam" → "/cam", "/cam_on" → "/cam_on");
-/// `None` otherwise. What [`template::shortcut_matches`] takes.
+/// `None` otherwise. What [`shortcut_matches`] takes.
 pub fn shortcut_at(text: &str) -> Option<&str> {
     if text.ends_with(char::is_whitespace) {
         return None;

@@ -1,6 +1,22 @@
 //! Text at the boundary: everything read from a page or typed by the agent is NFC-normalised once,
 //! here, so that "hòa" typed on a Mac (decomposed) and "hòa" typed on Windows (composed) are one
 //! string everywhere else.
+//!
+//! # Crate contract
+//!
+//! - [`nfc`] returns the NFC form of its input; [`is_normalized`] returns true if and only if the
+//!   input is already NFC.
+//! - [`lower`], [`find`] and [`contains`] compare text the way the panel's searches do (English
+//!   and Vietnamese case folded, nothing else); [`fold`] removes Vietnamese diacritics and case
+//!   with a hand table: the one folding every crate uses for keyword matching and search, so that
+//!   phone keywords, template search, the CRM and the catalog agree.
+//!
+//! It deliberately does not tokenise, transliterate or know any domain word.
+//!
+//! # Dependencies
+//!
+//! None of the project's. `unicode-normalization` for NFC natively; with the `browser-nfc` feature
+//! on wasm32 the browser's `String.prototype.normalize` (through `js-sys`) replaces its tables.
 
 pub mod fold;
 
