@@ -1,13 +1,10 @@
 //! XLSX import of customers (`nobi_tabular::xlsx` + `import::plan_import_rows`), on the
-//! fixtures written by `tests/data/import/make_xlsx.py`, which the e2e tests reuse. The browser
-//! inflates with `DecompressionStream`; here `miniz_oxide` does.
+//! fixtures written by `tests/data/import/make_xlsx.py`, which the e2e tests reuse.
 
 use nobi_crm::import::{plan_import, plan_import_rows, Field, ImportErrorKind, ImportPlan};
 use nobi_crm::{Customer, Date, Tag};
 use nobi_i18n::Lang;
-use nobi_tabular::xlsx::{
-    is_xlsx, plan_xlsx, read_first_sheet, sheet_rows, Method, Part, XlsxError,
-};
+use nobi_tabular::xlsx::{is_xlsx, read_first_sheet, sheet_rows, Workbook, XlsxError};
 use proptest::prelude::*;
 
 const NOW: i64 = 1_750_000_000_000;
@@ -17,13 +14,8 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Raw DEFLATE, refusing to produce more than 64 MiB (random input in the property tests).
-fn inflate(data: &[u8]) -> Option<Vec<u8>> {
-    miniz_oxide::inflate::decompress_to_vec_with_limit(data, 64 << 20).ok()
-}
-
 fn rows_of(bytes: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
-    read_first_sheet(bytes, &mut inflate)
+    read_first_sheet(bytes)
 }
 
 fn plan_rows(rows: Vec<Vec<String>>, existing: &[Customer], tags: &[Tag]) -> ImportPlan {
@@ -47,16 +39,6 @@ fn errors(plan: &ImportPlan) -> Vec<(Option<usize>, Option<&str>, ImportErrorKin
         .iter()
         .map(|e| (e.row, e.column.as_deref(), e.kind.clone()))
         .collect()
-}
-
-/// The text of a part, inflated the way the panel does it, step by step.
-fn text_of(bytes: &[u8], part: &Part) -> String {
-    let raw = part.raw(bytes);
-    let inflated = match part.method {
-        Method::Stored => raw.to_vec(),
-        Method::Deflate => inflate(raw).unwrap(),
-    };
-    part.text(inflated).unwrap()
 }
 
 #[test]
@@ -131,25 +113,29 @@ fn the_vietnamese_workbook_gives_exactly_the_customers_of_the_csv_file() {
 #[test]
 fn the_first_visible_tab_is_read_through_the_relationships() {
     let xlsx = fixture("customers-vi.xlsx");
-    let parts = plan_xlsx(&xlsx).unwrap();
-    let workbook = parts.workbook.as_ref().unwrap();
-    let rels = parts.workbook_rels.as_ref().unwrap();
-    assert_eq!(workbook.method, Method::Deflate);
-    let workbook_xml = text_of(&xlsx, workbook);
-    let rels_xml = text_of(&xlsx, rels);
-    let sheet = parts.sheet(Some(&workbook_xml), Some(&rels_xml)).unwrap();
+    let mut workbook = Workbook::open(&xlsx).unwrap();
+    let workbook_xml = workbook.part("xl/workbook.xml").unwrap().unwrap();
+    let rels_xml = workbook
+        .part("xl/_rels/workbook.xml.rels")
+        .unwrap()
+        .unwrap();
+    let sheet = workbook
+        .sheet_parts(Some(&workbook_xml), Some(&rels_xml))
+        .unwrap();
     // Tabs: "Cấu hình" (hidden, sheet3), "Khách hàng" (sheet2), "Hướng dẫn" (sheet1).
-    assert_eq!(sheet.sheet.name, "xl/worksheets/sheet2.xml");
-    let shared = sheet.shared_strings.as_ref().unwrap();
-    assert_eq!(shared.name, "xl/sharedStrings.xml");
-    assert_eq!(shared.method, Method::Stored);
-    let rows = sheet_rows(&text_of(&xlsx, &sheet.sheet), Some(&text_of(&xlsx, shared))).unwrap();
+    assert_eq!(sheet.sheet, "xl/worksheets/sheet2.xml");
+    let shared = sheet.shared_strings.as_deref().unwrap();
+    assert_eq!(shared, "xl/sharedStrings.xml");
+    let sheet_xml = workbook.part(&sheet.sheet).unwrap().unwrap();
+    let shared_xml = workbook.part(shared).unwrap().unwrap();
+    let rows = sheet_rows(&sheet_xml, Some(&shared_xml)).unwrap();
     assert_eq!(rows, rows_of(&xlsx).unwrap());
 
     // Without the workbook's parts: sheet1.xml, here the guide, which has no header.
-    let fallback = parts.sheet(None, None).unwrap();
-    assert_eq!(fallback.sheet.name, "xl/worksheets/sheet1.xml");
-    let guide = sheet_rows(&text_of(&xlsx, &fallback.sheet), None).unwrap();
+    let fallback = workbook.sheet_parts(None, None).unwrap();
+    assert_eq!(fallback.sheet, "xl/worksheets/sheet1.xml");
+    let guide_xml = workbook.part(&fallback.sheet).unwrap().unwrap();
+    let guide = sheet_rows(&guide_xml, None).unwrap();
     assert!(guide[0][0].starts_with("Hướng dẫn"));
     assert_eq!(
         errors(&plan_rows(guide, &[], &[])),
@@ -438,12 +424,18 @@ fn broken_containers_say_what_to_do() {
     assert_eq!(kind(rows_of(&huge)), ImportErrorKind::WorkbookTooLarge);
 
     // The sheet's deflated bytes overwritten: inflating fails or the CRC does not match.
-    let parts = plan_xlsx(&good).unwrap();
-    let wb = text_of(&good, parts.workbook.as_ref().unwrap());
-    let rels = text_of(&good, parts.workbook_rels.as_ref().unwrap());
-    let sheet = parts.sheet(Some(&wb), Some(&rels)).unwrap().sheet;
+    let local = u32::from_le_bytes([
+        good[sheet2 + 42],
+        good[sheet2 + 43],
+        good[sheet2 + 44],
+        good[sheet2 + 45],
+    ]) as usize;
+    let data = local
+        + 30
+        + u16::from_le_bytes([good[local + 26], good[local + 27]]) as usize
+        + u16::from_le_bytes([good[local + 28], good[local + 29]]) as usize;
     let mut garbled = good.clone();
-    for b in &mut garbled[sheet.start + 10..sheet.start + 60] {
+    for b in &mut garbled[data + 10..data + 60] {
         *b = 0xA5;
     }
     assert!(damaged(&kind(rows_of(&garbled))));
@@ -468,13 +460,20 @@ fn broken_containers_say_what_to_do() {
         vi.ends_with("Hãy mở tệp trong Excel và lưu lại dạng .xlsx hoặc CSV UTF-8, rồi nhập lại.")
     );
 
-    // A part whose inflated size differs from the directory's.
-    let part = &parts.workbook.unwrap();
-    let raw = inflate(part.raw(&good)).unwrap();
-    let mut longer = raw.clone();
-    longer.push(b' ');
-    assert!(matches!(part.text(longer), Err(XlsxError::Damaged { .. })));
-    assert!(part.text(raw).is_ok());
+    // A part whose inflated size differs from the directory's: one byte more or less declared.
+    let workbook = entry_named("xl/workbook.xml");
+    let declared = u32::from_le_bytes([
+        good[workbook + 24],
+        good[workbook + 25],
+        good[workbook + 26],
+        good[workbook + 27],
+    ]);
+    for wrong in [declared + 1, declared - 1] {
+        let mut lying = good.clone();
+        lying[workbook + 24..workbook + 28].copy_from_slice(&wrong.to_le_bytes());
+        assert!(damaged(&kind(rows_of(&lying))), "{wrong}");
+    }
+    assert!(rows_of(&good).is_ok());
 }
 
 #[test]
@@ -494,8 +493,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn plan_xlsx_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        let _ = plan_xlsx(&bytes);
+    fn opening_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = Workbook::open(&bytes).map(|mut w| w.part("xl/workbook.xml"));
         let mut zipped = b"PK\x03\x04".to_vec();
         zipped.extend(&bytes);
         let _ = rows_of(&zipped);

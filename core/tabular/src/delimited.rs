@@ -189,6 +189,12 @@ struct RawRecord<'t> {
     quote: Option<FileError>,
 }
 
+/// Why not `csv::Position`: the `csv` crate (1.4) counts `\n` inside quoted cells as lines,
+/// does not count a lone `\r`, and places a record after the blank lines before it, so its
+/// `position().line()` is not Excel's row; and it reads `"abc"def` and an unclosed quote without
+/// an error, so it cannot report [`FileError::BrokenQuote`] or [`FileError::UnclosedQuote`]. The
+/// cells themselves are the `csv` crate's ([`parse_all`]).
+///
 /// Splits the text into records the way the CSV reader does (a quote opens a quoted field only
 /// at the start of a field; line breaks inside quotes belong to the field; blank lines are not
 /// records), numbering them as Excel numbers rows: every line break outside quotes starts a new

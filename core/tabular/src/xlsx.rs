@@ -1,24 +1,17 @@
 //! The first worksheet of an Excel workbook (`.xlsx`: Excel, Google Sheets' "Download as
 //! .xlsx", LibreOffice), as rows of text for `nobi_crm::import::plan_import_rows`.
 //!
-//! No zip or XML crate: the panel's wasm is over its size budget, and the browser already has
-//! an inflater (`DecompressionStream('deflate-raw')`), which is asynchronous. So reading is split
-//! where the inflating happens, and the caller inflates:
-//!
-//! 1. [`plan_xlsx`] reads the zip's directory (end record → central directory → local headers)
-//!    and finds `xl/workbook.xml` and `xl/_rels/workbook.xml.rels`: [`XlsxParts`].
-//! 2. The caller inflates those two ([`Part::raw`] → inflate if [`Method::Deflate`] →
-//!    [`Part::text`], which checks the size and CRC-32 the directory promised).
-//! 3. [`XlsxParts::sheet`] picks the first visible worksheet (tab order of `workbook.xml`,
-//!    through the relationships; else `xl/worksheets/sheet1.xml`) and the shared strings.
-//! 4. The caller inflates those two the same way, and [`sheet_rows`] reads the cells.
-//!
-//! [`read_first_sheet`] is the same sequence with a synchronous inflater (native tests, tools).
+//! [`read_first_sheet`] does it all: [`Workbook::open`] reads the zip's directory with the `zip`
+//! crate, [`Workbook::part`] inflates a part with `flate2` (miniz_oxide, pure Rust, so the same
+//! code runs natively and in the panel's wasm, synchronously), [`Workbook::sheet_parts`] picks
+//! the first visible worksheet (tab order of `workbook.xml`, through the relationships; else
+//! `xl/worksheets/sheet1.xml`) and the shared strings, and [`sheet_rows`] reads the cells.
 //!
 //! # What is read
 //!
-//! - Zip entries stored (method 0) or deflated (method 8); zip64 end records and sizes.
-//!   Encrypted entries are refused ([`XlsxError::Encrypted`]); so is any other method.
+//! - Zip entries stored (method 0) or deflated (method 8); zip64 end records and sizes (the
+//!   `zip` crate reads the directory). Encrypted entries are refused ([`XlsxError::Encrypted`]);
+//!   any other method is [`XlsxError::Damaged`].
 //! - Cells `<c r="B3" t="…">`: shared strings (`s`, plain or rich text, phonetic runs left
 //!   out), inline strings (`inlineStr`), formula results (`str`), booleans (`b` → `TRUE` /
 //!   `FALSE`), errors (`e`, as written: `#N/A`), ISO dates (`d`), and numbers (`n`), which stay
@@ -38,8 +31,9 @@
 //! # Limits
 //!
 //! A part may declare at most [`MAX_PART_SIZE`] bytes, and the rows at most [`MAX_CELLS`] cells
-//! (empty cells left of a filled one count): [`XlsxError::TooLarge`]. The declared size is
-//! checked again after inflating, but the browser's inflater is not stopped early.
+//! (empty cells left of a filled one count): [`XlsxError::TooLarge`]. Inflating stops one byte
+//! past the declared size, so a part that lies about its size (a zip bomb) costs at most
+//! [`MAX_PART_SIZE`] bytes before it is refused as damaged.
 
 /// The most bytes one part of the workbook may declare, inflated.
 pub const MAX_PART_SIZE: u64 = 256 << 20;
@@ -65,6 +59,10 @@ pub enum XlsxError {
     TooLarge,
 }
 
+use flate2::read::DeflateDecoder;
+use std::io::{Cursor, Read};
+use zip::{CompressionMethod, ZipArchive};
+
 fn damaged(detail: impl Into<String>) -> XlsxError {
     XlsxError::Damaged {
         detail: detail.into(),
@@ -76,83 +74,13 @@ pub fn is_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// How a part is compressed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    /// Method 0: the bytes as they are.
-    Stored,
-    /// Method 8: raw DEFLATE (`DecompressionStream('deflate-raw')`).
-    Deflate,
-}
-
-/// One file inside the workbook's zip.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Part {
-    /// Its path in the zip (`xl/worksheets/sheet1.xml`).
-    pub name: String,
-    pub method: Method,
-    /// Where its compressed bytes are in the file.
-    pub start: usize,
-    pub len: usize,
-    /// Its size inflated, and the CRC-32 of the inflated bytes, as the directory says.
-    pub size: u64,
-    pub crc32: u32,
-}
-
-impl Part {
-    /// The part's bytes as stored in `file` (compressed if [`Method::Deflate`]).
-    pub fn raw<'f>(&self, file: &'f [u8]) -> &'f [u8] {
-        self.start
-            .checked_add(self.len)
-            .and_then(|end| file.get(self.start..end))
-            .unwrap_or(&[])
-    }
-
-    /// The inflated bytes as text, once they are checked against the directory's size and
-    /// CRC-32 (a byte-order mark is dropped).
-    pub fn text(&self, inflated: Vec<u8>) -> Result<String, XlsxError> {
-        if inflated.len() as u64 != self.size {
-            return Err(damaged(format!(
-                "{}: {} bytes, {} expected",
-                self.name,
-                inflated.len(),
-                self.size
-            )));
-        }
-        if crc32(&inflated) != self.crc32 {
-            return Err(damaged(format!("{}: CRC", self.name)));
-        }
-        let mut text = String::from_utf8(inflated)
-            .map_err(|_| damaged(format!("{}: not UTF-8", self.name)))?;
-        if text.starts_with('\u{feff}') {
-            text.drain(..3);
-        }
-        Ok(text)
-    }
-}
-
-/// A zip entry of the central directory.
-struct Entry {
-    name: String,
-    part: Result<Part, XlsxError>,
-}
-
-/// The workbook's directory: step 1 of reading (see the module's documentation).
-#[derive(Debug)]
-pub struct XlsxParts {
-    /// `xl/workbook.xml`, which lists the sheets in tab order.
-    pub workbook: Option<Part>,
-    /// `xl/_rels/workbook.xml.rels`, which says which file each sheet is.
-    pub workbook_rels: Option<Part>,
-    /// Every entry by its normalised (lower-case) name.
-    entries: Vec<(String, Result<Part, XlsxError>)>,
-}
-
-/// The parts to inflate for [`sheet_rows`]: step 3.
+/// The names of the parts [`sheet_rows`] reads, as the zip spells them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SheetParts {
-    pub sheet: Part,
-    pub shared_strings: Option<Part>,
+    /// The first visible worksheet (`xl/worksheets/sheet2.xml`).
+    pub sheet: String,
+    /// The shared strings (`xl/sharedStrings.xml`), if the workbook has them.
+    pub shared_strings: Option<String>,
 }
 
 const WORKBOOK: &str = "xl/workbook.xml";
@@ -167,20 +95,45 @@ fn normalise(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
-impl XlsxParts {
-    fn get(&self, name: &str) -> Option<Result<&Part, XlsxError>> {
+/// An opened workbook: the zip's directory, read by the `zip` crate, and its parts by name.
+pub struct Workbook<'b> {
+    zip: ZipArchive<Cursor<&'b [u8]>>,
+    /// Every entry: its normalised name, its name as written, its index in the zip.
+    entries: Vec<(String, String, usize)>,
+}
+
+impl<'b> Workbook<'b> {
+    /// Reads the zip's directory. [`XlsxError::NoWorksheet`] when it has neither
+    /// `xl/workbook.xml` nor a worksheet.
+    pub fn open(bytes: &'b [u8]) -> Result<Workbook<'b>, XlsxError> {
+        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(format!("zip: {e}")))?;
+        let entries = (0..zip.len())
+            .filter_map(|i| {
+                zip.name_for_index(i)
+                    .map(|n| (normalise(n), n.to_owned(), i))
+            })
+            .collect();
+        let workbook = Workbook { zip, entries };
+        if workbook.find(WORKBOOK).is_none() && workbook.worksheet_names().is_empty() {
+            return Err(XlsxError::NoWorksheet);
+        }
+        Ok(workbook)
+    }
+
+    /// The entry named `name` (without case): its name as written and its index.
+    fn find(&self, name: &str) -> Option<(&str, usize)> {
         let key = normalise(name);
         self.entries
             .iter()
-            .find(|(n, _)| *n == key)
-            .map(|(_, p)| p.as_ref().map_err(Clone::clone))
+            .find(|(n, _, _)| *n == key)
+            .map(|(_, written, i)| (written.as_str(), *i))
     }
 
     fn worksheet_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self
             .entries
             .iter()
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _, _)| n.as_str())
             .filter(|n| is_worksheet_name(n))
             .collect();
         // sheet2 before sheet10.
@@ -188,9 +141,64 @@ impl XlsxParts {
         names
     }
 
-    /// The first visible worksheet and the shared strings, from the inflated `workbook.xml`
-    /// and its relationships (`None` when the zip has no such part): step 3.
-    pub fn sheet(
+    /// The text of the part `name` (found without case), or `None` when the zip has no such
+    /// part. The part is inflated at most to the size the directory declares (so a zip bomb
+    /// stops there), then checked against that size and the CRC-32; a byte-order mark is dropped.
+    pub fn part(&mut self, name: &str) -> Option<Result<String, XlsxError>> {
+        let (written, index) = self.find(name)?;
+        let written = written.to_owned();
+        Some(self.read(index, &written))
+    }
+
+    fn read(&mut self, index: usize, name: &str) -> Result<String, XlsxError> {
+        let mut file = self
+            .zip
+            .by_index_raw(index)
+            .map_err(|e| damaged(format!("{name}: {e}")))?;
+        let method = method_number(file.compression());
+        // Bit 0 of the flags: encrypted (method 99 is WinZip's AES, which sets it too).
+        if file.encrypted() || method == Some(99) {
+            return Err(XlsxError::Encrypted);
+        }
+        let size = file.size();
+        if size > MAX_PART_SIZE {
+            return Err(XlsxError::TooLarge);
+        }
+        let crc = file.crc32();
+        // One byte more than declared, so that a part that inflates larger is seen, not read.
+        let limit = size + 1;
+        let mut inflated = Vec::with_capacity(size.min(16 << 20) as usize);
+        let read = match method {
+            Some(0) => (&mut file).take(limit).read_to_end(&mut inflated),
+            Some(8) => DeflateDecoder::new(&mut file)
+                .take(limit)
+                .read_to_end(&mut inflated),
+            Some(other) => return Err(damaged(format!("{name}: compression method {other}"))),
+            None => return Err(damaged(format!("{name}: compression method"))),
+        };
+        read.map_err(|_| damaged(format!("{name}: inflate")))?;
+        if inflated.len() as u64 != size {
+            return Err(damaged(format!(
+                "{name}: {} bytes, {size} expected",
+                inflated.len()
+            )));
+        }
+        if crc32fast::hash(&inflated) != crc {
+            return Err(damaged(format!("{name}: CRC")));
+        }
+        let mut text =
+            String::from_utf8(inflated).map_err(|_| damaged(format!("{name}: not UTF-8")))?;
+        if text.starts_with('\u{feff}') {
+            text.drain(..3);
+        }
+        Ok(text)
+    }
+
+    /// The first visible worksheet and the shared strings, from the text of `workbook.xml`
+    /// and of its relationships (`None` when the zip has no such part): the first sheet in tab
+    /// order whose relationship is a worksheet; else `xl/worksheets/sheet1.xml`; else the
+    /// worksheet with the lowest number.
+    pub fn sheet_parts(
         &self,
         workbook_xml: Option<&str>,
         rels_xml: Option<&str>,
@@ -208,35 +216,46 @@ impl XlsxParts {
                 if !rel.kind.ends_with("/worksheet") {
                     continue; // a chart sheet, a dialog sheet
                 }
-                if let Some(part) = self.get(&rel.target) {
-                    sheet = Some(part?);
+                if let Some((name, _)) = self.find(&rel.target) {
+                    sheet = Some(name);
                     break;
                 }
             }
         }
         let sheet = match sheet {
-            Some(part) => part,
+            Some(name) => name,
             None => {
-                let name = match self.get(SHEET1) {
+                let name = match self.find(SHEET1) {
                     Some(_) => SHEET1,
                     None => *self
                         .worksheet_names()
                         .first()
                         .ok_or(XlsxError::NoWorksheet)?,
                 };
-                self.get(name).ok_or(XlsxError::NoWorksheet)??
+                self.find(name).ok_or(XlsxError::NoWorksheet)?.0
             }
         };
         let shared = rels
             .iter()
             .filter(|r| r.kind.ends_with("/sharedStrings"))
-            .find_map(|r| self.get(&r.target))
-            .or_else(|| self.get(SHARED_STRINGS))
-            .transpose()?;
+            .find_map(|r| self.find(&r.target))
+            .or_else(|| self.find(SHARED_STRINGS))
+            .map(|(name, _)| name.to_owned());
         Ok(SheetParts {
-            sheet: sheet.clone(),
-            shared_strings: shared.cloned(),
+            sheet: sheet.to_owned(),
+            shared_strings: shared,
         })
+    }
+}
+
+/// A zip compression method's number (0 stored, 8 deflate), as the `zip` crate names them.
+#[allow(deprecated)]
+fn method_number(method: CompressionMethod) -> Option<u16> {
+    match method {
+        CompressionMethod::Stored => Some(0),
+        CompressionMethod::Deflated => Some(8),
+        CompressionMethod::Unsupported(n) => Some(n),
+        _ => None,
     }
 }
 
@@ -245,233 +264,20 @@ fn is_worksheet_name(name: &str) -> bool {
         .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".xml"))
 }
 
-/// Reads the zip's directory: step 1 (see the module's documentation).
-pub fn plan_xlsx(bytes: &[u8]) -> Result<XlsxParts, XlsxError> {
-    let entries = read_directory(bytes)?;
-    let entries: Vec<(String, Result<Part, XlsxError>)> = entries
-        .into_iter()
-        .map(|e| (normalise(&e.name), e.part))
-        .collect();
-    let mut parts = XlsxParts {
-        workbook: None,
-        workbook_rels: None,
-        entries,
+/// The rows of the workbook's first visible worksheet (see [`sheet_rows`]).
+pub fn read_first_sheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
+    let mut workbook = Workbook::open(bytes)?;
+    let workbook_xml = workbook.part(WORKBOOK).transpose()?;
+    let rels_xml = workbook.part(WORKBOOK_RELS).transpose()?;
+    let parts = workbook.sheet_parts(workbook_xml.as_deref(), rels_xml.as_deref())?;
+    let sheet_xml = workbook
+        .part(&parts.sheet)
+        .ok_or(XlsxError::NoWorksheet)??;
+    let shared = match &parts.shared_strings {
+        Some(name) => workbook.part(name).transpose()?,
+        None => None,
     };
-    parts.workbook = parts.get(WORKBOOK).transpose()?.cloned();
-    parts.workbook_rels = parts.get(WORKBOOK_RELS).transpose()?.cloned();
-    if parts.workbook.is_none() && parts.worksheet_names().is_empty() {
-        return Err(XlsxError::NoWorksheet);
-    }
-    Ok(parts)
-}
-
-/// Steps 1 to 4 with a synchronous inflater of raw DEFLATE data.
-pub fn read_first_sheet(
-    bytes: &[u8],
-    inflate: &mut dyn FnMut(&[u8]) -> Option<Vec<u8>>,
-) -> Result<Vec<Vec<String>>, XlsxError> {
-    let mut text = |part: &Part| -> Result<String, XlsxError> {
-        let raw = part.raw(bytes);
-        let inflated = match part.method {
-            Method::Stored => raw.to_vec(),
-            Method::Deflate => {
-                inflate(raw).ok_or_else(|| damaged(format!("{}: inflate", part.name)))?
-            }
-        };
-        part.text(inflated)
-    };
-    let parts = plan_xlsx(bytes)?;
-    let workbook = parts.workbook.as_ref().map(&mut text).transpose()?;
-    let rels = parts.workbook_rels.as_ref().map(&mut text).transpose()?;
-    let sheet = parts.sheet(workbook.as_deref(), rels.as_deref())?;
-    let sheet_xml = text(&sheet.sheet)?;
-    let shared = sheet.shared_strings.as_ref().map(&mut text).transpose()?;
     sheet_rows(&sheet_xml, shared.as_deref())
-}
-
-// ---------------------------------------------------------------------------------------------
-// The zip container.
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    let s = b.get(at..at.checked_add(8)?)?;
-    let mut a = [0; 8];
-    a.copy_from_slice(s);
-    Some(u64::from_le_bytes(a))
-}
-
-const END: u32 = 0x0605_4b50;
-const END64_LOCATOR: u32 = 0x0706_4b50;
-const END64: u32 = 0x0606_4b50;
-const CENTRAL: u32 = 0x0201_4b50;
-const LOCAL: u32 = 0x0403_4b50;
-
-fn read_directory(bytes: &[u8]) -> Result<Vec<Entry>, XlsxError> {
-    let broken = |what: &str| damaged(format!("zip: {what}"));
-    // The end record: 22 bytes and a comment of at most 65,535, at the end of the file.
-    let last = bytes
-        .len()
-        .checked_sub(22)
-        .ok_or_else(|| broken("too short"))?;
-    let first = last.saturating_sub(65_535);
-    let end = (first..=last)
-        .rev()
-        .find(|&i| u32_at(bytes, i) == Some(END))
-        .ok_or_else(|| broken("no end record"))?;
-    let mut count = u64::from(u16_at(bytes, end + 10).unwrap_or(0));
-    let mut size = u64::from(u32_at(bytes, end + 12).unwrap_or(0));
-    let mut offset = u64::from(u32_at(bytes, end + 16).unwrap_or(0));
-    if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
-        let locator = end.checked_sub(20).ok_or_else(|| broken("zip64 locator"))?;
-        if u32_at(bytes, locator) != Some(END64_LOCATOR) {
-            return Err(broken("zip64 locator"));
-        }
-        let at = u64_at(bytes, locator + 8)
-            .and_then(|a| usize::try_from(a).ok())
-            .ok_or_else(|| broken("zip64 end record"))?;
-        if u32_at(bytes, at) != Some(END64) {
-            return Err(broken("zip64 end record"));
-        }
-        let field = |o: usize| u64_at(bytes, at + o).ok_or_else(|| broken("zip64 end record"));
-        count = field(32)?;
-        size = field(40)?;
-        offset = field(48)?;
-    }
-    let start = usize::try_from(offset).map_err(|_| broken("directory offset"))?;
-    let len = usize::try_from(size).map_err(|_| broken("directory size"))?;
-    let directory = start
-        .checked_add(len)
-        .and_then(|e| bytes.get(start..e))
-        .ok_or_else(|| broken("directory out of the file"))?;
-    let count = usize::try_from(count).unwrap_or(usize::MAX);
-    let mut entries = Vec::with_capacity(count.min(directory.len() / 46));
-    let mut at = 0;
-    for _ in 0..count {
-        if u32_at(directory, at) != Some(CENTRAL) {
-            return Err(broken("directory entry"));
-        }
-        let field16 = |o: usize| u16_at(directory, at + o).ok_or_else(|| broken("directory"));
-        let field32 = |o: usize| u32_at(directory, at + o).ok_or_else(|| broken("directory"));
-        let flags = field16(8)?;
-        let method = field16(10)?;
-        let crc32 = field32(16)?;
-        let mut compressed = u64::from(field32(20)?);
-        let mut size = u64::from(field32(24)?);
-        let name_len = usize::from(field16(28)?);
-        let extra_len = usize::from(field16(30)?);
-        let comment_len = usize::from(field16(32)?);
-        let mut local = u64::from(field32(42)?);
-        let name_at = at + 46;
-        let name = directory
-            .get(name_at..name_at + name_len)
-            .ok_or_else(|| broken("directory name"))?;
-        let name = String::from_utf8_lossy(name).into_owned();
-        let extra = directory
-            .get(name_at + name_len..name_at + name_len + extra_len)
-            .ok_or_else(|| broken("directory extra field"))?;
-        // The zip64 extra field holds the values whose 32-bit field is all ones, in order.
-        let mut e = 0;
-        while let (Some(id), Some(n)) = (u16_at(extra, e), u16_at(extra, e + 2)) {
-            let data = extra.get(e + 4..e + 4 + usize::from(n)).unwrap_or(&[]);
-            if id == 1 {
-                let mut i = 0;
-                for value in [&mut size, &mut compressed, &mut local] {
-                    if *value == 0xFFFF_FFFF {
-                        *value = u64_at(data, i).ok_or_else(|| broken("zip64 extra field"))?;
-                        i += 8;
-                    }
-                }
-            }
-            e += 4 + usize::from(n);
-        }
-        at = name_at + name_len + extra_len + comment_len;
-        let part = entry_part(bytes, &name, flags, method, crc32, compressed, size, local);
-        entries.push(Entry { name, part });
-    }
-    Ok(entries)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn entry_part(
-    bytes: &[u8],
-    name: &str,
-    flags: u16,
-    method: u16,
-    crc32: u32,
-    compressed: u64,
-    size: u64,
-    local: u64,
-) -> Result<Part, XlsxError> {
-    // Bit 0: encrypted; bit 6: strong encryption; method 99: WinZip AES.
-    if flags & 0x41 != 0 || method == 99 {
-        return Err(XlsxError::Encrypted);
-    }
-    let method = match method {
-        0 => Method::Stored,
-        8 => Method::Deflate,
-        other => return Err(damaged(format!("{name}: compression method {other}"))),
-    };
-    if size > MAX_PART_SIZE {
-        return Err(XlsxError::TooLarge);
-    }
-    let bad = || damaged(format!("{name}: local header"));
-    let local = usize::try_from(local).map_err(|_| bad())?;
-    if u32_at(bytes, local) != Some(LOCAL) {
-        return Err(bad());
-    }
-    let name_len = usize::from(u16_at(bytes, local + 26).ok_or_else(bad)?);
-    let extra_len = usize::from(u16_at(bytes, local + 28).ok_or_else(bad)?);
-    let start = local + 30 + name_len + extra_len;
-    let len = usize::try_from(compressed).map_err(|_| bad())?;
-    if start.checked_add(len).is_none_or(|end| end > bytes.len()) {
-        return Err(damaged(format!("{name}: data out of the file")));
-    }
-    if method == Method::Stored && compressed != size {
-        return Err(damaged(format!("{name}: stored size")));
-    }
-    Ok(Part {
-        name: name.to_owned(),
-        method,
-        start,
-        len,
-        size,
-        crc32,
-    })
-}
-
-/// CRC-32 (IEEE), as zip uses it.
-fn crc32(bytes: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut table = [0u32; 256];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-                k += 1;
-            }
-            table[i] = c;
-            i += 1;
-        }
-        table
-    };
-    !bytes
-        .iter()
-        .fold(!0u32, |c, &b| TABLE[usize::from((c as u8) ^ b)] ^ (c >> 8))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1159,10 +965,58 @@ mod tests {
         sheet_rows(sheet, shared).unwrap()
     }
 
+    /// A zip of one deflated part whose directory declares `declared` bytes inflated.
+    fn one_part_zip(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
+        use flate2::{write::DeflateEncoder, Compression};
+        use std::io::Write;
+        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(data).unwrap();
+        let packed = encoder.finish().unwrap();
+        let crc = crc32fast::hash(data);
+        let header = |out: &mut Vec<u8>| {
+            out.extend([20, 0, 0, 0, 8, 0, 0, 0, 0, 0]); // version, flags, deflate, time, date
+            out.extend(crc.to_le_bytes());
+            out.extend((packed.len() as u32).to_le_bytes());
+            out.extend(declared.to_le_bytes());
+            out.extend((name.len() as u16).to_le_bytes());
+            out.extend(0u16.to_le_bytes());
+        };
+        let mut out = 0x0403_4b50u32.to_le_bytes().to_vec();
+        header(&mut out);
+        out.extend(name.as_bytes());
+        out.extend(&packed);
+        let directory_at = out.len() as u32;
+        out.extend(0x0201_4b50u32.to_le_bytes());
+        out.extend([20, 0]); // made by
+        header(&mut out);
+        out.extend([0; 10]); // comment length, disk, internal and external attributes
+        out.extend(0u32.to_le_bytes()); // the local header's offset
+        out.extend(name.as_bytes());
+        let directory_len = out.len() as u32 - directory_at;
+        out.extend(0x0605_4b50u32.to_le_bytes());
+        out.extend([0, 0, 0, 0, 1, 0, 1, 0]);
+        out.extend(directory_len.to_le_bytes());
+        out.extend(directory_at.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out
+    }
+
     #[test]
-    fn crc_of_known_text() {
-        assert_eq!(crc32(b""), 0);
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    fn inflating_stops_past_the_declared_size() {
+        let sheet = "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>Lan</t></is></c></row></sheetData></worksheet>";
+        let name = "xl/worksheets/sheet1.xml";
+        let good = one_part_zip(name, sheet.as_bytes(), sheet.len() as u32);
+        assert_eq!(read_first_sheet(&good), Ok(vec![vec!["Lan".to_owned()]]));
+        // 64 MiB of spaces deflate to about 64 KiB; the directory says 1,000 bytes.
+        let bomb = one_part_zip(name, &vec![b' '; 64 << 20], 1000);
+        assert!(bomb.len() < 1 << 20);
+        assert_eq!(
+            read_first_sheet(&bomb),
+            Err(damaged(format!("{name}: 1001 bytes, 1000 expected")))
+        );
+        // Declared over the limit: refused before inflating.
+        let huge = one_part_zip(name, sheet.as_bytes(), (MAX_PART_SIZE + 1) as u32);
+        assert_eq!(read_first_sheet(&huge), Err(XlsxError::TooLarge));
     }
 
     #[test]
