@@ -1,28 +1,65 @@
-//! The domain of Nobi Pro, as plain data and pure functions.
+//! The domain of Nobi Pro, as plain data and pure functions: a facade over the `nobi-*` crates.
 //!
 //! This crate is the part of the extension that does not know it runs in a browser: it has no
-//! `web-sys`, no `js-sys`, no I/O, no clock and no randomness of its own. Everything that crosses a
-//! context boundary (panel, service worker, content script) is a serde type defined here, once, in
+//! `web-sys`, no I/O, no clock and no randomness of its own. Everything that crosses a context
+//! boundary (panel, service worker, content script) is a serde type defined once, in
 //! [`protocol`]. Because it compiles natively, most of the extension's logic is tested with a plain
 //! `cargo test`, and the same code powers the `nobi` command-line tool.
 //!
-//! Design choices:
+//! # The crates
+//!
+//! The domain is split into crates so that Cargo enforces which part may use which (Cargo refuses
+//! a cycle between crates, where modules of one crate could name each other freely). This crate
+//! re-exports each under the module name it had when it was one crate, so `nobi_core::crm::...`
+//! and friends keep working. Lowest first:
+//!
+//! | crate | here as | depends on |
+//! |---|---|---|
+//! | `nobi-text` | [`text`] | — |
+//! | `nobi-protocol` | [`protocol`], [`outbox`], [`aliases`], [`platform`], [`tabs`], [`page`] | text |
+//! | `nobi-i18n` | [`i18n`] | protocol (texts of its health, signal and failure kinds) |
+//! | `nobi-address` | [`address`] | text |
+//! | `nobi-phone` | [`phone`] | text |
+//! | `nobi-money` | [`order::money`] | text, i18n |
+//! | `nobi-tabular` | [`crm::xlsx`] (and the CSV reader) | i18n |
+//! | `nobi-template` | [`template`] | text, i18n, money |
+//! | `nobi-crm` | [`crm`] | text, i18n, protocol, address, phone, tabular, template |
+//! | `nobi-order` | [`order`] | crm and everything below it |
+//! | `nobi-backup` | [`crm::backup`] | crm, order, template, i18n |
+//!
+//! Two re-exports merge crates back into one module: [`template::vars_for`] is in `nobi-order`
+//! (it reads a customer and an order, which the template engine must not know), and
+//! [`crm::backup`] is `nobi-backup` (a backup holds every store, so it sits above them all).
+//!
+//! # Design choices
+//!
 //! - Text is NFC-normalised where it enters ([`text::nfc`]); every function here may assume NFC input
 //!   but must not break on other input.
 //! - Money is integer VND (`i64`), never floating point.
 //! - Administrative units are keyed by (scheme, code), never by code alone: codes were reused by the
 //!   2025 reform.
+//!
+//! # Features
+//!
+//! `browser-nfc` forwards to `nobi-text/browser-nfc`: NFC through the browser's
+//! `String.prototype.normalize` instead of Unicode tables in wasm.
 
-pub mod address;
-pub mod aliases;
-pub mod crm;
-pub mod i18n;
-pub mod order;
-pub mod outbox;
-pub mod page;
-pub mod phone;
-pub mod platform;
-pub mod protocol;
-pub mod tabs;
-pub mod template;
-pub mod text;
+pub use nobi_address as address;
+pub use nobi_i18n as i18n;
+pub use nobi_order as order;
+pub use nobi_phone as phone;
+pub use nobi_protocol as protocol;
+pub use nobi_protocol::{aliases, outbox, page, platform, tabs};
+pub use nobi_text as text;
+
+/// The CRM (`nobi-crm`), with the backup file (`nobi-backup`) at its old place.
+pub mod crm {
+    pub use nobi_backup as backup;
+    pub use nobi_crm::*;
+}
+
+/// The template engine (`nobi-template`), with [`vars_for`](nobi_order::vars_for) (in `nobi-order`) at its old place.
+pub mod template {
+    pub use nobi_order::vars_for;
+    pub use nobi_template::*;
+}

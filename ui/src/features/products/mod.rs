@@ -198,7 +198,7 @@ pub fn ProductsView() -> impl IntoView {
                 import.set(ImportState::Failed(ui(Ui::FileUnreadable, l).into()));
                 return;
             };
-            let rows = file_rows(bytes).await;
+            let rows = file_rows(bytes);
             let catalog = state.catalog.get_untracked();
             let warehouse = default_warehouse(state);
             let mut id = || new_id().0;

@@ -1,0 +1,173 @@
+//! Behaviour the address form relies on, one case each.
+
+use nobi_address::{parse, DetectedScheme, ParsedAddress};
+
+fn legacy_names(p: &ParsedAddress) -> (String, String, String) {
+    let l = p.legacy.as_ref().expect("legacy reading");
+    (
+        l.province.name.clone(),
+        l.district
+            .as_ref()
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+        l.ward.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+    )
+}
+
+#[track_caller]
+fn assert_legacy(text: &str, province: &str, district: &str, ward: &str) {
+    let p = parse(text);
+    assert_eq!(p.scheme, DetectedScheme::Legacy, "{text}: {p:#?}");
+    assert_eq!(
+        legacy_names(&p),
+        (province.into(), district.into(), ward.into()),
+        "{text}"
+    );
+}
+
+#[test]
+fn abbreviations_numbers_and_nicknames() {
+    assert_legacy(
+        "F12 Q3 Sài Gòn",
+        "Thành phố Hồ Chí Minh",
+        "Quận 3",
+        "Phường 12",
+    );
+    assert_legacy(
+        "123 duong 3/2 p12 q10 tphcm",
+        "Thành phố Hồ Chí Minh",
+        "Quận 10",
+        "Phường 12",
+    );
+    assert_legacy(
+        "P.Bến Thành, Q.1, TP.HCM",
+        "Thành phố Hồ Chí Minh",
+        "Quận 1",
+        "Phường Bến Thành",
+    );
+    assert_legacy(
+        "phường 04 quận 5 hcm",
+        "Thành phố Hồ Chí Minh",
+        "Quận 5",
+        "Phường 4",
+    );
+    assert_legacy(
+        "Ph. Quán Thánh, Ba Đình, HN",
+        "Thành phố Hà Nội",
+        "Quận Ba Đình",
+        "Phường Quán Thánh",
+    );
+    assert_legacy(
+        "TT. Long Điền, H. Long Điền, BRVT",
+        "Tỉnh Bà Rịa - Vũng Tàu",
+        // Long Điền and Đất Đỏ were merged into Long Đất in 2025; the old name still works.
+        "Huyện Long Đất",
+        "Thị trấn Long Điền",
+    );
+}
+
+#[test]
+fn no_diacritics_tone_variants_glued_and_typos() {
+    assert_legacy(
+        "phuong hoa thuan tay quan hai chau da nang",
+        "Thành phố Đà Nẵng",
+        "Quận Hải Châu",
+        "Phường Hòa Thuận Tây",
+    );
+    assert_legacy(
+        "P. Hoà Thuận Tây, Q. Hải Châu, Đà Nẵng",
+        "Thành phố Đà Nẵng",
+        "Quận Hải Châu",
+        "Phường Hòa Thuận Tây",
+    );
+    assert_legacy(
+        "PhườngBếnNghé,Quận1,HCM",
+        "Thành phố Hồ Chí Minh",
+        "Quận 1",
+        "Phường Bến Nghé",
+    );
+    let p = parse("xa binh minh huyen thanh oai ha noii");
+    assert_eq!(legacy_names(&p).2, "Xã Bình Minh");
+    assert!(p.warnings.iter().any(|w| w.starts_with("typo")));
+}
+
+#[test]
+fn chat_noise_and_street_part() {
+    let p = parse("ship về 45 ngõ 12 Tân Mai, Hoàng Mai, Hà Nội nhé ạ 0912345678 🙏");
+    assert_eq!(legacy_names(&p).1, "Quận Hoàng Mai");
+    assert_eq!(p.street, "45 ngõ 12");
+    let p = parse("123 Lê Lợi, P.Bến Thành, Q1, HCM");
+    assert_eq!(p.street, "123 Lê Lợi");
+}
+
+#[test]
+fn current_scheme_is_detected_and_legacy_is_only_candidates() {
+    let p = parse("Phường Sài Gòn, TP Hồ Chí Minh");
+    assert_eq!(p.scheme, DetectedScheme::Current);
+    assert!(p.legacy.is_none());
+    assert_eq!(
+        p.current.as_ref().unwrap().ward.as_ref().unwrap().name,
+        "Phường Sài Gòn"
+    );
+    assert!(p
+        .legacy_candidates
+        .iter()
+        .any(|l| l.ward.as_ref().unwrap().short == "Bến Nghé"));
+    let p = parse("Xã Đông Anh, Hà Nội");
+    assert_eq!(p.scheme, DetectedScheme::Current);
+}
+
+#[test]
+fn legacy_converts_and_split_wards_give_every_candidate() {
+    let p = parse("Phường Bến Nghé, Quận 1, TP.HCM");
+    assert_eq!(
+        p.current.as_ref().unwrap().ward.as_ref().unwrap().name,
+        "Phường Sài Gòn"
+    );
+    assert_eq!(p.current_candidates.len(), 1);
+    let p = parse("Phường Tân Mai, Quận Hoàng Mai, Hà Nội");
+    assert!(p.current_candidates.len() > 1);
+    assert!(
+        p.current.as_ref().unwrap().ward.is_none(),
+        "a split ward is not guessed"
+    );
+    assert!(p.warnings.iter().any(|w| w.starts_with("ward_split")));
+}
+
+#[test]
+fn province_alone_is_scheme_blind_unless_it_was_abolished() {
+    let p = parse("Hà Nội");
+    assert_eq!(p.scheme, DetectedScheme::Unknown);
+    assert_eq!(p.legacy.as_ref().unwrap().province.code, "01");
+    assert_eq!(p.current.as_ref().unwrap().province.code, "01");
+    let p = parse("Bình Dương");
+    assert_eq!(p.scheme, DetectedScheme::Legacy);
+    assert_eq!(
+        p.current.as_ref().unwrap().province.name,
+        "Thành phố Hồ Chí Minh"
+    );
+}
+
+#[test]
+fn ambiguity_is_reported_not_hidden() {
+    // "Tân Phú" is a ward in many districts; with only the province given, no silent pick.
+    let p = parse("phường Tân Phú, TP HCM");
+    assert!(
+        !p.alternatives.is_empty() || p.scheme == DetectedScheme::Current,
+        "{p:#?}"
+    );
+    let p = parse("ĐN");
+    assert!(
+        p.warnings.iter().any(|w| w.starts_with("ambiguous")),
+        "{p:#?}"
+    );
+    assert!(p.confidence <= 0.5);
+}
+
+#[test]
+fn nothing_recognised_is_unknown() {
+    let p = parse("xin chào shop, còn hàng không ạ?");
+    assert_eq!(p.scheme, DetectedScheme::Unknown);
+    assert!(p.legacy.is_none() && p.current.is_none());
+    assert_eq!(p.confidence, 0.0);
+}

@@ -1,0 +1,533 @@
+//! The JSON backup file: every record of the local store, to save or to move to another browser.
+//!
+//! The panel serialises a [`Backup`] with `serde_json` (core has no JSON dependency of its own)
+//! and, on restore, reads the [`BackupHeader`] first: a backup from a newer extension is refused
+//! before its records are read, since their shape may have changed. Then [`Backup::check`] brings
+//! older records to the current schema and checks that the stores fit together, so the panel
+//! writes them in one transaction or not at all.
+//!
+//! The typed stores are in it: settings, staff, tags, customers, conversations, history (in the
+//! export order of [`schema::RECORD_STORES`]). Orders, products and templates join when their
+//! records land in the store (issues 7 and 8); a backup without them still reads then, because
+//! every store is `#[serde(default)]`.
+//!
+//! # Crate contract
+//!
+//! [`Backup::check`] returns `Ok` if and only if every record fits the current schema (after
+//! bringing older ones up to it) and the stores fit together; nothing is written by this crate.
+//!
+//! # Dependencies
+//!
+//! It sits above every store it holds: `nobi-crm`, `nobi-order` (orders, products, combos) and
+//! `nobi-template`; `nobi-i18n` for its messages; `serde`. `nobi_core::crm::backup` re-exports it
+//! at its old place.
+
+use nobi_crm::model::*;
+use nobi_crm::schema;
+use nobi_i18n::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// The value of [`Backup::format`].
+pub const FORMAT: &str = "nobi-pro-backup";
+
+/// What every backup starts with; readable from a backup of any version (other fields are
+/// ignored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupHeader {
+    pub format: String,
+    pub schema_version: u32,
+    pub exported_at: Millis,
+}
+
+impl BackupHeader {
+    /// Refuses a file that is not a backup, or that a newer extension wrote.
+    pub fn check(&self) -> Result<(), BackupError> {
+        if self.format != FORMAT || self.schema_version == 0 {
+            return Err(BackupError::NotABackup);
+        }
+        if self.schema_version > schema::VERSION {
+            return Err(BackupError::FutureVersion {
+                version: self.schema_version,
+                supported: schema::VERSION,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Every record of the store at one moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backup {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The [`schema::VERSION`] that wrote the records.
+    pub schema_version: u32,
+    pub exported_at: Millis,
+    #[serde(default)]
+    pub settings: Vec<Settings>,
+    #[serde(default)]
+    pub staff: Vec<Staff>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub customers: Vec<Customer>,
+    #[serde(default)]
+    pub conversations: Vec<ConversationRecord>,
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    /// Since schema version 3.
+    #[serde(default)]
+    pub products: Vec<nobi_order::catalog::Product>,
+    #[serde(default)]
+    pub combos: Vec<nobi_order::catalog::Combo>,
+    #[serde(default)]
+    pub orders: Vec<nobi_order::Order>,
+    /// Since schema version 4.
+    #[serde(default)]
+    pub templates: Vec<nobi_template::Template>,
+    #[serde(default)]
+    pub media: Vec<nobi_crm::MediaItem>,
+}
+
+impl Backup {
+    /// An empty backup of the current version; the panel fills the stores.
+    pub fn new(exported_at: Millis) -> Backup {
+        Backup {
+            format: FORMAT.to_owned(),
+            schema_version: schema::VERSION,
+            exported_at,
+            settings: Vec::new(),
+            staff: Vec::new(),
+            tags: Vec::new(),
+            customers: Vec::new(),
+            conversations: Vec::new(),
+            history: Vec::new(),
+            products: Vec::new(),
+            combos: Vec::new(),
+            orders: Vec::new(),
+            templates: Vec::new(),
+            media: Vec::new(),
+        }
+    }
+
+    pub fn header(&self) -> BackupHeader {
+        BackupHeader {
+            format: self.format.clone(),
+            schema_version: self.schema_version,
+            exported_at: self.exported_at,
+        }
+    }
+
+    /// Makes the backup ready to restore: refuses another file or a newer version, migrates
+    /// records written by an older schema (after which `schema_version` is the current one),
+    /// then checks that ids are unique within each store, that every conversation's customer
+    /// is in the backup and that every tag of a customer is.
+    ///
+    /// On error the backup may already be partly migrated; it must not be written.
+    pub fn check(&mut self) -> Result<(), BackupError> {
+        self.header().check()?;
+        if self.schema_version < schema::VERSION {
+            let from = self.schema_version;
+            self.customers = std::mem::take(&mut self.customers)
+                .into_iter()
+                .map(|c| schema::migrate_customer(c, from))
+                .collect();
+            self.schema_version = schema::VERSION;
+        }
+        unique(schema::SETTINGS, self.settings.iter().map(|r| &r.id))?;
+        unique(schema::STAFF, self.staff.iter().map(|r| &r.id))?;
+        unique(schema::TAGS, self.tags.iter().map(|r| &r.id))?;
+        unique(schema::CUSTOMERS, self.customers.iter().map(|r| &r.id))?;
+        unique(
+            schema::CONVERSATIONS,
+            self.conversations.iter().map(|r| &r.id),
+        )?;
+        unique(schema::HISTORY, self.history.iter().map(|r| &r.id))?;
+
+        let customers: HashSet<&Id> = self.customers.iter().map(|c| &c.id).collect();
+        if let Some(c) = self
+            .conversations
+            .iter()
+            .find(|c| !customers.contains(&c.customer_id))
+        {
+            return Err(BackupError::MissingCustomer {
+                conversation: c.id.clone(),
+                customer: c.customer_id.clone(),
+            });
+        }
+        let tags: HashSet<&Id> = self.tags.iter().map(|t| &t.id).collect();
+        for c in &self.customers {
+            if let Some(tag) = c.tags.iter().find(|t| !tags.contains(t)) {
+                return Err(BackupError::MissingTag {
+                    customer: c.id.clone(),
+                    name: c.name.clone(),
+                    tag: tag.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unique<'a>(store: &'static str, ids: impl Iterator<Item = &'a Id>) -> Result<(), BackupError> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(BackupError::DuplicateId {
+                store,
+                id: id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Why a backup cannot be restored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackupError {
+    /// The panel could not read the file as JSON of a backup.
+    Unreadable,
+    /// Not a Nobi Pro backup (another JSON file).
+    NotABackup,
+    /// Written by a newer extension.
+    FutureVersion { version: u32, supported: u32 },
+    /// Two records of one store (a [`schema`] store name) with the same id.
+    DuplicateId { store: &'static str, id: Id },
+    /// A conversation whose customer is not in the backup.
+    MissingCustomer { conversation: Id, customer: Id },
+    /// A customer with a tag that is not in the backup.
+    MissingTag { customer: Id, name: String, tag: Id },
+}
+
+impl BackupError {
+    /// What is wrong and what to do, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use BackupError::*;
+        match (self, lang) {
+            (Unreadable, Lang::Vi) => "Không đọc được tệp sao lưu: tệp bị hỏng hoặc không phải tệp .json do Nobi Pro xuất ra. Hãy chọn lại đúng tệp.".into(),
+            (Unreadable, Lang::En) => "The backup cannot be read: the file is damaged or is not a .json file exported by Nobi Pro. Choose the right file.".into(),
+            (NotABackup, Lang::Vi) => "Đây không phải tệp sao lưu của Nobi Pro. Hãy chọn tệp .json đã xuất từ mục Sao lưu.".into(),
+            (NotABackup, Lang::En) => "This is not a Nobi Pro backup. Choose the .json file exported from Backup.".into(),
+            (FutureVersion { version, supported }, Lang::Vi) => format!(
+                "Tệp sao lưu này do phiên bản Nobi Pro mới hơn tạo ra (dữ liệu phiên bản {version}, bản này chỉ đọc được tới {supported}). Hãy cập nhật tiện ích Nobi Pro rồi khôi phục lại."
+            ),
+            (FutureVersion { version, supported }, Lang::En) => format!(
+                "This backup was made by a newer Nobi Pro (data version {version}; this one reads up to {supported}). Update the Nobi Pro extension, then restore again."
+            ),
+            (DuplicateId { store, id }, Lang::Vi) => format!(
+                "Tệp sao lưu bị lỗi: mã {} xuất hiện hai lần trong mục «{}». Hãy dùng một tệp sao lưu khác.",
+                id.as_str(),
+                store_name(store, lang)
+            ),
+            (DuplicateId { store, id }, Lang::En) => format!(
+                "The backup is damaged: id {} appears twice in “{}”. Use another backup file.",
+                id.as_str(),
+                store_name(store, lang)
+            ),
+            (MissingCustomer { conversation, customer }, Lang::Vi) => format!(
+                "Tệp sao lưu bị thiếu: hội thoại {} thuộc khách hàng {} nhưng khách hàng này không có trong tệp. Hãy dùng một tệp sao lưu khác.",
+                conversation.as_str(),
+                customer.as_str()
+            ),
+            (MissingCustomer { conversation, customer }, Lang::En) => format!(
+                "The backup is incomplete: conversation {} belongs to customer {}, who is not in the file. Use another backup file.",
+                conversation.as_str(),
+                customer.as_str()
+            ),
+            (MissingTag { name, tag, .. }, Lang::Vi) => format!(
+                "Tệp sao lưu bị thiếu: khách hàng «{name}» có nhãn {} nhưng nhãn này không có trong tệp. Hãy dùng một tệp sao lưu khác.",
+                tag.as_str()
+            ),
+            (MissingTag { name, tag, .. }, Lang::En) => format!(
+                "The backup is incomplete: customer “{name}” has tag {}, which is not in the file. Use another backup file.",
+                tag.as_str()
+            ),
+        }
+    }
+}
+
+/// A store's name as people call it.
+fn store_name(store: &str, lang: Lang) -> &str {
+    match (store, lang) {
+        (schema::SETTINGS, Lang::Vi) => "cài đặt",
+        (schema::STAFF, Lang::Vi) => "nhân viên",
+        (schema::TAGS, Lang::Vi) => "nhãn",
+        (schema::CUSTOMERS, Lang::Vi) => "khách hàng",
+        (schema::CONVERSATIONS, Lang::Vi) => "hội thoại",
+        (schema::HISTORY, Lang::Vi) => "lịch sử",
+        (schema::SETTINGS, Lang::En) => "settings",
+        (schema::STAFF, Lang::En) => "staff",
+        (schema::TAGS, Lang::En) => "tags",
+        (schema::CUSTOMERS, Lang::En) => "customers",
+        (schema::CONVERSATIONS, Lang::En) => "conversations",
+        (schema::HISTORY, Lang::En) => "history",
+        (other, _) => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nobi_protocol::Platform;
+
+    fn sample() -> Backup {
+        let mut b = Backup::new(1_700_000_000_000);
+        b.settings.push(Settings {
+            lang: Some("vi".into()),
+            me: Some(Id("s1".into())),
+            ..Settings::default()
+        });
+        b.staff.push(Staff {
+            id: Id("s1".into()),
+            created_at: 1,
+            updated_at: 1,
+            name: "Thảo".into(),
+        });
+        for (i, name) in ["VIP", "Khách quen"].into_iter().enumerate() {
+            b.tags.push(Tag {
+                id: Id(format!("t{i}")),
+                created_at: 1,
+                updated_at: 1,
+                name: name.into(),
+                color: TAG_COLORS[i].into(),
+            });
+        }
+        let mut lan = Customer {
+            id: Id("c1".into()),
+            created_at: 2,
+            updated_at: 3,
+            name: "Nguyễn Thị Lan".into(),
+            identities: vec![Identity {
+                platform: Platform::Instagram,
+                account: Some("shop.hoa".into()),
+                thread_id: Some("111".into()),
+                username: Some("lan.ng".into()),
+                profile_url: None,
+            }],
+            emails: vec!["lan@example.com".into()],
+            birthday: Date::new(1992, 11, 5),
+            gender: Some(Gender::Female),
+            tags: vec![Id("t0".into()), Id("t1".into())],
+            notes: vec![Note {
+                id: Id("n1".into()),
+                at: 3,
+                text: "Thích màu hồng".into(),
+                author: Some(Id("s1".into())),
+            }],
+            ..Customer::default()
+        };
+        lan.add_phone("0912345678", Source::Chat, 2);
+        lan.add_address(CustomerAddress {
+            id: Id("a1".into()),
+            street: "12 Lê Lợi".into(),
+            legacy_province: Some(UnitRef {
+                code: "79".into(),
+                name: "Thành phố Hồ Chí Minh".into(),
+            }),
+            source: Source::Manual,
+            ..CustomerAddress::default()
+        });
+        lan.refresh_keys();
+        let mut mai = Customer {
+            id: Id("c2".into()),
+            name: "Mai".into(),
+            ..Customer::default()
+        };
+        mai.add_phone("0987654321", Source::Import, 4);
+        b.customers = vec![lan, mai];
+        b.conversations.push(ConversationRecord {
+            id: ConversationRecord::id_for(Platform::Instagram, "111"),
+            created_at: 2,
+            updated_at: 5,
+            platform: Platform::Instagram,
+            thread_id: "111".into(),
+            account: Some("shop.hoa".into()),
+            customer_id: Id("c1".into()),
+            category: "Hỏi giá".into(),
+            sub_category: String::new(),
+            detail: String::new(),
+            classification: String::new(),
+            assignee: Some(Id("s1".into())),
+            status: ConversationStatus::Processed,
+            unread: false,
+            replied: true,
+            last_message_at: Some(5),
+        });
+        b.history.push(HistoryEntry {
+            id: Id("h1".into()),
+            at: 5,
+            customer_id: Id("c1".into()),
+            conversation_id: Some(Id("ig:111".into())),
+            kind: HistoryKind::TagAdded,
+            from: None,
+            to: Some("VIP".into()),
+            by: Some(Id("s1".into())),
+        });
+        b
+    }
+
+    #[test]
+    fn a_backup_round_trips_through_json() {
+        let mut backup = sample();
+        // One record of every later store too.
+        backup.products.push(nobi_order::Product {
+            id: "p1".into(),
+            name: "Áo len".into(),
+            images: vec![],
+            variants: vec![nobi_order::Variant {
+                sku: "AL-M".into(),
+                price: nobi_order::Vnd(350_000),
+                ..nobi_order::Variant::default()
+            }],
+        });
+        backup.templates.push(nobi_template::Template {
+            id: "tp1".into(),
+            name: "Cảm ơn".into(),
+            content: "Dạ shop cảm ơn {ten_khach} ạ".into(),
+            shortcut: Some("/cam_on".into()),
+            image_ids: vec!["m1".into()],
+            position: 0,
+            updated_at: 5,
+        });
+        backup.media.push(nobi_crm::MediaItem {
+            id: Id("m1".into()),
+            name: "bang-size.png".into(),
+            mime: "image/png".into(),
+            data_base64: "iVBORw0KGgo=".into(),
+            ..nobi_crm::MediaItem::default()
+        });
+        backup.check().unwrap();
+        let json = serde_json::to_string(&backup).unwrap();
+        assert!(json.starts_with(&format!(
+            r#"{{"format":"nobi-pro-backup","schema_version":{},"#,
+            schema::VERSION
+        )));
+        let back: Backup = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, backup);
+        let header: BackupHeader = serde_json::from_str(&json).unwrap();
+        assert_eq!(header, backup.header());
+    }
+
+    #[test]
+    fn version_one_customers_are_migrated() {
+        let json = r#"{"format":"nobi-pro-backup","schema_version":1,"exported_at":9,
+            "customers":[{"id":"c1","created_at":1,"updated_at":1,"name":"Lan",
+              "phones":[{"number":"0912345678","primary":true,"added_at":1}]}],
+            "conversations":[{"id":"ig:1","created_at":1,"updated_at":1,"platform":"instagram",
+              "thread_id":"1","customer_id":"c1"}]}"#;
+        let mut backup: Backup = serde_json::from_str(json).unwrap();
+        assert!(backup.customers[0].phone_keys.is_empty());
+        backup.check().unwrap();
+        assert_eq!(backup.schema_version, schema::VERSION);
+        assert_eq!(backup.customers[0].phone_keys, vec!["0912345678"]);
+        assert!(backup.tags.is_empty() && backup.history.is_empty());
+    }
+
+    #[test]
+    fn a_backup_from_a_newer_extension_is_refused_before_its_records_are_read() {
+        // Records of a future shape: the header still reads, and says why.
+        let json = r#"{"format":"nobi-pro-backup","schema_version":99,"exported_at":9,
+            "customers":[{"id":{"v":"c1"},"full_name":"Lan"}]}"#;
+        assert!(serde_json::from_str::<Backup>(json).is_err());
+        let header: BackupHeader = serde_json::from_str(json).unwrap();
+        let err = header.check().unwrap_err();
+        assert_eq!(
+            err,
+            BackupError::FutureVersion {
+                version: 99,
+                supported: schema::VERSION
+            }
+        );
+        assert!(err
+            .message(Lang::Vi)
+            .contains("Hãy cập nhật tiện ích Nobi Pro"));
+        assert!(err
+            .message(Lang::En)
+            .contains("Update the Nobi Pro extension"));
+        let mut future = sample();
+        future.schema_version = schema::VERSION + 1;
+        assert!(matches!(
+            future.check(),
+            Err(BackupError::FutureVersion { version, .. }) if version == schema::VERSION + 1
+        ));
+    }
+
+    #[test]
+    fn inconsistent_backups_are_refused() {
+        let mut b = sample();
+        b.format = "something-else".into();
+        assert_eq!(b.check(), Err(BackupError::NotABackup));
+
+        let mut b = sample();
+        b.tags.push(b.tags[0].clone());
+        assert_eq!(
+            b.check(),
+            Err(BackupError::DuplicateId {
+                store: schema::TAGS,
+                id: Id("t0".into())
+            })
+        );
+
+        let mut b = sample();
+        b.customers.remove(0);
+        assert_eq!(
+            b.check(),
+            Err(BackupError::MissingCustomer {
+                conversation: Id("ig:111".into()),
+                customer: Id("c1".into())
+            })
+        );
+
+        let mut b = sample();
+        b.tags.remove(1);
+        let err = b.check().unwrap_err();
+        assert_eq!(
+            err,
+            BackupError::MissingTag {
+                customer: Id("c1".into()),
+                name: "Nguyễn Thị Lan".into(),
+                tag: Id("t1".into())
+            }
+        );
+        assert!(err
+            .message(Lang::Vi)
+            .contains("«Nguyễn Thị Lan» có nhãn t1"));
+    }
+
+    #[test]
+    fn every_error_has_both_languages() {
+        let all = [
+            BackupError::Unreadable,
+            BackupError::NotABackup,
+            BackupError::FutureVersion {
+                version: 3,
+                supported: 2,
+            },
+            BackupError::DuplicateId {
+                store: schema::CUSTOMERS,
+                id: Id("c1".into()),
+            },
+            BackupError::MissingCustomer {
+                conversation: Id("ig:1".into()),
+                customer: Id("c1".into()),
+            },
+            BackupError::MissingTag {
+                customer: Id("c1".into()),
+                name: "Lan".into(),
+                tag: Id("t1".into()),
+            },
+        ];
+        for e in all {
+            let (vi, en) = (e.message(Lang::Vi), e.message(Lang::En));
+            assert_ne!(vi, en);
+            assert!(vi.ends_with('.') && en.ends_with('.'));
+        }
+        assert!(BackupError::DuplicateId {
+            store: schema::CUSTOMERS,
+            id: Id("c1".into())
+        }
+        .message(Lang::Vi)
+        .contains("«khách hàng»"));
+    }
+}

@@ -1,0 +1,175 @@
+//! Vietnamese phone numbers (and e-mail addresses, and the wish to order) found in chat text.
+//!
+//! The panel shows the phone a buyer sent, marks the conversations that contain one, and can
+//! create an order when a phone or an order keyword arrives ([`detect_order_intent`]).
+//!
+//! # Design
+//!
+//! **Why not `phonenumber`.** The Rust port of libphonenumber weighs about 2 MB in wasm (all
+//! countries' metadata and a regex engine) and has no find-in-text. Only Vietnamese numbers
+//! matter here, so the numbering plan is reproduced by hand from libphonenumber's `VN` metadata
+//! ([`plan`](self) module, with the reference pattern quoted next to each rule), and the text is
+//! read by a hand-written scanner over chars: no regex engine, no tables beyond a few keyword
+//! lists. It adds a few KB to a wasm module and runs in about a microsecond per message.
+//!
+//! **How text is read.** Digits (ASCII or full-width, with zero-width chars between them ignored)
+//! (and keycap marks, "0️⃣9️⃣…") form *groups*. Groups joined by one `.` or `-` form a *chain*, which is only ever taken whole:
+//! that is why "1.250.000" or "0912.345.678.90" never yield a phone from part of their digits.
+//! Chains joined by spaces or parentheses form a *segment*, in which a phone is a run of whole
+//! chains ("091 234 5678 0987 654 321" is two phones). Each run is read as `0…`, `84…`,
+//! `+84…`, `+84 (0)…` or `0084…`, and must be a current mobile (9 national digits), a landline
+//! (10, area code `2…`) or an old 11-digit mobile (`01xy…`, converted with the official 2018
+//! table). Length and prefix together decide: nothing is guessed.
+//! A dash between spaces and a bare comma join pieces too ("0912 - 345 - 678", "0912,345,678"),
+//! but only when the whole run of short pieces is one phone: " - " also separates fields ("Lan -
+//! 0912 345 678 - 102 Lê Duẩn") and commas lists ("mẫu 0215,0216,0217") or decimals ("24,5").
+//!
+//! **Decisions.**
+//! - A stray short number after a phone written in pieces ("0912 345 678 9") makes the whole
+//!   unreadable (which ten of the eleven digits?), so nothing is taken, unless that number is
+//!   visibly something else: glued to a unit or a sign ("9h tối", "15/11") or before a counting
+//!   word ("2 cái"). A phone written in one piece ("0912345678 9") is complete and is taken.
+//! - Old landlines (before the 2017 area-code change) are not taken. Old Hà Nội numbers
+//!   ("04 3825 1234") fail the plan anyway; old Hồ Chí Minh City numbers in their usual shape
+//!   ("08 3823 4567", "(08) 3823 4567") would read as an 083 mobile, which they are not, and the
+//!   old form no longer connects. Converting them (08 → 028) would be a guess about a format that
+//!   buyers no longer send; old provincial codes (7-digit subscribers) cannot be told from
+//!   mobiles by their shape and are not handled.
+//! - The letter O for a leading zero ("O912345678") is read only as a whole word of O and nine
+//!   digits right after a phone word ("sđt O912345678"); other letters for digits ("09l2…") are
+//!   not read at all.
+//!
+//! **What rules numbers out.** The validity check already rejects prices, dates, sizes and most
+//! codes. What remains are well-formed numbers that are something else, and those are decided by
+//! what touches them and by the words of their clause:
+//! - letters glued before ("DH0912345678") make a code, unless they are a phone word ("sdt0912…");
+//!   a unit glued after ("…đ", "…k") makes an amount; `@` or `_` make a handle or an e-mail;
+//! - a phone written in pieces must not continue a plain number of 4 or more digits ("1903 0912
+//!   345 678", an account) nor be followed by one of 3 or more that does not start a phone;
+//! - a mobile without its trunk 0 ("912345678") is only taken right after a phone word ("sđt");
+//! - the nearest keyword before it in its clause decides between phone words ("sđt", "zalo",
+//!   "gọi") and account, ID or code words ("stk", "Vietcombank", "CCCD", "mã đơn", "MST",
+//!   "voucher"); a bank name just after it ("0912345678 MB bank") counts too, unless it introduces
+//!   the next number ("0988776655 - stk 0123456789").
+//!
+//! When in doubt the extractor leaves a number out: a wrong phone on a customer card costs more
+//! than a missed one, which the agent can still add by hand.
+//!
+//! **Offsets** are in chars (Unicode scalar values) of the text as given, not bytes: the JSON
+//! output of `nobi phone` and the panel both count chars. Text is expected NFC (see
+//! [`nobi_text::nfc`]) but any text is accepted.
+//!
+//! # Crate contract
+//!
+//! [`extract_phones`] returns every Vietnamese phone number of the text, in order, spans not
+//! overlapping, and leaves a number out when in doubt (see above); [`parse_phone`] returns
+//! `Some` if and only if the whole trimmed input is exactly one such number.
+//!
+//! It deliberately does not know templates, customers or orders, and carries no libphonenumber
+//! metadata (see above).
+//!
+//! # Dependencies
+//!
+//! `nobi-text` (NFC and the Vietnamese folding used for keywords) and `serde`.
+
+mod contact;
+mod context;
+// The one Vietnamese folding, shared with template search, the CRM and the catalog: in nobi-text.
+pub(crate) use nobi_text::fold;
+mod intent;
+mod plan;
+mod scan;
+
+use serde::{Deserialize, Serialize};
+
+pub use contact::{extract_emails, FoundEmail};
+pub use intent::{detect_order_intent, has_order_keyword, OrderIntent, DEFAULT_ORDER_KEYWORDS};
+
+/// Mobile or fixed line, by the numbering plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneKind {
+    Mobile,
+    Landline,
+}
+
+/// The network a mobile prefix was allocated to. Since number portability (2019) a subscriber
+/// may have moved, so this is a hint for the agent, not a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Carrier {
+    Viettel,
+    Vinaphone,
+    MobiFone,
+    Vietnamobile,
+    Gmobile,
+    #[serde(rename = "iTel")]
+    Itel,
+    /// Formerly Reddi (Mobicast), prefix 0559.
+    Wintel,
+}
+
+impl Carrier {
+    /// The name as Vietnamese buyers and carriers write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Carrier::Viettel => "Viettel",
+            Carrier::Vinaphone => "Vinaphone",
+            Carrier::MobiFone => "MobiFone",
+            Carrier::Vietnamobile => "Vietnamobile",
+            Carrier::Gmobile => "Gmobile",
+            Carrier::Itel => "iTel",
+            Carrier::Wintel => "Wintel",
+        }
+    }
+}
+
+/// A phone number found in a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoundPhone {
+    /// The current national form: `0` and 9 digits for a mobile, `0` and 10 for a landline.
+    pub number: String,
+    /// The text as written, from `start` to `end` (with its "+", "(" and separators).
+    pub raw: String,
+    /// Char offset of the first char of `raw` in the text.
+    pub start: usize,
+    /// Char offset just after the last char of `raw`.
+    pub end: usize,
+    pub kind: PhoneKind,
+    /// The network the prefix belongs to, for mobiles (`None` for landlines and for the few
+    /// mobile prefixes without an operator).
+    pub carrier: Option<Carrier>,
+    /// The old 11-digit form (`01xy…`, national) when the buyer wrote one and it was converted.
+    pub converted_from: Option<String>,
+}
+
+/// Every Vietnamese phone number in `text`, in order of position, spans not overlapping.
+///
+/// See the module documentation for what is and is not taken.
+pub fn extract_phones(text: &str) -> Vec<FoundPhone> {
+    scan::extract(text)
+}
+
+/// A ten-digit number grouped the way Vietnamese read it aloud, "0912 345 678"; any other
+/// text (a landline with its area code, a number from abroad) is shown as stored.
+pub fn display(number: &str) -> String {
+    if number.len() == 10 && number.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{} {} {}", &number[..4], &number[4..7], &number[7..])
+    } else {
+        number.to_owned()
+    }
+}
+
+/// The phone number that `input` is, when the whole of it (trimmed) is one: for form fields,
+/// where "0912 345 678" or "+84912345678" must be stored as "0912345678".
+pub fn parse_phone(input: &str) -> Option<FoundPhone> {
+    let trimmed = input.trim();
+    let mut found = extract_phones(trimmed);
+    if found.len() == 1 && found[0].start == 0 && found[0].end == trimmed.chars().count() {
+        found.pop()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
