@@ -196,8 +196,8 @@ cmd_test() {
   cargo clippy --target "$WASM_TARGET" -p nobi-ui -p nobi-content -p nobi-background --all-targets --quiet -- -D warnings
   say "the panel's layers: no feature imports another in a cycle, no layer uses one above it"
   python3 tests/arch/layers.py
-  say "tier 1: cargo test (core and the nobi CLI)"
-  cargo test -p nobi-core -p nobi-cli
+  say "tier 1: cargo test (every core crate and the nobi CLI: the workspace's default members)"
+  cargo test
   say "tier 2: wasm-bindgen-test (content-script DOM code in headless Chromium; message bridge)"
   # The runner reads webdriver.json (Chromium flags for root, headless) from the crate directory.
   (cd extension/content && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \

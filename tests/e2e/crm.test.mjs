@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, launch, screenshotSideBySide, withBrowser, countRecords } from './harness.mjs';
 
-const IMPORT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'import');
+const IMPORT_DATA = path.join(ROOT, 'core', 'crm', 'tests', 'data', 'import');
 
 
 test('the card of the open thread: capture the phone, tag, note, paste an address; all of it survives a browser restart', async () => {

@@ -3,7 +3,7 @@
 // in the tab, found without diacritics by the order form's product search); an .xlsx sheet
 // (inflated by the browser's DecompressionStream, as the customer import's) updates a price and
 // stocks a new warehouse, which joins the settings. The CSV files are core's fixtures
-// (core/tests/data/products/).
+// (core/order/tests/data/products/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import zlib from 'node:zlib';
 import { ROOT, withBrowser, countRecords } from './harness.mjs';
 
-const PRODUCT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'products');
+const PRODUCT_DATA = path.join(ROOT, 'core', 'order', 'tests', 'data', 'products');
 
 function available(panel, sku) {
   return panel

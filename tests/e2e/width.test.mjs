@@ -17,8 +17,8 @@ import { ROOT, SCREENSHOTS, withBrowser } from './harness.mjs';
 
 const WIDTHS = [320, 480];
 const HEIGHT = 800;
-const IMPORT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'import');
-const PRODUCT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'products');
+const IMPORT_DATA = path.join(ROOT, 'core', 'crm', 'tests', 'data', 'import');
+const PRODUCT_DATA = path.join(ROOT, 'core', 'order', 'tests', 'data', 'products');
 // A 1×1 PNG for the media library.
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';

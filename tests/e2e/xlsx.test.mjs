@@ -1,13 +1,13 @@
 // Customers from an Excel workbook (.xlsx), inflated by the browser's DecompressionStream: a
 // workbook with errors shows each bad row by its sheet row number and writes nothing; a good
 // one imports whole, and the list finds its customers without diacritics. The fixtures are
-// written by core/tests/data/import/make_xlsx.py.
+// written by core/crm/tests/data/import/make_xlsx.py.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT, withBrowser, countRecords } from './harness.mjs';
 
-const IMPORT_DATA = path.join(ROOT, 'core', 'tests', 'data', 'import');
+const IMPORT_DATA = path.join(ROOT, 'core', 'crm', 'tests', 'data', 'import');
 
 
 test('importing a malformed XLSX shows each bad row by its sheet row and writes nothing; a good workbook imports', async () => {
