@@ -15,8 +15,7 @@ use crate::db::store::new_id;
 use crate::state::ask_outbox;
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use nobi_core::i18n::{ui, Ui};
+use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::outbox::{NewItem, OutboxItem};
 use nobi_core::protocol::{Attachment, PanelToBackground};
 use outbox::state_text;
@@ -52,9 +51,9 @@ pub fn Composer() -> impl IntoView {
     let warnings = RwSignal::new(Vec::<String>::new());
     // A template: rendered for this buyer by core, put in place of the "/shortcut" (or
     // appended), its images attached; variables that could not be filled are reported.
-    let use_template = Callback::new(move |template: nobi_core::template::Template| {
-        menu_open.set(false);
-        spawn_local(async move {
+    let render = Action::new_local(move |template: &nobi_core::template::Template| {
+        let template = template.clone();
+        async move {
             let vars = crate::features::templates::vars::current_vars(state).await;
             let (text, image_ids, problems) =
                 nobi_core::template::render_into_composer(&template, &vars, lang.get_untracked());
@@ -62,7 +61,11 @@ pub fn Composer() -> impl IntoView {
             let attached = crate::db::media::attachments(&image_ids).await;
             files.update(|f| f.extend(attached));
             warnings.set(problems);
-        });
+        }
+    });
+    let use_template = Callback::new(move |template: nobi_core::template::Template| {
+        menu_open.set(false);
+        render.dispatch(template);
     });
     let show_menu =
         move || menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some());
@@ -76,6 +79,49 @@ pub fn Composer() -> impl IntoView {
         }
     });
 
+    // Hands a message to the worker's outbox; the draft goes only once the outbox has it stored.
+    let enqueue = Action::new_local(
+        move |(item, attached, attempted, l): &(
+            NewItem,
+            Vec<Attachment>,
+            (String, String),
+            Lang,
+        )| {
+            let (item, attached, attempted, l) =
+                (item.clone(), attached.clone(), attempted.clone(), *l);
+            let id = item.id.clone();
+            async move {
+                let stored = ask_outbox(
+                    PanelToBackground::Enqueue {
+                        item,
+                        files: attached,
+                    },
+                    outbox,
+                )
+                .await
+                    && outbox.with_untracked(|o| o.items.iter().any(|i| i.id == id));
+                enqueuing.set(false);
+                if stored {
+                    // The outbox has it on disk: the draft can go.
+                    unconfirmed.set(None);
+                    draft.set(String::new());
+                    files.set(Vec::new());
+                    scheduling.set(false);
+                    warnings.set(Vec::new());
+                    last_id.set(Some(id));
+                } else {
+                    unconfirmed.set(Some(attempted));
+                    error.set(Some(ui(Ui::WorkerUnreachable, l).to_owned()));
+                }
+            }
+        },
+    );
+    let ask = Action::new_local(move |request: &PanelToBackground| {
+        let request = request.clone();
+        async move {
+            ask_outbox(request, outbox).await;
+        }
+    });
     let send = move || {
         let text = draft.get_untracked();
         let attached = files.get_untracked();
@@ -113,30 +159,7 @@ pub fn Composer() -> impl IntoView {
             attachments: Vec::new(),
             not_before,
         };
-        spawn_local(async move {
-            let stored = ask_outbox(
-                PanelToBackground::Enqueue {
-                    item,
-                    files: attached,
-                },
-                outbox,
-            )
-            .await
-                && outbox.with_untracked(|o| o.items.iter().any(|i| i.id == id));
-            enqueuing.set(false);
-            if stored {
-                // The outbox has it on disk: the draft can go.
-                unconfirmed.set(None);
-                draft.set(String::new());
-                files.set(Vec::new());
-                scheduling.set(false);
-                warnings.set(Vec::new());
-                last_id.set(Some(id));
-            } else {
-                unconfirmed.set(Some(attempted));
-                error.set(Some(ui(Ui::WorkerUnreachable, l).to_owned()));
-            }
-        });
+        enqueue.dispatch((item, attached, attempted, l));
     };
     let send_on_click = send.clone();
     let list_thread = conversation.thread.clone();
@@ -170,10 +193,7 @@ pub fn Composer() -> impl IntoView {
                     <div class="error" role="alert" data-testid="outbox-paused">
                         <p>{t(Ui::Paused)}</p>
                         <button data-testid="outbox-resume" on:click=move |_| {
-                            let account = account.clone();
-                            spawn_local(async move {
-                                ask_outbox(PanelToBackground::OutboxResume { account }, outbox).await;
-                            });
+                            ask.dispatch(PanelToBackground::OutboxResume { account: account.clone() });
                         }>{t(Ui::Resume)}</button>
                     </div>
                 }

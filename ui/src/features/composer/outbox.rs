@@ -3,7 +3,6 @@
 use crate::state::ask_outbox;
 use crate::widgets::format::format_time;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::i18n::{fail_reason, ui, Lang, Ui};
 use nobi_core::outbox::{ItemState, OutboxItem};
 use nobi_core::protocol::{PanelToBackground, ThreadRef};
@@ -52,6 +51,13 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
     let lang = state.lang;
     let outbox = state.outbox;
     let t = move |key: Ui| ui(key, lang.get());
+    // Retry and cancel: the worker answers with the outbox, which shows the change.
+    let ask = Action::new_local(move |request: &PanelToBackground| {
+        let request = request.clone();
+        async move {
+            ask_outbox(request, outbox).await;
+        }
+    });
     let is_paused = move |item: &OutboxItem| {
         outbox.with(|o| o.paused.iter().any(|p| p.account == item.account_key()))
     };
@@ -88,14 +94,12 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
                         <span class="ob-state small" data-testid="outbox-state">{state_text(&item, is_paused(&item), lang.get())}</span>
                         {failed.then(|| view! {
                             <button class="link" data-testid="outbox-retry" on:click=move |_| {
-                                let id = id.clone();
-                                spawn_local(async move { ask_outbox(PanelToBackground::OutboxRetry { id }, outbox).await; });
+                                ask.dispatch(PanelToBackground::OutboxRetry { id: id.clone() });
                             }>{t(Ui::Retry)}</button>
                         })}
                         {cancellable.then(|| view! {
                             <button class="link" data-testid="outbox-cancel" on:click=move |_| {
-                                let id = id2.clone();
-                                spawn_local(async move { ask_outbox(PanelToBackground::OutboxCancel { id }, outbox).await; });
+                                ask.dispatch(PanelToBackground::OutboxCancel { id: id2.clone() });
                             }>{t(Ui::Cancel)}</button>
                         })}
                     </li>

@@ -10,7 +10,6 @@ use crate::db::list_index::list_index;
 use crate::state::use_app;
 use crate::widgets::format::format_time;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::crm::search::{Index, Query};
 use nobi_core::crm::{ConversationStatus, Customer, Id};
 use nobi_core::i18n::{ui, Ui};
@@ -41,8 +40,6 @@ pub fn CustomerList(
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let index = StoredValue::new(None::<Index>);
-    let loaded = RwSignal::new(false);
-    let failed = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
@@ -57,15 +54,15 @@ pub fn CustomerList(
     // Integers only: formatting an f64 would link float printing (~4 KB gzip).
     let last_search_us = RwSignal::new(0u32);
 
-    spawn_local(async move {
-        match list_index().await {
-            Ok(built) => {
-                index.set_value(Some(built));
-                loaded.set(true);
-            }
-            Err(_) => failed.set(true),
-        }
+    // The search index, from its stored snapshot when current (see db::list_index); kept in
+    // `index`, which the list then updates in place.
+    let opened = LocalResource::new(move || async move {
+        let built = list_index().await?;
+        index.set_value(Some(built));
+        Ok::<(), crate::db::store::StoreError>(())
     });
+    let loaded = move || matches!(opened.get(), Some(Ok(())));
+    let failed = move || matches!(opened.get(), Some(Err(_)));
 
     let query = Memo::new(move |_| Query {
         text: text.get(),
@@ -92,7 +89,7 @@ pub fn CustomerList(
         to: day_start(to.get(), true),
     });
     let results = Memo::new(move |_| {
-        if !loaded.get() {
+        if !loaded() {
             return Vec::new();
         }
         let q = query.get();
@@ -140,12 +137,16 @@ pub fn CustomerList(
                 .map(|t| (t.name.clone(), t.color.clone()))
         })
     };
-    let open = move |id: Id| {
-        spawn_local(async move {
+    let open_action = Action::new_local(move |id: &Id| {
+        let id = id.clone();
+        async move {
             if let Ok(Some(customer)) = db::store().get::<Customer>(id.as_str()).await {
                 on_open.run(customer);
             }
-        });
+        }
+    });
+    let open = move |id: Id| {
+        open_action.dispatch(id);
     };
 
     view! {
@@ -187,10 +188,10 @@ pub fn CustomerList(
                 <button class="link" on:click=move |_| clear()>{move || t(Ui::ClearFilters)}</button>
             </div>
             <p class="muted small" data-testid="list-count" data-search-us=move || last_search_us.get().to_string()>
-                {move || if loaded.get() { format!("{} {}", results.with(Vec::len), t(Ui::ResultsCount)) } else { t(Ui::Loading).to_owned() }}
+                {move || if loaded() { format!("{} {}", results.with(Vec::len), t(Ui::ResultsCount)) } else { t(Ui::Loading).to_owned() }}
             </p>
-            {move || failed.get().then(|| view! { <p class="error" role="alert">{t(Ui::StoreUnavailable)}</p> })}
-            {move || (loaded.get() && results.with(Vec::is_empty)).then(|| {
+            {move || failed().then(|| view! { <p class="error" role="alert">{t(Ui::StoreUnavailable)}</p> })}
+            {move || (loaded() && results.with(Vec::is_empty)).then(|| {
                 let empty = index.with_value(|i| i.as_ref().is_none_or(Index::is_empty));
                 view! { <p class="empty muted" data-testid="list-empty">{t(if empty { Ui::ListEmpty } else { Ui::NoMatch })}</p> }
             })}

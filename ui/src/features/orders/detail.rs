@@ -1,12 +1,11 @@
 //! An order's detail: status, payment, shipping, stock, and the summary sent to the buyer.
 
-use super::{apply, by, status_class, touched, warehouses};
+use super::{apply, by, save_action, status_class, touched, warehouses};
 use crate::db;
 use crate::db::store::{new_id, now};
 use crate::state::use_app;
 use crate::widgets::format::format_time;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::i18n::{ui, Ui};
 use nobi_core::order::money::Vnd;
 use nobi_core::order::order::{Carrier, Change, Order, OrderStatus, Shipping};
@@ -28,6 +27,21 @@ pub fn OrderDetail(
     let current = Memo::new(move |_| orders.with(|l| l.iter().find(|o| o.id == id).cloned()));
     let fallback = order.clone();
     let get = move || current.get().unwrap_or_else(|| fallback.clone());
+    let save = save_action(state, orders, error);
+    // Deletes the order, its reserved stock released in the catalog that is written with it.
+    let remove = Action::new_local(move |(order, catalog, products): &super::OrderWrite| {
+        let (order, catalog, products) = (order.clone(), catalog.clone(), products.clone());
+        async move {
+            match db::delete_order(&order, &products).await {
+                Ok(()) => {
+                    state.catalog.set(catalog);
+                    orders.update(|l| l.retain(|o| o.id != order.id));
+                    on_close.run(());
+                }
+                Err(_) => error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into())),
+            }
+        }
+    });
     let cancel_reason = RwSignal::new(String::new());
     let tracking = RwSignal::new(order.shipping.tracking_code.clone().unwrap_or_default());
     let fee = RwSignal::new(order.shipping.fee.format());
@@ -47,7 +61,7 @@ pub fn OrderDetail(
             r_address.get_untracked(),
         );
         editing_recipient.set(false);
-        apply(state, orders, error, get_r(), move |o, _| {
+        apply(state, save, error, get_r(), move |o, _| {
             let mut recipient = o.recipient.clone();
             if recipient.address.trim() != address.trim() {
                 recipient.units = None; // the resolved units were those of the old text
@@ -69,7 +83,7 @@ pub fn OrderDetail(
     let set_status = Callback::new(move |to: OrderStatus| {
         let by = by(state);
         let lang = lang.get_untracked();
-        apply(state, orders, error, get2(), move |o, catalog| {
+        apply(state, save, error, get2(), move |o, catalog| {
             o.set_status(to, now(), &by, catalog)
                 .map_err(|e| e.message(lang))
         });
@@ -78,7 +92,7 @@ pub fn OrderDetail(
         let reason = cancel_reason.get_untracked();
         let by = by(state);
         let lang = lang.get_untracked();
-        apply(state, orders, error, get3(), move |o, catalog| {
+        apply(state, save, error, get3(), move |o, catalog| {
             o.cancel(&reason, now(), &by, catalog)
                 .map_err(|e| e.message(lang))
         });
@@ -95,7 +109,7 @@ pub fn OrderDetail(
         let by = by(state);
         let code = tracking.get_untracked().trim().to_owned();
         let carrier = carrier.get_untracked();
-        apply(state, orders, error, get4(), move |o, _| {
+        apply(state, save, error, get4(), move |o, _| {
             let shipping = Shipping {
                 carrier,
                 fee,
@@ -110,7 +124,7 @@ pub fn OrderDetail(
         let by = by(state);
         let lang = lang.get_untracked();
         let stock = state.settings.with_untracked(|s| s.stock);
-        apply(state, orders, error, get5(), move |o, catalog| {
+        apply(state, save, error, get5(), move |o, catalog| {
             o.set_warehouse(&warehouse, now(), &by, catalog, stock)
                 .map_err(|e| e.message(lang))
         });
@@ -129,20 +143,28 @@ pub fn OrderDetail(
             }
         }
         let products = touched(&before, &catalog);
-        spawn_local(async move {
-            match db::delete_order(&order, &products).await {
-                Ok(()) => {
-                    state.catalog.set(catalog);
-                    orders.update(|l| l.retain(|o| o.id != order.id));
-                    on_close.run(());
-                }
-                Err(_) => error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into())),
-            }
-        });
+        remove.dispatch((order, catalog, products));
     });
     let summary = move || summary_text(&get7(), lang.get_untracked()).ok();
     // The summary goes through the outbox like any message; its state is shown here.
     let summary_id = RwSignal::new(None::<String>);
+    let enqueue = Action::new_local(move |item: &nobi_core::outbox::NewItem| {
+        let item = item.clone();
+        async move {
+            let id = item.id.clone();
+            let request = PanelToBackground::Enqueue {
+                item,
+                files: Vec::new(),
+            };
+            if crate::state::ask_outbox(request, state.outbox).await {
+                summary_id.set(Some(id));
+            } else {
+                summary_state.set(Some(
+                    ui(Ui::WorkerUnreachable, lang.get_untracked()).to_owned(),
+                ));
+            }
+        }
+    });
     let send_summary = {
         let summary = summary.clone();
         move || {
@@ -170,19 +192,7 @@ pub fn OrderDetail(
                 not_before: None,
             };
             summary_state.set(None);
-            spawn_local(async move {
-                let request = PanelToBackground::Enqueue {
-                    item,
-                    files: Vec::new(),
-                };
-                if crate::state::ask_outbox(request, state.outbox).await {
-                    summary_id.set(Some(id));
-                } else {
-                    summary_state.set(Some(
-                        ui(Ui::WorkerUnreachable, lang.get_untracked()).to_owned(),
-                    ));
-                }
-            });
+            enqueue.dispatch(item);
         }
     };
     let summary_progress = move || {

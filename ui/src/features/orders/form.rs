@@ -6,7 +6,6 @@ use crate::db;
 use crate::db::store::{new_id, now};
 use crate::state::use_app;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::money::Vnd;
 use nobi_core::order::order::{
@@ -216,6 +215,20 @@ pub fn OrderForm(
         let d = draft2().ok()?;
         nobi_core::order::order::totals(&d.lines, &d.shipping, &d.payment).ok()
     };
+    // Writes the new order and the stock it reserved, then hands it back to the section.
+    let write = Action::new_local(move |(order, catalog, products): &super::OrderWrite| {
+        let (mut order, catalog, products) = (order.clone(), catalog.clone(), products.clone());
+        let l = lang.get_untracked();
+        async move {
+            match db::save_order(&mut order, &products).await {
+                Ok(()) => {
+                    state.catalog.set(catalog);
+                    on_done.run(Some(order));
+                }
+                Err(_) => error.set(Some(ui(Ui::SaveFailed, l).into())),
+            }
+        }
+    });
     let create = move || {
         let l = lang.get_untracked();
         let d = match untrack(&draft) {
@@ -228,24 +241,15 @@ pub fn OrderForm(
         let before = state.catalog.get_untracked();
         let mut catalog = before.clone();
         let settings = state.settings.with_untracked(|s| s.stock);
-        let mut order =
-            match Order::create(d, new_id().0, now(), &by(state), &mut catalog, settings) {
-                Ok(o) => o,
-                Err(e) => {
-                    error.set(Some(e.message(l)));
-                    return;
-                }
-            };
-        let products = touched(&before, &catalog);
-        spawn_local(async move {
-            match db::save_order(&mut order, &products).await {
-                Ok(()) => {
-                    state.catalog.set(catalog);
-                    on_done.run(Some(order));
-                }
-                Err(_) => error.set(Some(ui(Ui::SaveFailed, l).into())),
+        let order = match Order::create(d, new_id().0, now(), &by(state), &mut catalog, settings) {
+            Ok(o) => o,
+            Err(e) => {
+                error.set(Some(e.message(l)));
+                return;
             }
-        });
+        };
+        let products = touched(&before, &catalog);
+        write.dispatch((order, catalog, products));
     };
     let create2 = create.clone();
 

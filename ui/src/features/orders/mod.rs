@@ -16,8 +16,8 @@ use crate::db;
 use crate::state::use_app;
 use crate::state::AppState;
 use crate::widgets::format::format_time;
+use crate::widgets::ErrorLine;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::catalog::{Catalog, Product};
 use nobi_core::order::order::{Order, OrderDraft, OrderStatus, Source};
@@ -61,11 +61,43 @@ pub(super) fn status_class(status: OrderStatus) -> &'static str {
     }
 }
 
-/// Applies a change to a copy of the order and catalog; on success writes both and updates the
-/// signals, on failure shows the translated reason and changes nothing.
-pub(super) fn apply(
+/// An order and the catalog after a change, with the products whose stock it touched: what
+/// [`save_action`] writes.
+pub(super) type OrderWrite = (Order, Catalog, Vec<Product>);
+
+/// Writes an order and the products whose stock it changed (one transaction); once stored, the
+/// catalog and `orders` show them. A failed write shows why in `error` and changes nothing.
+pub(super) fn save_action(
     state: AppState,
     orders: RwSignal<Vec<Order>>,
+    error: RwSignal<Option<String>>,
+) -> Action<OrderWrite, ()> {
+    Action::new_local(move |(order, catalog, products): &OrderWrite| {
+        let (mut changed, catalog, products) = (order.clone(), catalog.clone(), products.clone());
+        async move {
+            match db::save_order(&mut changed, &products).await {
+                Ok(()) => {
+                    error.set(None);
+                    state.catalog.set(catalog);
+                    orders.update(|list| {
+                        if let Some(slot) = list.iter_mut().find(|o| o.id == changed.id) {
+                            *slot = changed;
+                        } else {
+                            list.insert(0, changed);
+                        }
+                    });
+                }
+                Err(_) => error.set(Some(ui(Ui::SaveFailed, state.lang.get_untracked()).into())),
+            }
+        }
+    })
+}
+
+/// Applies a change to a copy of the order and catalog and hands both to `save`; a change the
+/// rules refuse shows the translated reason in `error` and writes nothing.
+pub(super) fn apply(
+    state: AppState,
+    save: Action<OrderWrite, ()>,
     error: RwSignal<Option<String>>,
     order: Order,
     change: impl FnOnce(&mut Order, &mut Catalog) -> Result<(), String> + 'static,
@@ -78,22 +110,7 @@ pub(super) fn apply(
         return;
     }
     let products = touched(&before, &catalog);
-    spawn_local(async move {
-        match db::save_order(&mut changed, &products).await {
-            Ok(()) => {
-                error.set(None);
-                state.catalog.set(catalog);
-                orders.update(|list| {
-                    if let Some(slot) = list.iter_mut().find(|o| o.id == changed.id) {
-                        *slot = changed;
-                    } else {
-                        list.insert(0, changed);
-                    }
-                });
-            }
-            Err(_) => error.set(Some(ui(Ui::SaveFailed, state.lang.get_untracked()).into())),
-        }
-    });
+    save.dispatch((changed, catalog, products));
 }
 
 #[component]
@@ -134,14 +151,24 @@ pub fn OrdersSection() -> impl IntoView {
             .customer
             .with(|c| c.as_ref().map(|c| (c.id.clone(), c.phone_keys.clone())))
     });
+    let stored = LocalResource::new(move || {
+        let key = customer_key.get();
+        async move {
+            let Some((id, phones)) = key else {
+                return (Vec::new(), Vec::new());
+            };
+            (
+                db::orders_of(&id).await.unwrap_or_default(),
+                db::orders_by_phones(&phones, &id).await.unwrap_or_default(),
+            )
+        }
+    });
+    // The stored orders, then changed in place by the form and the detail (they write first).
     Effect::new(move |_| {
-        let Some((id, phones)) = customer_key.get() else {
-            return;
-        };
-        spawn_local(async move {
-            orders.set(db::orders_of(&id).await.unwrap_or_default());
-            others.set(db::orders_by_phones(&phones, &id).await.unwrap_or_default());
-        });
+        if let Some((mine, theirs)) = stored.get() {
+            orders.set(mine);
+            others.set(theirs);
+        }
     });
     let row = move |order: Order| {
         let lang = state.lang.get();
@@ -160,7 +187,7 @@ pub fn OrdersSection() -> impl IntoView {
     view! {
         <section class="card" data-testid="orders">
             <h3>{move || t(Ui::Orders)}</h3>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="order-error">{e}</p> })}
+            <ErrorLine error=error testid="order-error"/>
             {move || {
                 if creating.get() {
                     let on_done = Callback::new(move |created: Option<Order>| {
@@ -180,8 +207,6 @@ pub fn OrdersSection() -> impl IntoView {
                         return crate::lazy::loaded(crate::lazy::order_detail(order, orders, error, on_close)).into_any();
                     }
                 }
-                let mine = orders.get();
-                let theirs = others.get();
                 view! {
                     {move || {
                         let pending = orders.with(|l| l.iter().any(|o| o.status == OrderStatus::New));
@@ -193,17 +218,21 @@ pub fn OrdersSection() -> impl IntoView {
                         })
                     }}
                     <button class="primary" data-testid="create-order" on:click=move |_| creating.set(true)>{t(Ui::CreateOrder)}</button>
-                    {mine.is_empty().then(|| view! { <p class="muted small">{t(Ui::OrdersEmpty)}</p> })}
-                    <ul class="rows orders">{mine.into_iter().map(row).collect_view()}</ul>
-                    {(!theirs.is_empty()).then(|| view! {
-                        <h4>{t(Ui::SamePhoneOrders)}</h4>
+                    <Show when=move || orders.with(Vec::is_empty)>
+                        <p class="muted small">{move || t(Ui::OrdersEmpty)}</p>
+                    </Show>
+                    <ul class="rows orders">
+                        <For each=move || orders.get() key=|o| (o.id.clone(), o.updated_at) children=row/>
+                    </ul>
+                    <Show when=move || others.with(|o| !o.is_empty())>
+                        <h4>{move || t(Ui::SamePhoneOrders)}</h4>
                         <ul class="rows orders" data-testid="same-phone-orders">
-                            {theirs.into_iter().map(|o| {
+                            <For each=move || others.get() key=|o| (o.id.clone(), o.updated_at) children=move |o| {
                                 let name = o.recipient.name.clone();
                                 view! { <div class="muted small">{name}</div> {row(o)} }
-                            }).collect_view()}
+                            }/>
                         </ul>
-                    })}
+                    </Show>
                 }.into_any()
             }}
         </section>
