@@ -105,6 +105,9 @@ build_wasm() {
   say "building the address engine (its own wasm module, loaded by the panel only when needed)"
   CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
     cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-address-wasm
+  say "building the workbook reader (its own wasm module: its CRC and inflate tables stay out of the panel)"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
+    cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-tabular-wasm
   say "building the content script (release, MVP features, for wasm and wasm2js)"
   CARGO_TARGET_DIR="$MVP_TARGET_DIR" RUSTFLAGS="-C target-cpu=mvp $NIGHTLY_FLAGS" \
     cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-content --lib
@@ -128,9 +131,10 @@ build_wasm() {
   bindgen "$WASM_OUT/nobi_background.wasm" "$stage/background" nobi_background web
   bindgen "$mvp" "$stage/content" nobi_content web
   bindgen "$WASM_OUT/nobi_address_wasm.wasm" "$stage/address" nobi_address_wasm web
+  bindgen "$WASM_OUT/nobi_tabular_wasm.wasm" "$stage/tabular" nobi_tabular_wasm web
   # Not the split panel: its chunks address the main module's function table by index, which
   # wasm-opt may renumber (and -Oz saves under 1 KB there).
-  for f in "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm; do
+  for f in "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm "$stage"/tabular/*.wasm; do
     wasm_opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$f" -o "$f"
   done
 
@@ -154,6 +158,7 @@ assemble() {
   cp extension/panel/panel.html extension/panel/panel.js extension/panel/panel.css "$DIST/panel/"
   cp -r "$stage/panel" "$DIST/panel/wasm"
   cp -r "$stage/address" "$DIST/panel/address"
+  cp -r "$stage/tabular" "$DIST/panel/tabular"
   cp extension/content/loader.js "$DIST/content/"
   cp -r "$stage/content" "$DIST/content/wasm"
   cp -r "$stage/content-js" "$DIST/content/js"

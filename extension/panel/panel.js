@@ -20,6 +20,22 @@ globalThis.nobiAddressEngine = () => {
   return addressEngine;
 };
 
+// The workbook reader (zip, inflate, CRC, XML) is its own module too, for the same reason: its
+// tables would otherwise sit in the panel's first module (ui/tabular/src/lib.rs).
+let tabular = null;
+globalThis.nobiTabular = () => {
+  tabular ??= (async () => {
+    const mod = await import('./tabular/nobi_tabular_wasm.js');
+    await mod.default({ module_or_path: new URL('./tabular/nobi_tabular_wasm_bg.wasm', import.meta.url) });
+    return mod;
+  })().catch((error) => {
+    tabular = null;
+    console.error('Nobi Pro: the workbook reader did not load', error);
+    throw error;
+  });
+  return tabular;
+};
+
 init({ module_or_path: new URL('./wasm/nobi_panel_bg.wasm', import.meta.url) }).catch((error) => {
   document.body.textContent = 'Nobi Pro: ' + error;
   console.error('Nobi Pro: the panel did not start', error);

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 use nobi_core::crm::xlsx::{self, XlsxError};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// The bytes of the first file chosen in an `<input type="file">`.
@@ -25,12 +26,64 @@ pub(crate) enum FileRows {
     Sheet(Vec<Vec<String>>),
 }
 
-/// The bytes of a chosen file → its rows: an `.xlsx` is unzipped and its first sheet read
-/// (`xlsx::read_first_sheet`, in the lazily loaded data and products chunks); anything else goes
-/// to core's CSV reader. The error converts into either import's error kind.
-pub(crate) fn file_rows(bytes: Vec<u8>) -> Result<FileRows, XlsxError> {
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis.nobiTabular()` (panel.js): a promise of the initialised workbook reader, the
+    /// same one on every call.
+    #[wasm_bindgen(js_namespace = globalThis, js_name = nobiTabular, catch)]
+    fn nobi_tabular() -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The rows of a workbook's first sheet, read by the workbook module (`ui/tabular`, loaded on
+/// first use). A module that does not load reads as a damaged file, saying so.
+async fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
+    let unreadable = |detail: &str| XlsxError::Damaged {
+        detail: detail.to_owned(),
+    };
+    let promise = nobi_tabular().map_err(|_| unreadable("the workbook reader is missing"))?;
+    let module = JsFuture::from(promise)
+        .await
+        .map_err(|_| unreadable("the workbook reader did not load"))?;
+    let read = js_sys::Reflect::get(&module, &"read_xlsx".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| unreadable("the workbook reader is missing"))?;
+    let answer = read
+        .call1(&JsValue::NULL, &js_sys::Uint8Array::from(bytes))
+        .map_err(|_| unreadable("the workbook reader failed"))?;
+    let field = |name: &str| js_sys::Reflect::get(&answer, &name.into()).unwrap_or_default();
+    if let Some(error) = field("error").as_string() {
+        return Err(match error.as_str() {
+            "encrypted" => XlsxError::Encrypted,
+            "no_worksheet" => XlsxError::NoWorksheet,
+            "too_large" => XlsxError::TooLarge,
+            _ => unreadable(&field("detail").as_string().unwrap_or_default()),
+        });
+    }
+    let rows = field("rows")
+        .dyn_into::<js_sys::Array>()
+        .map_err(|_| unreadable("the workbook reader answered nothing"))?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            row.dyn_into::<js_sys::Array>()
+                .map(|cells| {
+                    cells
+                        .iter()
+                        .map(|c| c.as_string().unwrap_or_default())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// The bytes of a chosen file → its rows: an `.xlsx` is read by the workbook module
+/// ([`read_xlsx`]); anything else goes to core's CSV reader. The error converts into either
+/// import's error kind.
+pub(crate) async fn file_rows(bytes: Vec<u8>) -> Result<FileRows, XlsxError> {
     if xlsx::is_xlsx(&bytes) {
-        xlsx::read_first_sheet(&bytes).map(FileRows::Sheet)
+        read_xlsx(&bytes).await.map(FileRows::Sheet)
     } else {
         Ok(FileRows::Csv(bytes))
     }

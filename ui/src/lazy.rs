@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use nobi_core::crm::{Customer, CustomerAddress, MediaItem};
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::{Order, OrderDraft};
+use nobi_core::template::Template;
 use std::future::Future;
 
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
@@ -23,6 +24,16 @@ pub fn loaded(screen: impl Future<Output = AnyView> + Send + 'static) -> impl In
     let lang = crate::state::use_app().lang;
     view! {
         <Suspense fallback=move || view! { <p class="muted loading" data-testid="loading-screen">{ui(Ui::Loading, lang.get())}</p> }>
+            {Suspend::new(screen)}
+        </Suspense>
+    }
+}
+
+/// Shows a card section once its chunk has arrived, nothing until then: the rest of the card is
+/// already there, so a "Đang tải…" line for a few milliseconds would only flicker.
+pub fn section(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
             {Suspend::new(screen)}
         </Suspense>
     }
@@ -91,4 +102,37 @@ pub fn address_form(
 #[lazy]
 pub fn media_picker(on_pick: Callback<MediaItem>) -> AnyView {
     view! { <crate::features::media::MediaLibrary on_pick=on_pick/> }.into_any()
+}
+
+/// The card's conversation fields and saved addresses.
+#[lazy]
+pub fn card_fields() -> AnyView {
+    use crate::features::card::{Addresses, Fields};
+    view! { <Fields/> <Addresses/> }.into_any()
+}
+
+/// The card's last sections: other customers with the same phone, and the history.
+#[lazy]
+pub fn card_history() -> AnyView {
+    use crate::features::card::{History, SamePhone};
+    view! { <SamePhone/> <History/> }.into_any()
+}
+
+#[lazy]
+pub fn orders_section() -> AnyView {
+    view! { <crate::features::orders::OrdersSection/> }.into_any()
+}
+
+#[lazy]
+pub fn template_menu(
+    query: Signal<String>,
+    on_pick: Callback<Template>,
+    on_close: Callback<()>,
+) -> AnyView {
+    let templates = crate::state::use_app().templates;
+    view! {
+        <crate::features::templates::TemplateMenu templates=templates query=query
+            on_pick=on_pick on_close=on_close/>
+    }
+    .into_any()
 }

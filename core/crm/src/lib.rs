@@ -75,6 +75,29 @@ pub fn looks_like_address(text: &str) -> bool {
         })
 }
 
+/// The tags to suggest in the card's tag field: those the customer does not have yet whose name
+/// contains `query` without diacritics or case (all of them for an empty query), at most `limit`,
+/// in the order given.
+pub fn tag_suggestions<'a>(
+    tags: &'a [Tag],
+    have: &[Id],
+    query: &str,
+    limit: usize,
+) -> Vec<&'a Tag> {
+    let q = fold(query);
+    tags.iter()
+        .filter(|t| !have.contains(&t.id) && (q.is_empty() || fold(&t.name).contains(&q)))
+        .take(limit)
+        .collect()
+}
+
+/// The tag named `name`, compared without diacritics or case ("Khách VIP" is "khach vip"), if
+/// there is one.
+pub fn tag_named<'a>(tags: &'a [Tag], name: &str) -> Option<&'a Tag> {
+    let wanted = fold(name);
+    tags.iter().find(|t| fold(&t.name) == wanted)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -90,5 +113,59 @@ mod tests {
         ));
         assert!(!super::looks_like_address("chị lấy 2 cái size M nhé"));
         assert!(!super::looks_like_address("ok ạ"));
+    }
+
+    fn tag(id: &str, name: &str) -> super::Tag {
+        super::Tag {
+            id: super::Id(id.into()),
+            created_at: 0,
+            updated_at: 0,
+            name: name.into(),
+            color: "#888888".into(),
+        }
+    }
+
+    #[test]
+    fn tag_suggestions_skip_the_customer_s_tags_and_match_without_diacritics() {
+        let tags = [
+            tag("1", "Khách VIP"),
+            tag("2", "Khách sỉ"),
+            tag("3", "Đã chốt"),
+        ];
+        let names =
+            |found: Vec<&super::Tag>| found.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(super::tag_suggestions(&tags, &[], "khach", 8)),
+            ["Khách VIP", "Khách sỉ"]
+        );
+        assert_eq!(
+            names(super::tag_suggestions(
+                &tags,
+                &[super::Id("1".into())],
+                "",
+                8
+            )),
+            ["Khách sỉ", "Đã chốt"]
+        );
+        assert_eq!(
+            names(super::tag_suggestions(&tags, &[], "da chot", 8)),
+            ["Đã chốt"]
+        );
+        assert_eq!(super::tag_suggestions(&tags, &[], "", 1).len(), 1);
+        assert!(super::tag_suggestions(&tags, &[], "xyz", 8).is_empty());
+    }
+
+    #[test]
+    fn a_tag_is_found_by_its_name_whatever_the_diacritics() {
+        let tags = [tag("1", "Khách VIP")];
+        assert_eq!(
+            super::tag_named(&tags, "khach vip").map(|t| t.id.0.as_str()),
+            Some("1")
+        );
+        assert_eq!(
+            super::tag_named(&tags, " KHÁCH  VIP ").map(|t| t.id.0.as_str()),
+            Some("1")
+        );
+        assert!(super::tag_named(&tags, "VIP").is_none());
     }
 }

@@ -381,6 +381,20 @@ impl Customer {
         true
     }
 
+    /// The phones in the buyer's messages that this customer does not have yet, each once, in
+    /// the order they were written: what the card offers to add with one click.
+    pub fn phones_in_messages(&self, messages: &[String]) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for text in messages {
+            for phone in nobi_phone::extract_phones(text) {
+                if !self.phone_keys.contains(&phone.number) && !found.contains(&phone.number) {
+                    found.push(phone.number);
+                }
+            }
+        }
+        found
+    }
+
     /// Removes the phone `number`; when it was the primary one, the first phone left becomes
     /// primary, so that a customer with phones always has exactly one primary. Returns true if
     /// and only if the phone was there.
@@ -872,6 +886,24 @@ mod rule_tests {
         assert!(!c.remove_phone("0338111222"));
         assert!(c.remove_phone("0912345678"));
         assert!(c.phones.is_empty() && c.primary_phone().is_none());
+    }
+
+    #[test]
+    fn phones_in_messages_are_offered_once_and_only_when_new() {
+        let mut c = Customer::default();
+        c.add_phone("0912345678", Source::Manual, 1);
+        let messages = vec![
+            "sđt em 0912 345 678 nha".to_owned(),
+            "số mới 0338.111.222, giá 350k".to_owned(),
+            "gọi 0338111222 hoặc +84 987 654 321".to_owned(),
+        ];
+        assert_eq!(
+            c.phones_in_messages(&messages),
+            ["0338111222", "0987654321"]
+        );
+        assert!(Customer::default()
+            .phones_in_messages(&["giá 350.000đ".to_owned()])
+            .is_empty());
     }
 
     #[test]

@@ -207,6 +207,24 @@ impl Catalog {
             .chain(self.combos.iter().map(Item::Combo))
     }
 
+    /// The products whose name or one of whose SKUs contains `query` without diacritics or case
+    /// (every product for a blank query), at most `limit`, in catalog order: the products tab's
+    /// search.
+    pub fn search_products(&self, query: &str, limit: usize) -> Vec<&Product> {
+        let q = nobi_text::fold::fold_str(query);
+        self.products
+            .iter()
+            .filter(|p| {
+                q.is_empty()
+                    || nobi_text::fold::fold_str(&p.name).contains(&q)
+                    || p.variants
+                        .iter()
+                        .any(|v| nobi_text::fold::fold_str(&v.sku).contains(&q))
+            })
+            .take(limit)
+            .collect()
+    }
+
     /// The item a SKU names. SKUs match exactly (after trimming): shops print them on labels,
     /// and "AO-1" and "ao-1" may be different products.
     pub fn item(&self, sku: &str) -> Option<Item<'_>> {
@@ -617,5 +635,38 @@ pub(crate) mod tests {
         let c = sample();
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Catalog>(&json).unwrap(), c);
+    }
+
+    #[test]
+    fn products_are_found_by_name_or_sku_without_diacritics() {
+        let product = |id: &str, name: &str, sku: &str| Product {
+            id: id.into(),
+            name: name.into(),
+            images: Vec::new(),
+            variants: vec![Variant {
+                sku: sku.into(),
+                ..Variant::default()
+            }],
+        };
+        let catalog = Catalog {
+            products: vec![
+                product("1", "Áo thun trắng", "AO-TRANG-M"),
+                product("2", "Quần jean", "QJ-30"),
+                product("3", "Áo khoác", "AK-1"),
+            ],
+            combos: Vec::new(),
+        };
+        let ids = |q: &str, limit: usize| {
+            catalog
+                .search_products(q, limit)
+                .iter()
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("ao", 10), ["1", "3"]);
+        assert_eq!(ids("qj-3", 10), ["2"], "a SKU, in any case");
+        assert_eq!(ids("", 10), ["1", "2", "3"]);
+        assert_eq!(ids("", 2), ["1", "2"]);
+        assert!(ids("giày", 10).is_empty());
     }
 }

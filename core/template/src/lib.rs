@@ -489,6 +489,58 @@ pub fn normalize_shortcut(typed: &str) -> Option<String> {
     (!s.is_empty()).then(|| format!("/{s}"))
 }
 
+/// Why the template form cannot be saved as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormError {
+    /// The name or the content is blank.
+    NameOrContentMissing,
+    /// The shortcut has nothing after its `/` that a search can match.
+    ShortcutInvalid,
+    /// Another template has the same shortcut (compared as [`shortcut_key`] does).
+    ShortcutTaken,
+}
+
+/// Checks the template form: a name and a content, and a shortcut (if any) that is usable and
+/// not another template's. `own_id` is the template being edited ("" for a new one). Returns
+/// the shortcut as it is stored ([`normalize_shortcut`]), or why the form cannot be saved.
+pub fn check_form(
+    templates: &[Template],
+    own_id: &str,
+    name: &str,
+    content: &str,
+    shortcut: &str,
+) -> Result<Option<String>, FormError> {
+    if name.trim().is_empty() || content.trim().is_empty() {
+        return Err(FormError::NameOrContentMissing);
+    }
+    let Some(stored) = normalize_shortcut(shortcut) else {
+        return Ok(None);
+    };
+    let key = shortcut_key(&stored);
+    if key.is_empty() {
+        return Err(FormError::ShortcutInvalid);
+    }
+    let taken = templates.iter().any(|t| {
+        t.id != own_id
+            && t.shortcut
+                .as_deref()
+                .is_some_and(|s| shortcut_key(s) == key)
+    });
+    if taken {
+        return Err(FormError::ShortcutTaken);
+    }
+    Ok(Some(stored))
+}
+
+/// The position a new template takes: after every other one.
+pub fn next_position(templates: &[Template]) -> u32 {
+    templates
+        .iter()
+        .map(|t| t.position.saturating_add(1))
+        .max()
+        .unwrap_or(0)
+}
+
 /// The byte index in `s` of UTF-16 offset `units` (what a textarea's `selectionStart` counts),
 /// clamped to the end.
 pub fn utf16_to_byte(s: &str, units: u32) -> usize {
@@ -874,5 +926,65 @@ mod moved_from_panel_tests {
         assert_eq!(snippet("Dạ\nchị", 10), "Dạ…");
         assert_eq!(snippet("abc", 2), "ab…");
         assert_eq!(snippet("abc", 5), "abc");
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    fn with_shortcut(id: &str, shortcut: &str, position: u32) -> Template {
+        Template {
+            id: id.into(),
+            name: id.into(),
+            content: "x".into(),
+            shortcut: Some(shortcut.into()),
+            image_ids: Vec::new(),
+            position,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_form_needs_a_name_and_a_content() {
+        assert_eq!(
+            check_form(&[], "", " ", "Chào chị", ""),
+            Err(FormError::NameOrContentMissing)
+        );
+        assert_eq!(
+            check_form(&[], "", "Chào", "  \n", ""),
+            Err(FormError::NameOrContentMissing)
+        );
+        assert_eq!(check_form(&[], "", "Chào", "Chào chị", "  "), Ok(None));
+    }
+
+    #[test]
+    fn a_shortcut_is_stored_with_its_slash_and_must_be_someone_else_s_never() {
+        let existing = [with_shortcut("a", "/cam_on", 0)];
+        assert_eq!(
+            check_form(&existing, "", "Cảm ơn", "Dạ", "cảm ơn"),
+            Err(FormError::ShortcutTaken),
+            "the same words, with diacritics and a space, are the same shortcut"
+        );
+        assert_eq!(
+            check_form(&existing, "a", "Cảm ơn", "Dạ", "/cam_on"),
+            Ok(Some("/cam_on".into())),
+            "a template keeps its own shortcut"
+        );
+        assert_eq!(
+            check_form(&existing, "", "Ship", "Dạ", "ship"),
+            Ok(Some("/ship".into()))
+        );
+        assert_eq!(
+            check_form(&existing, "", "Ship", "Dạ", "/!!"),
+            Err(FormError::ShortcutInvalid)
+        );
+    }
+
+    #[test]
+    fn a_new_template_goes_last() {
+        assert_eq!(next_position(&[]), 0);
+        let ts = [with_shortcut("a", "/a", 3), with_shortcut("b", "/b", 7)];
+        assert_eq!(next_position(&ts), 8);
     }
 }

@@ -7,7 +7,7 @@ use nobi_core::crm::{CustomerAddress, Id};
 use nobi_core::i18n::Ui;
 
 #[component]
-pub(super) fn Addresses() -> impl IntoView {
+pub(crate) fn Addresses() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     // None: closed; Some(None): a new address; Some(Some(id)): editing that address.

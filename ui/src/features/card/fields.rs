@@ -8,7 +8,7 @@ use nobi_core::crm::{ConversationRecord, ConversationStatus, HistoryKind, Id};
 use nobi_core::i18n::Ui;
 
 #[component]
-pub(super) fn Fields() -> impl IntoView {
+pub(crate) fn Fields() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     let field = move |get: fn(&ConversationRecord) -> String,

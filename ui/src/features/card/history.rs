@@ -21,7 +21,7 @@ fn kind_label(kind: &HistoryKind) -> Ui {
 }
 
 #[component]
-pub(super) fn History() -> impl IntoView {
+pub(crate) fn History() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     // A status is stored as its code; shown in the panel's language.

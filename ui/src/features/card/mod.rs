@@ -17,16 +17,16 @@ mod same_phone;
 mod tags;
 
 use crate::widgets::ErrorLine;
-use addresses::Addresses;
+pub(crate) use addresses::Addresses;
 pub use chat::read_chat;
 use emails::Emails;
-use fields::Fields;
-use history::History;
+pub(crate) use fields::Fields;
+pub(crate) use history::History;
 use identity::Identity;
 use notes::Notes;
 use personal::Personal;
 use phones::Phones;
-use same_phone::SamePhone;
+pub(crate) use same_phone::SamePhone;
 use tags::Tags;
 
 use crate::state::use_app;
@@ -54,12 +54,10 @@ pub fn CustomerCard() -> impl IntoView {
             <Emails/>
             <Personal/>
             <Tags/>
-            <Fields/>
-            <Addresses/>
-            <crate::features::orders::OrdersSection/>
+            {crate::lazy::section(crate::lazy::card_fields())}
+            {crate::lazy::section(crate::lazy::orders_section())}
             <Notes/>
-            <SamePhone/>
-            <History/>
+            {crate::lazy::section(crate::lazy::card_history())}
         </div>
     }
 }

@@ -6,7 +6,7 @@ use crate::widgets::AddRow;
 use leptos::prelude::*;
 use nobi_core::crm::Source;
 use nobi_core::i18n::Ui;
-use nobi_core::phone::{extract_phones, parse_phone};
+use nobi_core::phone::parse_phone;
 
 #[component]
 pub(super) fn Phones() -> impl IntoView {
@@ -30,20 +30,13 @@ pub(super) fn Phones() -> impl IntoView {
     };
     // Phones in the buyer's messages that the customer does not have yet.
     let offered = move || {
-        let have = state
-            .customer
-            .with(|c| c.as_ref().map(|c| c.phone_keys.clone()).unwrap_or_default());
-        let mut found: Vec<String> = Vec::new();
         state.buyer_messages.with(|messages| {
-            for text in messages {
-                for phone in extract_phones(text) {
-                    if !have.contains(&phone.number) && !found.contains(&phone.number) {
-                        found.push(phone.number);
-                    }
-                }
-            }
-        });
-        found
+            state.customer.with(|c| {
+                c.as_ref()
+                    .map(|c| c.phones_in_messages(messages))
+                    .unwrap_or_default()
+            })
+        })
     };
     view! {
         <section class="card" data-testid="phones">

@@ -7,7 +7,7 @@ use nobi_core::crm::Customer;
 use nobi_core::i18n::Ui;
 
 #[component]
-pub(super) fn SamePhone() -> impl IntoView {
+pub(crate) fn SamePhone() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     // Read again whenever the customer changes (a phone added, another customer shown).

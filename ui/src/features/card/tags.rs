@@ -7,6 +7,9 @@ use leptos::prelude::*;
 use nobi_core::crm::{HistoryKind, Id, Tag};
 use nobi_core::i18n::Ui;
 
+/// How many tags the field suggests at most.
+const SUGGESTED: usize = 8;
+
 #[component]
 pub(super) fn Tags() -> impl IntoView {
     let state = use_app();
@@ -53,12 +56,9 @@ pub(super) fn Tags() -> impl IntoView {
         if q.is_empty() {
             return;
         }
-        let folded = nobi_core::crm::fold(&q);
-        let existing = state.tags.with_untracked(|tags| {
-            tags.iter()
-                .find(|t| nobi_core::crm::fold(&t.name) == folded)
-                .cloned()
-        });
+        let existing = state
+            .tags
+            .with_untracked(|tags| nobi_core::crm::tag_named(tags, &q).cloned());
         match existing {
             Some(tag) => attach(tag),
             None => {
@@ -67,19 +67,16 @@ pub(super) fn Tags() -> impl IntoView {
         }
     };
     let suggestions = move || {
-        let q = nobi_core::crm::fold(&query.get());
         let have = state
             .customer
             .with(|c| c.as_ref().map(|c| c.tags.clone()).unwrap_or_default());
-        state.tags.with(|tags| {
-            tags.iter()
-                .filter(|t| {
-                    !have.contains(&t.id)
-                        && (q.is_empty() || nobi_core::crm::fold(&t.name).contains(&q))
-                })
-                .take(8)
-                .cloned()
-                .collect::<Vec<_>>()
+        query.with(|q| {
+            state.tags.with(|tags| {
+                nobi_core::crm::tag_suggestions(tags, &have, q, SUGGESTED)
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
         })
     };
     view! {

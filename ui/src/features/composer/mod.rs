@@ -27,8 +27,7 @@ const QUICK_REPLIES: &[&str] = &["Xin chào 👋 chị ơi", "Dạ shop cảm ơ
 #[component]
 pub fn Composer() -> impl IntoView {
     let state = use_app();
-    let (seen, outbox, templates, insert) =
-        (state.seen, state.outbox, state.templates, state.insert);
+    let (seen, outbox, insert) = (state.seen, state.outbox, state.insert);
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let Some(conversation) = seen.get_untracked() else {
@@ -215,10 +214,11 @@ pub fn Composer() -> impl IntoView {
                 <button class="chip" data-testid="media-button" on:click=move |_| media_open.update(|o| *o = !*o)>"🖼"</button>
                 <crate::widgets::emoji::EmojiPicker lang=lang on_pick=Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))/>
             </div>
-            {move || show_menu().then(|| view! {
-                <crate::features::templates::TemplateMenu templates=templates query=Signal::derive(move || draft.get())
-                    on_pick=use_template on_close=Callback::new(move |()| menu_open.set(false))/>
-            })}
+            {move || show_menu().then(|| crate::lazy::loaded(crate::lazy::template_menu(
+                Signal::derive(move || draft.get()),
+                use_template,
+                Callback::new(move |()| menu_open.set(false)),
+            )))}
             {move || media_open.get().then(|| {
                 let on_pick = Callback::new(move |item: nobi_core::crm::MediaItem| {
                     files.update(|f| f.push(crate::db::media::to_attachment(&item)));

@@ -49,7 +49,7 @@ pub fn DataView() -> impl IntoView {
                 return;
             };
             let mut random = random_u64;
-            let plan = match file_rows(bytes) {
+            let plan = match file_rows(bytes).await {
                 Ok(FileRows::Sheet(rows)) => {
                     plan_import_rows(rows, &customers, &tags, now(), &mut random)
                 }

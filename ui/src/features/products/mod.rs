@@ -198,7 +198,7 @@ pub fn ProductsView() -> impl IntoView {
                 import.set(ImportState::Failed(ui(Ui::FileUnreadable, l).into()));
                 return;
             };
-            let rows = file_rows(bytes);
+            let rows = file_rows(bytes).await;
             let catalog = state.catalog.get_untracked();
             let warehouse = default_warehouse(state);
             let mut id = || new_id().0;
@@ -296,20 +296,13 @@ pub fn ProductsView() -> impl IntoView {
         state.save_settings.dispatch(settings);
     };
     let shown = move || {
-        let q = nobi_core::crm::fold(&query.get());
-        state.catalog.with(|c| {
-            c.products
-                .iter()
-                .filter(|p| {
-                    q.is_empty()
-                        || nobi_core::crm::fold(&p.name).contains(&q)
-                        || p.variants
-                            .iter()
-                            .any(|v| nobi_core::crm::fold(&v.sku).contains(&q))
-                })
-                .take(200)
-                .cloned()
-                .collect::<Vec<_>>()
+        query.with(|q| {
+            state.catalog.with(|c| {
+                c.search_products(q, 200)
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
         })
     };
 

@@ -165,47 +165,32 @@ pub fn TemplatesView() -> impl IntoView {
         let l = lang.get_untracked();
         let which = editing.get_untracked();
         let (n, c) = (name.get_untracked(), content.get_untracked());
-        if n.trim().is_empty() || c.trim().is_empty() {
-            error.set(Some(ui(Ui::TplNameRequired, l).into()));
-            return;
-        }
-        let typed_shortcut = shortcut.get_untracked();
-        let sc = template::normalize_shortcut(&typed_shortcut);
-        if let Some(sc) = &sc {
-            let key = template::shortcut_key(sc);
-            if key.is_empty() {
-                error.set(Some(ui(Ui::TplShortcutInvalid, l).into()));
+        let own_id = match &which {
+            Editing::Existing(id) => id.clone(),
+            _ => String::new(),
+        };
+        let checked = templates.with_untracked(|ts| {
+            template::check_form(ts, &own_id, &n, &c, &shortcut.get_untracked())
+        });
+        let sc = match checked {
+            Ok(sc) => sc,
+            Err(e) => {
+                let key = match e {
+                    template::FormError::NameOrContentMissing => Ui::TplNameRequired,
+                    template::FormError::ShortcutInvalid => Ui::TplShortcutInvalid,
+                    template::FormError::ShortcutTaken => Ui::TplShortcutTaken,
+                };
+                error.set(Some(ui(key, l).into()));
                 return;
             }
-            let own_id = match &which {
-                Editing::Existing(id) => id.clone(),
-                _ => String::new(),
-            };
-            let taken = templates.with_untracked(|ts| {
-                ts.iter().any(|t| {
-                    t.id != own_id
-                        && t.shortcut
-                            .as_deref()
-                            .is_some_and(|s| template::shortcut_key(s) == key)
-                })
-            });
-            if taken {
-                error.set(Some(ui(Ui::TplShortcutTaken, l).into()));
-                return;
-            }
-        }
+        };
         let existing = match &which {
             Editing::Existing(id) => {
                 templates.with_untracked(|ts| ts.iter().find(|t| &t.id == id).cloned())
             }
             _ => None,
         };
-        let next_position = templates.with_untracked(|ts| {
-            ts.iter()
-                .map(|t| t.position.saturating_add(1))
-                .max()
-                .unwrap_or(0)
-        });
+        let next_position = templates.with_untracked(|ts| template::next_position(ts));
         let mut record = existing.unwrap_or(Template {
             id: new_id().0,
             name: String::new(),
