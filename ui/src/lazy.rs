@@ -16,7 +16,6 @@ use leptos::prelude::*;
 use nobi_core::crm::{Customer, CustomerAddress, MediaItem};
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::{Order, OrderDraft};
-use nobi_core::template::Template;
 use std::future::Future;
 
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
@@ -123,16 +122,34 @@ pub fn orders_section() -> AnyView {
     view! { <crate::features::orders::OrdersSection/> }.into_any()
 }
 
+/// The composer's template menu, and the rendering of the template picked.
 #[lazy]
 pub fn template_menu(
     query: Signal<String>,
-    on_pick: Callback<Template>,
+    on_rendered: Callback<crate::features::templates::insert::Rendered>,
     on_close: Callback<()>,
 ) -> AnyView {
-    let templates = crate::state::use_app().templates;
     view! {
-        <crate::features::templates::TemplateMenu templates=templates query=query
-            on_pick=on_pick on_close=on_close/>
+        <crate::features::templates::insert::TemplateInsert query=query
+            on_rendered=on_rendered on_close=on_close/>
     }
     .into_any()
+}
+
+/// The messages sent to `thread` (or, with none, every message still pending anywhere).
+#[lazy]
+pub fn outbox_list(thread: Option<nobi_core::protocol::ThreadRef>) -> AnyView {
+    view! { <crate::features::composer::OutboxList thread=thread/> }.into_any()
+}
+
+/// The footer's "check the page" button and what it finds.
+#[lazy]
+pub fn diagnostic(thread: Memo<Option<nobi_core::protocol::ThreadRef>>) -> AnyView {
+    view! { <crate::features::diagnostic::Diagnostic thread=thread/> }.into_any()
+}
+
+/// The keyboard shortcuts' overlay.
+#[lazy]
+pub fn help(on_close: Callback<()>) -> AnyView {
+    view! { <crate::features::help::Help on_close=on_close/> }.into_any()
 }

@@ -2,7 +2,6 @@
 //! of the content script runs there.
 
 use super::follow::PageHealth;
-use crate::features::diagnostic::Diagnostic;
 use crate::state::use_app;
 use leptos::prelude::*;
 use nobi_core::i18n::{health, Lang};
@@ -34,7 +33,7 @@ pub fn Health() -> impl IntoView {
                     }
                 })
             }}
-            <Diagnostic thread=thread/>
+            {crate::lazy::section(crate::lazy::diagnostic(thread))}
         </footer>
         <footer class="engine muted" data-testid="engine">
             {move || match state.engine.get() {

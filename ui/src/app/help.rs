@@ -1,9 +1,8 @@
-//! The keyboard shortcuts and the overlay that lists them.
+//! The keyboard shortcuts (their overlay is `features::help`, loaded on first use).
 
 use super::header::focus;
-use crate::state::{use_app, AppState, Tab};
+use crate::state::{AppState, Tab};
 use leptos::prelude::*;
-use nobi_core::i18n::Ui;
 
 /// Listens for the panel's shortcuts for as long as the panel lives.
 pub fn shortcuts(state: AppState, help: RwSignal<bool>) {
@@ -46,32 +45,4 @@ pub fn shortcuts(state: AppState, help: RwSignal<bool>) {
         }
     });
     on_cleanup(move || on_key.remove());
-}
-
-#[component]
-pub fn Help(on_close: Callback<()>) -> impl IntoView {
-    let state = use_app();
-    let t = move |key: Ui| state.t(key);
-    let rows = [
-        ("?", Ui::ShortcutHelp),
-        ("Alt+1 … 5", Ui::ShortcutTabs),
-        ("/", Ui::ShortcutSearch),
-        ("N", Ui::ShortcutNote),
-        ("P", Ui::ShortcutPhone),
-        ("Ctrl+Enter", Ui::ShortcutSend),
-        ("Esc", Ui::ShortcutClose),
-    ];
-    view! {
-        <div class="overlay" role="dialog" aria-modal="true" data-testid="help" on:click=move |_| on_close.run(())>
-            <div class="dialog" on:click=|ev| ev.stop_propagation()>
-                <h2>{move || t(Ui::Shortcuts)}</h2>
-                <table class="shortcuts">
-                    {rows.into_iter().map(|(keys, what)| view! {
-                        <tr><td><kbd>{keys}</kbd></td><td>{move || t(what)}</td></tr>
-                    }).collect_view()}
-                </table>
-                <button on:click=move |_| on_close.run(())>{move || t(Ui::Close)}</button>
-            </div>
-        </div>
-    }
 }

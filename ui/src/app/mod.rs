@@ -11,7 +11,7 @@ mod help;
 use crate::db;
 use crate::db::store::StoreError;
 use crate::features::card::CustomerCard;
-use crate::features::composer::{Composer, OutboxList};
+use crate::features::composer::Composer;
 use crate::lazy;
 use crate::state::{AppState, Tab};
 use leptos::prelude::*;
@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Suspense>
-            {move || help.get().then(|| view! { <help::Help on_close=Callback::new(move |()| help.set(false))/> })}
+            {move || help.get().then(|| lazy::section(lazy::help(Callback::new(move |()| help.set(false)))))}
             <health::Health/>
         </main>
     }
@@ -110,7 +110,7 @@ fn CustomerTab() -> impl IntoView {
     view! {
         {move || match thread.get() {
             Some(_) => view! { <Composer/> }.into_any(),
-            None => view! { <OutboxList thread=None/> }.into_any(),
+            None => crate::lazy::section(crate::lazy::outbox_list(None)).into_any(),
         }}
         {move || match state.customer.with(Option::is_some) {
             true => view! { <CustomerCard/> }.into_any(),

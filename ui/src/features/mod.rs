@@ -9,6 +9,7 @@ pub mod card;
 pub mod composer;
 pub mod data;
 pub mod diagnostic;
+pub mod help;
 pub mod list;
 pub mod media;
 pub mod orders;

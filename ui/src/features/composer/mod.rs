@@ -48,24 +48,16 @@ pub fn Composer() -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let media_open = RwSignal::new(false);
     let warnings = RwSignal::new(Vec::<String>::new());
-    // A template: rendered for this buyer by core, put in place of the "/shortcut" (or
-    // appended), its images attached; variables that could not be filled are reported.
-    let render = Action::new_local(move |template: &nobi_core::template::Template| {
-        let template = template.clone();
-        async move {
-            let vars = crate::features::templates::vars::current_vars(state).await;
-            let (text, image_ids, problems) =
-                nobi_core::template::render_into_composer(&template, &vars, lang.get_untracked());
-            draft.update(|d| *d = nobi_core::template::replace_shortcut(d, &text));
-            let attached = crate::db::media::attachments(&image_ids).await;
-            files.update(|f| f.extend(attached));
-            warnings.set(problems);
-        }
-    });
-    let use_template = Callback::new(move |template: nobi_core::template::Template| {
-        menu_open.set(false);
-        render.dispatch(template);
-    });
+    // A template rendered for this buyer (by the menu's chunk): put in place of the "/shortcut"
+    // (or appended), its images attached, the variables it could not fill reported.
+    let use_template = Callback::new(
+        move |rendered: crate::features::templates::insert::Rendered| {
+            menu_open.set(false);
+            draft.update(|d| *d = nobi_core::template::replace_shortcut(d, &rendered.text));
+            files.update(|f| f.extend(rendered.images));
+            warnings.set(rendered.warnings);
+        },
+    );
     let show_menu =
         move || menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some());
 
@@ -275,7 +267,7 @@ pub fn Composer() -> impl IntoView {
                     {warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
                 </ul>
             })}
-            <OutboxList thread=Some(list_thread)/>
+            {crate::lazy::section(crate::lazy::outbox_list(Some(list_thread)))}
         </section>
     }
     .into_any()

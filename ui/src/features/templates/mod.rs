@@ -10,6 +10,7 @@
 
 // The composer and the tabs (lib.rs) integrate this API; until every part is used there.
 
+pub mod insert;
 pub mod vars;
 
 use crate::db::media;
