@@ -27,8 +27,9 @@
 //!
 //! # Dependencies
 //!
-//! `nobi-i18n` for [`Lang`] (the texts), `csv` for reading delimited text, and
-//! `memchr` to recognise a password-protected workbook by the name of its stream.
+//! `nobi-i18n` for [`Lang`] (the texts), `csv` for reading delimited text,
+//! `memchr` to recognise a password-protected workbook by the name of its stream, and for the
+//! `.xlsx` reader `zip`, `flate2`, `crc32fast` (the container) and `quick-xml` (its XML).
 
 mod delimited;
 pub mod xlsx;

@@ -5,7 +5,8 @@
 //! crate, [`Workbook::part`] inflates a part with `flate2` (miniz_oxide, pure Rust, so the same
 //! code runs natively and in the panel's wasm, synchronously), [`Workbook::sheet_parts`] picks
 //! the first visible worksheet (tab order of `workbook.xml`, through the relationships; else
-//! `xl/worksheets/sheet1.xml`) and the shared strings, and [`sheet_rows`] reads the cells.
+//! `xl/worksheets/sheet1.xml`) and the shared strings, and [`sheet_rows`] reads the cells. The
+//! parts' XML is read with `quick-xml`, which checks that tags nest and attributes are quoted.
 //!
 //! # What is read
 //!
@@ -23,8 +24,10 @@
 //! - The column letters place every cell, so empty cells keep the columns aligned; cells and
 //!   rows without `r` follow the previous one.
 //! - Element names are matched without their namespace prefix (`<x:c>` as written by the
-//!   OpenXML SDK). Entities `&amp; &lt; &gt; &quot; &apos; &#NN; &#xNN;`, CDATA, comments;
-//!   Excel's `_xHHHH_` escapes of control characters (`_x000D_`) in text.
+//!   OpenXML SDK); an end tag must match its start tag as written. Entities
+//!   `&amp; &lt; &gt; &quot; &apos; &#NN; &#xNN;` (any other, even one a document type declares,
+//!   is [`XlsxError::Damaged`]), CDATA, comments; Excel's `_xHHHH_` escapes of control
+//!   characters (`_x000D_`) in text.
 //! - `xml:space`: a text run keeps its spaces; only whitespace that holds a line break at the
 //!   start or end of a run without `xml:space="preserve"` (pretty-printing) is dropped.
 //!
@@ -60,6 +63,12 @@ pub enum XlsxError {
 }
 
 use flate2::read::DeflateDecoder;
+use quick_xml::errors::IllFormedError;
+use quick_xml::escape::{resolve_predefined_entity, unescape, EscapeError};
+use quick_xml::events::{BytesEnd, BytesRef, BytesStart, Event};
+use quick_xml::name::QName;
+use quick_xml::Reader;
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 use zip::{CompressionMethod, ZipArchive};
 
@@ -281,30 +290,42 @@ pub fn read_first_sheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, XlsxError> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small XML scanner: enough for the workbook's own parts, checking that tags nest.
+// The workbook's XML, read with quick-xml: tags (names matched without their prefix), their
+// attributes, and character data with its references resolved, checking that tags nest.
 
-#[derive(Debug)]
+/// What the readers below see of a part.
 enum Token<'x> {
+    /// A start tag; `empty` for `<tag/>`, which has no [`Token::Close`].
     Open {
-        name: &'x str,
-        attrs: &'x str,
+        tag: BytesStart<'x>,
         empty: bool,
     },
-    Close(&'x str),
-    Text(&'x str),
-    CData(&'x str),
+    Close(BytesEnd<'x>),
+    /// A piece of character data, as XML reads it: text (line breaks normalised), one resolved
+    /// reference (`&amp;`, `&#233;`), or a CDATA section. quick-xml ends a text event at every
+    /// reference, so the text of one element may come in several pieces: readers append them.
+    Text(Cow<'x, str>),
 }
 
 struct Scanner<'x> {
     text: &'x str,
+    reader: Reader<&'x [u8]>,
+    /// Where the event being read starts.
     at: usize,
-    open: Vec<&'x str>,
+    /// Where the tag of every element still open starts.
+    open: Vec<usize>,
 }
 
 impl<'x> Scanner<'x> {
     fn new(text: &'x str) -> Scanner<'x> {
+        // quick-xml skips a byte-order mark without counting it in its positions: dropped here,
+        // so that a position is one in `text`.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // quick-xml's defaults are what is wanted: end tags must match their start tags, a
+        // lone `&` is an error, text is not trimmed (`xml:space` is decided per run).
         Scanner {
             text,
+            reader: Reader::from_str(text),
             at: 0,
             open: Vec::new(),
         }
@@ -314,189 +335,134 @@ impl<'x> Scanner<'x> {
         damaged(format!("XML byte {}: {what}", self.at))
     }
 
-    /// The end of `pattern` after the current position.
-    fn skip_past(&mut self, pattern: &str) -> Result<usize, XlsxError> {
-        match self.text[self.at..].find(pattern) {
-            Some(i) => Ok(self.at + i),
-            None => Err(self.error(&format!("no {pattern}"))),
-        }
-    }
-
     fn next(&mut self) -> Result<Option<Token<'x>>, XlsxError> {
-        let bytes = self.text.as_bytes();
         loop {
-            if self.at >= bytes.len() {
-                return match self.open.last() {
-                    Some(name) => Err(self.error(&format!("<{name}> not closed"))),
-                    None => Ok(None),
-                };
-            }
-            let rest = &self.text[self.at..];
-            if !rest.starts_with('<') {
-                let end = rest.find('<').map_or(bytes.len(), |i| self.at + i);
-                let text = &self.text[self.at..end];
-                self.at = end;
-                return Ok(Some(Token::Text(text)));
-            }
-            if rest.starts_with("<?") {
-                self.at = self.skip_past("?>")? + 2;
-            } else if rest.starts_with("<!--") {
-                self.at = self.skip_past("-->")? + 3;
-            } else if rest.starts_with("<![CDATA[") {
-                let start = self.at + 9;
-                let end = self.skip_past("]]>")?;
-                self.at = end + 3;
-                return Ok(Some(Token::CData(&self.text[start..end])));
-            } else if rest.starts_with("<!") {
-                // A document type declaration, with its internal subset in brackets.
-                let mut depth = 0usize;
-                let end = rest.bytes().position(|b| {
-                    match b {
-                        b'[' => depth += 1,
-                        b']' => depth = depth.saturating_sub(1),
-                        b'>' if depth == 0 => return true,
-                        _ => {}
-                    }
-                    false
-                });
-                self.at += end.ok_or_else(|| self.error("<! not closed"))? + 1;
-            } else if let Some(after) = rest.strip_prefix("</") {
-                let end = after
-                    .find('>')
-                    .ok_or_else(|| self.error("end tag not closed"))?;
-                let name = after[..end].trim_end();
-                match self.open.pop() {
-                    Some(open) if open == name => {}
-                    _ => return Err(self.error(&format!("unexpected </{name}>"))),
+            self.at = self.reader.buffer_position() as usize;
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(e) => {
+                    self.at = self.reader.error_position() as usize;
+                    return Err(self.error(&match e {
+                        // quick-xml says "before end of input" wherever the `;` is missing.
+                        quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
+                            "& without ;".to_owned()
+                        }
+                        e => e.to_string(),
+                    }));
                 }
-                self.at += 2 + end + 1;
-                return Ok(Some(Token::Close(name)));
-            } else {
-                // A start tag: its end is the first `>` outside quoted attribute values.
-                let mut quote = None;
-                let end = rest.bytes().enumerate().skip(1).find_map(|(i, b)| {
-                    match (quote, b) {
-                        (None, b'"' | b'\'') => quote = Some(b),
-                        (Some(q), _) if q == b => quote = None,
-                        (None, b'>') => return Some(i),
-                        (None, b'<') => return Some(0),
-                        _ => {}
-                    }
-                    None
-                });
-                let end = end
-                    .filter(|&e| e > 0)
-                    .ok_or_else(|| self.error("tag not closed"))?;
-                let inner = &rest[1..end];
-                let (inner, empty) = match inner.strip_suffix('/') {
-                    Some(inner) => (inner, true),
-                    None => (inner, false),
-                };
-                let name_end = inner
-                    .find(|c: char| c.is_ascii_whitespace())
-                    .unwrap_or(inner.len());
-                let name = &inner[..name_end];
-                if name.is_empty() || name.contains(['/', '<', '=', '"', '\'']) {
-                    return Err(self.error("bad tag name"));
+            };
+            return Ok(Some(match event {
+                Event::Start(tag) => {
+                    self.check_tag(&tag)?;
+                    self.open.push(self.at);
+                    Token::Open { tag, empty: false }
                 }
-                let attrs = &inner[name_end..];
-                attr(attrs, |_| false).map_err(|_| self.error("bad attribute"))?;
-                if !empty {
-                    self.open.push(name);
+                Event::Empty(tag) => {
+                    self.check_tag(&tag)?;
+                    Token::Open { tag, empty: true }
                 }
-                self.at += end + 1;
-                return Ok(Some(Token::Open { name, attrs, empty }));
-            }
+                Event::End(tag) => {
+                    self.open.pop();
+                    Token::Close(tag)
+                }
+                Event::Text(text) => Token::Text(self.utf8(text.xml10_content())?),
+                Event::CData(text) => Token::Text(self.utf8(text.xml10_content())?),
+                Event::GeneralRef(reference) => Token::Text(self.reference(&reference)?),
+                Event::Eof => {
+                    let Some(&at) = self.open.last() else {
+                        return Ok(None);
+                    };
+                    let tag = self.text.get(at + 1..).unwrap_or_default();
+                    let name = tag
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                        .map_or(tag, |end| &tag[..end]);
+                    self.at = at;
+                    return Err(self.error(&format!("<{name}> not closed")));
+                }
+                // The declaration, processing instructions, comments, a document type.
+                _ => continue,
+            }));
+        }
+    }
+
+    /// quick-xml takes a tag's name up to the first space and reads its attributes only when
+    /// asked: both are checked here, for every tag, so that a broken tag is seen anywhere.
+    fn check_tag(&self, tag: &BytesStart) -> Result<(), XlsxError> {
+        let name = tag.name();
+        if name.as_ref().is_empty() || name.as_ref().iter().any(|b| b"/<=\"'".contains(b)) {
+            return Err(self.error("bad tag name"));
+        }
+        for a in tag.attributes() {
+            a.map_err(|e| self.error(&format!("bad attribute ({e})")))?;
+        }
+        Ok(())
+    }
+
+    fn utf8<T>(&self, text: Result<T, quick_xml::encoding::EncodingError>) -> Result<T, XlsxError> {
+        text.map_err(|_| self.error("not UTF-8"))
+    }
+
+    /// `&amp;` and the other four predefined entities, `&#233;`, `&#x1F600;`; any other name
+    /// (a document type's own entities are not read) is an error.
+    fn reference(&self, reference: &BytesRef) -> Result<Cow<'x, str>, XlsxError> {
+        let name = self.utf8(reference.decode())?;
+        match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+            Ok(None) => resolve_predefined_entity(&name)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| self.error(&format!("unknown entity &{name};"))),
+            Err(_) => Err(self.error(&format!("unknown entity &{name};"))),
         }
     }
 }
 
-/// An element or attribute name without its namespace prefix.
-fn local(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
-}
-
-/// The raw value of the first attribute whose name satisfies `wanted`.
-fn attr(attrs: &str, wanted: impl Fn(&str) -> bool) -> Result<Option<&str>, XlsxError> {
+/// The value of the first attribute whose name satisfies `wanted`, its references resolved.
+fn attr<'t>(
+    tag: &'t BytesStart,
+    wanted: impl Fn(QName) -> bool,
+) -> Result<Option<Cow<'t, str>>, XlsxError> {
     let bad = || damaged("XML: bad attribute");
-    let mut rest = attrs;
-    loop {
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-        if rest.is_empty() {
-            return Ok(None);
-        }
-        let eq = rest.find('=').ok_or_else(bad)?;
-        let name = rest[..eq].trim_end();
-        if name.is_empty() || name.contains(|c: char| c.is_ascii_whitespace()) {
-            return Err(bad());
-        }
-        let after = rest[eq + 1..].trim_start_matches(|c: char| c.is_ascii_whitespace());
-        let quote = after
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '"' | '\''))
-            .ok_or_else(bad)?;
-        let end = after[1..].find(quote).ok_or_else(bad)?;
-        let value = &after[1..1 + end];
-        if wanted(name) {
-            return Ok(Some(value));
-        }
-        rest = &after[end + 2..];
-    }
-}
-
-/// Appends text with its entities replaced and its line breaks normalised as XML reads them.
-fn decode_into(raw: &str, out: &mut String) -> Result<(), XlsxError> {
-    let mut rest = raw;
-    while let Some(i) = rest.find(['&', '\r']) {
-        out.push_str(&rest[..i]);
-        if rest.as_bytes()[i] == b'\r' {
-            out.push('\n');
-            rest = &rest[i + 1..];
-            rest = rest.strip_prefix('\n').unwrap_or(rest);
+    for a in tag.attributes() {
+        let a = a.map_err(|_| bad())?;
+        if !wanted(a.key) {
             continue;
         }
-        let after = &rest[i + 1..];
-        let end = after
-            .find(';')
-            .filter(|&e| e <= 10)
-            .ok_or_else(|| damaged("XML: & without ;"))?;
-        let entity = &after[..end];
-        let c = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) = entity.strip_prefix("#x") {
-                    u32::from_str_radix(hex, 16).ok()
-                } else if let Some(dec) = entity.strip_prefix('#') {
-                    dec.parse().ok()
-                } else {
-                    None
-                };
-                code.filter(|&c| c != 0 && !entity.contains(['+', '-']))
-                    .and_then(char::from_u32)
-                    .ok_or_else(|| damaged(format!("XML: unknown entity &{entity};")))?
+        // Borrowed from the part's text (quick-xml copies nothing here).
+        return match a.value {
+            Cow::Borrowed(raw) => decoded(std::str::from_utf8(raw).map_err(|_| bad())?).map(Some),
+            Cow::Owned(raw) => {
+                let raw = String::from_utf8(raw).map_err(|_| bad())?;
+                Ok(Some(Cow::Owned(decoded(&raw)?.into_owned())))
             }
         };
-        out.push(c);
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
-    Ok(())
+    Ok(None)
 }
 
-fn decoded(raw: &str) -> Result<String, XlsxError> {
-    let mut out = String::new();
-    decode_into(raw, &mut out)?;
-    Ok(out)
+/// An attribute named `name` exactly, prefix included (`r`, `xml:space`).
+fn named(name: &'static str) -> impl Fn(QName) -> bool {
+    move |key| key.as_ref() == name.as_bytes()
 }
 
-/// CDATA: no entities, line breaks normalised.
-fn cdata_into(raw: &str, out: &mut String) {
-    out.push_str(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+/// Text with its references resolved and its line breaks normalised as XML reads them.
+fn decoded(raw: &str) -> Result<Cow<'_, str>, XlsxError> {
+    let text = if raw.contains('\r') {
+        Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let detail = |e: EscapeError| match e {
+        EscapeError::UnrecognizedEntity(_, name) => format!("XML: unknown entity &{name};"),
+        EscapeError::UnterminatedEntity(_) => "XML: & without ;".to_owned(),
+        other => format!("XML: {other}"),
+    };
+    match text {
+        Cow::Borrowed(raw) => unescape(raw).map_err(|e| damaged(detail(e))),
+        Cow::Owned(raw) => match unescape(&raw) {
+            Ok(text) => Ok(Cow::Owned(text.into_owned())),
+            Err(e) => Err(damaged(detail(e))),
+        },
+    }
 }
 
 /// Excel's escapes of characters XML cannot hold: `_x000D_` is a carriage return, `_x005F_`
@@ -536,10 +502,10 @@ struct Run {
 }
 
 impl Run {
-    fn open(attrs: &str) -> Result<Run, XlsxError> {
+    fn open(tag: &BytesStart) -> Result<Run, XlsxError> {
         Ok(Run {
             text: String::new(),
-            preserve: attr(attrs, |n| n == "xml:space")? == Some("preserve"),
+            preserve: attr(tag, named("xml:space"))?.as_deref() == Some("preserve"),
         })
     }
 
@@ -571,31 +537,26 @@ fn shared_strings(xml: &str) -> Result<Vec<String>, XlsxError> {
     let mut phonetic = 0usize;
     while let Some(token) = scanner.next()? {
         match token {
-            Token::Open { name, attrs, empty } => match local(name) {
-                "si" if empty => strings.push(String::new()),
-                "si" => item = Some(String::new()),
-                "rPh" if !empty => phonetic += 1,
-                "t" if !empty && item.is_some() && phonetic == 0 => run = Some(Run::open(attrs)?),
+            Token::Open { tag, empty } => match tag.local_name().as_ref() {
+                b"si" if empty => strings.push(String::new()),
+                b"si" => item = Some(String::new()),
+                b"rPh" if !empty => phonetic += 1,
+                b"t" if !empty && item.is_some() && phonetic == 0 => run = Some(Run::open(&tag)?),
                 _ => {}
             },
-            Token::Close(name) => match local(name) {
-                "t" => {
+            Token::Close(tag) => match tag.local_name().as_ref() {
+                b"t" => {
                     if let (Some(r), Some(item)) = (run.take(), item.as_mut()) {
                         r.close(item);
                     }
                 }
-                "rPh" => phonetic = phonetic.saturating_sub(1),
-                "si" => strings.push(unescape_excel(item.take().unwrap_or_default())),
+                b"rPh" => phonetic = phonetic.saturating_sub(1),
+                b"si" => strings.push(unescape_excel(item.take().unwrap_or_default())),
                 _ => {}
             },
-            Token::Text(raw) => {
+            Token::Text(text) => {
                 if let Some(r) = run.as_mut() {
-                    decode_into(raw, &mut r.text)?;
-                }
-            }
-            Token::CData(raw) => {
-                if let Some(r) = run.as_mut() {
-                    cdata_into(raw, &mut r.text);
+                    r.text.push_str(&text);
                 }
             }
         }
@@ -731,10 +692,10 @@ pub fn sheet_rows(
     let mut phonetic = 0usize;
     while let Some(token) = scanner.next()? {
         match token {
-            Token::Open { name, attrs, empty } => match local(name) {
-                "sheetData" => in_data = !empty,
-                "row" if in_data => {
-                    row = match attr(attrs, |n| n == "r")? {
+            Token::Open { tag, empty } => match tag.local_name().as_ref() {
+                b"sheetData" => in_data = !empty,
+                b"row" if in_data => {
+                    row = match attr(&tag, named("r"))? {
                         Some(r) => number(r.trim()).ok_or_else(|| scanner.error("row number"))?,
                         None => row + 1,
                     };
@@ -743,8 +704,8 @@ pub fn sheet_rows(
                     }
                     column = 0;
                 }
-                "c" if in_data && row > 0 => {
-                    column = match attr(attrs, |n| n == "r")? {
+                b"c" if in_data && row > 0 => {
+                    column = match attr(&tag, named("r"))? {
                         Some(r) => {
                             cell_ref(r.trim())
                                 .ok_or_else(|| scanner.error("cell reference"))?
@@ -758,41 +719,43 @@ pub fn sheet_rows(
                     if !empty {
                         cell = Some(Cell {
                             column,
-                            kind: attr(attrs, |n| n == "t")?.unwrap_or("n").to_owned(),
+                            kind: attr(&tag, named("t"))?
+                                .unwrap_or(Cow::Borrowed("n"))
+                                .into_owned(),
                             value: None,
                             inline: None,
                         });
                     }
                 }
-                "v" if cell.is_some() && !empty => {
+                b"v" if cell.is_some() && !empty => {
                     in_value = true;
                     if let Some(c) = cell.as_mut() {
                         c.value.get_or_insert_with(String::new);
                     }
                 }
-                "is" if cell.is_some() && !empty => {
+                b"is" if cell.is_some() && !empty => {
                     in_inline = true;
                     if let Some(c) = cell.as_mut() {
                         c.inline.get_or_insert_with(String::new);
                     }
                 }
-                "rPh" if in_inline && !empty => phonetic += 1,
-                "t" if in_inline && phonetic == 0 && !empty => run = Some(Run::open(attrs)?),
+                b"rPh" if in_inline && !empty => phonetic += 1,
+                b"t" if in_inline && phonetic == 0 && !empty => run = Some(Run::open(&tag)?),
                 _ => {}
             },
-            Token::Close(name) => match local(name) {
-                "sheetData" => in_data = false,
-                "v" => in_value = false,
-                "is" => in_inline = false,
-                "rPh" => phonetic = phonetic.saturating_sub(1),
-                "t" => {
+            Token::Close(tag) => match tag.local_name().as_ref() {
+                b"sheetData" => in_data = false,
+                b"v" => in_value = false,
+                b"is" => in_inline = false,
+                b"rPh" => phonetic = phonetic.saturating_sub(1),
+                b"t" => {
                     if let (Some(r), Some(text)) =
                         (run.take(), cell.as_mut().and_then(|c| c.inline.as_mut()))
                     {
                         r.close(text);
                     }
                 }
-                "c" => {
+                b"c" => {
                     let Some(c) = cell.take() else { continue };
                     let text = cell_text(c.kind.as_str(), c.value, c.inline, &shared)
                         .ok_or_else(|| scanner.error("shared string index"))?;
@@ -814,21 +777,12 @@ pub fn sheet_rows(
                 }
                 _ => {}
             },
-            Token::Text(raw) => {
+            Token::Text(text) => {
                 if let Some(r) = run.as_mut() {
-                    decode_into(raw, &mut r.text)?;
+                    r.text.push_str(&text);
                 } else if in_value {
                     if let Some(v) = cell.as_mut().and_then(|c| c.value.as_mut()) {
-                        decode_into(raw, v)?;
-                    }
-                }
-            }
-            Token::CData(raw) => {
-                if let Some(r) = run.as_mut() {
-                    cdata_into(raw, &mut r.text);
-                } else if in_value {
-                    if let Some(v) = cell.as_mut().and_then(|c| c.value.as_mut()) {
-                        cdata_into(raw, v);
+                        v.push_str(&text);
                     }
                 }
             }
@@ -877,23 +831,24 @@ fn sheet_ids(xml: &str) -> Result<Vec<String>, XlsxError> {
     let mut in_sheets = false;
     while let Some(token) = scanner.next()? {
         match token {
-            Token::Open { name, attrs, empty } => match local(name) {
-                "sheets" => in_sheets = !empty,
-                "sheet" if in_sheets => {
+            Token::Open { tag, empty } => match tag.local_name().as_ref() {
+                b"sheets" => in_sheets = !empty,
+                b"sheet" if in_sheets => {
                     // `r:id`: the prefixed `id` (`sheetId` is another attribute).
-                    let id = attr(attrs, |n| n.contains(':') && local(n) == "id")?;
+                    let id = attr(&tag, |n| {
+                        n.prefix().is_some() && n.local_name().as_ref() == b"id"
+                    })?;
                     let Some(id) = id else { continue };
-                    let state = attr(attrs, |n| n == "state")?.unwrap_or("visible");
-                    let list = if state == "visible" {
-                        &mut visible
-                    } else {
-                        &mut hidden
+                    let state = attr(&tag, named("state"))?;
+                    let list = match state.as_deref() {
+                        None | Some("visible") => &mut visible,
+                        Some(_) => &mut hidden,
                     };
-                    list.push(decoded(id)?);
+                    list.push(id.into_owned());
                 }
                 _ => {}
             },
-            Token::Close(name) if local(name) == "sheets" => in_sheets = false,
+            Token::Close(tag) if tag.local_name().as_ref() == b"sheets" => in_sheets = false,
             _ => {}
         }
     }
@@ -913,26 +868,26 @@ fn relationships(xml: &str) -> Result<Vec<Relationship>, XlsxError> {
     let mut scanner = Scanner::new(xml);
     let mut out = Vec::new();
     while let Some(token) = scanner.next()? {
-        let Token::Open { name, attrs, .. } = token else {
+        let Token::Open { tag, .. } = token else {
             continue;
         };
-        if local(name) != "Relationship" {
+        if tag.local_name().as_ref() != b"Relationship" {
             continue;
         }
         let (Some(id), Some(kind), Some(target)) = (
-            attr(attrs, |n| n == "Id")?,
-            attr(attrs, |n| n == "Type")?,
-            attr(attrs, |n| n == "Target")?,
+            attr(&tag, named("Id"))?,
+            attr(&tag, named("Type"))?,
+            attr(&tag, named("Target"))?,
         ) else {
             continue;
         };
-        if attr(attrs, |n| n == "TargetMode")? == Some("External") {
+        if attr(&tag, named("TargetMode"))?.as_deref() == Some("External") {
             continue;
         }
         out.push(Relationship {
-            id: decoded(id)?,
-            kind: decoded(kind)?,
-            target: resolve(&decoded(target)?),
+            id: id.into_owned(),
+            kind: kind.into_owned(),
+            target: resolve(&target),
         });
     }
     Ok(out)
@@ -1188,5 +1143,214 @@ mod tests {
         assert_eq!(r[1].target, "xl/worksheets/sheet2.xml");
         assert_eq!(r[3].target, "xl/sharedStrings.xml");
         assert_eq!(resolve("../xl/worksheets/a.xml"), "xl/worksheets/a.xml");
+    }
+
+    /// A sheet whose only cell, A1, is an inline string with `t` as its `<t>`.
+    fn inline(t: &str) -> String {
+        format!("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>{t}</t></is></c></row></sheetData></worksheet>")
+    }
+
+    #[test]
+    fn references_split_the_text_and_the_pieces_are_joined() {
+        // quick-xml ends a text event at every `&...;`: text, references and CDATA come as
+        // pieces, and a cell's text is all of them.
+        for (written, read) in [
+            ("Tr&#7847;n &amp; V&#x0103;n", "Trần & Văn"),
+            ("&lt;b&gt;&quot;x&quot; &apos;y&apos;", "<b>\"x\" 'y'"),
+            ("&#233;&#xE9;&#x1F600;&#128512;", "éé😀😀"),
+            ("&amp;", "&"),
+            ("a<![CDATA[<b>&amp;]]>&amp;c", "a<b>&amp;&c"),
+            ("1\r\n2&amp;\r3&#13;", "1\n2&\n3\r"),
+            // Indentation is dropped around the joined text, not around each piece.
+            ("\n      &#233;t&#233;\n    ", "été"),
+            ("&#32;a&#32;", " a "),
+        ] {
+            assert_eq!(
+                rows(&inline(written), None),
+                vec![vec![read.to_owned()]],
+                "{written}"
+            );
+        }
+        // Shared strings (rich text runs, a phonetic run left out) and values.
+        let sst = "<sst><si><r><t>Nguy&#7877;n </t></r><r><t xml:space=\"preserve\">&amp; </t></r>\
+            <r><t>Tr&#x1EA7;n</t></r><rPh sb=\"0\" eb=\"1\"><t>&#x30B0;</t></rPh></si></sst>";
+        let sheet = "<worksheet><sheetData><row><c t=\"s\"><v>&#48;</v></c>\
+            <c t=\"str\"><v>A&amp;B&#33;</v></c><c><v>9&#46;12345678E8</v></c></row></sheetData></worksheet>";
+        assert_eq!(
+            rows(sheet, Some(sst)),
+            vec![vec![
+                "Nguyễn & Trần".to_owned(),
+                "A&B!".into(),
+                "912345678".into()
+            ]]
+        );
+        // Attribute values: references resolved too (column B; a cell's row digits are not read).
+        let sheet =
+            "<worksheet><sheetData><row><c r=\"&#66;2\"><v>7</v></c></row></sheetData></worksheet>";
+        assert_eq!(rows(sheet, None), vec![vec![String::new(), "7".into()]]);
+    }
+
+    #[test]
+    fn bad_references_are_damaged_and_say_where() {
+        for (written, what) in [
+            ("a &bogus; b", "unknown entity &bogus;"),
+            ("&nbsp;", "unknown entity &nbsp;"),
+            ("&#0;", "unknown entity &#0;"),
+            ("&#xD800;", "unknown entity &#xD800;"),
+            ("&#x110000;", "unknown entity &#x110000;"),
+            ("&#-1;", "unknown entity &#-1;"),
+            ("&#xZZ;", "unknown entity &#xZZ;"),
+            ("&#;", "unknown entity &#;"),
+            ("a & b", "& without ;"),
+            ("&amp;&", "& without ;"),
+        ] {
+            let sheet = inline(written);
+            let at = sheet.rfind('&').unwrap();
+            assert_eq!(
+                sheet_rows(&sheet, None),
+                Err(damaged(format!("XML byte {at}: {what}"))),
+                "{written}"
+            );
+            // The same in the shared strings, which are read first.
+            let sst = format!("<sst><si><t>{written}</t></si></sst>");
+            let at = sst.rfind('&').unwrap();
+            assert_eq!(
+                sheet_rows("<worksheet/>", Some(&sst)),
+                Err(damaged(format!("XML byte {at}: {what}"))),
+                "{written}"
+            );
+        }
+        // A document type's own entities are not read.
+        let sheet = format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY e \"x\">]>{}",
+            inline("&e;")
+        );
+        let at = sheet.rfind('&').unwrap();
+        assert_eq!(
+            sheet_rows(&sheet, None),
+            Err(damaged(format!("XML byte {at}: unknown entity &e;")))
+        );
+        // In an attribute.
+        let sheet = "<worksheet><sheetData><row><c r=\"&bogus;\"/></row></sheetData></worksheet>";
+        assert_eq!(
+            sheet_rows(sheet, None),
+            Err(damaged("XML: unknown entity &bogus;"))
+        );
+    }
+
+    #[test]
+    fn a_workbook_written_with_namespace_prefixes() {
+        let sst = r#"<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:si><x:t>Tên</x:t></x:si><x:si><x:r><x:t>Trần </x:t></x:r><x:r><x:t>Lan</x:t></x:r><x:rPh sb="0" eb="2"><x:t>トラン</x:t></x:rPh></x:si><x:si/></x:sst>"#;
+        let sheet = r#"<?xml version="1.0" encoding="utf-8"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="s"><x:v>1</x:v></x:c><x:c r="D1" t="s"><x:v>2</x:v></x:c></x:row>
+<x:row r="3"><x:c r="B3"><x:v>9.12345678E8</x:v></x:c><x:c t="b"><x:v>0</x:v></x:c><x:c r="E3" t="d"><x:v>1990-02-28T00:00:00</x:v></x:c></x:row>
+<x:row><x:c r="A4" t="inlineStr"><x:is><x:t xml:space="preserve"> a&amp;b </x:t></x:is></x:c></x:row>
+</x:sheetData></x:worksheet>"#;
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rows(sheet, Some(sst)),
+            vec![
+                s(&["Tên", "", "Trần Lan"]),
+                vec![],
+                s(&["", "912345678", "FALSE", "", "1990-02-28T00:00:00"]),
+                s(&[" a&b "]),
+            ]
+        );
+        // Start and end tags must match as written, prefix included.
+        assert!(matches!(
+            sheet_rows("<x:worksheet><x:sheetData></sheetData></x:worksheet>", None),
+            Err(XlsxError::Damaged { .. })
+        ));
+        let workbook = r#"<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:rel="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheets><x:sheet name="Ẩn" sheetId="2" state="veryHidden" rel:id="rId2"/><x:sheet name="Một" sheetId="1" rel:id="rId1"/></x:sheets></x:workbook>"#;
+        assert_eq!(sheet_ids(workbook).unwrap(), vec!["rId1", "rId2"]);
+        let rels = r#"<p:Relationships xmlns:p="http://schemas.openxmlformats.org/package/2006/relationships"><p:Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></p:Relationships>"#;
+        assert_eq!(
+            relationships(rels).unwrap()[0].target,
+            "xl/worksheets/sheet1.xml"
+        );
+    }
+
+    #[test]
+    fn malformed_xml_is_damaged_and_says_where() {
+        // Our own texts, exactly.
+        for (xml, detail) in [
+            (
+                "<worksheet><sheetData>",
+                "XML byte 11: <sheetData> not closed",
+            ),
+            (
+                "<worksheet><x:sheetData a=\"1\">",
+                "XML byte 11: <x:sheetData> not closed",
+            ),
+            (
+                "\u{feff}<worksheet><sheetData>",
+                "XML byte 11: <sheetData> not closed",
+            ),
+            (
+                "\u{feff}<é><sheetData>",
+                "XML byte 4: <sheetData> not closed",
+            ),
+            (
+                "<worksheet><a/b></a/b></worksheet>",
+                "XML byte 11: bad tag name",
+            ),
+            (
+                "<worksheet>< sheetData/></worksheet>",
+                "XML byte 11: bad tag name",
+            ),
+            (
+                "<worksheet><sheetData><row r=\"x\"/></sheetData></worksheet>",
+                "XML byte 22: row number",
+            ),
+            (
+                "<worksheet><sheetData><row><c r=\"1A\"/></row></sheetData></worksheet>",
+                "XML byte 27: cell reference",
+            ),
+        ] {
+            assert_eq!(sheet_rows(xml, None), Err(damaged(detail)), "{xml}");
+        }
+        // quick-xml's texts, after where.
+        for (xml, at) in [
+            ("<worksheet><sheetData></worksheet></sheetData>", 22),
+            ("</worksheet>", 0),
+            ("<worksheet><sheetData/></x:worksheet>", 23),
+            ("<worksheet a=\"1\" a=\"2\"/>", 0),
+            ("<worksheet a=b/>", 0),
+            ("<worksheet <sheetData/></worksheet>", 0),
+            ("<worksheet><!-- never closed </worksheet>", 11),
+            ("<worksheet><![CDATA[x</worksheet>", 11),
+            ("<worksheet><sheetData", 11),
+            ("<worksheet attr=\"never closed/>", 0),
+        ] {
+            let Err(XlsxError::Damaged { detail }) = sheet_rows(xml, None) else {
+                panic!("{xml}: not damaged");
+            };
+            assert!(
+                detail.starts_with(&format!("XML byte {at}: ")),
+                "{xml}: {detail}"
+            );
+        }
+        // In the shared strings, the workbook and its relationships.
+        assert!(matches!(
+            sheet_rows("<worksheet/>", Some("<sst><si><t>a</si></sst>")),
+            Err(XlsxError::Damaged { .. })
+        ));
+        assert!(matches!(
+            sheet_ids("<workbook><sheets><sheet r:id=\"rId1\"></sheets></workbook>"),
+            Err(XlsxError::Damaged { .. })
+        ));
+        assert!(matches!(
+            relationships("<Relationships><Relationship Id=rId1/></Relationships>"),
+            Err(XlsxError::Damaged { .. })
+        ));
+        // Through the whole workbook.
+        let name = "xl/worksheets/sheet1.xml";
+        let broken = "<worksheet><sheetData><row><c><v>1</v></row></sheetData></worksheet>";
+        let zip = one_part_zip(name, broken.as_bytes(), broken.len() as u32);
+        let Err(XlsxError::Damaged { detail }) = read_first_sheet(&zip) else {
+            panic!("not damaged");
+        };
+        let at = broken.find("</row>").unwrap();
+        assert!(detail.starts_with(&format!("XML byte {at}: ")), "{detail}");
     }
 }
