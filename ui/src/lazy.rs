@@ -103,11 +103,11 @@ pub fn media_picker(on_pick: Callback<MediaItem>) -> AnyView {
     view! { <crate::features::media::MediaLibrary on_pick=on_pick/> }.into_any()
 }
 
-/// The card's conversation fields and saved addresses.
+/// The card's e-mails, birthday and gender, tags, conversation fields and saved addresses.
 #[lazy]
 pub fn card_fields() -> AnyView {
-    use crate::features::card::{Addresses, Fields};
-    view! { <Fields/> <Addresses/> }.into_any()
+    use crate::features::card::{Addresses, Emails, Fields, Personal, Tags};
+    view! { <Emails/> <Personal/> <Tags/> <Fields/> <Addresses/> }.into_any()
 }
 
 /// The card's last sections: other customers with the same phone, and the history.
@@ -152,4 +152,11 @@ pub fn diagnostic(thread: Memo<Option<nobi_core::protocol::ThreadRef>>) -> AnyVi
 #[lazy]
 pub fn help(on_close: Callback<()>) -> AnyView {
     view! { <crate::features::help::Help on_close=on_close/> }.into_any()
+}
+
+/// The composer's emoji button and grid.
+#[lazy]
+pub fn emoji_picker(on_pick: Callback<String>) -> AnyView {
+    let lang = crate::state::use_app().lang;
+    view! { <crate::widgets::emoji::EmojiPicker lang=lang on_pick=on_pick/> }.into_any()
 }

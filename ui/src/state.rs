@@ -117,6 +117,9 @@ pub struct AppState {
     pub save: Action<Save, ()>,
     /// Saves the shop's settings; [`AppState::settings`] is set once they are stored.
     pub save_settings: Action<Settings, ()>,
+    /// Whether [`AppState::catalog`] and [`AppState::templates`] were read from the store (or
+    /// asked for: see [`AppState::ensure_catalog`]).
+    loaded: RwSignal<(bool, bool)>,
 }
 
 impl AppState {
@@ -188,6 +191,40 @@ impl AppState {
             insert: RwSignal::new(None),
             save,
             save_settings,
+            loaded: RwSignal::new((false, false)),
+        }
+    }
+
+    /// Reads the catalog once, for the screens that use it (the orders section, the order form,
+    /// the products tab): they load as chunks, and so does reading the catalog, instead of every
+    /// cold open of the card paying for it.
+    pub async fn ensure_catalog(self) {
+        if self.loaded.get_untracked().0 {
+            return;
+        }
+        self.loaded.update(|l| l.0 = true);
+        match db::catalog().await {
+            Ok(catalog) => self.catalog.set(catalog),
+            Err(e) => {
+                web_sys::console::error_1(&e.to_string().into());
+                self.loaded.update(|l| l.0 = false);
+            }
+        }
+    }
+
+    /// Reads the templates once, for the composer's menu and the templates tab (see
+    /// [`AppState::ensure_catalog`]).
+    pub async fn ensure_templates(self) {
+        if self.loaded.get_untracked().1 {
+            return;
+        }
+        self.loaded.update(|l| l.1 = true);
+        match db::templates::all().await {
+            Ok(templates) => self.templates.set(templates),
+            Err(e) => {
+                web_sys::console::error_1(&e.to_string().into());
+                self.loaded.update(|l| l.1 = false);
+            }
         }
     }
 

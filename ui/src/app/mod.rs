@@ -28,11 +28,8 @@ async fn open_store(state: AppState) -> Result<(), StoreError> {
     state.settings.set(stored);
     state.tags.set(db::tags().await.unwrap_or_default());
     state.staff.set(db::staff().await.unwrap_or_default());
-    state.catalog.set(db::catalog().await.unwrap_or_default());
-    match db::templates::all().await {
-        Ok(templates) => state.templates.set(templates),
-        Err(e) => web_sys::console::error_1(&e.to_string().into()),
-    }
+    // The catalog and the templates are read by the screens that use them (AppState::ensure_*),
+    // which load as chunks: the card does not wait for them.
     Ok(())
 }
 

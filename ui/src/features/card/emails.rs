@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use nobi_core::i18n::Ui;
 
 #[component]
-pub(super) fn Emails() -> impl IntoView {
+pub(crate) fn Emails() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     let draft = RwSignal::new(String::new());

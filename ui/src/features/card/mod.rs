@@ -19,15 +19,15 @@ mod tags;
 use crate::widgets::ErrorLine;
 pub(crate) use addresses::Addresses;
 pub use chat::read_chat;
-use emails::Emails;
+pub(crate) use emails::Emails;
 pub(crate) use fields::Fields;
 pub(crate) use history::History;
 use identity::Identity;
 use notes::Notes;
-use personal::Personal;
+pub(crate) use personal::Personal;
 use phones::Phones;
 pub(crate) use same_phone::SamePhone;
-use tags::Tags;
+pub(crate) use tags::Tags;
 
 use crate::state::use_app;
 use leptos::prelude::*;
@@ -51,9 +51,6 @@ pub fn CustomerCard() -> impl IntoView {
             <ErrorLine error=state.error testid="card-error"/>
             <Identity/>
             <Phones/>
-            <Emails/>
-            <Personal/>
-            <Tags/>
             {crate::lazy::section(crate::lazy::card_fields())}
             {crate::lazy::section(crate::lazy::orders_section())}
             <Notes/>

@@ -6,7 +6,7 @@ use nobi_core::crm::{Date, Gender};
 use nobi_core::i18n::Ui;
 
 #[component]
-pub(super) fn Personal() -> impl IntoView {
+pub(crate) fn Personal() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     let birthday = move || state.customer.with(|c| c.as_ref().and_then(|c| c.birthday));

@@ -11,7 +11,7 @@ use nobi_core::i18n::Ui;
 const SUGGESTED: usize = 8;
 
 #[component]
-pub(super) fn Tags() -> impl IntoView {
+pub(crate) fn Tags() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
     let query = RwSignal::new(String::new());

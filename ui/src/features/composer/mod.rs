@@ -204,7 +204,7 @@ pub fn Composer() -> impl IntoView {
             <div class="composer-tools">
                 <button class="chip" data-testid="tpl-button" on:click=move |_| menu_open.update(|o| *o = !*o)>{move || t(Ui::TabTemplates)}</button>
                 <button class="chip" data-testid="media-button" on:click=move |_| media_open.update(|o| *o = !*o)>"🖼"</button>
-                <crate::widgets::emoji::EmojiPicker lang=lang on_pick=Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))/>
+                {crate::lazy::section(crate::lazy::emoji_picker(Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))))}
             </div>
             {move || show_menu().then(|| crate::lazy::loaded(crate::lazy::template_menu(
                 Signal::derive(move || draft.get()),

@@ -116,6 +116,9 @@ pub(super) fn apply(
 #[component]
 pub fn OrdersSection() -> impl IntoView {
     let state = use_app();
+    // Orders reserve the catalog's stock: read it now that a screen needs it.
+    let catalog = LocalResource::new(move || state.ensure_catalog());
+    Effect::new(move |_| catalog.track());
     let t = move |key: Ui| ui(key, state.lang.get());
     let orders = RwSignal::new(Vec::<Order>::new());
     let others = RwSignal::new(Vec::<Order>::new());

@@ -94,6 +94,8 @@ fn save(
 #[component]
 pub fn ProductsView() -> impl IntoView {
     let state = use_app();
+    let catalog = LocalResource::new(move || state.ensure_catalog());
+    Effect::new(move |_| catalog.track());
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let query = RwSignal::new(String::new());

@@ -26,6 +26,8 @@ pub fn TemplateInsert(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let state = use_app();
+    let loaded = LocalResource::new(move || state.ensure_templates());
+    Effect::new(move |_| loaded.track());
     let render = Action::new_local(move |template: &Template| {
         let template = template.clone();
         async move {
