@@ -18,6 +18,22 @@ use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::{Order, OrderDraft};
 use std::future::Future;
 
+/// Declares a split point: `#[lazy]` (a chunk of its own), or with the `unsplit` feature a plain
+/// `async fn` (the wasm-bindgen tests load the panel's code as one module, with no chunk loader to
+/// resolve a split point's import).
+macro_rules! split_point {
+    ($(#[$attr:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> AnyView $body:block) => {
+        $(#[$attr])*
+        #[cfg(not(feature = "unsplit"))]
+        #[lazy]
+        pub fn $name($($arg: $ty),*) -> AnyView $body
+
+        $(#[$attr])*
+        #[cfg(feature = "unsplit")]
+        pub async fn $name($($arg: $ty),*) -> AnyView $body
+    };
+}
+
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
 pub fn loaded(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
     let lang = crate::state::use_app().lang;
@@ -38,17 +54,19 @@ pub fn section(screen: impl Future<Output = AnyView> + Send + 'static) -> impl I
     }
 }
 
-#[lazy]
+split_point! {
 pub fn data_tab() -> AnyView {
     view! { <crate::features::data::DataView/> }.into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn products_tab() -> AnyView {
     view! { <crate::features::products::ProductsView/> }.into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn templates_tab() -> AnyView {
     view! {
         <crate::features::templates::TemplatesView />
@@ -56,13 +74,15 @@ pub fn templates_tab() -> AnyView {
     }
     .into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn customer_list(on_open: Callback<Customer>) -> AnyView {
     view! { <crate::features::list::CustomerList on_open=on_open/> }.into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn order_form(on_done: Callback<Option<Order>>, draft: Option<OrderDraft>) -> AnyView {
     match draft {
         Some(draft) => {
@@ -71,8 +91,9 @@ pub fn order_form(on_done: Callback<Option<Order>>, draft: Option<OrderDraft>) -
         None => view! { <crate::features::orders::OrderForm on_done=on_done/> }.into_any(),
     }
 }
+}
 
-#[lazy]
+split_point! {
 pub fn order_detail(
     order: Order,
     orders: RwSignal<Vec<Order>>,
@@ -82,8 +103,9 @@ pub fn order_detail(
     view! { <crate::features::orders::OrderDetail order=order orders=orders error=error on_close=on_close/> }
         .into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn address_form(
     lang: Signal<Lang>,
     initial: CustomerAddress,
@@ -97,33 +119,38 @@ pub fn address_form(
     }
     .into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn media_picker(on_pick: Callback<MediaItem>) -> AnyView {
     view! { <crate::features::media::MediaLibrary on_pick=on_pick/> }.into_any()
 }
+}
 
+split_point! {
 /// The card's e-mails, birthday and gender, tags, conversation fields and saved addresses.
-#[lazy]
 pub fn card_fields() -> AnyView {
     use crate::features::card::{Addresses, Emails, Fields, Personal, Tags};
     view! { <Emails/> <Personal/> <Tags/> <Fields/> <Addresses/> }.into_any()
 }
+}
 
+split_point! {
 /// The card's last sections: other customers with the same phone, and the history.
-#[lazy]
 pub fn card_history() -> AnyView {
     use crate::features::card::{History, SamePhone};
     view! { <SamePhone/> <History/> }.into_any()
 }
+}
 
-#[lazy]
+split_point! {
 pub fn orders_section() -> AnyView {
     view! { <crate::features::orders::OrdersSection/> }.into_any()
 }
+}
 
+split_point! {
 /// The composer's template menu, and the rendering of the template picked.
-#[lazy]
 pub fn template_menu(
     query: Signal<String>,
     on_rendered: Callback<crate::features::templates::insert::Rendered>,
@@ -135,28 +162,33 @@ pub fn template_menu(
     }
     .into_any()
 }
+}
 
+split_point! {
 /// The messages sent to `thread` (or, with none, every message still pending anywhere).
-#[lazy]
 pub fn outbox_list(thread: Option<nobi_core::protocol::ThreadRef>) -> AnyView {
     view! { <crate::features::composer::OutboxList thread=thread/> }.into_any()
 }
+}
 
+split_point! {
 /// The footer's "check the page" button and what it finds.
-#[lazy]
 pub fn diagnostic(thread: Memo<Option<nobi_core::protocol::ThreadRef>>) -> AnyView {
     view! { <crate::features::diagnostic::Diagnostic thread=thread/> }.into_any()
 }
+}
 
+split_point! {
 /// The keyboard shortcuts' overlay.
-#[lazy]
 pub fn help(on_close: Callback<()>) -> AnyView {
     view! { <crate::features::help::Help on_close=on_close/> }.into_any()
 }
+}
 
+split_point! {
 /// The composer's emoji button and grid.
-#[lazy]
 pub fn emoji_picker(on_pick: Callback<String>) -> AnyView {
     let lang = crate::state::use_app().lang;
     view! { <crate::widgets::emoji::EmojiPicker lang=lang on_pick=on_pick/> }.into_any()
+}
 }
