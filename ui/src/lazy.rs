@@ -34,12 +34,22 @@ macro_rules! split_point {
     };
 }
 
+/// The screen's future, polled without tracking: the components a split function builds read
+/// signals while they are set up, and a `Suspend` re-runs its future whenever a signal it read
+/// changes — it would build the whole screen again on every change of the customer, disposing
+/// the components whose effects were still queued for that change.
+fn untracked(
+    screen: impl Future<Output = AnyView> + Send + 'static,
+) -> impl Future<Output = AnyView> + Send + 'static {
+    leptos::reactive::computed::ScopedFuture::new_untracked(screen)
+}
+
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
 pub fn loaded(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
     let lang = crate::state::use_app().lang;
     view! {
         <Suspense fallback=move || view! { <p class="muted loading" data-testid="loading-screen">{ui(Ui::Loading, lang.get())}</p> }>
-            {Suspend::new(screen)}
+            {Suspend::new(untracked(screen))}
         </Suspense>
     }
 }
@@ -49,7 +59,7 @@ pub fn loaded(screen: impl Future<Output = AnyView> + Send + 'static) -> impl In
 pub fn section(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
-            {Suspend::new(screen)}
+            {Suspend::new(untracked(screen))}
         </Suspense>
     }
 }

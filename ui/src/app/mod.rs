@@ -104,14 +104,18 @@ fn Screen(follow: follow::Follow) -> impl IntoView {
 fn CustomerTab() -> impl IntoView {
     let state = crate::state::use_app();
     let thread = Memo::new(move |_| state.thread());
+    // The card is built once per customer shown, not again on every edit (each edit sets the
+    // customer): rebuilding it then would dispose sections whose effects are queued for that
+    // very change. Another customer gets a fresh card (fields, drafts and all).
+    let shown = Memo::new(move |_| state.customer.with(|c| c.as_ref().map(|c| c.id.clone())));
     view! {
         {move || match thread.get() {
             Some(_) => view! { <Composer/> }.into_any(),
             None => crate::lazy::section(crate::lazy::outbox_list(None)).into_any(),
         }}
-        {move || match state.customer.with(Option::is_some) {
-            true => view! { <CustomerCard/> }.into_any(),
-            false => view! { <EmptyState/> }.into_any(),
+        {move || match shown.get() {
+            Some(_) => view! { <CustomerCard/> }.into_any(),
+            None => view! { <EmptyState/> }.into_any(),
         }}
     }
 }
