@@ -18,50 +18,68 @@ use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::{Order, OrderDraft};
 use std::future::Future;
 
-/// Declares a split point: `#[lazy]` (a chunk of its own), or with the `unsplit` feature a plain
-/// `async fn` (the wasm-bindgen tests load the panel's code as one module, with no chunk loader to
-/// resolve a split point's import).
+/// A screen from a chunk, not yet built: it is built where it is shown, under that place's
+/// reactive owner, so that its signals and its effects belong to the same owner and go away
+/// together. (A view built inside the future that loads the chunk would own its signals there,
+/// while the effects tachys creates when it mounts the view belong elsewhere: rebuilding the card
+/// for another customer disposed the signals and left the effects to run on them.)
+pub type Build = Box<dyn FnOnce() -> AnyView + Send>;
+
+/// Declares a split point: `#[lazy]` (a chunk of its own) returning the screen's [`Build`], or
+/// with the `unsplit` feature a plain `async fn` (the wasm-bindgen tests load the panel's code as
+/// one module, with no chunk loader to resolve a split point's import).
 macro_rules! split_point {
     ($(#[$attr:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> AnyView $body:block) => {
         $(#[$attr])*
         #[cfg(not(feature = "unsplit"))]
         #[lazy]
-        pub fn $name($($arg: $ty),*) -> AnyView $body
+        pub fn $name($($arg: $ty),*) -> Build {
+            Box::new(move || $body)
+        }
 
         $(#[$attr])*
         #[cfg(feature = "unsplit")]
-        pub async fn $name($($arg: $ty),*) -> AnyView $body
+        pub async fn $name($($arg: $ty),*) -> Build {
+            Box::new(move || $body)
+        }
     };
 }
 
-/// The screen's future, polled without tracking: the components a split function builds read
-/// signals while they are set up, and a `Suspend` re-runs its future whenever a signal it read
-/// changes — it would build the whole screen again on every change of the customer, disposing
-/// the components whose effects were still queued for that change.
-fn untracked(
-    screen: impl Future<Output = AnyView> + Send + 'static,
-) -> impl Future<Output = AnyView> + Send + 'static {
-    leptos::reactive::computed::ScopedFuture::new_untracked(screen)
+/// Loads `screen`'s chunk, then builds the screen in place (under the owner of the closure that
+/// shows it); `waiting` is shown until then.
+fn when_loaded(
+    screen: impl Future<Output = Build> + 'static,
+    waiting: impl Fn() -> AnyView + Send + 'static,
+) -> impl IntoView {
+    let ready = RwSignal::new_local(None::<Build>);
+    leptos::task::spawn_local(async move {
+        let build = screen.await;
+        // The place may be gone (the agent moved on) by the time the chunk arrives.
+        let _ = ready.try_set(Some(build));
+    });
+    move || {
+        ready.track();
+        match ready.try_update_untracked(Option::take).flatten() {
+            // Untracked: what the screen reads while it is set up must not rebuild it.
+            Some(build) => untrack(build),
+            None => waiting(),
+        }
+    }
 }
 
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
-pub fn loaded(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
+pub fn loaded(screen: impl Future<Output = Build> + 'static) -> impl IntoView {
     let lang = crate::state::use_app().lang;
-    view! {
-        <Suspense fallback=move || view! { <p class="muted loading" data-testid="loading-screen">{ui(Ui::Loading, lang.get())}</p> }>
-            {Suspend::new(untracked(screen))}
-        </Suspense>
-    }
+    when_loaded(screen, move || {
+        view! { <p class="muted loading" data-testid="loading-screen">{move || ui(Ui::Loading, lang.get())}</p> }
+            .into_any()
+    })
 }
 
 /// Shows a card section once its chunk has arrived, nothing until then: the rest of the card is
 /// already there, so a "Đang tải…" line for a few milliseconds would only flicker.
-pub fn section(screen: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| ()>
-            {Suspend::new(untracked(screen))}
-        </Suspense>
-    }
+pub fn section(screen: impl Future<Output = Build> + 'static) -> impl IntoView {
+    when_loaded(screen, || ().into_any())
 }
 
 split_point! {
