@@ -7,7 +7,9 @@ Fails (exit 1, naming each offence) if and only if:
   `state` uses `features`, `app` or `lazy`;
 - the features' import graph (feature A's files naming `crate::features::B`, or reaching B through
   `crate::lazy`, which belongs to the feature that calls it) has a cycle;
-- `db` imports `leptos` (the data layer knows no signals).
+- `db` imports `leptos` (the data layer knows no signals);
+- a feature uses another feature along an edge not in `ALLOWED` (a new edge is a design decision:
+  add it here, and to ARCHITECTURE.md, on purpose).
 """
 import pathlib, re, sys
 
@@ -15,6 +17,13 @@ SRC = pathlib.Path(__file__).resolve().parents[2] / "ui" / "src"
 RANK = {"db": 0, "chrome": 0, "files": 0, "state": 1, "widgets": 1, "features": 2, "lazy": 2, "app": 3}
 # What each lazy entry point shows (lazy.rs names a feature's component).
 errors = []
+# The edges between features the design allows (ARCHITECTURE.md, `ui/`).
+ALLOWED = {
+    ("card", "address"), ("card", "orders"),
+    ("composer", "templates"), ("composer", "media"),
+    ("templates", "media"),
+    ("data", "composer"),
+}
 
 
 def layer(path: pathlib.Path) -> str:
@@ -53,6 +62,11 @@ for path in sorted(SRC.rglob("*.rs")):
         for entry in re.findall(r"crate::lazy::(\w+)", text):
             targets |= lazy_targets.get(entry, set())
         graph.setdefault(f, set()).update(t for t in targets if t != f)
+
+for f, targets in sorted(graph.items()):
+    for t in sorted(targets):
+        if (f, t) not in ALLOWED:
+            errors.append(f"features/{f} uses features/{t}: not an allowed edge (tests/arch/layers.py ALLOWED)")
 
 # Cycle check (depth-first, reporting the cycle's path).
 state = {}

@@ -10,7 +10,7 @@
 //!   page shows, followed into the card.
 //! - [`features`]: one folder per screen or card section (card, composer and outbox, orders,
 //!   products, templates, media, list, data, address form, diagnostic). Features do not import
-//!   each other in cycles (`tests/arch/features.py` checks it).
+//!   each other in cycles (`tests/arch/layers.py` checks it).
 //! - [`lazy`]: the split points; the screens behind them load as their own wasm chunks.
 //! - [`widgets`]: the repeated controls (date and money inputs, the Enter-submitting row, the
 //!   error line, chips, pickers), no state of the app.

@@ -113,6 +113,8 @@ pub struct AppState {
     pub outbox: RwSignal<OutboxView>,
     /// What another screen asked the composer to insert; the composer takes it and clears it.
     pub insert: RwSignal<Insert>,
+    /// Whether the store is open (writes before that would fail).
+    pub store_open: RwSignal<bool>,
     /// Saves one edit of the open customer (see the module's invariant).
     pub save: Action<Save, ()>,
     /// Saves the shop's settings; [`AppState::settings`] is set once they are stored.
@@ -189,6 +191,7 @@ impl AppState {
             templates: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(OutboxView::default()),
             insert: RwSignal::new(None),
+            store_open: RwSignal::new(false),
             save,
             save_settings,
             loaded: RwSignal::new((false, false)),

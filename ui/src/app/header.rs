@@ -19,6 +19,9 @@ pub fn Header(help: RwSignal<bool>) -> impl IntoView {
     let lang = state.lang;
     let switch_language = move |next: Lang| {
         lang.set(next);
+        if !state.store_open.get_untracked() {
+            return; // the settings are not read yet: writing them now would overwrite them
+        }
         let mut settings = state.settings.get_untracked();
         settings.lang = Some(next.code().to_owned());
         state.save_settings.dispatch(settings);

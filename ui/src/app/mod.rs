@@ -41,7 +41,7 @@ pub fn App() -> impl IntoView {
         .unwrap_or_default();
     let state = AppState::new(browser_lang);
     provide_context(state);
-    let store_open = RwSignal::new(false);
+    let store_open = state.store_open;
     let opened = LocalResource::new(move || async move {
         let result = open_store(state).await;
         if let Err(e) = &result {
@@ -57,13 +57,14 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="panel" lang=move || lang.get().code()>
             <header::Header help=help/>
-            <Suspense fallback=move || view! { <p class="muted loading" data-testid="loading">{state.t(Ui::Loading)}</p> }>
-                <ErrorBoundary fallback=move |_| view! { <p class="error" role="alert" data-testid="store-error">{state.t(Ui::StoreUnavailable)}</p> }>
-                    {move || Suspend::new(async move {
-                        opened.await.map(|()| view! { <Screen follow=follow/> })
-                    })}
-                </ErrorBoundary>
-            </Suspense>
+            <ErrorBoundary fallback=move |_| view! { <p class="error" role="alert" data-testid="store-error">{move || state.t(Ui::StoreUnavailable)}</p> }>
+                // Built here, once the store is open, and untracked: the screens belong to this
+                // closure's owner (not to a future's), and nothing they read rebuilds them.
+                {move || match opened.get() {
+                    None => Ok(view! { <p class="muted loading" data-testid="loading">{move || state.t(Ui::Loading)}</p> }.into_any()),
+                    Some(result) => result.map(|()| untrack(|| view! { <Screen follow=follow/> }.into_any())),
+                }}
+            </ErrorBoundary>
             {move || help.get().then(|| lazy::section(lazy::help(Callback::new(move |()| help.set(false)))))}
             <health::Health/>
         </main>

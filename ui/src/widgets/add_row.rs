@@ -23,11 +23,15 @@ pub fn AddRow(
     #[prop(optional)]
     inputmode: Option<&'static str>,
     #[prop(optional)] on_input: Option<Callback<()>>,
+    /// The input's `id`, for a shortcut that focuses it.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <div class="add-row">
-            <input type=kind data-testid=testid inputmode=inputmode
+            <input type=kind data-testid=testid inputmode=inputmode id=id
                 placeholder=move || placeholder.get()
+                aria-label=move || placeholder.get()
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));

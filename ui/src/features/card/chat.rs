@@ -7,16 +7,31 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nobi_core::protocol::{BackgroundToPanel, Direction, PanelToBackground, ThreadRef};
 
+/// Reads the buyer's messages of `thread` from its page. An answer that arrives once another
+/// thread is shown is dropped: its phones and its "replied" belong to the previous buyer.
 pub fn read_chat(state: AppState, thread: ThreadRef) {
+    let conversation = state
+        .conversation
+        .with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
     spawn_local(async move {
         let reply = chrome::ask(&PanelToBackground::ReadMessages {
-            thread,
+            thread: thread.clone(),
             older_pages: 0,
         })
         .await;
         let Ok(BackgroundToPanel::Messages { messages, .. }) = reply else {
             return;
         };
+        let still_open = state
+            .seen
+            .with_untracked(|c| c.as_ref().map(|c| &c.thread) == Some(&thread))
+            && state
+                .conversation
+                .with_untracked(|c| c.as_ref().map(|c| c.id.clone()))
+                == conversation;
+        if !still_open {
+            return;
+        }
         let replied = messages
             .last()
             .is_some_and(|m| m.direction == Direction::Out);

@@ -34,7 +34,7 @@ pub(crate) fn Emails() -> impl IntoView {
                         let remove = e.clone();
                         view! {
                             <li>{e}
-                                <button class="icon" aria-label=t(Ui::Delete) on:click=move |_| {
+                                <button class="icon" aria-label=move || t(Ui::Delete) on:click=move |_| {
                                     let r = remove.clone();
                                     state.edit(move |c, _| { c.emails.retain(|x| *x != r); Vec::new() });
                                 }>"×"</button>

@@ -46,7 +46,7 @@ pub(super) fn Notes() -> impl IntoView {
                             <li data-testid="note">
                                 <span class="muted small">{format_time(n.at)}</span>
                                 <p class="note-text">{n.text}</p>
-                                <button class="icon" aria-label=t(Ui::Delete) on:click=move |_| {
+                                <button class="icon" aria-label=move || t(Ui::Delete) on:click=move |_| {
                                     let id = id.clone();
                                     state.edit(move |c, _| { c.notes.retain(|n| n.id != id); Vec::new() });
                                 }>"×"</button>

@@ -50,14 +50,14 @@ pub(super) fn Phones() -> impl IntoView {
                             view! {
                                 <li data-testid="phone">
                                     <a class="phone" href=format!("tel:{}", p.number)>{nobi_core::phone::display(&p.number)}</a>
-                                    {p.primary.then(|| view! { <span class="badge primary" data-testid="primary">{t(Ui::PrimaryPhone)}</span> })}
+                                    {p.primary.then(|| view! { <span class="badge primary" data-testid="primary">{move || t(Ui::PrimaryPhone)}</span> })}
                                     {(!p.primary).then(|| view! {
                                         <button class="link" on:click=move |_| {
                                             let n = number.clone();
                                             state.edit(move |c, _| { c.set_primary_phone(&n); Vec::new() });
-                                        }>{t(Ui::MakePrimary)}</button>
+                                        }>{move || t(Ui::MakePrimary)}</button>
                                     })}
-                                    <button class="icon" title=t(Ui::Delete) aria-label=t(Ui::Delete) on:click=move |_| {
+                                    <button class="icon" title=move || t(Ui::Delete) aria-label=move || t(Ui::Delete) on:click=move |_| {
                                         let n = remove.clone();
                                         state.edit(move |c, _| { c.remove_phone(&n); Vec::new() });
                                     }>"×"</button>
@@ -81,7 +81,7 @@ pub(super) fn Phones() -> impl IntoView {
                     })
                 }}
             </div>
-            <AddRow value=draft testid="phone-input" inputmode="tel"
+            <AddRow value=draft testid="phone-input" id="phone-input" inputmode="tel"
                 placeholder=Signal::derive(move || t(Ui::AddPhone)) button=Signal::derive(move || t(Ui::AddPhone))
                 on_input=Callback::new(move |()| invalid.set(false)) on_submit=Callback::new(move |()| add_typed())/>
             {move || invalid.get().then(|| view! { <p class="error" role="alert">{t(Ui::PhoneInvalid)}</p> })}

@@ -58,8 +58,10 @@ pub fn Composer() -> impl IntoView {
             warnings.set(rendered.warnings);
         },
     );
-    let show_menu =
-        move || menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some());
+    // A memo: the menu (its own chunk) is built when it opens, not again on every keystroke.
+    let show_menu = Memo::new(move |_| {
+        menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some())
+    });
 
     // Text put into the composer by another screen: taken and cleared.
     Effect::new(move |_| {
@@ -206,7 +208,7 @@ pub fn Composer() -> impl IntoView {
                 <button class="chip" data-testid="media-button" on:click=move |_| media_open.update(|o| *o = !*o)>"🖼"</button>
                 {crate::lazy::section(crate::lazy::emoji_picker(Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))))}
             </div>
-            {move || show_menu().then(|| crate::lazy::loaded(crate::lazy::template_menu(
+            {move || show_menu.get().then(|| crate::lazy::loaded(crate::lazy::template_menu(
                 Signal::derive(move || draft.get()),
                 use_template,
                 Callback::new(move |()| menu_open.set(false)),

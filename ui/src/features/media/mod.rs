@@ -236,9 +236,9 @@ pub fn MediaLibrary(#[prop(optional)] on_pick: Option<Callback<MediaItem>>) -> i
             match save(&mut one).await {
                 Ok(()) => {
                     let [item] = one;
-                    let keep = match filter.get_untracked() {
-                        Filter::All => true,
-                        Filter::Folder(f) => f == item.folder,
+                    let keep = match filter.try_get_untracked() {
+                        Some(Filter::Folder(f)) => f == item.folder,
+                        _ => true,
                     };
                     items.update(|list| {
                         if keep {

@@ -36,7 +36,7 @@ pub fn OrderDetail(
                 Ok(()) => {
                     state.catalog.set(catalog);
                     orders.update(|l| l.retain(|o| o.id != order.id));
-                    on_close.run(());
+                    on_close.try_run(());
                 }
                 Err(_) => error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into())),
             }

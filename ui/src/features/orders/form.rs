@@ -223,13 +223,16 @@ pub fn OrderForm(
             match db::save_order(&mut order, &products).await {
                 Ok(()) => {
                     state.catalog.set(catalog);
-                    on_done.run(Some(order));
+                    on_done.try_run(Some(order));
                 }
                 Err(_) => error.set(Some(ui(Ui::SaveFailed, l).into())),
             }
         }
     });
     let create = move || {
+        if write.pending().get_untracked() {
+            return; // one order per click, even with Ctrl+Enter pressed twice
+        }
         let l = lang.get_untracked();
         let d = match untrack(&draft) {
             Ok(d) => d,
@@ -360,7 +363,7 @@ pub fn OrderForm(
                 </table>
             })}
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="order-form-error">{e}</p> })}
-            <button class="primary" data-testid="create-order-submit" on:click=move |_| create()>{move || t(Ui::CreateOrderAction)}</button>
+            <button class="primary" data-testid="create-order-submit" disabled=move || write.pending().get() on:click=move |_| create()>{move || t(Ui::CreateOrderAction)}</button>
         </div>
     }
 }

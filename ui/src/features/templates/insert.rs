@@ -38,7 +38,8 @@ pub fn TemplateInsert(
                 state.lang.get_untracked(),
             );
             let images = crate::db::media::attachments(&image_ids).await;
-            on_rendered.run(Rendered {
+            // The composer may be gone (another thread opened) by the time the images are read.
+            on_rendered.try_run(Rendered {
                 text,
                 images,
                 warnings,

@@ -116,7 +116,7 @@ pub fn TemplatesView() -> impl IntoView {
             match delete(&id).await {
                 Ok(()) => {
                     templates.update(|ts| ts.retain(|t| t.id != id));
-                    if editing.get_untracked() == Editing::Existing(id) {
+                    if editing.try_get_untracked() == Some(Editing::Existing(id)) {
                         editing.set(Editing::Closed);
                     }
                 }
