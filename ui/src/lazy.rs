@@ -17,6 +17,7 @@ use nobi_core::crm::{Customer, CustomerAddress, MediaItem};
 use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::{Order, OrderDraft};
 use std::future::Future;
+use std::time::Duration;
 
 /// A screen from a chunk, not yet built: it is built where it is shown, under that place's
 /// reactive owner, so that its signals and its effects belong to the same owner and go away
@@ -45,18 +46,41 @@ macro_rules! split_point {
     };
 }
 
-/// Loads `screen`'s chunk, then builds the screen in place (under the owner of the closure that
-/// shows it); `waiting` is shown until then.
+/// Loads `screen`'s chunk once `start` is true (at once without one), then builds the screen in
+/// place (under the owner of the closure that shows it); `waiting` is shown until then.
 fn when_loaded(
     screen: impl Future<Output = Build> + 'static,
     waiting: impl Fn() -> AnyView + Send + 'static,
+    start: Option<Signal<bool>>,
+    defer: bool,
 ) -> impl IntoView {
     let ready = RwSignal::new_local(None::<Build>);
-    leptos::task::spawn_local(async move {
-        let build = screen.await;
-        // The place may be gone (the agent moved on) by the time the chunk arrives.
-        let _ = ready.try_set(Some(build));
-    });
+    let load = move |screen| {
+        leptos::task::spawn_local(async move {
+            let build = screen.await;
+            // The place may be gone (the agent moved on) by the time the chunk arrives.
+            let _ = ready.try_set(Some(build));
+        })
+    };
+    // A section's chunk (and the dozens of small shared chunks it needs) is requested after the
+    // next frame: issuing those requests in the same turn as the card delayed the card itself.
+    let after_paint = move |screen| {
+        request_animation_frame(move || set_timeout(move || load(screen), Duration::ZERO))
+    };
+    match start {
+        None if defer => after_paint(screen),
+        None => load(screen),
+        Some(start) => {
+            let pending = StoredValue::new_local(Some(screen));
+            Effect::new(move |_| {
+                if start.get() {
+                    if let Some(screen) = pending.try_update_value(Option::take).flatten() {
+                        after_paint(screen);
+                    }
+                }
+            });
+        }
+    }
     move || {
         ready.track();
         match ready.try_update_untracked(Option::take).flatten() {
@@ -70,16 +94,30 @@ fn when_loaded(
 /// Shows `screen` once its chunk has arrived, "Đang tải…" until then.
 pub fn loaded(screen: impl Future<Output = Build> + 'static) -> impl IntoView {
     let lang = crate::state::use_app().lang;
-    when_loaded(screen, move || {
-        view! { <p class="muted loading" data-testid="loading-screen">{move || ui(Ui::Loading, lang.get())}</p> }
+    when_loaded(
+        screen,
+        move || {
+            view! { <p class="muted loading" data-testid="loading-screen">{move || ui(Ui::Loading, lang.get())}</p> }
             .into_any()
-    })
+        },
+        None,
+        false,
+    )
 }
 
 /// Shows a card section once its chunk has arrived, nothing until then: the rest of the card is
 /// already there, so a "Đang tải…" line for a few milliseconds would only flicker.
 pub fn section(screen: impl Future<Output = Build> + 'static) -> impl IntoView {
-    when_loaded(screen, || ().into_any())
+    when_loaded(screen, || ().into_any(), None, true)
+}
+
+/// Like [`section`], for what is not part of the card (the composer's tools, the footer's
+/// diagnostic): its chunk is requested only once the panel has settled — the first customer
+/// shown, or no conversation to show ([`crate::state::AppState::settled`]) — so that fetching and
+/// compiling it does not delay the card of a cold open.
+pub fn after_card(screen: impl Future<Output = Build> + 'static) -> impl IntoView {
+    let settled = crate::state::use_app().settled;
+    when_loaded(screen, || ().into_any(), Some(settled.into()), true)
 }
 
 split_point! {

@@ -113,6 +113,9 @@ pub struct AppState {
     pub outbox: RwSignal<OutboxView>,
     /// What another screen asked the composer to insert; the composer takes it and clears it.
     pub insert: RwSignal<Insert>,
+    /// Whether the panel has settled after opening: the first customer shown, or nothing to show
+    /// (see `lazy::after_card`).
+    pub settled: RwSignal<bool>,
     /// Whether the store is open (writes before that would fail).
     pub store_open: RwSignal<bool>,
     /// Saves one edit of the open customer (see the module's invariant).
@@ -192,6 +195,7 @@ impl AppState {
             outbox: RwSignal::new(OutboxView::default()),
             insert: RwSignal::new(None),
             store_open: RwSignal::new(false),
+            settled: RwSignal::new(false),
             save,
             save_settings,
             loaded: RwSignal::new((false, false)),

@@ -27,6 +27,7 @@ impl Follow {
         let id = customer.id.clone();
         state.customer.set(Some(customer));
         state.conversation.set(conversation);
+        state.settled.set(true);
         state.buyer_messages.set(Vec::new());
         state.history.set(Vec::new());
         spawn_local(async move {
@@ -135,6 +136,14 @@ pub fn follow(state: AppState, store_open: RwSignal<bool>) -> Follow {
     };
 
     chrome::listen(show);
+    // Settled anyway after a while (a store that will not open, a link that failed): the
+    // composer's tools and the footer must not wait for ever.
+    set_timeout(
+        move || {
+            let _ = state.settled.try_set(true);
+        },
+        std::time::Duration::from_secs(2),
+    );
     // Once the store is open, the conversation already reported is linked.
     Effect::new(move |_| {
         if store_open.get() {
@@ -152,7 +161,19 @@ pub fn follow(state: AppState, store_open: RwSignal<bool>) -> Follow {
             None => PanelToBackground::GetConversation,
         };
         if let Ok(reply) = chrome::ask(&request).await {
+            let nothing_open = matches!(
+                &reply,
+                BackgroundToPanel::Conversation {
+                    conversation: None,
+                    ..
+                }
+            );
             show(reply);
+            if nothing_open {
+                state.settled.set(true);
+            }
+        } else {
+            state.settled.set(true);
         }
         crate::state::ask_outbox(PanelToBackground::GetOutbox, state.outbox).await;
     });

@@ -33,7 +33,7 @@ pub fn Health() -> impl IntoView {
                     }
                 })
             }}
-            {crate::lazy::section(crate::lazy::diagnostic(thread))}
+            {crate::lazy::after_card(crate::lazy::diagnostic(thread))}
         </footer>
         <footer class="engine muted" data-testid="engine">
             {move || match state.engine.get() {

@@ -112,7 +112,7 @@ fn CustomerTab() -> impl IntoView {
     view! {
         {move || match thread.get() {
             Some(_) => view! { <Composer/> }.into_any(),
-            None => crate::lazy::section(crate::lazy::outbox_list(None)).into_any(),
+            None => crate::lazy::after_card(crate::lazy::outbox_list(None)).into_any(),
         }}
         {move || match shown.get() {
             Some(_) => view! { <CustomerCard/> }.into_any(),

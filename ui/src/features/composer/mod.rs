@@ -206,7 +206,7 @@ pub fn Composer() -> impl IntoView {
             <div class="composer-tools">
                 <button class="chip" data-testid="tpl-button" on:click=move |_| menu_open.update(|o| *o = !*o)>{move || t(Ui::TabTemplates)}</button>
                 <button class="chip" data-testid="media-button" on:click=move |_| media_open.update(|o| *o = !*o)>"🖼"</button>
-                {crate::lazy::section(crate::lazy::emoji_picker(Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))))}
+                {crate::lazy::after_card(crate::lazy::emoji_picker(Callback::new(move |emoji: String| draft.update(|d| d.push_str(&emoji)))))}
             </div>
             {move || show_menu.get().then(|| crate::lazy::loaded(crate::lazy::template_menu(
                 Signal::derive(move || draft.get()),
@@ -269,7 +269,7 @@ pub fn Composer() -> impl IntoView {
                     {warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
                 </ul>
             })}
-            {crate::lazy::section(crate::lazy::outbox_list(Some(list_thread)))}
+            {crate::lazy::after_card(crate::lazy::outbox_list(Some(list_thread)))}
         </section>
     }
     .into_any()
