@@ -49,6 +49,14 @@ test('an order with two products and a discount: created, listed, confirmed, sum
     await addProduct(panel, 'Khăn lụa', [{ sku: 'KL-01', price: '120000', stock: 10 }]);
     assert.equal(await available(panel, 'AL-BE-M'), 5);
 
+    // The list is opened once before the order (its index is stored then), so that the order
+    // reaches it through the change log (issue 13, point 12: "has an order" never matched).
+    await panel.getByTestId('tab-list').click();
+    await panel.getByTestId('list-row').filter({ hasText: hong.name }).waitFor();
+    await panel.getByTestId('filter-orders').selectOption('yes');
+    await panel.getByTestId('list-count').filter({ hasText: /^0 / }).waitFor();
+    await panel.getByTestId('filter-orders').selectOption('');
+
     await panel.getByTestId('tab-customer').click();
     // The phone the buyer sent becomes the recipient's.
     await panel.getByTestId('capture-phone').filter({ hasText: '0912 345 678' }).click();
@@ -80,6 +88,17 @@ test('an order with two products and a discount: created, listed, confirmed, sum
     const row = panel.getByTestId('order-row');
     await row.filter({ hasText: '838.000 ₫' }).waitFor();
     assert.match(await row.first().textContent(), /Mới/);
+
+    // The customer now has an order: the list's filter says so, from the stored index brought up
+    // to date.
+    await panel.getByTestId('tab-list').click();
+    await panel.getByTestId('filter-orders').selectOption('yes');
+    await panel.getByTestId('list-row').filter({ hasText: hong.name }).waitFor();
+    assert.equal(await panel.getByTestId('list-row').count(), 1);
+    await panel.getByTestId('filter-orders').selectOption('no');
+    await panel.getByTestId('list-count').filter({ hasText: /^0 / }).waitFor();
+    await panel.getByTestId('tab-customer').click();
+    await row.first().waitFor();
 
     // Stock is reserved.
     await panel.getByTestId('tab-products').click();

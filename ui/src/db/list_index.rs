@@ -1,9 +1,11 @@
 //! The list's search index, stored between openings (see nobi_core::crm::search snapshots).
 
 use crate::db;
+use crate::db::store::StoreError;
 use nobi_core::crm::schema;
 use nobi_core::crm::search::{row, Index, SnapshotMark};
 use nobi_core::crm::{ConversationRecord, Customer, Id};
+use nobi_core::order::Order;
 use std::collections::HashSet;
 
 /// The key of the list's index in the snapshots store.
@@ -15,7 +17,7 @@ const MAX_CATCH_UP: u32 = 2_000;
 /// from the change log when a few records changed since, else built from every record (and then
 /// stored for the next time). Opening the list with 50,000 customers thus reads one record
 /// instead of decoding 50,000.
-pub async fn list_index() -> Result<Index, crate::db::store::StoreError> {
+pub async fn list_index() -> Result<Index, StoreError> {
     let store = db::store();
     let now = SnapshotMark {
         changes: store.change_count().await?,
@@ -34,14 +36,30 @@ pub async fn list_index() -> Result<Index, crate::db::store::StoreError> {
         }
     }
     let (customers, conversations) = db::everything().await?;
-    // Orders do not mark rows yet (the "has an order" filter is a known gap).
-    let built = Index::build(&customers, &conversations, &HashSet::new());
+    let with_orders = customers_with_orders(&store).await?;
+    let built = Index::build(&customers, &conversations, &with_orders);
     // Stored with the mark read before the records: a write in between makes it stale, never
     // wrongly current.
     let _ = store
         .put_snapshot(INDEX_SNAPSHOT, &built.to_snapshot(now))
         .await;
     Ok(built)
+}
+
+/// The customers with at least one order. Only each order's `customer_id` is read from the raw
+/// records: decoding every order would cost as much as the list itself.
+async fn customers_with_orders(store: &db::store::Store) -> Result<HashSet<Id>, StoreError> {
+    Ok(store
+        .all_raw(schema::ORDERS)
+        .await?
+        .iter()
+        .filter_map(|order| {
+            js_sys::Reflect::get(order, &"customer_id".into())
+                .ok()?
+                .as_string()
+        })
+        .map(Id)
+        .collect())
 }
 
 /// Applies the changes between `mark` and `now` to `index`: every customer a change touched is
@@ -52,7 +70,7 @@ async fn catch_up(
     index: &mut Index,
     mark: SnapshotMark,
     now: SnapshotMark,
-) -> Result<bool, crate::db::store::StoreError> {
+) -> Result<bool, StoreError> {
     if now.changes < mark.changes || now.changes - mark.changes > MAX_CATCH_UP {
         return Ok(false);
     }
@@ -71,6 +89,16 @@ async fn catch_up(
                     None => return Ok(false),
                 }
             }
+            // An order marks its customer's row ("has an order"); a deleted order's customer is
+            // unknown from the log alone, so the index is rebuilt then.
+            schema::ORDERS => match store.get::<Order>(change.id.as_str()).await? {
+                Some(Order {
+                    customer_id: Some(customer),
+                    ..
+                }) => Id(customer),
+                Some(_) => continue,
+                None => return Ok(false),
+            },
             _ => continue,
         };
         if !touched.contains(&customer) {
@@ -83,7 +111,11 @@ async fn catch_up(
                 let conversations = store
                     .by_index::<ConversationRecord>("by_customer", id.as_str())
                     .await?;
-                index.upsert(row(&customer, &conversations, false), &customer);
+                let has_order = !store
+                    .by_index::<Order>("by_customer", id.as_str())
+                    .await?
+                    .is_empty();
+                index.upsert(row(&customer, &conversations, has_order), &customer);
             }
             None => {
                 index.remove(&id);
