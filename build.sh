@@ -217,7 +217,7 @@ cmd_test() {
   say "tier 2: wasm-bindgen-test (the panel's IndexedDB store and form helpers in headless Chromium)"
   (cd ui && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --target "$WASM_TARGET" -p nobi-ui --features unsplit --lib --test store)
+    cargo test --target "$WASM_TARGET" -p nobi-ui --features unsplit --lib --test store --test keys)
   say "tier 3: end to end (dist/ in headless Chromium, fixture pages at the real URLs)"
   (cd tests && NOBI_DIST="$DIST" npm test --silent)
 }
