@@ -19,8 +19,7 @@ use nobi_core::i18n::{ui, Lang, Ui};
 use nobi_core::order::catalog::Catalog;
 use nobi_core::outbox::OutboxItem;
 use nobi_core::protocol::{
-    Attachment, BackgroundToPanel, Conversation, Engine, PanelToBackground, PausedAccount,
-    ThreadRef,
+    BackgroundToPanel, Conversation, Engine, PanelToBackground, PausedAccount, ThreadRef,
 };
 use nobi_core::template::Template;
 
@@ -33,9 +32,6 @@ pub enum Tab {
     Templates,
     Data,
 }
-
-/// Text (and images) another screen hands to the composer: an order summary, a template.
-pub type Insert = Option<(String, Vec<Attachment>)>;
 
 /// The outbox as the worker last reported it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -111,8 +107,6 @@ pub struct AppState {
     pub templates: RwSignal<Vec<Template>>,
     /// The worker's outbox, as last reported.
     pub outbox: RwSignal<OutboxView>,
-    /// What another screen asked the composer to insert; the composer takes it and clears it.
-    pub insert: RwSignal<Insert>,
     /// Whether the panel has settled after opening: the first customer shown, or nothing to show
     /// (see `lazy::after_card`).
     pub settled: RwSignal<bool>,
@@ -193,7 +187,6 @@ impl AppState {
             settings,
             templates: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(OutboxView::default()),
-            insert: RwSignal::new(None),
             store_open: RwSignal::new(false),
             settled: RwSignal::new(false),
             save,

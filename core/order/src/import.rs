@@ -544,28 +544,16 @@ impl ProductImportError {
         let body = match (&self.kind, vi) {
             (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) chứa danh sách sản phẩm.".into(),
             (Empty, false) => "The file is empty. Choose the CSV or Excel (.xlsx) file with your product list.".into(),
-            (ExcelFile, true) => "Đây là tệp Excel dạng cũ (.xls), không đọc được ở đây. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng .xlsx hoặc «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp mới đó.".into(),
-            (ExcelFile, false) => "This Excel file is an old .xls workbook, which cannot be read here: open it in Excel or Google Sheets and save it as .xlsx, or save it as “CSV UTF-8” (File › Save As), then import the new file.".into(),
-            (NotText, true) => "Không đọc được tệp: đây không phải tệp CSV dạng văn bản UTF-8. Hãy lưu lại dưới dạng «CSV UTF-8» rồi thử lại.".into(),
-            (NotText, false) => "The file cannot be read: it is not CSV text in UTF-8. Save it as “CSV UTF-8” and try again.".into(),
+            (ExcelFile, _) => FileError::ExcelFile.message(lang),
+            (NotText, _) => FileError::NotText.message(lang),
             (NoSkuColumn, true) => "Không tìm thấy cột mã hàng. Dòng đầu tiên phải là tên các cột, có cột «Mã SKU» (hoặc «Mã hàng»), ví dụ: Mã SKU,Tên sản phẩm,Size,Màu,Giá bán,Tồn kho.".into(),
             (NoSkuColumn, false) => "No SKU column found. The first row must hold the column names, with a “SKU” column, for example: SKU,Product name,Size,Colour,Price,Stock.".into(),
             (NoRows, true) => "Tệp chỉ có dòng tiêu đề, chưa có sản phẩm nào.".into(),
             (NoRows, false) => "The file has a header row but no products.".into(),
-            (TooManyRows { rows }, true) => format!(
-                "Tệp có {} dòng, quá giới hạn {} dòng mỗi lần nhập. Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt.",
-                group(*rows, '.'),
-                group(MAX_ROWS, '.')
-            ),
-            (TooManyRows { rows }, false) => format!(
-                "The file has {} rows, more than the {} one import takes. Split it into smaller files and import them one by one.",
-                group(*rows, ','),
-                group(MAX_ROWS, ',')
-            ),
+            (TooManyRows { rows }, _) => FileError::TooManyRows { rows: *rows }.message(lang),
             (NoDefaultWarehouse, true) => "Chưa có kho mặc định cho cột tồn kho. Hãy thêm kho trong Cài đặt, hoặc đổi tên cột thành «Tồn kho: <tên kho>».".into(),
             (NoDefaultWarehouse, false) => "There is no default warehouse for the stock column. Add a warehouse in Settings, or rename the column “Stock: <warehouse name>”.".into(),
-            (UnclosedQuote, true) => "một dấu ngoặc kép được mở nhưng không đóng, nên phần còn lại của tệp bị đọc thành một ô. Hãy thêm dấu ngoặc kép đóng, hoặc lưu lại tệp từ Excel dưới dạng «CSV UTF-8».".into(),
-            (UnclosedQuote, false) => "a quote is opened and never closed, so the rest of the file reads as one cell. Add the closing quote, or save the file again from Excel as “CSV UTF-8”.".into(),
+            (UnclosedQuote, _) => FileError::UnclosedQuote.message(lang),
             (TooManyColumns { found, expected }, true) => format!(
                 "có chữ ở {found} cột nhưng dòng tiêu đề chỉ có {expected} cột. Có lẽ một ô chứa dấu phân cách (dấu phẩy, chấm phẩy) mà không nằm trong ngoặc kép, hoặc có chữ ở cột chưa có tiêu đề: hãy sửa lại dòng này, hoặc đặt tiêu đề cho cột đó."
             ),
@@ -689,19 +677,6 @@ fn shown(value: &str) -> String {
     let mut out: String = value.chars().take(40).collect();
     if value.chars().nth(40).is_some() {
         out.push('…');
-    }
-    out
-}
-
-/// `50000` → `50.000` (Vietnamese) or `50,000` (English).
-fn group(n: usize, sep: char) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(d);
     }
     out
 }

@@ -927,23 +927,6 @@ mod moved_from_panel_tests {
         assert_eq!(snippet("abc", 2), "ab…");
         assert_eq!(snippet("abc", 5), "abc");
     }
-}
-
-#[cfg(test)]
-mod form_tests {
-    use super::*;
-
-    fn with_shortcut(id: &str, shortcut: &str, position: u32) -> Template {
-        Template {
-            id: id.into(),
-            name: id.into(),
-            content: "x".into(),
-            shortcut: Some(shortcut.into()),
-            image_ids: Vec::new(),
-            position,
-            updated_at: 0,
-        }
-    }
 
     #[test]
     fn a_form_needs_a_name_and_a_content() {
@@ -960,7 +943,7 @@ mod form_tests {
 
     #[test]
     fn a_shortcut_is_stored_with_its_slash_and_must_be_someone_else_s_never() {
-        let existing = [with_shortcut("a", "/cam_on", 0)];
+        let existing = [tpl("a", "/cam_on")];
         assert_eq!(
             check_form(&existing, "", "Cảm ơn", "Dạ", "cảm ơn"),
             Err(FormError::ShortcutTaken),
@@ -984,7 +967,9 @@ mod form_tests {
     #[test]
     fn a_new_template_goes_last() {
         assert_eq!(next_position(&[]), 0);
-        let ts = [with_shortcut("a", "/a", 3), with_shortcut("b", "/b", 7)];
+        let mut ts = [tpl("a", "/a"), tpl("b", "/b")];
+        ts[0].position = 3;
+        ts[1].position = 7;
         assert_eq!(next_position(&ts), 8);
     }
 }

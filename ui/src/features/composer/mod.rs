@@ -27,7 +27,7 @@ const QUICK_REPLIES: &[&str] = &["Xin chào 👋 chị ơi", "Dạ shop cảm ơ
 #[component]
 pub fn Composer() -> impl IntoView {
     let state = use_app();
-    let (seen, outbox, insert) = (state.seen, state.outbox, state.insert);
+    let (seen, outbox) = (state.seen, state.outbox);
     let lang = state.lang;
     let t = move |key: Ui| ui(key, lang.get());
     let Some(conversation) = seen.get_untracked() else {
@@ -61,15 +61,6 @@ pub fn Composer() -> impl IntoView {
     // A memo: the menu (its own chunk) is built when it opens, not again on every keystroke.
     let show_menu = Memo::new(move |_| {
         menu_open.get() || draft.with(|d| nobi_core::template::shortcut_at(d).is_some())
-    });
-
-    // Text put into the composer by another screen: taken and cleared.
-    Effect::new(move |_| {
-        if let Some((text, attached)) = insert.get() {
-            draft.set(text);
-            files.set(attached);
-            insert.set(None);
-        }
     });
 
     // Hands a message to the worker's outbox; the draft goes only once the outbox has it stored.
