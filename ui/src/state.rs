@@ -39,6 +39,7 @@ pub struct OutboxView {
     pub items: Vec<OutboxItem>,
     pub paused: Vec<PausedAccount>,
     pub settings: nobi_core::outbox::Settings,
+    pub damaged: Option<nobi_core::protocol::OutboxDamage>,
 }
 
 impl OutboxView {
@@ -49,10 +50,12 @@ impl OutboxView {
                 items,
                 paused,
                 settings,
+                damaged,
             } => Some(OutboxView {
                 items: items.clone(),
                 paused: paused.clone(),
                 settings: settings.clone(),
+                damaged: damaged.clone(),
             }),
             _ => None,
         }

@@ -297,6 +297,11 @@ ui_texts! {
     OutboxCancelled => "Đã huỷ", "Cancelled";
     OutboxPaused => "Đang dừng: nền tảng chặn tài khoản", "Stopped: the platform is blocking the account";
     Retry => "Gửi lại", "Retry";
+    OutboxNeedsAgent => "Cần bạn xem: không biết tin này đã đi chưa.", "Needs you: it is not known whether this went out.";
+    OutboxMarkSent => "Đã đi rồi", "It went out";
+    OutboxSendAgain => "Chưa đi, gửi lại", "Not there, send again";
+    OutboxDamaged => "Hàng đợi gửi đã lưu bị hỏng nên không đọc được. Bản gốc được giữ lại (không ghi đè); các tin mới dùng hàng đợi mới. Tin chưa gửi trong bản cũ: hãy kiểm tra hội thoại và gửi lại nếu cần.", "The stored outbox is damaged and could not be read. The original is kept (never overwritten); new messages use a new outbox. Messages not yet sent in the old one: check the conversations and send them again if needed.";
+    OutboxFrozen => "Hàng đợi gửi đã lưu bị hỏng và không thể cất riêng, nên Nobi Pro không ghi gì lên nó. Tin mới chưa gửi được; hãy liên hệ hỗ trợ.", "The stored outbox is damaged and could not be set aside, so Nobi Pro writes nothing over it. New messages cannot be sent; contact support.";
     Paused => "Nền tảng đang chặn tài khoản này nên Nobi Pro đã dừng gửi. Đợi một lúc rồi bấm tiếp tục.", "The platform is blocking this account, so Nobi Pro stopped sending. Wait a while, then resume.";
     Resume => "Tiếp tục gửi", "Resume sending";
     ScheduleSend => "Hẹn giờ gửi", "Send later";
@@ -442,6 +447,14 @@ pub fn fail_reason(reason: FailReason, lang: Lang) -> &'static str {
         (CoveredByDialog, Lang::En) => "A dialog of the page covers the message box (e.g. enter your PIN to restore chats). Nothing was typed; deal with the dialog on the page, then send again.",
         (RejectedByPlatform, Lang::Vi) => "Trang báo tin nhắn không gửi được (\"Failed to send\"). Tin chưa đi; kiểm tra kết nối hoặc tài khoản rồi gửi lại.",
         (RejectedByPlatform, Lang::En) => "The page says the message was not sent (\"Failed to send\"). Nothing went out; check the connection or the account, then send again.",
+        (FilesMissing, Lang::Vi) => "Không đọc được ảnh/tệp đính kèm đã lưu của tin này. Chưa gửi gì (không bao giờ gửi thiếu ảnh); hãy huỷ tin và gửi lại kèm ảnh.",
+        (FilesMissing, Lang::En) => "The stored images/files of this message could not be read. Nothing was sent (never without its images); cancel it and send it again with the images.",
+        (PageUnclear, Lang::Vi) => "Hội thoại có tin mới của shop nhưng không khớp nội dung tin này (trang có thể hiển thị khác). Hãy xem hội thoại rồi chọn: Đã gửi, Gửi lại hoặc Huỷ.",
+        (PageUnclear, Lang::En) => "The conversation has a new message from the shop that does not read as this one (the page may show it differently). Look at it, then choose: Sent, Send again or Cancel.",
+        (WrongAccount, Lang::Vi) => "Trang đang dùng một tài khoản khác với tài khoản của tin này (ví dụ: trang cá nhân thay vì Trang của shop). Chưa gõ gì; chuyển lại đúng tài khoản rồi gửi lại.",
+        (WrongAccount, Lang::En) => "The page acts as another account than this message's (e.g. a personal profile instead of the shop's Page). Nothing was typed; switch back to the right account, then send again.",
+        (TabStuck, Lang::Vi) => "Tab hội thoại không trả lời kịp (trang bị treo). Nếu đang gửi thì tin có thể đã đi: kiểm tra hội thoại trước khi gửi lại. Hãy tải lại tab.",
+        (TabStuck, Lang::En) => "The conversation tab did not answer in time (the page hangs). If it was sending, the message may have gone out: check the conversation before sending again. Reload the tab.",
     }
 }
 

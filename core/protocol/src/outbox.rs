@@ -29,7 +29,10 @@
 //!                      │  └───────────────┘ │ finish(other): Failed   restarted: NeedsCheck
 //!          retry       │                    ▼                                    │
 //!   Failed ────────────┘ (Unconfirmed: retry goes to NeedsCheck)   checked(false)│ checked(true)
-//!   cancel: Queued | Failed | NeedsCheck ─▶ Cancelled          Queued ◀───────────┴──────▶ Sent
+//!   cancel: Queued | Failed | NeedsCheck | NeedsAgent ─▶ Cancelled   Queued ◀──────┴──────▶ Sent
+//!
+//!   NeedsCheck ── check_failed × MAX_CHECKS, or checked(Unclear) ──▶ NeedsAgent
+//!   NeedsAgent ── mark_sent ──▶ Sent;  send_again ──▶ Queued;  cancel ──▶ Cancelled
 //! ```
 //!
 //! # Rules
@@ -51,6 +54,15 @@
 //!   above.
 //! - **Retries** ([`RetryPolicy`]): only for retryable reasons, with exponential backoff, a cap
 //!   and jitter, up to a number of attempts; then `Failed`.
+//! - **Bounded checks.** A check that cannot read the page ([`Outbox::check_failed`]) is tried
+//!   [`MAX_CHECKS`] times in all; then the message `NeedsAgent`, and so does one whose page is
+//!   unclear (a new outgoing message with another text: the platform may have rendered ours
+//!   differently). The worker touches no tab for it again; the agent looks and decides
+//!   ([`Outbox::mark_sent`], [`Outbox::send_again`], [`Outbox::cancel`]). Like `Failed`, it does
+//!   not hold its thread.
+//! - **Bounded size.** [`Outbox::tidy`] forgets finished messages after [`KEEP_DONE_MS`] and
+//!   beyond the newest [`KEEP_DONE_COUNT`]; files live under [`file_key`]s outside the outbox
+//!   value, and [`Outbox::file_keys`] tells the worker which ones are still wanted.
 //! - **Blocked.** A `BlockedByPlatform` failure pauses the whole account until
 //!   [`Outbox::resume`]; resuming re-queues the messages that failed that way (the content script
 //!   reports "blocked" only before the send action, so nothing of them was sent).
@@ -60,6 +72,28 @@ use serde::{Deserialize, Serialize};
 
 const HOUR_MS: u64 = 3_600_000;
 const DAY_MS: u64 = 24 * HOUR_MS;
+
+/// How many times a message left unsure is looked for on the page before the agent is asked:
+/// each check may open or navigate a tab, which must not go on by itself forever.
+pub const MAX_CHECKS: u32 = 3;
+/// Sent and cancelled messages are kept this long for the panel's list, then forgotten.
+pub const KEEP_DONE_MS: u64 = 7 * DAY_MS;
+/// At most this many sent and cancelled messages are kept, the newest: at the default 800
+/// messages a day, a week of them would make the one stored value megabytes long, rewritten at
+/// every state change.
+pub const KEEP_DONE_COUNT: usize = 300;
+
+/// The storage key of file `n` of message `id`. The worker stores files under these keys, beside
+/// the outbox (never inside it), before it stores the message; the same message asked again
+/// names the same keys, so a repeated request is the same message.
+pub fn file_key(id: &str, n: usize) -> String {
+    format!("file:{id}#{n}")
+}
+
+/// Returns true if and only if `key` names a stored file (see [`file_key`]).
+pub fn is_file_key(key: &str) -> bool {
+    key.starts_with("file:")
+}
 
 /// The shop account a message is sent from: pacing, caps and "blocked" apply per account.
 ///
@@ -153,7 +187,21 @@ pub enum ItemState {
     Sending { attempt: u32, started_at: u64 },
     /// Was `Sending` when the worker stopped (or the agent retried an `Unconfirmed` message): it
     /// may be on the page. The page must be checked before anything else happens to it.
-    NeedsCheck { attempt: u32, started_at: u64 },
+    /// `checks`: looks at the page that could not be made so far.
+    NeedsCheck {
+        attempt: u32,
+        started_at: u64,
+        #[serde(default)]
+        checks: u32,
+    },
+    /// May be on the page, and the worker could not tell ([`MAX_CHECKS`] checks failed with
+    /// `reason`, or the page was unclear: [`FailReason::PageUnclear`]). Nothing happens to it
+    /// until the agent marks it sent, sends it again or cancels it.
+    NeedsAgent {
+        reason: FailReason,
+        at: u64,
+        attempts: u32,
+    },
     /// Confirmed on the page.
     Sent { at: u64 },
     /// Given up; waits for the agent (retry or cancel).
@@ -341,8 +389,11 @@ pub enum Event {
     Start { id: String },
     Finish { id: String, outcome: SendOutcome },
     Restarted,
-    Checked { id: String, visible: bool },
+    Checked { id: String, found: PageCheck },
+    CheckFailed { id: String, reason: FailReason },
     Retry { id: String },
+    MarkSent { id: String },
+    SendAgain { id: String },
     Cancel { id: String },
     Resume { account: AccountKey },
 }
@@ -409,8 +460,11 @@ impl Outbox {
                 self.restarted();
                 Ok(())
             }
-            Event::Checked { id, visible } => self.checked(&id, visible, now_ms),
+            Event::Checked { id, found } => self.checked(&id, found, now_ms),
+            Event::CheckFailed { id, reason } => self.check_failed(&id, reason, now_ms).map(|_| ()),
             Event::Retry { id } => self.retry(&id),
+            Event::MarkSent { id } => self.mark_sent(&id, now_ms),
+            Event::SendAgain { id } => self.send_again(&id),
             Event::Cancel { id } => self.cancel(&id, now_ms),
             Event::Resume { account } => {
                 self.resume(&account);
@@ -601,6 +655,7 @@ impl Outbox {
                 item.state = ItemState::NeedsCheck {
                     attempt,
                     started_at,
+                    checks: 0,
                 };
                 ids.push(item.id.clone());
             }
@@ -615,25 +670,98 @@ impl Outbox {
             .filter(|i| matches!(i.state, ItemState::NeedsCheck { .. }))
     }
 
-    /// Resolves a `NeedsCheck`: `visible` (the page shows the message as sent after
-    /// `started_at`) → `Sent`; not visible → `Queued`, to be typed again.
+    /// Resolves a `NeedsCheck` with what the page shows ([`check_page`]): `Sent` → `Sent`;
+    /// `Absent` → `Queued`, to be typed again; `Unclear` → `NeedsAgent` (`PageUnclear`).
     ///
-    /// "Not visible" must be evidence, not a failure to look: the caller reports it only after
-    /// reading the conversation back past `started_at`. When it cannot look (no tab), it leaves
-    /// the message in `NeedsCheck`.
-    pub fn checked(&mut self, id: &str, visible: bool, now_ms: u64) -> Result<(), Rejected> {
+    /// "Absent" must be evidence, not a failure to look: the caller reports it only after
+    /// reading the conversation back past `started_at`. When it cannot look, it reports
+    /// [`Outbox::check_failed`].
+    pub fn checked(&mut self, id: &str, found: PageCheck, now_ms: u64) -> Result<(), Rejected> {
         let idx = self.index(id)?;
         let item = &mut self.items[idx];
-        if !matches!(item.state, ItemState::NeedsCheck { .. }) {
+        let ItemState::NeedsCheck { attempt, .. } = item.state else {
+            return Err(Rejected::WrongState {
+                state: item.state.clone(),
+            });
+        };
+        item.state = match found {
+            PageCheck::Sent => ItemState::Sent { at: now_ms },
+            PageCheck::Absent => ItemState::Queued,
+            PageCheck::Unclear => ItemState::NeedsAgent {
+                reason: FailReason::PageUnclear,
+                at: now_ms,
+                attempts: attempt,
+            },
+        };
+        item.retry_at = None;
+        Ok(())
+    }
+
+    /// Records that a check of `id` could not look at the page (`reason`). After [`MAX_CHECKS`]
+    /// such failures the message `NeedsAgent` with that reason. Returns true if and only if it
+    /// now needs the agent.
+    pub fn check_failed(
+        &mut self,
+        id: &str,
+        reason: FailReason,
+        now_ms: u64,
+    ) -> Result<bool, Rejected> {
+        let idx = self.index(id)?;
+        let item = &mut self.items[idx];
+        let ItemState::NeedsCheck {
+            attempt,
+            started_at,
+            checks,
+        } = item.state
+        else {
+            return Err(Rejected::WrongState {
+                state: item.state.clone(),
+            });
+        };
+        let checks = checks + 1;
+        item.last_failure = Some(reason);
+        item.state = if checks >= MAX_CHECKS {
+            ItemState::NeedsAgent {
+                reason,
+                at: now_ms,
+                attempts: attempt,
+            }
+        } else {
+            ItemState::NeedsCheck {
+                attempt,
+                started_at,
+                checks,
+            }
+        };
+        Ok(checks >= MAX_CHECKS)
+    }
+
+    /// The agent saw the message on the page: `NeedsAgent` → `Sent`.
+    pub fn mark_sent(&mut self, id: &str, now_ms: u64) -> Result<(), Rejected> {
+        let idx = self.index(id)?;
+        let item = &mut self.items[idx];
+        if !matches!(item.state, ItemState::NeedsAgent { .. }) {
             return Err(Rejected::WrongState {
                 state: item.state.clone(),
             });
         }
-        item.state = if visible {
-            ItemState::Sent { at: now_ms }
-        } else {
-            ItemState::Queued
-        };
+        item.state = ItemState::Sent { at: now_ms };
+        item.last_failure = None;
+        Ok(())
+    }
+
+    /// The agent saw that the message is not on the page: `NeedsAgent` → `Queued`, with a fresh
+    /// attempt budget, typed without another check.
+    pub fn send_again(&mut self, id: &str) -> Result<(), Rejected> {
+        let idx = self.index(id)?;
+        let item = &mut self.items[idx];
+        if !matches!(item.state, ItemState::NeedsAgent { .. }) {
+            return Err(Rejected::WrongState {
+                state: item.state.clone(),
+            });
+        }
+        item.state = ItemState::Queued;
+        item.attempts = 0;
         item.retry_at = None;
         Ok(())
     }
@@ -660,6 +788,7 @@ impl Outbox {
             item.state = ItemState::NeedsCheck {
                 attempt: attempts,
                 started_at: at,
+                checks: 0,
             };
         } else {
             item.attempts = 0;
@@ -668,13 +797,16 @@ impl Outbox {
         Ok(())
     }
 
-    /// The agent's cancel, from `Queued`, `Failed` or `NeedsCheck`. Cancelling a cancelled
+    /// The agent's cancel, from `Queued`, `Failed`, `NeedsCheck` or `NeedsAgent`. Cancelling a cancelled
     /// message is a no-op; a message being typed or already sent cannot be cancelled.
     pub fn cancel(&mut self, id: &str, now_ms: u64) -> Result<(), Rejected> {
         let idx = self.index(id)?;
         let item = &mut self.items[idx];
         match item.state {
-            ItemState::Queued | ItemState::Failed { .. } | ItemState::NeedsCheck { .. } => {
+            ItemState::Queued
+            | ItemState::Failed { .. }
+            | ItemState::NeedsCheck { .. }
+            | ItemState::NeedsAgent { .. } => {
                 item.state = ItemState::Cancelled { at: now_ms };
                 item.retry_at = None;
                 Ok(())
@@ -709,18 +841,52 @@ impl Outbox {
         }
     }
 
-    /// Forgets `Sent` and `Cancelled` messages that ended at least `keep_ms` before `now_ms`, so
-    /// that the stored outbox does not grow forever. Nothing else is ever removed. Returns how many
-    /// were removed.
-    pub fn prune(&mut self, now_ms: u64, keep_ms: u64) -> usize {
+    /// Forgets `Sent` and `Cancelled` messages that ended at least `keep_ms` before `now_ms`, and
+    /// the oldest of them beyond the newest `keep_count`, so that the stored outbox does not grow
+    /// forever. Nothing else is ever removed. Returns how many were removed.
+    pub fn prune(&mut self, now_ms: u64, keep_ms: u64, keep_count: usize) -> usize {
         let before = self.items.len();
-        self.items.retain(|i| match i.state {
-            ItemState::Sent { at } | ItemState::Cancelled { at } => {
-                at.saturating_add(keep_ms) > now_ms
-            }
-            _ => true,
-        });
+        let done_at = |i: &OutboxItem| match i.state {
+            ItemState::Sent { at } | ItemState::Cancelled { at } => Some(at),
+            _ => None,
+        };
+        // The finished messages young enough, newest first (enqueue order breaks ties).
+        let mut young: Vec<(u64, u64)> = self
+            .items
+            .iter()
+            .filter_map(|i| done_at(i).map(|at| (at, i.seq)))
+            .filter(|&(at, _)| at.saturating_add(keep_ms) > now_ms)
+            .collect();
+        young.sort_unstable_by(|a, b| b.cmp(a));
+        young.truncate(keep_count);
+        let kept: std::collections::BTreeSet<u64> = young.into_iter().map(|(_, seq)| seq).collect();
+        self.items
+            .retain(|i| done_at(i).is_none() || kept.contains(&i.seq));
         before - self.items.len()
+    }
+
+    /// [`Outbox::prune`] with the outbox's own policy ([`KEEP_DONE_MS`], [`KEEP_DONE_COUNT`]).
+    /// The worker calls it before every save.
+    pub fn tidy(&mut self, now_ms: u64) -> usize {
+        self.prune(now_ms, KEEP_DONE_MS, KEEP_DONE_COUNT)
+    }
+
+    /// Every stored file key a message still needs: those of messages that may yet be typed
+    /// (queued, sending, unsure, failed, or waiting for the agent). A file key of the store that
+    /// is not here belongs to a sent, cancelled or forgotten message, or to a message whose
+    /// store write never happened: the worker removes it.
+    pub fn file_keys(&self) -> std::collections::BTreeSet<&str> {
+        self.items
+            .iter()
+            .filter(|i| {
+                !matches!(
+                    i.state,
+                    ItemState::Sent { .. } | ItemState::Cancelled { .. }
+                )
+            })
+            .flat_map(|i| i.attachments.iter().map(String::as_str))
+            .filter(|k| is_file_key(k))
+            .collect()
     }
 
     fn index(&self, id: &str) -> Result<usize, Rejected> {
@@ -829,53 +995,122 @@ fn cap_until(starts: &[u64], cap: Option<u32>, window_ms: u64, now_ms: u64) -> O
 /// restart compares the page with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Baseline {
-    /// Outgoing messages with the same text (white space folded), not failed.
+    /// Outgoing messages with the same text ([`same_text`]), not failed.
     pub count: u32,
     /// Their message ids, where the page exposes ids.
     #[serde(default)]
     pub ids: Vec<String>,
+    /// Every outgoing message, whatever its text, not failed (version 3).
+    #[serde(default)]
+    pub out_count: Option<u32>,
+    /// Their ids, where the page exposes ids.
+    #[serde(default)]
+    pub out_ids: Vec<String>,
+    /// The tab that was about to type it: the check reads that tab first (another tab showing
+    /// the thread may not have live-updated).
+    #[serde(default)]
+    pub tab_id: Option<i32>,
 }
 
-fn same_text(message: &crate::protocol::ChatMessage, wanted: &str) -> bool {
+/// What a check found on the page about a message that may have been sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageCheck {
+    /// The page shows it as sent since the baseline.
+    Sent,
+    /// The page shows nothing new from us since the baseline: it was not sent.
+    Absent,
+    /// Something new from us is there but does not read as this message (the platform may
+    /// render it differently, or the agent typed by hand), or there was no baseline to compare
+    /// with: only the agent can tell.
+    Unclear,
+}
+
+/// The comparable form of a message text: lower case, letters and digits only, or (a text of
+/// only emoji and signs) its white space folded. Platforms render links, emoji, quotes and
+/// line breaks in their own way; what they keep is the words.
+fn skeleton(text: &str) -> String {
+    let words: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        words
+    }
+}
+
+fn is_ours(message: &crate::protocol::ChatMessage) -> bool {
     message.direction == crate::protocol::Direction::Out
         && message.delivery != crate::protocol::Delivery::Failed
-        && message
-            .text
-            .split_whitespace()
-            .eq(wanted.split_whitespace())
 }
 
-/// The baseline of `wanted` in `messages`, read before typing it.
-pub fn baseline(messages: &[crate::protocol::ChatMessage], wanted: &str) -> Baseline {
+/// Returns true if and only if `message` is ours, not failed, and reads as `wanted`.
+fn same_text(message: &crate::protocol::ChatMessage, wanted: &str) -> bool {
+    is_ours(message) && skeleton(&message.text) == skeleton(wanted)
+}
+
+/// The baseline of `wanted` in `messages`, read before typing it in tab `tab_id`.
+pub fn baseline(
+    messages: &[crate::protocol::ChatMessage],
+    wanted: &str,
+    tab_id: Option<i32>,
+) -> Baseline {
     let same: Vec<_> = messages.iter().filter(|m| same_text(m, wanted)).collect();
+    let ours: Vec<_> = messages.iter().filter(|m| is_ours(m)).collect();
     Baseline {
         count: same.len() as u32,
         ids: same.iter().filter_map(|m| m.id.clone()).collect(),
+        out_count: Some(ours.len() as u32),
+        out_ids: ours.iter().filter_map(|m| m.id.clone()).collect(),
+        tab_id,
     }
 }
 
-/// Returns true if and only if `messages` (read after a worker restart) show `wanted` as sent
-/// since `baseline` was read.
+/// Compares the page read after a worker restart (`messages`) with `baseline`: whether
+/// `wanted` was sent since.
 ///
 /// A bubble the page marks as failed never counts. Where the page exposes message ids, a
 /// message with this text and an id the baseline did not have is the evidence (a long thread
-/// that unmounted older bubbles cannot fool it); otherwise one more identical message than the
-/// baseline is. Without a baseline (the worker died before storing one), any copy on the page
-/// counts as sent: never type twice.
-pub fn sent_since(
+/// that unmounted older bubbles cannot fool it); otherwise one more such message than the
+/// baseline is. With no such evidence, a new outgoing message of any other text makes it
+/// `Unclear`, not `Absent`: typing again could double it. Without a baseline (the agent retried
+/// a message whose baseline is gone), a copy on the page is `Unclear` (it may be an older
+/// identical reply) and no copy is `Absent`.
+pub fn check_page(
     baseline: Option<&Baseline>,
     messages: &[crate::protocol::ChatMessage],
     wanted: &str,
-) -> bool {
+) -> PageCheck {
     let same: Vec<_> = messages.iter().filter(|m| same_text(m, wanted)).collect();
     let Some(baseline) = baseline else {
-        return !same.is_empty();
+        return if same.is_empty() {
+            PageCheck::Absent
+        } else {
+            PageCheck::Unclear
+        };
     };
-    let with_ids: Vec<&String> = same.iter().filter_map(|m| m.id.as_ref()).collect();
-    if !with_ids.is_empty() && (!baseline.ids.is_empty() || baseline.count == 0) {
-        return with_ids.iter().any(|id| !baseline.ids.contains(id));
+    let new_by_id = |found: &[&crate::protocol::ChatMessage], known: &[String], count: u32| {
+        let with_ids: Vec<&String> = found.iter().filter_map(|m| m.id.as_ref()).collect();
+        if !with_ids.is_empty() && (!known.is_empty() || count == 0) {
+            with_ids.iter().any(|id| !known.contains(id))
+        } else {
+            found.len() as u32 > count
+        }
+    };
+    if new_by_id(&same, &baseline.ids, baseline.count) {
+        return PageCheck::Sent;
     }
-    same.len() as u32 > baseline.count
+    let ours: Vec<_> = messages.iter().filter(|m| is_ours(m)).collect();
+    match baseline.out_count {
+        Some(count) if new_by_id(&ours, &baseline.out_ids, count) => PageCheck::Unclear,
+        Some(_) => PageCheck::Absent,
+        // A baseline of version 2 did not count other messages: no evidence either way of a
+        // differently rendered copy, as before.
+        None => PageCheck::Absent,
+    }
 }
 
 #[cfg(test)]
@@ -895,48 +1130,105 @@ mod page_check_tests {
 
     #[test]
     fn a_failed_bubble_is_never_evidence_of_a_send() {
-        let before = baseline(&[], "Dạ");
+        let before = baseline(&[], "Dạ", None);
         let after = [out("Dạ", None, Delivery::Failed)];
-        assert!(!sent_since(Some(&before), &after, "Dạ"));
-        assert!(!sent_since(None, &after, "Dạ"));
+        assert_eq!(check_page(Some(&before), &after, "Dạ"), PageCheck::Absent);
+        assert_eq!(check_page(None, &after, "Dạ"), PageCheck::Absent);
         let after = [
             out("Dạ", None, Delivery::Failed),
             out("Dạ", None, Delivery::Unknown),
         ];
-        assert!(sent_since(Some(&before), &after, "Dạ"));
+        assert_eq!(check_page(Some(&before), &after, "Dạ"), PageCheck::Sent);
     }
 
     #[test]
     fn ids_decide_where_the_page_has_them() {
         let page = [out("Dạ vâng", Some("mid.$a"), Delivery::Accepted)];
-        let before = baseline(&page, "Dạ  vâng");
+        let before = baseline(&page, "Dạ  vâng", None);
         assert_eq!(before.ids, vec!["mid.$a".to_string()]);
         // The old bubble was unmounted (long thread) and the new one is there: counting would
         // say "not sent" (1 = 1), the id says sent.
         let after = [out("Dạ vâng", Some("mid.$b"), Delivery::Unknown)];
-        assert!(sent_since(Some(&before), &after, "Dạ vâng"));
+        assert_eq!(
+            check_page(Some(&before), &after, "Dạ vâng"),
+            PageCheck::Sent
+        );
         // Only the old one: not sent, however it is counted.
-        assert!(!sent_since(Some(&before), &page, "Dạ vâng"));
+        assert_eq!(
+            check_page(Some(&before), &page, "Dạ vâng"),
+            PageCheck::Absent
+        );
     }
 
     #[test]
     fn without_ids_one_more_identical_message_is_the_evidence() {
         let page = [out("ok", None, Delivery::Unknown)];
-        let before = baseline(&page, "ok");
-        assert!(!sent_since(Some(&before), &page, "ok"));
+        let before = baseline(&page, "ok", None);
+        assert_eq!(check_page(Some(&before), &page, "ok"), PageCheck::Absent);
         let after = [
             out("ok", None, Delivery::Unknown),
             out("ok", None, Delivery::Unknown),
         ];
-        assert!(sent_since(Some(&before), &after, "ok"));
+        assert_eq!(check_page(Some(&before), &after, "ok"), PageCheck::Sent);
         let incoming = ChatMessage {
             direction: Direction::In,
             ..out("ok", None, Delivery::Unknown)
         };
-        assert!(!sent_since(
-            Some(&before),
-            &[page[0].clone(), incoming],
-            "ok"
-        ));
+        assert_eq!(
+            check_page(Some(&before), &[page[0].clone(), incoming], "ok"),
+            PageCheck::Absent
+        );
+    }
+
+    /// Issue 13, point 6: the platform shows our text its own way (a link shortened, an emoji
+    /// drawn, quotes curled, a line break dropped). Before, that read as "not sent" and the
+    /// message was typed a second time.
+    #[test]
+    fn a_message_the_platform_renders_differently_is_never_retyped() {
+        let wanted = "Dạ shop gửi link: https://shop.vn/sp?id=1 :)";
+        let page = [out("Chào chị", Some("m1"), Delivery::Accepted)];
+        let before = baseline(&page, wanted, Some(4));
+        assert_eq!(before.tab_id, Some(4));
+        // Same words, other signs: sent.
+        let after = [
+            page[0].clone(),
+            out(
+                "Dạ shop gửi link:\nhttps://shop.vn/sp?id=1 🙂",
+                Some("m2"),
+                Delivery::Unknown,
+            ),
+        ];
+        assert_eq!(check_page(Some(&before), &after, wanted), PageCheck::Sent);
+        // A new message of ours that does not read as this one: the agent decides.
+        let after = [
+            page[0].clone(),
+            out(
+                "Dạ shop gửi link: shop.vn/sp",
+                Some("m2"),
+                Delivery::Unknown,
+            ),
+        ];
+        assert_eq!(
+            check_page(Some(&before), &after, wanted),
+            PageCheck::Unclear
+        );
+        // Without ids, counted.
+        let page = [out("Chào chị", None, Delivery::Accepted)];
+        let before = baseline(&page, wanted, None);
+        let after = [page[0].clone(), out("(ảnh)", None, Delivery::Unknown)];
+        assert_eq!(
+            check_page(Some(&before), &after, wanted),
+            PageCheck::Unclear
+        );
+        assert_eq!(check_page(Some(&before), &page, wanted), PageCheck::Absent);
+    }
+
+    /// Issue 13, point 6: an agent's retry of an `Unconfirmed` message whose baseline is gone.
+    /// Before, an older identical reply on the page counted as this message sent.
+    #[test]
+    fn without_a_baseline_an_old_identical_reply_is_not_taken_for_the_message() {
+        let page = [out("Dạ vâng ạ", Some("old"), Delivery::Accepted)];
+        assert_eq!(check_page(None, &page, "Dạ vâng ạ"), PageCheck::Unclear);
+        assert_eq!(check_page(None, &[], "Dạ vâng ạ"), PageCheck::Absent);
     }
 }

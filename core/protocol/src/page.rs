@@ -600,6 +600,33 @@ const ARIA_ROLES: &[&str] = &[
     "treeitem",
 ];
 
+/// Returns true if and only if a message queued for `queued` may go out from a page that acts
+/// as `acting`: false only when both are known and differ (usernames and page ids compared
+/// without case). A page that does not tell its account is not refused: the adapters read it
+/// from one avatar, and a redesign must not stop every send; the queue-time account came from
+/// the same reading.
+pub fn same_account(queued: Option<&str>, acting: Option<&str>) -> bool {
+    match (queued, acting) {
+        (Some(queued), Some(acting)) => queued.trim().eq_ignore_ascii_case(acting.trim()),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::same_account;
+
+    /// Issue 13, point 14: a message queued as the shop's account never goes out from another.
+    #[test]
+    fn a_message_goes_out_only_from_its_own_account() {
+        assert!(same_account(Some("hoamai.shop"), Some("HoaMai.Shop")));
+        assert!(!same_account(Some("hoamai.shop"), Some("nguyen.van.a")));
+        assert!(!same_account(Some("1098"), Some("2201")));
+        assert!(same_account(None, Some("nguyen.van.a")));
+        assert!(same_account(Some("hoamai.shop"), None));
+    }
+}
+
 /// The role as the layout report may show it: an ARIA role, else `"?"`.
 pub fn report_role(role: &str) -> &'static str {
     ARIA_ROLES

@@ -81,6 +81,13 @@ pub fn classify(url: &str) -> PageKind {
     }
 }
 
+/// Returns true if and only if a page at `sender_url` may announce `thread` as opened: the URL
+/// shows exactly that thread. Chrome fills the sender's URL, the page cannot; so a compromised
+/// tab can announce only the thread it really shows (issue 13, point 13).
+pub fn url_shows(sender_url: &str, thread: &ThreadRef) -> bool {
+    matches!(classify(sender_url), PageKind::Thread(shown) if shown == *thread)
+}
+
 /// The page the agent acts as, when the URL names it: Business Suite's `asset_id`.
 pub fn account_in_url(url: &str) -> Option<String> {
     let (host, _, query) = split_url(url)?;
@@ -216,6 +223,27 @@ pub fn safe_profile_link(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_may_announce_only_the_thread_its_url_shows() {
+        let ig = ThreadRef {
+            platform: Platform::Instagram,
+            thread_id: "340282366841710300949128".into(),
+        };
+        assert!(url_shows(
+            "https://www.instagram.com/direct/t/340282366841710300949128/",
+            &ig
+        ));
+        for other in [
+            "https://www.instagram.com/direct/t/999/",
+            "https://www.instagram.com/direct/inbox/",
+            "https://www.facebook.com/messages/t/340282366841710300949128",
+            "https://evil.example/direct/t/340282366841710300949128/",
+            "",
+        ] {
+            assert!(!url_shows(other, &ig), "{other}");
+        }
+    }
 
     #[test]
     fn only_https_links_to_the_platforms_pass_as_profile_links() {

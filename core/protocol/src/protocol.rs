@@ -262,8 +262,12 @@ pub enum PanelToBackground {
     GetOutbox,
     /// The agent's retry of a failed message.
     OutboxRetry { id: String },
-    /// The agent's cancel of a queued, failed or unchecked message.
+    /// The agent's cancel of a queued, failed, unchecked or undecided message.
     OutboxCancel { id: String },
+    /// The agent looked at the page and saw a message that needed them there: it was sent.
+    OutboxMarkSent { id: String },
+    /// The agent looked at the page and the message that needed them is not there: type it.
+    OutboxSendAgain { id: String },
     /// The agent resumes an account stopped by "blocked by the platform".
     OutboxResume { account: crate::outbox::AccountKey },
     /// Pacing and retry settings.
@@ -271,6 +275,18 @@ pub enum PanelToBackground {
     /// The field diagnostic of the page that shows `thread` (or the current conversation's
     /// tab). Answered with [`BackgroundToPanel::Diagnosis`].
     Diagnose { thread: Option<ThreadRef> },
+}
+
+/// A stored outbox that could not be read, kept aside instead of being overwritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxDamage {
+    /// When the worker found it, ms since the epoch.
+    pub at: u64,
+    /// What the decoder said.
+    pub detail: String,
+    /// The `chrome.storage.local` key the raw value is kept under; `None` if even that write
+    /// failed, and then nothing is saved over the damaged value.
+    pub kept_as: Option<String>,
 }
 
 /// An account the outbox has stopped, and why.
@@ -320,6 +336,10 @@ pub enum BackgroundToPanel {
         items: Vec<crate::outbox::OutboxItem>,
         paused: Vec<PausedAccount>,
         settings: crate::outbox::Settings,
+        /// The stored outbox could not be read when the worker started: it was set aside, and
+        /// the panel says so until the agent has seen it.
+        #[serde(default)]
+        damaged: Option<OutboxDamage>,
     },
     /// The answer to [`PanelToBackground::Diagnose`]; `None` when no tab could be asked.
     Diagnosis {
@@ -343,6 +363,10 @@ pub enum BackgroundToContent {
         text: String,
         #[serde(default)]
         attachments: Vec<Attachment>,
+        /// The shop account the message was queued for; the content script refuses
+        /// (`wrong_account`) when the page acts as another one.
+        #[serde(default)]
+        account: Option<String>,
     },
     /// Read the messages of thread `to`, loading `older_pages` pages of older ones first.
     /// Answered with [`ContentReply::Messages`] or [`ContentReply::Failed`].
@@ -446,11 +470,23 @@ pub enum FailReason {
     CoveredByDialog,
     /// The page showed the message as not sent ("Failed to send"). Nothing went out.
     RejectedByPlatform,
+    /// The message's stored files could not be read (removed, or the store is damaged). Nothing
+    /// was typed: a message never goes out without its images.
+    FilesMissing,
+    /// A check after a restart found a new message of ours that does not read as this one (the
+    /// platform may show it differently, or the agent typed by hand): the agent must look.
+    PageUnclear,
+    /// The page acts as another account than the one the message was queued for (the tab
+    /// switched between the shop's Page and a personal profile). Nothing was typed.
+    WrongAccount,
+    /// The tab did not answer the order in time (a page stuck in a script, a frozen tab). If it
+    /// was a send, the send may have happened: not retried automatically.
+    TabStuck,
 }
 
 impl FailReason {
     /// Every reason, for exhaustive tests and translations.
-    pub const ALL: [FailReason; 13] = [
+    pub const ALL: [FailReason; 17] = [
         FailReason::NoConversationTab,
         FailReason::ComposerNotFound,
         FailReason::NotLoggedIn,
@@ -464,6 +500,10 @@ impl FailReason {
         FailReason::Unconfirmed,
         FailReason::CoveredByDialog,
         FailReason::RejectedByPlatform,
+        FailReason::FilesMissing,
+        FailReason::PageUnclear,
+        FailReason::WrongAccount,
+        FailReason::TabStuck,
     ];
 
     /// Returns true if and only if trying the same send again later may succeed without the
@@ -474,6 +514,20 @@ impl FailReason {
             self,
             FailReason::ComposerNotFound | FailReason::Timeout | FailReason::TabUnreachable
         )
+    }
+
+    /// The reason to record for a failure that arose after the send action was made: the page's
+    /// own verdicts (a block, a logout, "Failed to send") stand, and everything else becomes
+    /// [`FailReason::Unconfirmed`]. After the send action a message may be on its way: no reason
+    /// may say "nothing was sent" or be retried automatically.
+    pub fn after_send_action(self) -> FailReason {
+        match self {
+            FailReason::BlockedByPlatform
+            | FailReason::NotLoggedIn
+            | FailReason::RejectedByPlatform
+            | FailReason::Unconfirmed => self,
+            _ => FailReason::Unconfirmed,
+        }
     }
 }
 
@@ -546,6 +600,8 @@ mod tests {
         round_trip(PanelToBackground::GetOutbox);
         round_trip(PanelToBackground::OutboxRetry { id: "m1".into() });
         round_trip(PanelToBackground::OutboxCancel { id: "m1".into() });
+        round_trip(PanelToBackground::OutboxMarkSent { id: "m1".into() });
+        round_trip(PanelToBackground::OutboxSendAgain { id: "m1".into() });
         let account = crate::outbox::AccountKey {
             platform: Platform::Instagram,
             account: None,
@@ -568,6 +624,11 @@ mod tests {
                 },
             }],
             settings: outbox.settings().clone(),
+            damaged: Some(OutboxDamage {
+                at: 7,
+                detail: "expected value at line 1 column 1".into(),
+                kept_as: Some("outbox-unreadable".into()),
+            }),
         });
         round_trip(BackgroundToPanel::Messages {
             thread: thread(),
@@ -653,6 +714,7 @@ mod tests {
             to: thread(),
             text: "ok".into(),
             attachments: vec![],
+            account: Some("hoamai.shop".into()),
         });
         round_trip(ContentToBackground::ConversationOpened {
             conversation: conversation(),
@@ -733,5 +795,41 @@ mod tests {
         assert!(!FailReason::ComposerBusy.is_retryable());
         assert!(!FailReason::BlockedByPlatform.is_retryable());
         assert!(!FailReason::NotLoggedIn.is_retryable());
+        assert!(
+            !FailReason::TabStuck.is_retryable(),
+            "a stuck send may have gone out"
+        );
+        assert!(!FailReason::FilesMissing.is_retryable());
+    }
+
+    /// Issue 13, point 5: after the send action, no reason is retryable and none claims that
+    /// nothing was sent, except the page's own "not sent".
+    #[test]
+    fn after_the_send_action_nothing_is_retryable() {
+        for reason in FailReason::ALL {
+            let after = reason.after_send_action();
+            assert!(
+                !after.is_retryable(),
+                "{reason:?} -> {after:?} would be retried"
+            );
+            assert!(
+                matches!(
+                    after,
+                    FailReason::Unconfirmed
+                        | FailReason::BlockedByPlatform
+                        | FailReason::NotLoggedIn
+                        | FailReason::RejectedByPlatform
+                ),
+                "{reason:?} -> {after:?}"
+            );
+        }
+        assert_eq!(
+            FailReason::Timeout.after_send_action(),
+            FailReason::Unconfirmed
+        );
+        assert_eq!(
+            FailReason::TabStuck.after_send_action(),
+            FailReason::Unconfirmed
+        );
     }
 }

@@ -136,6 +136,19 @@ impl TabRegistry {
             .map(|e| (e.tab_id, e.conversation.thread.clone()))
     }
 
+    /// The id of `names`' thread that tab `tab_id` shows, if it shows that thread.
+    pub fn tab_showing_in(&self, tab_id: i32, names: &[ThreadRef]) -> Option<ThreadRef> {
+        self.entries
+            .iter()
+            .find(|e| e.tab_id == tab_id)
+            .filter(|e| {
+                names
+                    .iter()
+                    .any(|n| crate::aliases::same_thread(n, &e.conversation.thread))
+            })
+            .map(|e| e.conversation.thread.clone())
+    }
+
     /// Every tab that shows a conversation.
     pub fn entries(&self) -> &[TabEntry] {
         &self.entries

@@ -12,12 +12,14 @@
 //! - nothing is lost: an event changes only the message it names (a restart only turns
 //!   `Sending` into `NeedsCheck`; a resume only re-queues that account's blocked failures);
 //! - pacing gaps and caps hold; `next_ready` can always be started; `next_wake` is honest;
+//! - a check that cannot look at the page is bounded: after `MAX_CHECKS` the message needs the
+//!   agent, who marks it sent or sends it again from what the page shows;
 //! - the outbox survives a JSON round trip at every step;
 //! - afterwards, with every account resumed and every send succeeding, following `next_ready` and
 //!   `next_wake` alone sends every queued message (none is stuck), still at most once.
 
 use nobi_protocol::outbox::{
-    AccountKey, ItemState, NewItem, Outbox, Pacing, RetryPolicy, Settings,
+    AccountKey, ItemState, NewItem, Outbox, Pacing, PageCheck, RetryPolicy, Settings,
 };
 use nobi_protocol::{FailReason, Platform, SendOutcome, ThreadRef};
 use proptest::prelude::*;
@@ -45,6 +47,9 @@ enum Op {
         coin: bool,
     },
     Check(usize),
+    CheckFails(usize),
+    /// The agent resolves a message that needs them, by looking at the page.
+    AgentDecides(usize),
     Retry(usize),
     Cancel(usize),
     Resume(u8),
@@ -58,6 +63,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::BigTick),
         4 => Just(Op::StartNext),
         1 => any::<usize>().prop_map(Op::StartAny),
+        2 => any::<usize>().prop_map(Op::CheckFails),
+        1 => any::<usize>().prop_map(Op::AgentDecides),
         4 => (any::<usize>(), 0u8..14, any::<bool>())
             .prop_map(|(pick, outcome, coin)| Op::Finish { pick, outcome, coin }),
         1 => any::<bool>().prop_map(|coin| Op::Restart { coin }),
@@ -222,7 +229,33 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Check(n) => {
                 if let Some(id) = pick(&ob, n, |s| matches!(s, ItemState::NeedsCheck { .. })) {
                     let visible = m.on_page.get(&id).copied().unwrap_or(0) > 0;
-                    ob.checked(&id, visible, now).unwrap();
+                    ob.checked(
+                        &id,
+                        if visible {
+                            PageCheck::Sent
+                        } else {
+                            PageCheck::Absent
+                        },
+                        now,
+                    )
+                    .unwrap();
+                    m.uncertain.remove(&id);
+                    named = Some(id);
+                }
+            }
+            Op::CheckFails(n) => {
+                if let Some(id) = pick(&ob, n, |s| matches!(s, ItemState::NeedsCheck { .. })) {
+                    ob.check_failed(&id, FailReason::NotLoggedIn, now).unwrap();
+                    named = Some(id);
+                }
+            }
+            Op::AgentDecides(n) => {
+                if let Some(id) = pick(&ob, n, |s| matches!(s, ItemState::NeedsAgent { .. })) {
+                    if m.on_page.get(&id).copied().unwrap_or(0) > 0 {
+                        ob.mark_sent(&id, now).unwrap();
+                    } else {
+                        ob.send_again(&id).unwrap();
+                    }
                     m.uncertain.remove(&id);
                     named = Some(id);
                 }
@@ -355,10 +388,32 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
             ob.finish(&id, SendOutcome::Sent, now, 0).unwrap();
             *m.on_page.entry(id).or_default() += 1;
         }
+        let to_decide: Vec<String> = ob
+            .items()
+            .iter()
+            .filter(|i| matches!(i.state, ItemState::NeedsAgent { .. }))
+            .map(|i| i.id.clone())
+            .collect();
+        for id in to_decide {
+            if m.on_page.get(&id).copied().unwrap_or(0) > 0 {
+                ob.mark_sent(&id, now).unwrap();
+            } else {
+                ob.send_again(&id).unwrap();
+            }
+        }
         let to_check: Vec<String> = ob.needs_check().map(|i| i.id.clone()).collect();
         for id in to_check {
             let visible = m.on_page.get(&id).copied().unwrap_or(0) > 0;
-            ob.checked(&id, visible, now).unwrap();
+            ob.checked(
+                &id,
+                if visible {
+                    PageCheck::Sent
+                } else {
+                    PageCheck::Absent
+                },
+                now,
+            )
+            .unwrap();
         }
         if let Some(id) = ob.next_ready(now).map(|i| i.id.clone()) {
             ob.start(&id, now, 0).unwrap();

@@ -1,7 +1,8 @@
 //! One test per rule of the outbox state machine (`nobi_protocol::outbox`).
 
 use nobi_protocol::outbox::{
-    AccountKey, Event, ItemState, NewItem, Outbox, Pacing, Rejected, RetryPolicy, Settings, Wait,
+    file_key, AccountKey, Event, ItemState, NewItem, Outbox, Pacing, PageCheck, Rejected,
+    RetryPolicy, Settings, Wait, KEEP_DONE_COUNT, KEEP_DONE_MS, MAX_CHECKS,
 };
 use nobi_protocol::{FailReason, Platform, SendOutcome, ThreadRef};
 
@@ -370,11 +371,12 @@ fn unconfirmed_is_checked_on_the_page_before_any_new_attempt() {
         state(&ob, "a"),
         ItemState::NeedsCheck {
             attempt: 1,
-            started_at: T0 + 5
+            started_at: T0 + 5,
+            checks: 0
         }
     );
     assert!(ob.next_ready(T0 + 10).is_none());
-    ob.checked("a", false, T0 + 20).unwrap();
+    ob.checked("a", PageCheck::Absent, T0 + 20).unwrap();
     assert_eq!(ob.next_ready(T0 + 20).unwrap().id, "a");
     // And when the check finds it, it is sent.
     let mut ob = unpaced();
@@ -383,7 +385,7 @@ fn unconfirmed_is_checked_on_the_page_before_any_new_attempt() {
     ob.finish("a", failed(FailReason::Unconfirmed), T0 + 5, 0)
         .unwrap();
     ob.retry("a").unwrap();
-    ob.checked("a", true, T0 + 20).unwrap();
+    ob.checked("a", PageCheck::Sent, T0 + 20).unwrap();
     assert_eq!(state(&ob, "a"), ItemState::Sent { at: T0 + 20 });
 }
 
@@ -478,7 +480,8 @@ fn after_a_restart_sending_messages_are_checked_not_retried() {
         state(&ob, "a"),
         ItemState::NeedsCheck {
             attempt: 1,
-            started_at: T0
+            started_at: T0,
+            checks: 0
         }
     );
     assert_eq!(ob.needs_check().count(), 1);
@@ -496,17 +499,17 @@ fn after_a_restart_sending_messages_are_checked_not_retried() {
         Some(Wait::EarlierInThread { id: "a".into() })
     );
     assert_eq!(ob.next_ready(T0).unwrap().id, "c");
-    ob.checked("a", true, T0 + 9).unwrap();
+    ob.checked("a", PageCheck::Sent, T0 + 9).unwrap();
     assert_eq!(state(&ob, "a"), ItemState::Sent { at: T0 + 9 });
     assert!(matches!(
-        ob.checked("a", false, T0 + 9),
+        ob.checked("a", PageCheck::Absent, T0 + 9),
         Err(Rejected::WrongState { .. })
     ));
     assert_eq!(ob.next_ready(T0 + 9).unwrap().id, "b");
     // A message found absent is typed again.
     ob.start("b", T0 + 9, 0).unwrap();
     assert_eq!(ob.restarted(), ["b"]);
-    ob.checked("b", false, T0 + 10).unwrap();
+    ob.checked("b", PageCheck::Absent, T0 + 10).unwrap();
     assert_eq!(state(&ob, "b"), ItemState::Queued);
     assert_eq!(ob.next_ready(T0 + 10).unwrap().id, "b");
     // A second restart with nothing in flight changes nothing.
@@ -562,8 +565,8 @@ fn prune_forgets_only_old_finished_messages() {
     ob.start("failed", T0, 0).unwrap();
     ob.finish("failed", failed(FailReason::Unconfirmed), T0, 0)
         .unwrap();
-    assert_eq!(ob.prune(T0 + 999, 1_000), 0);
-    assert_eq!(ob.prune(T0 + 1_000, 1_000), 2);
+    assert_eq!(ob.prune(T0 + 999, 1_000, 10), 0);
+    assert_eq!(ob.prune(T0 + 1_000, 1_000, 10), 2);
     let left: Vec<&str> = ob.items().iter().map(|i| i.id.as_str()).collect();
     assert_eq!(left, ["failed", "queued"]);
     // The enqueue order survives pruning.
@@ -620,7 +623,7 @@ fn everything_round_trips_through_json() {
         Event::Restarted,
         Event::Checked {
             id: "x".into(),
-            visible: true,
+            found: PageCheck::Sent,
         },
         Event::Retry { id: "x".into() },
         Event::Cancel { id: "x".into() },
@@ -651,9 +654,29 @@ fn stored_state_names_are_stable() {
     assert_eq!(
         s(ItemState::NeedsCheck {
             attempt: 1,
-            started_at: 2
+            started_at: 2,
+            checks: 0
         }),
-        r#"{"needs_check":{"attempt":1,"started_at":2}}"#
+        r#"{"needs_check":{"attempt":1,"started_at":2,"checks":0}}"#
+    );
+    // A state stored before `checks` existed reads as no failed check yet.
+    let old: ItemState =
+        serde_json::from_str(r#"{"needs_check":{"attempt":1,"started_at":2}}"#).unwrap();
+    assert_eq!(
+        old,
+        ItemState::NeedsCheck {
+            attempt: 1,
+            started_at: 2,
+            checks: 0
+        }
+    );
+    assert_eq!(
+        s(ItemState::NeedsAgent {
+            reason: FailReason::PageUnclear,
+            at: 3,
+            attempts: 1
+        }),
+        r#"{"needs_agent":{"reason":"page_unclear","at":3,"attempts":1}}"#
     );
     assert_eq!(
         s(ItemState::Failed {
@@ -689,4 +712,131 @@ fn apply_is_the_methods() {
         b.apply(Event::Cancel { id: "nope".into() }, T0, 0),
         Err(Rejected::UnknownId)
     );
+}
+
+/// Issue 13, point 3: a message the worker cannot check (logged out, composer gone, thread id
+/// changed) was looked for every 15–35 s forever, each time opening or navigating a tab, and held
+/// its thread. Now the checks are bounded, then the agent decides.
+#[test]
+fn a_message_that_cannot_be_checked_goes_to_the_agent_after_max_checks() {
+    let mut ob = unpaced();
+    ob.enqueue(new("a", 1), T0).unwrap();
+    ob.enqueue(new("b", 1), T0 + 1).unwrap();
+    ob.start("a", T0, 0).unwrap();
+    ob.restarted();
+    for n in 1..MAX_CHECKS {
+        assert_eq!(
+            ob.check_failed("a", FailReason::NotLoggedIn, T0 + u64::from(n)),
+            Ok(false)
+        );
+        assert_eq!(
+            ob.needs_check().count(),
+            1,
+            "still checked after {n} failures"
+        );
+    }
+    assert_eq!(
+        ob.check_failed("a", FailReason::NotLoggedIn, T0 + 50),
+        Ok(true)
+    );
+    assert_eq!(
+        state(&ob, "a"),
+        ItemState::NeedsAgent {
+            reason: FailReason::NotLoggedIn,
+            at: T0 + 50,
+            attempts: 1
+        }
+    );
+    // Nothing more is checked, nothing wakes the worker for it, and its thread is free.
+    assert_eq!(ob.needs_check().count(), 0);
+    assert!(matches!(
+        ob.check_failed("a", FailReason::NotLoggedIn, T0 + 51),
+        Err(Rejected::WrongState { .. })
+    ));
+    assert_eq!(ob.next_ready(T0 + 60).unwrap().id, "b");
+    // The agent's three answers.
+    let mut sent = ob.clone();
+    sent.mark_sent("a", T0 + 70).unwrap();
+    assert_eq!(state(&sent, "a"), ItemState::Sent { at: T0 + 70 });
+    let mut again = ob.clone();
+    again.send_again("a").unwrap();
+    assert_eq!(state(&again, "a"), ItemState::Queued);
+    assert_eq!(again.item("a").unwrap().attempts, 0);
+    let mut cancelled = ob.clone();
+    cancelled.cancel("a", T0 + 70).unwrap();
+    assert_eq!(state(&cancelled, "a"), ItemState::Cancelled { at: T0 + 70 });
+    // Only from NeedsAgent.
+    assert!(matches!(
+        ob.mark_sent("b", T0),
+        Err(Rejected::WrongState { .. })
+    ));
+    assert!(matches!(
+        ob.send_again("b"),
+        Err(Rejected::WrongState { .. })
+    ));
+}
+
+#[test]
+fn an_unclear_page_goes_to_the_agent_not_to_typing() {
+    let mut ob = unpaced();
+    ob.enqueue(new("a", 1), T0).unwrap();
+    ob.start("a", T0, 0).unwrap();
+    ob.restarted();
+    ob.checked("a", PageCheck::Unclear, T0 + 5).unwrap();
+    assert_eq!(
+        state(&ob, "a"),
+        ItemState::NeedsAgent {
+            reason: FailReason::PageUnclear,
+            at: T0 + 5,
+            attempts: 1
+        }
+    );
+    assert!(ob.next_ready(T0 + 99_999).is_none());
+}
+
+/// Issue 13, point 1: the worker pruned a copy, so the stored outbox kept every message ever
+/// sent. `tidy` prunes the outbox itself, by age and by count, and keeps everything unfinished.
+#[test]
+fn tidy_keeps_the_outbox_bounded_and_every_unfinished_message() {
+    let mut ob = unpaced();
+    let mut now = T0;
+    for n in 0..2_000u32 {
+        let id = format!("m{n}");
+        ob.enqueue(new(&id, n % 50), now).unwrap();
+        ob.start(&id, now, 0).unwrap();
+        if n % 100 == 7 {
+            ob.finish(&id, failed(FailReason::Unconfirmed), now, 0)
+                .unwrap();
+        } else {
+            ob.finish(&id, SendOutcome::Sent, now, 0).unwrap();
+        }
+        ob.tidy(now);
+        now += 1_000;
+    }
+    let unfinished = 20;
+    assert_eq!(ob.items().len(), KEEP_DONE_COUNT + unfinished);
+    // The newest are kept.
+    assert!(ob.item("m1999").is_some());
+    assert!(
+        ob.item("m7").is_some(),
+        "a failed message is never forgotten"
+    );
+    // A week later only the unfinished remain.
+    ob.tidy(now + KEEP_DONE_MS);
+    assert_eq!(ob.items().len(), unfinished);
+}
+
+#[test]
+fn file_keys_are_those_of_messages_that_may_still_be_typed() {
+    let mut ob = unpaced();
+    for (id, to) in [("sent", 1), ("queued", 2), ("cancelled", 3)] {
+        let mut item = new(id, to);
+        item.attachments = vec![file_key(id, 0), file_key(id, 1)];
+        ob.enqueue(item, T0).unwrap();
+    }
+    ob.start("sent", T0, 0).unwrap();
+    ob.finish("sent", SendOutcome::Sent, T0, 0).unwrap();
+    ob.cancel("cancelled", T0).unwrap();
+    let keys: Vec<&str> = ob.file_keys().into_iter().collect();
+    assert_eq!(keys, ["file:queued#0", "file:queued#1"]);
 }

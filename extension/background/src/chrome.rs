@@ -4,8 +4,8 @@
 use js_sys::{Object, Promise, Reflect};
 use nobi_bridge::runtime_send_message;
 pub use nobi_bridge::{
-    content_script_tab, from_js, is_own_extension, is_own_page, sender_tab_active, sender_window,
-    to_js,
+    content_script_tab, from_js, is_own_extension, is_own_page, sender_tab_active, sender_url,
+    sender_window, to_js,
 };
 use nobi_core::protocol::{BackgroundToContent, ContentReply};
 use nobi_core::tabs::TabRegistry;
@@ -45,6 +45,9 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
     fn local_remove_raw(keys: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = setAccessLevel, catch)]
+    fn local_set_access_level(options: &JsValue) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
@@ -127,21 +130,58 @@ async fn save_registry(registry: &TabRegistry) {
 }
 
 /// Why an order to a tab got no reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unanswered {
     /// No content script received it ("Receiving end does not exist"): nothing was done.
     NotDelivered,
     /// It was delivered but the page went away (reload, navigation, tab closed) or answered
     /// something that is not a reply: it may have been carried out.
     Lost,
+    /// No reply before the order's deadline (a page stuck in a script, a frozen tab): it may be
+    /// under way. The worker stops waiting; the content script's lock stays with the tab.
+    Stuck,
 }
 
-/// Sends an order to the content script of `tab_id` and waits for its reply.
+/// How long an order may take before the worker stops waiting for it: the content script's own
+/// waits for it (composer 5 s, attachments, bubble 5 s, delivery 10 s, older pages), doubled.
+pub fn deadline_ms(order: &BackgroundToContent) -> i32 {
+    match order {
+        BackgroundToContent::SendText { attachments, .. } => {
+            60_000 + 10_000 * attachments.len() as i32
+        }
+        BackgroundToContent::ReadMessages { older_pages, .. } => {
+            30_000 + 10_000 * (*older_pages).min(20) as i32
+        }
+        BackgroundToContent::WaitUntilReady { .. } => 20_000,
+        BackgroundToContent::CheckHealth | BackgroundToContent::Diagnose => 15_000,
+    }
+}
+
+/// The value the deadline's promise resolves with: nothing a content script can reply.
+const DEADLINE: &str = "nobi:deadline";
+
+/// Sends an order to the content script of `tab_id` and waits for its reply, at most
+/// [`deadline_ms`].
 pub async fn send_to_tab(
     tab_id: i32,
     order: &BackgroundToContent,
 ) -> Result<ContentReply, Unanswered> {
     let promise = tabs_send_message(tab_id, &to_js(order)).map_err(|_| Unanswered::NotDelivered)?;
-    match JsFuture::from(promise).await {
+    let ms = deadline_ms(order);
+    let deadline = Promise::new(&mut |resolve, _| {
+        let resolve_late = Closure::once_into_js(move || {
+            let _ = resolve.call1(&JsValue::NULL, &DEADLINE.into());
+        });
+        set_timeout(resolve_late.unchecked_ref(), ms);
+    });
+    let race = Promise::race(&js_sys::Array::of2(&promise, &deadline));
+    match JsFuture::from(race).await {
+        Ok(reply) if reply.as_string().as_deref() == Some(DEADLINE) => {
+            log_error(&format!(
+                "Nobi Pro: tab {tab_id} did not answer within {ms} ms"
+            ));
+            Err(Unanswered::Stuck)
+        }
         Ok(reply) => from_js(reply).map_err(|_| Unanswered::Lost),
         Err(error) => {
             let text = Reflect::get(&error, &"message".into())
@@ -219,6 +259,49 @@ pub async fn local_get(keys: &[&str]) -> Option<JsValue> {
     JsFuture::from(local_get_raw(&key_array(keys)).ok()?)
         .await
         .ok()
+}
+
+/// Every key in `chrome.storage.local` (`getKeys`, Chrome 130+; before it, `get(null)`, which
+/// reads the values too), or `None` if it could not be read.
+pub async fn local_keys() -> Option<Vec<String>> {
+    let local = Reflect::get(&js_sys::global(), &"chrome".into())
+        .and_then(|c| Reflect::get(&c, &"storage".into()))
+        .and_then(|s| Reflect::get(&s, &"local".into()))
+        .ok()?;
+    let get_keys = Reflect::get(&local, &"getKeys".into()).ok();
+    let keys = match get_keys.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        Some(get_keys) => {
+            let promise: Promise = get_keys.call0(&local).ok()?.dyn_into().ok()?;
+            JsFuture::from(promise).await.ok()?
+        }
+        None => {
+            let all = JsFuture::from(local_get_raw(&JsValue::NULL).ok()?)
+                .await
+                .ok()?;
+            Object::keys(&all.dyn_into::<Object>().ok()?).into()
+        }
+    };
+    Some(
+        js_sys::Array::from(&keys)
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect(),
+    )
+}
+
+/// Makes `chrome.storage.local` reachable from the extension's own pages and worker only, not
+/// from content scripts (which run inside Meta's pages): the outbox and its files live there.
+pub async fn restrict_local_storage() {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"accessLevel".into(), &"TRUSTED_CONTEXTS".into());
+    match local_set_access_level(&options) {
+        Ok(promise) => {
+            if let Err(e) = JsFuture::from(promise).await {
+                log_error(&format!("Nobi Pro: storage.local access level: {e:?}"));
+            }
+        }
+        Err(e) => log_error(&format!("Nobi Pro: storage.local access level: {e:?}")),
+    }
 }
 
 /// Writes `items` to `chrome.storage.local`: all of them, or none.

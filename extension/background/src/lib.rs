@@ -15,7 +15,7 @@ mod aliases;
 mod chrome;
 mod outbox;
 
-use nobi_core::platform::thread_url;
+use nobi_core::platform::{thread_url, url_shows};
 use nobi_core::protocol::{
     BackgroundToContent, BackgroundToPanel, ContentReply, ContentToBackground, FailReason,
     PanelToBackground, SendOutcome, ThreadRef,
@@ -36,6 +36,14 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
             active: chrome::sender_tab_active(&sender),
         };
         match chrome::from_js::<ContentToBackground>(message) {
+            // A tab announces only the thread its URL shows (Chrome fills `sender.url`).
+            Ok(ContentToBackground::ConversationOpened { conversation, .. })
+                if !url_shows(&chrome::sender_url(&sender), &conversation.thread) =>
+            {
+                chrome::log_error(&format!(
+                    "Nobi Pro: tab {tab_id} announced a thread its URL does not show; ignored"
+                ))
+            }
             Ok(notice) => on_content_notice(tab, notice).await,
             Err(e) => {
                 chrome::log_error(&format!("Nobi Pro: unknown notice from tab {tab_id}: {e}"))
@@ -128,6 +136,7 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
                     .into(),
                 to: to.clone(),
                 attachments,
+                account: None,
             };
             let outcome = match ask_thread_tab(&to, &order).await {
                 Ok(ContentReply::Sent { outcome, .. }) => outcome,
@@ -202,6 +211,8 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
         }
         PanelToBackground::OutboxRetry { id } => outbox::retry(&id).await,
         PanelToBackground::OutboxCancel { id } => outbox::cancel(&id).await,
+        PanelToBackground::OutboxMarkSent { id } => outbox::mark_sent(&id).await,
+        PanelToBackground::OutboxSendAgain { id } => outbox::send_again(&id).await,
         PanelToBackground::OutboxResume { account } => outbox::resume(&account).await,
         PanelToBackground::SetOutboxSettings { settings } => outbox::set_settings(settings).await,
     }
@@ -237,17 +248,39 @@ pub(crate) async fn ask_thread_tab(
     thread: &ThreadRef,
     order: &BackgroundToContent,
 ) -> Result<ContentReply, FailReason> {
-    let (tab, shown) = chrome::registry()
+    let (tab, _) = chrome::registry()
         .await
         .tab_showing(&aliases::names(thread).await)
         .ok_or(FailReason::NoConversationTab)?;
+    ask_tab(tab, thread, order).await
+}
+
+/// Returns true if and only if tab `tab` shows `thread` under any of its ids.
+pub(crate) async fn tab_shows(tab: i32, thread: &ThreadRef) -> bool {
+    chrome::registry()
+        .await
+        .tab_showing_in(tab, &aliases::names(thread).await)
+        .is_some()
+}
+
+/// Sends `order` to tab `tab`, addressed to the id of `thread` that the tab shows. No answer in
+/// time is `tab_stuck`, or for a send `unconfirmed` (it may be under way).
+pub(crate) async fn ask_tab(
+    tab: i32,
+    thread: &ThreadRef,
+    order: &BackgroundToContent,
+) -> Result<ContentReply, FailReason> {
+    let shown = chrome::registry()
+        .await
+        .tab_showing_in(tab, &aliases::names(thread).await)
+        .ok_or(FailReason::NoConversationTab)?;
     let order = readdressed(order, &shown);
+    let is_send = matches!(&order, BackgroundToContent::SendText { .. });
     chrome::send_to_tab(tab, &order).await.map_err(|e| match e {
         chrome::Unanswered::NotDelivered => FailReason::TabUnreachable,
-        // Delivered, then the page went away: a send may have been made.
-        chrome::Unanswered::Lost if matches!(&order, BackgroundToContent::SendText { .. }) => {
-            FailReason::Unconfirmed
-        }
+        // Delivered, then the page went away or hangs: a send may have been made.
+        chrome::Unanswered::Lost | chrome::Unanswered::Stuck if is_send => FailReason::Unconfirmed,
+        chrome::Unanswered::Stuck => FailReason::TabStuck,
         chrome::Unanswered::Lost => FailReason::TabUnreachable,
     })
 }

@@ -14,56 +14,98 @@
 //! The content script runs one order at a time per tab, so the check's read waits for a send still
 //! in progress on that page.
 //!
-//! Files to attach are stored beside the outbox (`file:<message id>#<n>`) until the message is
-//! sent or cancelled. `chrome.alarms` wakes the worker for scheduled sends, backoffs and pacing.
+//! Files to attach are stored beside the outbox ([`nobi_core::outbox::file_key`]) until the message
+//! is sent or cancelled, never inside the outbox value (which is rewritten at every change). The
+//! extension holds `unlimitedStorage`, so the 10 MB quota of `chrome.storage.local` cannot
+//! refuse a send; the outbox value itself stays small because [`Outbox::tidy`] runs before every
+//! save. A worker that starts removes the file keys no message wants (a crash between a file
+//! write and its message's write leaves them). A message whose files cannot be read fails with
+//! `files_missing` before anything is typed.
+//!
+//! A stored outbox that cannot be decoded is never overwritten: its raw value is first copied to
+//! [`UNREADABLE_KEY`] (once), the panel is told ([`OutboxDamage`]), and only then does a new
+//! outbox take its place. If the copy cannot be written, nothing is saved at all.
+//!
+//! `chrome.alarms` wakes the worker for scheduled sends, backoffs and pacing.
 
 use crate::chrome;
 use js_sys::{Object, Reflect};
-use nobi_core::outbox::{baseline, sent_since, Baseline, NewItem, Outbox, OutboxItem};
+use nobi_core::outbox::{
+    baseline, check_page, file_key, is_file_key, Baseline, ItemState, NewItem, Outbox, OutboxItem,
+    PageCheck,
+};
 use nobi_core::protocol::{
     Attachment, BackgroundToContent, BackgroundToPanel, ChatMessage, ContentReply, FailReason,
-    PausedAccount, SendOutcome,
+    OutboxDamage, PausedAccount, SendOutcome,
 };
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::prelude::*;
 
 const OUTBOX_KEY: &str = "outbox";
 /// Baselines with message ids (version 2; the counts of version 1 are not read: without a
 /// baseline, any copy on the page counts as sent).
 const BASELINES_KEY: &str = "outbox-baselines-2";
-/// Sent and cancelled messages are kept this long for the panel's list, then forgotten.
-const KEEP_DONE_MS: u64 = 7 * 24 * 3_600_000;
+/// Where an outbox that could not be read is kept, raw, for the agent or support to recover.
+pub const UNREADABLE_KEY: &str = "outbox-unreadable";
 /// When a check could not look at the page (no tab), it is tried again after this.
 const CHECK_AGAIN_MS: u64 = 15_000;
 
-/// What the worker keeps: the outbox, and per `Sending` message what the page showed of its
-/// text before it was typed.
+/// What the worker keeps: the outbox, and per message that may be on the page what the page
+/// showed of its text before it was typed.
 #[derive(Default)]
 struct State {
     outbox: Outbox,
     baselines: BTreeMap<String, Baseline>,
+    /// The stored outbox could not be read when this worker started.
+    damaged: Option<OutboxDamage>,
+    /// The damaged value could not be set aside: nothing may be saved over it.
+    frozen: bool,
 }
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
     static PUMPING: Cell<bool> = const { Cell::new(false) };
+    /// File keys written by an enqueue whose message is not stored yet: the sweep leaves them.
+    static WRITING: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 async fn ensure_loaded() {
     if STATE.with(|s| s.borrow().is_some()) {
         return;
     }
-    let items = chrome::local_get(&[OUTBOX_KEY, BASELINES_KEY]).await;
+    let items = chrome::local_get(&[OUTBOX_KEY, BASELINES_KEY, UNREADABLE_KEY]).await;
     let read = |key: &str| {
         items
             .as_ref()
             .and_then(|i| Reflect::get(i, &key.into()).ok())
             .filter(|v| !v.is_undefined())
     };
-    let mut outbox: Outbox = read(OUTBOX_KEY)
-        .and_then(|v| chrome::from_js(v).ok())
-        .unwrap_or_default();
+    // Absent is an empty outbox; present but unreadable is damage, kept aside.
+    let mut damaged = None;
+    let mut frozen = false;
+    let mut outbox = match read(OUTBOX_KEY).map(chrome::from_js::<Outbox>) {
+        None => Outbox::default(),
+        Some(Ok(outbox)) => outbox,
+        Some(Err(error)) => {
+            let raw = read(OUTBOX_KEY).unwrap_or(JsValue::NULL);
+            let kept = read(UNREADABLE_KEY).is_some() || {
+                let aside = Object::new();
+                let _ = Reflect::set(&aside, &UNREADABLE_KEY.into(), &raw);
+                chrome::local_set(&aside).await.is_ok()
+            };
+            frozen = !kept;
+            chrome::log_error(&format!(
+                "Nobi Pro: the stored outbox is unreadable: {error}"
+            ));
+            damaged = Some(OutboxDamage {
+                at: chrome::now_ms(),
+                detail: error.to_string(),
+                kept_as: kept.then(|| UNREADABLE_KEY.to_owned()),
+            });
+            Outbox::default()
+        }
+    };
     let baselines = read(BASELINES_KEY)
         .and_then(|v| chrome::from_js(v).ok())
         .unwrap_or_default();
@@ -74,11 +116,42 @@ async fn ensure_loaded() {
         if s.is_some() {
             return false; // another event loaded it meanwhile; that copy may have changed
         }
-        *s = Some(State { outbox, baselines });
+        *s = Some(State {
+            outbox,
+            baselines,
+            damaged,
+            frozen,
+        });
         true
     });
-    if loaded && !unsure.is_empty() {
-        save().await;
+    if loaded {
+        if !unsure.is_empty() {
+            save().await;
+        }
+        sweep_files().await;
+    }
+}
+
+/// Removes stored files no message wants (see the module docs).
+async fn sweep_files() {
+    let Some(keys) = chrome::local_keys().await else {
+        return;
+    };
+    let orphans: Vec<String> = STATE.with(|s| {
+        let s = s.borrow();
+        let Some(s) = s.as_ref().filter(|s| !s.frozen && s.damaged.is_none()) else {
+            return Vec::new(); // a damaged outbox's files may be wanted by its messages
+        };
+        let wanted = s.outbox.file_keys();
+        WRITING.with(|w| {
+            let writing = w.borrow();
+            keys.into_iter()
+                .filter(|k| is_file_key(k) && !wanted.contains(k.as_str()) && !writing.contains(k))
+                .collect()
+        })
+    });
+    if !orphans.is_empty() {
+        chrome::local_remove(&orphans).await;
     }
 }
 
@@ -86,9 +159,27 @@ async fn ensure_loaded() {
 /// true if and only if they are on disk.
 async fn save() -> bool {
     let Some((outbox, baselines)) = STATE.with(|s| {
-        s.borrow()
-            .as_ref()
-            .map(|s| (chrome::to_js(&s.outbox), chrome::to_js(&s.baselines)))
+        let mut s = s.borrow_mut();
+        let s = s.as_mut().filter(|s| !s.frozen)?;
+        s.outbox.tidy(chrome::now_ms());
+        // A baseline is kept while its message may be on the page: an agent's retry of an
+        // unconfirmed message is checked against the page as it was before the first typing.
+        let outbox = &s.outbox;
+        s.baselines.retain(|id, _| {
+            outbox.item(id).is_some_and(|i| {
+                matches!(
+                    i.state,
+                    ItemState::Sending { .. }
+                        | ItemState::NeedsCheck { .. }
+                        | ItemState::NeedsAgent { .. }
+                        | ItemState::Failed {
+                            reason: FailReason::Unconfirmed,
+                            ..
+                        }
+                )
+            })
+        });
+        Some((chrome::to_js(&s.outbox), chrome::to_js(&s.baselines)))
     }) else {
         return false;
     };
@@ -129,6 +220,7 @@ fn snapshot_now() -> BackgroundToPanel {
                 })
                 .unwrap_or_default(),
             settings: outbox.map(|o| o.settings().clone()).unwrap_or_default(),
+            damaged: s.as_ref().and_then(|s| s.damaged.clone()),
         }
     })
 }
@@ -144,8 +236,15 @@ fn random() -> u64 {
 }
 
 /// Stores the files and the message, then starts sending in the background.
+///
+/// Idempotent, files included: the files of message `id` are always stored under the same keys
+/// ([`file_key`]), so a panel that asks again after a lost reply names the same message, which
+/// the outbox takes once; files already stored for a known message are not written again.
 pub async fn enqueue(mut item: NewItem, files: Vec<Attachment>) -> BackgroundToPanel {
     ensure_loaded().await;
+    if !files.is_empty() {
+        item.attachments = (0..files.len()).map(|n| file_key(&item.id, n)).collect();
+    }
     let known = STATE.with(|s| {
         s.borrow()
             .as_ref()
@@ -154,20 +253,21 @@ pub async fn enqueue(mut item: NewItem, files: Vec<Attachment>) -> BackgroundToP
     if !known && !files.is_empty() {
         // The files first: a stored message always finds its files.
         let items = Object::new();
-        item.attachments.clear();
-        for (n, file) in files.iter().enumerate() {
-            let key = format!("file:{}#{n}", item.id);
+        for (key, file) in item.attachments.iter().zip(&files) {
             let _ = Reflect::set(&items, &key.as_str().into(), &chrome::to_js(file));
-            item.attachments.push(key);
         }
+        WRITING.with(|w| w.borrow_mut().extend(item.attachments.iter().cloned()));
         if chrome::local_set(&items).await.is_err() {
+            WRITING.with(|w| w.borrow_mut().retain(|k| !item.attachments.contains(k)));
             return BackgroundToPanel::Failed {
                 reason: FailReason::AttachmentRejected,
             };
         }
     }
     let now = chrome::now_ms();
+    let keys = item.attachments.clone();
     let (result, saved) = update(|s| s.outbox.enqueue(item, now)).await;
+    WRITING.with(|w| w.borrow_mut().retain(|k| !keys.contains(k)));
     spawn_pump();
     if result.is_err() || !saved {
         // Not on disk (or refused): the panel keeps the draft and may send it again with the
@@ -191,6 +291,26 @@ pub async fn cancel(id: &str) -> BackgroundToPanel {
     if cancelled {
         forget_files(id).await;
     }
+    snapshot_now()
+}
+
+/// The agent saw the message on the page.
+pub async fn mark_sent(id: &str) -> BackgroundToPanel {
+    let now = chrome::now_ms();
+    if update(|s| s.outbox.mark_sent(id, now)).await.0.is_ok() {
+        forget_files(id).await;
+    }
+    snapshot_now()
+}
+
+/// The agent saw that the message is not on the page.
+pub async fn send_again(id: &str) -> BackgroundToPanel {
+    let _ = update(|s| {
+        s.baselines.remove(id);
+        s.outbox.send_again(id)
+    })
+    .await;
+    spawn_pump();
     snapshot_now()
 }
 
@@ -229,20 +349,22 @@ pub async fn pump() {
             })
             .unwrap_or_default();
         for item in unsure {
+            let now = chrome::now_ms();
             match look_for(&item).await {
-                Some(visible) => {
-                    let now = chrome::now_ms();
+                Ok(found) => {
                     // Refused only if the agent cancelled it meanwhile: then nothing changes.
-                    let _ = update(|s| {
-                        s.baselines.remove(&item.id);
-                        s.outbox.checked(&item.id, visible, now)
-                    })
-                    .await;
-                    if visible {
+                    let _ = update(|s| s.outbox.checked(&item.id, found, now)).await;
+                    if found == PageCheck::Sent {
                         forget_files(&item.id).await;
                     }
                 }
-                None => check_again = true,
+                Err(reason) => {
+                    // Bounded: after MAX_CHECKS the agent decides, and no tab is touched again.
+                    let gave_up = update(|s| s.outbox.check_failed(&item.id, reason, now))
+                        .await
+                        .0;
+                    check_again |= gave_up == Ok(false);
+                }
             }
         }
         let now = chrome::now_ms();
@@ -255,13 +377,7 @@ pub async fn pump() {
         send(item).await;
     }
     let now = chrome::now_ms();
-    let wake = STATE.with(|s| {
-        s.borrow().as_ref().and_then(|s| {
-            let mut outbox = s.outbox.clone();
-            outbox.prune(now, KEEP_DONE_MS);
-            outbox.next_wake(now)
-        })
-    });
+    let wake = STATE.with(|s| s.borrow().as_ref().and_then(|s| s.outbox.next_wake(now)));
     let wake = match (wake, check_again) {
         (Some(w), true) => Some(w.min(now + CHECK_AGAIN_MS)),
         (None, true) => Some(now + CHECK_AGAIN_MS),
@@ -282,35 +398,51 @@ pub async fn pump() {
     }
 }
 
-/// The conversation's messages, or why the page could not be read.
-async fn read_page(item: &OutboxItem) -> Result<Vec<ChatMessage>, FailReason> {
-    crate::open_thread(&item.to).await?;
+/// The conversation's messages, or why the page could not be read. A check reads the tab that
+/// typed the message (`tab`) while it still shows the thread: another tab showing it may not
+/// have live-updated.
+async fn read_page(
+    item: &OutboxItem,
+    tab: Option<i32>,
+) -> Result<(Vec<ChatMessage>, i32), FailReason> {
     let order = BackgroundToContent::ReadMessages {
         to: item.to.clone(),
         older_pages: 0,
     };
-    match crate::ask_thread_tab(&item.to, &order).await {
-        Ok(ContentReply::Messages { messages, .. }) => Ok(messages),
+    let (reply, tab) = match tab {
+        Some(tab) if crate::tab_shows(tab, &item.to).await => {
+            (crate::ask_tab(tab, &item.to, &order).await, tab)
+        }
+        _ => {
+            let tab = crate::open_thread(&item.to).await?;
+            (crate::ask_thread_tab(&item.to, &order).await, tab)
+        }
+    };
+    match reply {
+        Ok(ContentReply::Messages { messages, .. }) => Ok((messages, tab)),
         Ok(ContentReply::Failed { reason }) | Err(reason) => Err(reason),
         _ => Err(FailReason::TabUnreachable),
     }
 }
 
-/// What the page shows of `item`'s text now.
+/// What the page shows of `item`'s text now, and the tab it was read in.
 async fn baseline_on_page(item: &OutboxItem) -> Result<Baseline, FailReason> {
     let wanted = fold_space(&nfc(&item.text));
-    read_page(item).await.map(|m| baseline(&m, &wanted))
+    read_page(item, None)
+        .await
+        .map(|(m, tab)| baseline(&m, &wanted, Some(tab)))
 }
 
-/// Whether a message left unsure is on the page: `None` when the page cannot be read now.
-async fn look_for(item: &OutboxItem) -> Option<bool> {
+/// What the page shows about a message left unsure, or why it could not be read.
+async fn look_for(item: &OutboxItem) -> Result<PageCheck, FailReason> {
     let before = STATE.with(|s| {
         s.borrow()
             .as_ref()
             .and_then(|s| s.baselines.get(&item.id).cloned())
     });
-    let messages = read_page(item).await.ok()?;
-    Some(sent_since(
+    let tab = before.as_ref().and_then(|b| b.tab_id);
+    let (messages, _) = read_page(item, tab).await?;
+    Ok(check_page(
         before.as_ref(),
         &messages,
         &fold_space(&nfc(&item.text)),
@@ -351,16 +483,25 @@ async fn send(item: OutboxItem) {
         .await;
         return;
     }
-    let outcome = match baseline {
-        Err(reason) => SendOutcome::Failed { reason },
-        Ok(_) => {
+    let files = load_files(&item.attachments).await;
+    let outcome = match (baseline, files) {
+        (Err(reason), _) | (_, Err(reason)) => SendOutcome::Failed { reason },
+        (Ok(seen), Ok(attachments)) => {
             let order = BackgroundToContent::SendText {
                 request_id: id.clone(),
                 text: nfc(&item.text),
                 to: item.to.clone(),
-                attachments: load_files(&item.attachments).await,
+                attachments,
+                account: item.account.clone(),
             };
-            match crate::ask_thread_tab(&item.to, &order).await {
+            // The tab the baseline was read in, still showing the thread, else whichever does.
+            let reply = match seen.tab_id {
+                Some(tab) if crate::tab_shows(tab, &item.to).await => {
+                    crate::ask_tab(tab, &item.to, &order).await
+                }
+                _ => crate::ask_thread_tab(&item.to, &order).await,
+            };
+            match reply {
                 Ok(ContentReply::Sent { outcome, .. }) => outcome,
                 Ok(ContentReply::Failed { reason }) | Err(reason) => SendOutcome::Failed { reason },
                 Ok(_) => SendOutcome::Failed {
@@ -371,27 +512,31 @@ async fn send(item: OutboxItem) {
     };
     let sent = outcome == SendOutcome::Sent;
     let now = chrome::now_ms();
-    let _ = update(|s| {
-        s.baselines.remove(&id);
-        s.outbox.finish(&id, outcome, now, random())
-    })
-    .await;
+    // The baseline stays while the message may be on the page (see `save`).
+    let _ = update(|s| s.outbox.finish(&id, outcome, now, random())).await;
     if sent {
         forget_files(&id).await;
     }
 }
 
-async fn load_files(keys: &[String]) -> Vec<Attachment> {
+/// The stored files `keys`, all of them, or `FilesMissing`: a message never goes out without
+/// its images.
+async fn load_files(keys: &[String]) -> Result<Vec<Attachment>, FailReason> {
     if keys.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let names: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let Some(items) = chrome::local_get(&names).await else {
-        return Vec::new();
-    };
+    let items = chrome::local_get(&names)
+        .await
+        .ok_or(FailReason::FilesMissing)?;
     keys.iter()
-        .filter_map(|k| Reflect::get(&items, &k.as_str().into()).ok())
-        .filter_map(|v| chrome::from_js(v).ok())
+        .map(|k| {
+            Reflect::get(&items, &k.as_str().into())
+                .ok()
+                .filter(|v| !v.is_undefined())
+                .and_then(|v| chrome::from_js(v).ok())
+                .ok_or(FailReason::FilesMissing)
+        })
         .collect()
 }
 
@@ -418,5 +563,6 @@ fn fold_space(text: &str) -> String {
 /// `chrome.alarms.onAlarm` and the worker's start: send what is due.
 #[wasm_bindgen]
 pub async fn on_wake() {
+    chrome::restrict_local_storage().await;
     pump().await;
 }

@@ -76,6 +76,11 @@ pub fn is_own_page(sender: &JsValue) -> bool {
         })
 }
 
+/// The URL of the page that sent a message, as Chrome reports it (`sender.url`), or `""`.
+pub fn sender_url(sender: &JsValue) -> String {
+    field(sender, "url").as_string().unwrap_or_default()
+}
+
 /// Returns true if and only if the sender's tab is the active tab of its window (the one the
 /// agent is looking at). Chrome includes `sender.tab` with `active` without any permission.
 pub fn sender_tab_active(sender: &JsValue) -> bool {

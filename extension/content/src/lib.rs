@@ -160,8 +160,15 @@ async fn handle_message(message: BackgroundToContent) -> ContentReply {
             to,
             text,
             attachments,
+            account,
         } => {
-            let result = exclusively(send::send(&to, &dom::nfc(&text), &attachments)).await;
+            let result = exclusively(send::send(
+                &to,
+                &dom::nfc(&text),
+                &attachments,
+                account.as_deref(),
+            ))
+            .await;
             let (outcome, message_id) = match result {
                 Ok(id) => (SendOutcome::Sent, id),
                 Err(reason) => (SendOutcome::Failed { reason }, None),

@@ -31,13 +31,19 @@ pub fn conversation(
             .and_then(|el| el.dyn_into::<web_sys::HtmlImageElement>().ok())
             .map(|img| img.src()) // resolved against the page, unlike the attribute
             .filter(|src| src.starts_with("https://")),
-        account: dom::find(adapter.account_avatar)
-            .and_then(|img| img.get_attribute("alt"))
-            .and_then(|alt| crate::sites::username_in_alt(&alt).map(str::to_owned))
-            .or_else(|| nobi_core::platform::account_in_url(&dom::location())),
+        account: acting_account(adapter),
         url: dom::location(),
         ui_language: ui_language.map(str::to_owned),
     }
+}
+
+/// The shop account the page acts as now (the navigation's own avatar, else Business Suite's
+/// `asset_id`), when the page tells.
+pub fn acting_account(adapter: &SiteAdapter) -> Option<String> {
+    dom::find(adapter.account_avatar)
+        .and_then(|img| img.get_attribute("alt"))
+        .and_then(|alt| crate::sites::username_in_alt(&alt).map(str::to_owned))
+        .or_else(|| nobi_core::platform::account_in_url(&dom::location()))
 }
 
 /// The visible messages, oldest first.

@@ -120,10 +120,19 @@ fn still_ours(to: &ThreadRef, adapter: &SiteAdapter, composer: &HtmlElement) -> 
 }
 
 /// Types `text` into the composer of `to`, attaches `attachments` and sends, as described in the
-/// module docs.
-pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sent {
+/// module docs. `account`: the shop account the message was queued for; a page that acts as
+/// another one is refused before anything is typed.
+pub async fn send(
+    to: &ThreadRef,
+    text: &str,
+    attachments: &[Attachment],
+    account: Option<&str>,
+) -> Sent {
     let adapter = adapter_for(to.platform);
     let composer = composer(to, adapter).await?;
+    if !nobi_core::page::same_account(account, crate::read::acting_account(adapter).as_deref()) {
+        return Err(FailReason::WrongAccount);
+    }
     let area = composer::area_of(&composer);
     if attach::pending(adapter, &area) > 0 {
         return Err(FailReason::ComposerBusy);
@@ -211,13 +220,8 @@ pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sen
             };
             if composer.is_connected() && dom::editor_text(&composer) == wanted_lines {
                 // Our text is still there: the page did not take the send (blocked, logged out).
-                // Without such a reason it may yet go out late: not retryable, never typed twice.
-                let reason = if reason == FailReason::Timeout {
-                    FailReason::Unconfirmed
-                } else {
-                    reason
-                };
-                return undo.fail(reason).await;
+                // Without such a reason it may yet go out late: never retried, never typed twice.
+                return undo.fail(reason.after_send_action()).await;
             }
             // The composer emptied but no bubble appeared: it may have been sent.
             put_draft_back(&composer, &draft).await;
@@ -250,7 +254,9 @@ pub async fn send(to: &ThreadRef, text: &str, attachments: &[Attachment]) -> Sen
         }
     })
     .await;
-    verdict.unwrap_or(Err(FailReason::Unconfirmed))
+    verdict
+        .unwrap_or(Err(FailReason::Unconfirmed))
+        .map_err(FailReason::after_send_action)
 }
 
 /// The sent bubble: the last (lowest) outgoing message, if it reads `wanted` (for attachments

@@ -30,6 +30,9 @@ pub(super) fn state_text(item: &OutboxItem, paused: bool, lang: Lang) -> String 
         ItemState::NeedsCheck { .. } => t(Ui::OutboxChecking).to_owned(),
         ItemState::Sent { at } => format!("{} {}", t(Ui::OutboxSent), format_time(*at as i64)),
         ItemState::Failed { reason, .. } => fail_reason(*reason, lang).to_owned(),
+        ItemState::NeedsAgent { reason, .. } => {
+            format!("{} {}", t(Ui::OutboxNeedsAgent), fail_reason(*reason, lang))
+        }
         ItemState::Cancelled { .. } => t(Ui::OutboxCancelled).to_owned(),
     }
 }
@@ -37,7 +40,7 @@ pub(super) fn state_text(item: &OutboxItem, paused: bool, lang: Lang) -> String 
 fn state_class(item: &OutboxItem) -> &'static str {
     match item.state {
         ItemState::Sent { .. } => "ob-item sent",
-        ItemState::Failed { .. } => "ob-item failed",
+        ItemState::Failed { .. } | ItemState::NeedsAgent { .. } => "ob-item failed",
         ItemState::Cancelled { .. } => "ob-item cancelled",
         _ => "ob-item pending",
     }
@@ -80,13 +83,30 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
             items
         })
     };
+    let damaged = move || {
+        outbox.with(|o| {
+            o.damaged.as_ref().map(|d| {
+                let key = if d.kept_as.is_some() {
+                    Ui::OutboxDamaged
+                } else {
+                    Ui::OutboxFrozen
+                };
+                format!("{} ({})", t(key), d.detail)
+            })
+        })
+    };
     view! {
+        {move || damaged().map(|text| view! {
+            <p class="error" role="alert" data-testid="outbox-damaged">{text}</p>
+        })}
         <ul class="outbox" data-testid="outbox">
             {move || shown().into_iter().map(|item| {
                 let id = item.id.clone();
                 let id2 = item.id.clone();
+                let (id3, id4) = (item.id.clone(), item.id.clone());
                 let failed = matches!(item.state, ItemState::Failed { .. });
-                let cancellable = matches!(item.state, ItemState::Queued | ItemState::Failed { .. } | ItemState::NeedsCheck { .. });
+                let undecided = matches!(item.state, ItemState::NeedsAgent { .. });
+                let cancellable = matches!(item.state, ItemState::Queued | ItemState::Failed { .. } | ItemState::NeedsCheck { .. } | ItemState::NeedsAgent { .. });
                 view! {
                     <li class=state_class(&item) data-testid="outbox-item">
                         <span class="ob-text">{item.text.clone()}</span>
@@ -96,6 +116,14 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
                             <button class="link" data-testid="outbox-retry" on:click=move |_| {
                                 ask.dispatch(PanelToBackground::OutboxRetry { id: id.clone() });
                             }>{t(Ui::Retry)}</button>
+                        })}
+                        {undecided.then(|| view! {
+                            <button class="link" data-testid="outbox-mark-sent" on:click=move |_| {
+                                ask.dispatch(PanelToBackground::OutboxMarkSent { id: id3.clone() });
+                            }>{t(Ui::OutboxMarkSent)}</button>
+                            <button class="link" data-testid="outbox-send-again" on:click=move |_| {
+                                ask.dispatch(PanelToBackground::OutboxSendAgain { id: id4.clone() });
+                            }>{t(Ui::OutboxSendAgain)}</button>
                         })}
                         {cancellable.then(|| view! {
                             <button class="link" data-testid="outbox-cancel" on:click=move |_| {

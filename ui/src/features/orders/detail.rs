@@ -200,7 +200,8 @@ pub fn OrderDetail(
         state.outbox.with(|o| {
             o.items.iter().find(|i| i.id == id).map(|i| match &i.state {
                 nobi_core::outbox::ItemState::Sent { .. } => ui(Ui::Sent, lang.get()).to_owned(),
-                nobi_core::outbox::ItemState::Failed { reason, .. } => {
+                nobi_core::outbox::ItemState::Failed { reason, .. }
+                | nobi_core::outbox::ItemState::NeedsAgent { reason, .. } => {
                     nobi_core::i18n::fail_reason(*reason, lang.get()).to_owned()
                 }
                 _ => ui(Ui::Sending, lang.get()).to_owned(),
