@@ -342,6 +342,7 @@ pub(crate) async fn open_thread(thread: &ThreadRef) -> Result<i32, FailReason> {
     match chrome::send_to_tab(tab, &ready).await {
         Ok(ContentReply::Ready) => Ok(tab),
         Ok(ContentReply::Failed { reason }) => Err(reason),
+        Err(chrome::Unanswered::Stuck) => Err(FailReason::TabStuck),
         _ => Err(FailReason::TabUnreachable),
     }
 }

@@ -128,6 +128,10 @@ async fn ensure_loaded() {
         if !unsure.is_empty() {
             save().await;
         }
+        if STATE.with(|s| s.borrow().as_ref().is_some_and(|s| s.damaged.is_some())) {
+            // Open panels learn of it now, not at the next change.
+            chrome::broadcast(&snapshot_now());
+        }
         sweep_files().await;
     }
 }
