@@ -50,6 +50,8 @@ pub use nobi_order as order;
 pub use nobi_phone as phone;
 pub use nobi_protocol as protocol;
 pub use nobi_protocol::{aliases, outbox, page, platform, tabs};
+/// The CSV and `.xlsx` reader and its limits (`check_file_size` before a file is read).
+pub use nobi_tabular as tabular;
 pub use nobi_text as text;
 
 /// The CRM (`nobi-crm`), with the backup file (`nobi-backup`) at its old place.

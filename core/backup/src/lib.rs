@@ -16,6 +16,13 @@
 //! [`Backup::check`] returns `Ok` if and only if every record fits the current schema (after
 //! bringing older ones up to it) and the stores fit together; nothing is written by this crate.
 //!
+//! [`check_file_size`] refuses a file over [`MAX_BACKUP_BYTES`] from its size alone, before the
+//! panel reads it; [`check_json`] refuses the bytes read over that size or nested deeper than
+//! [`MAX_DEPTH`], before they are parsed. The panel parses with `JSON.parse` (which nests as
+//! deep as it is given) and reads the result with a recursive deserializer, which goes one call
+//! deeper for every level of an unknown field: a file nested 100,000 deep would overflow the
+//! stack there. [`check_json`] reads the bytes once, keeping only a count.
+//!
 //! # Dependencies
 //!
 //! It sits above every store it holds: `nobi-crm`, `nobi-order` (orders, products, combos) and
@@ -30,6 +37,77 @@ use std::collections::HashSet;
 
 /// The value of [`Backup::format`].
 pub const FORMAT: &str = "nobi-pro-backup";
+
+/// The most bytes a backup file may have. The panel reads a backup whole: the file, its text,
+/// the same text as one JavaScript string for `JSON.parse` (two bytes a character once a
+/// Vietnamese letter is in it), the parsed objects and the records are in memory at once, some
+/// six times the file, so a file at the limit costs about 1.5 GB while it is restored. Beyond
+/// it the text would approach V8's longest string (2^29 − 24 characters), which `JSON.parse`
+/// cannot take at all. Images are the bulk of a large backup (5 MB each at most, in base64).
+pub const MAX_BACKUP_BYTES: u64 = 256 << 20;
+
+/// The deepest a backup's JSON may nest (objects and arrays). A backup nests 6 levels (a
+/// customer's address and its units), 7 with an order (its lines and their discounts), so 64
+/// leaves room for any later shape, while keeping the panel's recursive deserializer 64 calls
+/// deep at most (`serde_json` stops at 128).
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses a backup file from its size alone ([`BackupError::TooLarge`]), so that the panel
+/// says so before it reads the file into memory.
+pub fn check_file_size(bytes: u64) -> Result<(), BackupError> {
+    if bytes > MAX_BACKUP_BYTES {
+        return Err(BackupError::TooLarge {
+            bytes,
+            max: MAX_BACKUP_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses the bytes of a backup file before they are parsed: over [`MAX_BACKUP_BYTES`]
+/// ([`BackupError::TooLarge`]) or with objects and arrays nested deeper than [`MAX_DEPTH`]
+/// ([`BackupError::TooDeep`]), brackets inside strings left out. One pass, nothing allocated;
+/// whether the rest is JSON is for the parser to say.
+pub fn check_json(text: &[u8]) -> Result<(), BackupError> {
+    check_file_size(text.len() as u64)?;
+    if json_depth(text) > MAX_DEPTH {
+        return Err(BackupError::TooDeep { max: MAX_DEPTH });
+    }
+    Ok(())
+}
+
+/// How deep the objects and arrays of `text` nest, read as JSON (brackets in strings are not
+/// counted; a closing bracket with nothing open is ignored). Stops counting past [`MAX_DEPTH`].
+fn json_depth(text: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > deepest {
+                    deepest = depth;
+                    if deepest > MAX_DEPTH {
+                        break;
+                    }
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
 
 /// What every backup starts with; readable from a backup of any version (other fields are
 /// ignored).
@@ -188,6 +266,10 @@ fn unique<'a>(store: &'static str, ids: impl Iterator<Item = &'a Id>) -> Result<
 pub enum BackupError {
     /// The panel could not read the file as JSON of a backup.
     Unreadable,
+    /// More bytes than [`MAX_BACKUP_BYTES`] (`max`).
+    TooLarge { bytes: u64, max: u64 },
+    /// Objects and arrays nested deeper than [`MAX_DEPTH`] (`max`): not a file Nobi Pro wrote.
+    TooDeep { max: usize },
     /// Not a Nobi Pro backup (another JSON file).
     NotABackup,
     /// Written by a newer extension.
@@ -207,6 +289,22 @@ impl BackupError {
         match (self, lang) {
             (Unreadable, Lang::Vi) => "Không đọc được tệp sao lưu: tệp bị hỏng hoặc không phải tệp .json do Nobi Pro xuất ra. Hãy chọn lại đúng tệp.".into(),
             (Unreadable, Lang::En) => "The backup cannot be read: the file is damaged or is not a .json file exported by Nobi Pro. Choose the right file.".into(),
+            (TooLarge { bytes, max }, Lang::Vi) => format!(
+                "Tệp sao lưu quá lớn ({} MB, tối đa {} MB) để khôi phục trong trình duyệt. Hãy kiểm tra đúng là tệp .json đã xuất từ mục Sao lưu; nếu đúng, hãy xoá bớt hình ảnh trong Thư viện ảnh, xuất lại rồi khôi phục tệp mới.",
+                megabytes(*bytes),
+                megabytes(*max)
+            ),
+            (TooLarge { bytes, max }, Lang::En) => format!(
+                "The backup is too large ({} MB, at most {} MB) to restore in the browser. Check that it is the .json file exported from Backup; if it is, delete some images from the Media library, export again and restore the new file.",
+                megabytes(*bytes),
+                megabytes(*max)
+            ),
+            (TooDeep { max }, Lang::Vi) => format!(
+                "Tệp này không phải tệp sao lưu do Nobi Pro xuất ra: dữ liệu lồng nhau quá {max} tầng. Hãy chọn tệp .json đã xuất từ mục Sao lưu."
+            ),
+            (TooDeep { max }, Lang::En) => format!(
+                "This is not a backup exported by Nobi Pro: its data nests more than {max} levels deep. Choose the .json file exported from Backup."
+            ),
             (NotABackup, Lang::Vi) => "Đây không phải tệp sao lưu của Nobi Pro. Hãy chọn tệp .json đã xuất từ mục Sao lưu.".into(),
             (NotABackup, Lang::En) => "This is not a Nobi Pro backup. Choose the .json file exported from Backup.".into(),
             (FutureVersion { version, supported }, Lang::Vi) => format!(
@@ -245,6 +343,11 @@ impl BackupError {
             ),
         }
     }
+}
+
+/// Whole megabytes (MiB), rounded up, so that a file over the limit never reads as the limit.
+fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 /// A store's name as people call it.
@@ -405,6 +508,9 @@ mod tests {
         )));
         let back: Backup = serde_json::from_str(&json).unwrap();
         assert_eq!(back, backup);
+        // Customers' addresses and their units are the deepest: far from the limit.
+        assert_eq!(json_depth(json.as_bytes()), 6);
+        assert_eq!(check_json(json.as_bytes()), Ok(()));
         let header: BackupHeader = serde_json::from_str(&json).unwrap();
         assert_eq!(header, backup.header());
     }
@@ -499,6 +605,11 @@ mod tests {
     fn every_error_has_both_languages() {
         let all = [
             BackupError::Unreadable,
+            BackupError::TooLarge {
+                bytes: 300 << 20,
+                max: MAX_BACKUP_BYTES,
+            },
+            BackupError::TooDeep { max: MAX_DEPTH },
             BackupError::NotABackup,
             BackupError::FutureVersion {
                 version: 3,

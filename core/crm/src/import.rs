@@ -241,6 +241,11 @@ pub enum ImportErrorKind {
     // The file as a whole.
     /// No bytes, or only blank lines (an empty sheet).
     Empty,
+    /// Over the size limit of its kind of file (`nobi_tabular::MAX_CSV_BYTES`).
+    FileTooLarge {
+        bytes: u64,
+        max: u64,
+    },
     /// An old binary Excel workbook (`.xls`). Also what [`plan_import`] says of an `.xlsx`,
     /// which is read through [`super::xlsx`] and [`plan_import_rows`] instead.
     ExcelFile,
@@ -335,6 +340,11 @@ impl ImportError {
         let body = match (&self.kind, vi) {
             (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) chứa danh sách khách hàng.".into(),
             (Empty, false) => "The file is empty. Choose the CSV or Excel (.xlsx) file with your customer list.".into(),
+            (FileTooLarge { bytes, max }, _) => FileError::FileTooLarge {
+                bytes: *bytes,
+                max: *max,
+            }
+            .message(lang),
             (ExcelFile, _) => FileError::ExcelFile.message(lang),
             (WorkbookDamaged { detail }, _) => FileError::WorkbookDamaged {
                 detail: detail.clone(),
@@ -522,6 +532,7 @@ impl From<FileError> for ImportErrorKind {
     fn from(error: FileError) -> ImportErrorKind {
         match error {
             FileError::Empty => ImportErrorKind::Empty,
+            FileError::FileTooLarge { bytes, max } => ImportErrorKind::FileTooLarge { bytes, max },
             FileError::ExcelFile => ImportErrorKind::ExcelFile,
             FileError::WorkbookDamaged { detail } => ImportErrorKind::WorkbookDamaged { detail },
             FileError::WorkbookEncrypted => ImportErrorKind::WorkbookEncrypted,
@@ -1657,6 +1668,10 @@ mod tests {
             WorkbookEncrypted,
             WorkbookNoSheet,
             WorkbookTooLarge,
+            FileTooLarge {
+                bytes: 500 << 20,
+                max: 32 << 20,
+            },
             DuplicatePhone {
                 phone: "0912345678".into(),
                 first_row: 2,

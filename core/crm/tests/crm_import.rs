@@ -467,6 +467,35 @@ fn more_than_fifty_thousand_rows_are_refused() {
     assert_eq!(p.creates.len(), MAX_ROWS);
 }
 
+/// A CSV over the size limit (issue 13, point 16): a failed plan that writes nothing, with the
+/// size and the limit in its message.
+#[test]
+fn a_csv_over_the_size_limit_plans_nothing() {
+    let max = nobi_tabular::MAX_CSV_BYTES;
+    let mut csv = b"T\xc3\xaan,S\xc4\x90T\nLan,0912345678\n".to_vec();
+    csv.resize(max as usize + 1, b'\n');
+    let p = plan(&csv, &[], &[]);
+    assert_eq!(
+        errors(&p),
+        vec![(
+            None,
+            None,
+            ImportErrorKind::FileTooLarge {
+                bytes: max + 1,
+                max
+            }
+        )]
+    );
+    assert!(!p.is_ok());
+    assert!(p.creates.is_empty() && p.updates.is_empty() && p.new_tags.is_empty());
+    assert!(p.errors[0]
+        .message(Lang::Vi)
+        .starts_with("Tệp quá lớn (33 MB, tối đa 32 MB)."));
+    assert!(p.errors[0]
+        .message(Lang::En)
+        .starts_with("The file is too large (33 MB, at most 32 MB)."));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

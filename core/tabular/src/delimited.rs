@@ -1,6 +1,6 @@
 //! Delimited text (CSV, semicolon or tab separated) into records with Excel's row numbers.
 
-use crate::FileError;
+use crate::{FileError, MAX_CSV_BYTES};
 use nobi_i18n::Lang;
 
 /// The most data rows one import takes.
@@ -55,9 +55,17 @@ pub struct CsvRecord {
 /// Reads a CSV file into records: decoding ([`FileError::ExcelFile`],
 /// [`FileError::WorkbookEncrypted`], [`FileError::NotText`],
 /// [`FileError::Empty`]), the delimiter, rows numbered as Excel shows them, and the quote
-/// problems of each record. More than [`MAX_ROWS`] records after the first is
+/// problems of each record. More than [`MAX_CSV_BYTES`] bytes is [`FileError::FileTooLarge`],
+/// before anything is decoded or copied; more than [`MAX_ROWS`] records after the first is
 /// [`FileError::TooManyRows`], counted before the cells are read.
 pub fn csv_rows(bytes: &[u8]) -> Result<CsvRows, FileError> {
+    let size = bytes.len() as u64;
+    if size > MAX_CSV_BYTES {
+        return Err(FileError::FileTooLarge {
+            bytes: size,
+            max: MAX_CSV_BYTES,
+        });
+    }
     let text = decode(bytes)?;
     let (text, delimiter) = match excel_separator_line(&text) {
         Some((rest, d)) => (rest, d),

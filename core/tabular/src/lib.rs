@@ -18,6 +18,8 @@
 //! - [`xlsx::sheet_rows`] returns the first worksheet's cells as text, `rows[i][j]` being row
 //!   `i + 1`, column `j + 1`; gaps are empty cells. See [`xlsx`] for the limits.
 //! - [`place`] and [`FileError::message`] say where and what, in the interface's language.
+//! - [`check_file_size`] refuses a file from its name and size alone, before the panel reads it
+//!   into memory; [`csv_rows`] and [`xlsx::read_first_sheet`] check the same limits on the bytes.
 //!
 //! # What it deliberately does not do
 //!
@@ -39,12 +41,52 @@ pub use xlsx::{column_name, XlsxError};
 
 use nobi_i18n::Lang;
 
+/// The most bytes a CSV file may have: [`MAX_ROWS`] rows of 670 bytes on average, twice a
+/// customer row with a long address and a note. The CSV reader holds the file, its decoded text
+/// and the cells at once (a 40 MB file peaked at 140 MB natively), so a file at the limit costs
+/// the panel about 110 MB while it is read, and 500 MB of text would need about 1.7 GB of the
+/// panel's wasm memory, which never shrinks afterwards.
+pub const MAX_CSV_BYTES: u64 = 32 << 20;
+
+/// The most bytes an `.xlsx` file may have. Its sheet is compressed, so a workbook of
+/// [`MAX_ROWS`] rows weighs a few megabytes; the rest of this room is for pictures, which are
+/// never inflated. What the reader inflates and produces has limits of its own ([`xlsx`]).
+pub const MAX_XLSX_BYTES: u64 = 64 << 20;
+
+/// The size limit of a file named `name`: [`MAX_XLSX_BYTES`] for a name ending in `.xlsx` (in
+/// any case), [`MAX_CSV_BYTES`] for any other.
+pub fn max_file_bytes(name: &str) -> u64 {
+    if name.trim_end().to_ascii_lowercase().ends_with(".xlsx") {
+        MAX_XLSX_BYTES
+    } else {
+        MAX_CSV_BYTES
+    }
+}
+
+/// Refuses a file from its name and size alone ([`FileError::FileTooLarge`] over
+/// [`max_file_bytes`]), so that the panel says so before it reads the file into memory. The
+/// readers check the same limits on the bytes they are given, whatever the name said.
+pub fn check_file_size(name: &str, bytes: u64) -> Result<(), FileError> {
+    let max = max_file_bytes(name);
+    if bytes > max {
+        return Err(FileError::FileTooLarge { bytes, max });
+    }
+    Ok(())
+}
+
+/// Whole megabytes (MiB), rounded up, so that a file over a limit never reads as the limit.
+fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
+}
+
 /// What is wrong with a file as a whole, or with one record of a CSV file, before any importer
 /// looks at its cells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileError {
     /// No bytes, or only blank lines (an empty sheet).
     Empty,
+    /// More bytes than [`MAX_CSV_BYTES`] or [`MAX_XLSX_BYTES`] (`max`), found before reading.
+    FileTooLarge { bytes: u64, max: u64 },
     /// An old binary Excel workbook (`.xls`), or an `.xlsx` given to [`csv_rows`].
     ExcelFile,
     /// An `.xlsx` that cannot be read ([`XlsxError::Damaged`]): `detail` says where.
@@ -86,6 +128,16 @@ impl FileError {
         match (self, lang == Lang::Vi) {
             (Empty, true) => "Tệp trống. Hãy chọn tệp CSV hoặc Excel (.xlsx) có dữ liệu.".into(),
             (Empty, false) => "The file is empty. Choose a CSV or Excel (.xlsx) file with data in it.".into(),
+            (FileTooLarge { bytes, max }, true) => format!(
+                "Tệp quá lớn ({} MB, tối đa {} MB). Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt, hoặc xoá các cột, dòng và hình ảnh không cần.",
+                megabytes(*bytes),
+                megabytes(*max)
+            ),
+            (FileTooLarge { bytes, max }, false) => format!(
+                "The file is too large ({} MB, at most {} MB). Split it into smaller files and import them one by one, or delete the columns, rows and pictures you do not need.",
+                megabytes(*bytes),
+                megabytes(*max)
+            ),
             (ExcelFile, true) => "Đây là tệp Excel dạng cũ (.xls), không đọc được ở đây. Hãy mở tệp trong Excel hoặc Google Sheets, lưu lại dưới dạng .xlsx hoặc «CSV UTF-8» (Tệp › Lưu thành), rồi nhập tệp mới đó.".into(),
             (ExcelFile, false) => "This Excel file is an old .xls workbook, which cannot be read here: open it in Excel or Google Sheets and save it as .xlsx, or save it as “CSV UTF-8” (File › Save As), then import the new file.".into(),
             (WorkbookDamaged { detail }, true) => format!(

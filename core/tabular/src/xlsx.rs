@@ -33,16 +33,30 @@
 //!
 //! # Limits
 //!
-//! A part may declare at most [`MAX_PART_SIZE`] bytes, and the rows at most [`MAX_CELLS`] cells
-//! (empty cells left of a filled one count): [`XlsxError::TooLarge`]. Inflating stops one byte
-//! past the declared size, so a part that lies about its size (a zip bomb) costs at most
-//! [`MAX_PART_SIZE`] bytes before it is refused as damaged.
+//! The file may have at most [`crate::MAX_XLSX_BYTES`] bytes. The parts read (the workbook, its
+//! relationships, the sheet, the shared strings) may inflate to at most [`MAX_INFLATED`] bytes
+//! together: a part that declares more than what is left is refused before it is inflated, and
+//! inflating stops one byte past the declared size, so a part that lies about its size (a zip
+//! bomb) is refused as damaged after that byte. The rows may hold at most [`MAX_CELLS`] cells
+//! (empty cells left of a filled one count) and [`MAX_TEXT`] bytes of text, counted as each cell
+//! is read, so that a shared string repeated across a million cells stops there. Each is
+//! [`XlsxError::TooLarge`].
 
-/// The most bytes one part of the workbook may declare, inflated.
-pub const MAX_PART_SIZE: u64 = 256 << 20;
+/// The most bytes the parts read from one workbook may inflate to, together. A sheet of
+/// [`crate::MAX_ROWS`] rows 20 columns wide, as Excel writes it (about 45 bytes a cell), is about
+/// 45 MB of XML, and its shared strings 10 to 20 MB: 96 MiB leaves half as much again, and keeps
+/// what the reader holds at once (the file, the inflated parts, the rows) a few hundred MB at
+/// most.
+pub const MAX_INFLATED: u64 = 96 << 20;
 
-/// The most cells the rows of one sheet may hold.
+/// The most cells the rows of one sheet may hold ([`crate::MAX_ROWS`] rows of 80 columns).
 pub const MAX_CELLS: usize = 4_000_000;
+
+/// The most bytes of cell text the rows of one sheet may hold: [`crate::MAX_ROWS`] rows of 20
+/// cells of 64 bytes, twice what a customer or product sheet has. Each cell is a text of its
+/// own (and is copied again into the panel), so a shared string counts for every cell that uses
+/// it: one string of 1 MB in a million cells would be a terabyte.
+pub const MAX_TEXT: usize = 64 << 20;
 
 /// Excel's last row and column (XFD).
 const MAX_ROW: usize = 1_048_576;
@@ -58,7 +72,7 @@ pub enum XlsxError {
     Encrypted,
     /// A zip without worksheets (a `.docx`, an `.ods`, a zip of other files).
     NoWorksheet,
-    /// Over [`MAX_PART_SIZE`] or [`MAX_CELLS`].
+    /// Over [`crate::MAX_XLSX_BYTES`], [`MAX_INFLATED`], [`MAX_CELLS`] or [`MAX_TEXT`].
     TooLarge,
 }
 
@@ -109,12 +123,17 @@ pub struct Workbook<'b> {
     zip: ZipArchive<Cursor<&'b [u8]>>,
     /// Every entry: its normalised name, its name as written, its index in the zip.
     entries: Vec<(String, String, usize)>,
+    /// The bytes inflated so far, of at most [`MAX_INFLATED`].
+    inflated: u64,
 }
 
 impl<'b> Workbook<'b> {
-    /// Reads the zip's directory. [`XlsxError::NoWorksheet`] when it has neither
-    /// `xl/workbook.xml` nor a worksheet.
+    /// Reads the zip's directory. [`XlsxError::TooLarge`] over [`crate::MAX_XLSX_BYTES`];
+    /// [`XlsxError::NoWorksheet`] when it has neither `xl/workbook.xml` nor a worksheet.
     pub fn open(bytes: &'b [u8]) -> Result<Workbook<'b>, XlsxError> {
+        if bytes.len() as u64 > crate::MAX_XLSX_BYTES {
+            return Err(XlsxError::TooLarge);
+        }
         let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(format!("zip: {e}")))?;
         let entries = (0..zip.len())
             .filter_map(|i| {
@@ -122,7 +141,11 @@ impl<'b> Workbook<'b> {
                     .map(|n| (normalise(n), n.to_owned(), i))
             })
             .collect();
-        let workbook = Workbook { zip, entries };
+        let workbook = Workbook {
+            zip,
+            entries,
+            inflated: 0,
+        };
         if workbook.find(WORKBOOK).is_none() && workbook.worksheet_names().is_empty() {
             return Err(XlsxError::NoWorksheet);
         }
@@ -151,8 +174,10 @@ impl<'b> Workbook<'b> {
     }
 
     /// The text of the part `name` (found without case), or `None` when the zip has no such
-    /// part. The part is inflated at most to the size the directory declares (so a zip bomb
-    /// stops there), then checked against that size and the CRC-32; a byte-order mark is dropped.
+    /// part. A part that declares more than what is left of [`MAX_INFLATED`] is
+    /// [`XlsxError::TooLarge`] before it is inflated; the part is inflated at most to the size
+    /// the directory declares (so a zip bomb stops there), then checked against that size and
+    /// the CRC-32; a byte-order mark is dropped.
     pub fn part(&mut self, name: &str) -> Option<Result<String, XlsxError>> {
         let (written, index) = self.find(name)?;
         let written = written.to_owned();
@@ -170,7 +195,7 @@ impl<'b> Workbook<'b> {
             return Err(XlsxError::Encrypted);
         }
         let size = file.size();
-        if size > MAX_PART_SIZE {
+        if size > MAX_INFLATED.saturating_sub(self.inflated) {
             return Err(XlsxError::TooLarge);
         }
         let crc = file.crc32();
@@ -186,6 +211,8 @@ impl<'b> Workbook<'b> {
             None => return Err(damaged(format!("{name}: compression method"))),
         };
         read.map_err(|_| damaged(format!("{name}: inflate")))?;
+        // Counted as read, so that the parts read after this one have what is left.
+        self.inflated += inflated.len() as u64;
         if inflated.len() as u64 != size {
             return Err(damaged(format!(
                 "{name}: {} bytes, {size} expected",
@@ -682,6 +709,7 @@ pub fn sheet_rows(
     let mut scanner = Scanner::new(sheet_xml);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut cells = 0usize;
+    let mut text_bytes = 0usize;
     let mut in_data = false;
     let mut row = 0usize;
     let mut column = 0usize;
@@ -762,6 +790,12 @@ pub fn sheet_rows(
                     if text.is_empty() {
                         continue;
                     }
+                    // Before a shared string is copied into the cell.
+                    text_bytes += text.len();
+                    if text_bytes > MAX_TEXT {
+                        return Err(XlsxError::TooLarge);
+                    }
+                    let text = text.into_owned();
                     if rows.len() < row {
                         rows.resize_with(row, Vec::new);
                     }
@@ -791,21 +825,22 @@ pub fn sheet_rows(
     Ok(rows)
 }
 
-/// A cell's text by its type; `None` for a shared string index that does not exist.
-fn cell_text(
+/// A cell's text by its type (a shared string borrowed, not copied yet); `None` for a shared
+/// string index that does not exist.
+fn cell_text<'s>(
     kind: &str,
     value: Option<String>,
     inline: Option<String>,
-    shared: &[String],
-) -> Option<String> {
+    shared: &'s [String],
+) -> Option<Cow<'s, str>> {
     let value = value.unwrap_or_default();
-    Some(match kind {
+    Some(Cow::Owned(match kind {
         "s" => {
             let v = value.trim();
             if v.is_empty() {
                 String::new()
             } else {
-                shared.get(v.parse::<usize>().ok()?)?.clone()
+                return Some(Cow::Borrowed(shared.get(v.parse::<usize>().ok()?)?));
             }
         }
         "inlineStr" => unescape_excel(inline.unwrap_or(value)),
@@ -817,7 +852,7 @@ fn cell_text(
         "n" => general_number(&value),
         "str" => unescape_excel(value),
         _ => value, // e (#N/A), d (ISO date)
-    })
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -970,7 +1005,7 @@ mod tests {
             Err(damaged(format!("{name}: 1001 bytes, 1000 expected")))
         );
         // Declared over the limit: refused before inflating.
-        let huge = one_part_zip(name, sheet.as_bytes(), (MAX_PART_SIZE + 1) as u32);
+        let huge = one_part_zip(name, sheet.as_bytes(), (MAX_INFLATED + 1) as u32);
         assert_eq!(read_first_sheet(&huge), Err(XlsxError::TooLarge));
     }
 
