@@ -6,14 +6,27 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// The bytes of the first file chosen in an `<input type="file">`.
-pub(crate) async fn chosen_file(ev: &leptos::ev::Event) -> Option<(String, Vec<u8>)> {
+/// The bytes of the first file chosen in an `<input type="file">`: `Ok(None)` when there is none
+/// or it cannot be read, `Err` when `check` refuses its name and size. `check` runs before the
+/// file is read, so that a 500 MB file is refused without ever being in memory.
+pub(crate) async fn chosen_file<E>(
+    ev: &leptos::ev::Event,
+    check: impl FnOnce(&str, u64) -> Result<(), E>,
+) -> Result<Option<(String, Vec<u8>)>, E> {
     let input: web_sys::HtmlInputElement = event_target(ev);
-    let file = input.files()?.get(0)?;
-    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
-    // Choosing the same file again must fire `change` again.
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return Ok(None);
+    };
+    // Choosing the same file again must fire `change` again, refused or not.
     input.set_value("");
-    Some((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()))
+    check(&file.name(), file.size() as u64)?;
+    let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
+        return Ok(None);
+    };
+    Ok(Some((
+        file.name(),
+        js_sys::Uint8Array::new(&buffer).to_vec(),
+    )))
 }
 
 /// What a chosen file holds, for an import to plan from.

@@ -37,9 +37,17 @@ pub fn DataView() -> impl IntoView {
         let ev = ev.clone();
         import.set(ImportState::Reading);
         async move {
-            let Some((_, bytes)) = chosen_file(&ev).await else {
-                import.set(ImportState::Failed(Ui::FileUnreadable));
-                return;
+            let bytes = match chosen_file(&ev, nobi_core::tabular::check_file_size).await {
+                Ok(Some((_, bytes))) => bytes,
+                Ok(None) => {
+                    import.set(ImportState::Failed(Ui::FileUnreadable));
+                    return;
+                }
+                Err(too_large) => {
+                    let plan = ImportPlan::failed(too_large.into());
+                    import.set(ImportState::Planned(std::sync::Arc::new(plan)));
+                    return;
+                }
             };
             let store = db::store();
             let (Ok(customers), Ok(tags)) =
@@ -126,10 +134,25 @@ pub fn DataView() -> impl IntoView {
         let ev = ev.clone();
         async move {
             let lang = lang.get_untracked();
-            let Some((_, bytes)) = chosen_file(&ev).await else {
-                restore_msg.set(Some(Err(ui(Ui::FileUnreadable, lang).into())));
-                return;
+            let checked =
+                chosen_file(&ev, |_, size| nobi_core::crm::backup::check_file_size(size)).await;
+            let bytes = match checked {
+                Ok(Some((_, bytes))) => bytes,
+                Ok(None) => {
+                    restore_msg.set(Some(Err(ui(Ui::FileUnreadable, lang).into())));
+                    return;
+                }
+                Err(e) => {
+                    restore_msg.set(Some(Err(e.message(lang))));
+                    return;
+                }
             };
+            // Before any parsing: JSON nested deeper than a backup can be would recurse in the
+            // decoder (and nothing is cleared before the whole file is checked).
+            if let Err(e) = nobi_core::crm::backup::check_json(&bytes) {
+                restore_msg.set(Some(Err(e.message(lang))));
+                return;
+            }
             let text = String::from_utf8_lossy(&bytes).into_owned();
             let Ok(value) = js_sys::JSON::parse(text.trim_start_matches('\u{feff}')) else {
                 restore_msg.set(Some(Err(ui(Ui::BackupUnreadable, lang).into())));

@@ -195,10 +195,20 @@ pub fn ProductsView() -> impl IntoView {
         let ev = ev.clone();
         import.set(ImportState::Reading);
         async move {
-            let Some((_, bytes)) = chosen_file(&ev).await else {
-                let l = lang.get_untracked();
-                import.set(ImportState::Failed(ui(Ui::FileUnreadable, l).into()));
-                return;
+            let bytes = match chosen_file(&ev, nobi_core::tabular::check_file_size).await {
+                Ok(Some((_, bytes))) => bytes,
+                Ok(None) => {
+                    let l = lang.get_untracked();
+                    import.set(ImportState::Failed(ui(Ui::FileUnreadable, l).into()));
+                    return;
+                }
+                Err(too_large) => {
+                    import.set(ImportState::Planned {
+                        plan: Arc::new(ProductImportPlan::failed(too_large.into())),
+                        catalog: Arc::new(state.catalog.get_untracked()),
+                    });
+                    return;
+                }
             };
             let rows = file_rows(bytes).await;
             let catalog = state.catalog.get_untracked();
