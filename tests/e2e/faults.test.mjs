@@ -234,3 +234,41 @@ test('a tab that hangs is reported, not waited on: the pump goes on with other c
     await screenshotSideBySide(browser.context, other, panel, 'outbox-tab-stuck').catch(() => {});
   });
 });
+
+test('the composer is bound to the page\'s conversation: another customer in the card never fills a template for this buyer (point 2)', async () => {
+  await withBrowser({ fixtures: { lang: 'vi' } }, async (browser) => {
+    const [a, b] = browser.site.threads.instagram;
+    const page = await browser.openThread('instagram', b.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: b.name }).waitFor();
+    // A template that names the buyer.
+    await panel.getByTestId('tab-templates').click();
+    await panel.getByTestId('tpl-new').click();
+    await panel.getByTestId('tpl-name').fill('Chào khách');
+    await panel.getByTestId('tpl-shortcut').fill('/chao');
+    await panel.getByTestId('tpl-content').fill('Dạ chào {ten_khach} ạ');
+    await panel.getByTestId('tpl-save').click();
+    await panel.getByTestId('tpl-row').filter({ hasText: 'Chào khách' }).waitFor();
+    // The agent goes to A's thread, then opens B from the list: the card shows B, the page A.
+    await page.evaluate((id) => window.__fixture.navigate(id), a.id);
+    await panel.getByTestId('buyer-name').filter({ hasText: a.name }).waitFor();
+    await panel.getByTestId('composer-to').filter({ hasText: a.name }).waitFor();
+    await panel.getByTestId('tab-list').click();
+    await panel.getByTestId('list-row').filter({ hasText: b.name }).click();
+    await panel.getByTestId('buyer-name').filter({ hasText: b.name }).waitFor();
+    await panel.getByTestId('composer-other-customer').waitFor();
+    assert.match(await panel.getByTestId('composer-to').innerText(), new RegExp(a.name), 'it says whom it sends to');
+    await panel.getByTestId('composer').fill('/chao');
+    await panel.getByTestId('tpl-option').filter({ hasText: 'Chào khách' }).click();
+    await panel.getByTestId('composer-error').waitFor();
+    assert.equal(await panel.getByTestId('composer').inputValue(), '/chao', `B's name is not put in A's message`);
+    // One click on the name at the top brings back A, and the template fills for A.
+    await panel.getByTestId('current-buyer').click();
+    await panel.getByTestId('buyer-name').filter({ hasText: a.name }).waitFor();
+    await panel.getByTestId('composer-other-customer').waitFor({ state: 'detached' });
+    await panel.getByTestId('composer').fill('/chao');
+    await panel.getByTestId('tpl-option').filter({ hasText: 'Chào khách' }).click();
+    await panel.waitForFunction((t) => document.querySelector('[data-testid=composer]').value === t, `Dạ chào ${a.name} ạ`);
+    await panel.screenshot({ path: `${(await import('./harness.mjs')).SCREENSHOTS}/composer-bound.png` });
+  });
+});

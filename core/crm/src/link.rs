@@ -9,6 +9,18 @@
 use super::model::*;
 use nobi_protocol::Conversation;
 
+/// Returns true if and only if `record` is the conversation record of the thread the page shows
+/// (`seen`, under its own id or one it is also known as): the composer types into `seen`, so
+/// only then may it fill a template with the card's customer (issue 13, point 2).
+pub fn record_is_of(record: Option<&ConversationRecord>, seen: &Conversation) -> bool {
+    let Some(record) = record else {
+        return false;
+    };
+    std::iter::once(&seen.thread)
+        .chain(&seen.also_known_as)
+        .any(|t| record.id == ConversationRecord::id_for(t.platform, &t.thread_id))
+}
+
 /// What the panel must write after [`link`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Linked {
@@ -218,6 +230,25 @@ mod tests {
             ui_language: None,
             also_known_as: vec![],
         }
+    }
+
+    /// Issue 13, point 2: the card shows customer B (opened from the list) while the page shows
+    /// A's thread; the composer must see that the card is not the thread's.
+    #[test]
+    fn the_card_is_the_threads_only_when_its_record_is_that_thread() {
+        let a = seen("111", "Lan", None);
+        let of_a = link(&a, None, None, 1000, 7).conversation;
+        let of_b = link(&seen("222", "Hoa", None), None, None, 1000, 8).conversation;
+        assert!(record_is_of(Some(&of_a), &a));
+        assert!(!record_is_of(Some(&of_b), &a));
+        assert!(
+            !record_is_of(None, &a),
+            "a customer without a conversation is not the thread's"
+        );
+        // The thread under an id it is also known as (an encrypted chat's earlier id).
+        let mut moved = seen("333", "Lan", None);
+        moved.also_known_as = vec![a.thread.clone()];
+        assert!(record_is_of(Some(&of_a), &moved));
     }
 
     #[test]

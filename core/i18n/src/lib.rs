@@ -297,6 +297,8 @@ ui_texts! {
     OutboxCancelled => "Đã huỷ", "Cancelled";
     OutboxPaused => "Đang dừng: nền tảng chặn tài khoản", "Stopped: the platform is blocking the account";
     Retry => "Gửi lại", "Retry";
+    SendsTo => "Gửi tới:", "Sends to:";
+    ComposerOtherCustomer => "Thẻ bên dưới là một khách khác với người trong hội thoại đang mở. Mẫu tin không điền thông tin của khách này vào tin gửi cho người kia; hãy mở lại khách của hội thoại (bấm tên ở đầu bảng).", "The card below is another customer than the person in the open conversation. Templates do not put this customer's details in a message to that person; open the conversation's customer again (click the name at the top).";
     OutboxNeedsAgent => "Cần bạn xem: không biết tin này đã đi chưa.", "Needs you: it is not known whether this went out.";
     OutboxMarkSent => "Đã đi rồi", "It went out";
     OutboxSendAgain => "Chưa đi, gửi lại", "Not there, send again";

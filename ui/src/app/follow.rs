@@ -18,6 +18,7 @@ pub type PageHealth = Option<(HealthStatus, Option<String>)>;
 #[derive(Clone, Copy)]
 pub struct Follow {
     state: AppState,
+    store_open: RwSignal<bool>,
 }
 
 impl Follow {
@@ -37,6 +38,14 @@ impl Follow {
         });
     }
 
+    /// Shows the customer of the conversation the page shows again (after the agent opened
+    /// another one from the list). Does nothing when no conversation is open.
+    pub fn show_thread_customer(self) {
+        if let Some(c) = self.state.seen.get_untracked() {
+            self.link(c, self.store_open);
+        }
+    }
+
     /// Links the conversation the page shows to its customer, then shows them unless they are
     /// already shown.
     fn link(self, c: Conversation, store_open: RwSignal<bool>) {
@@ -46,6 +55,9 @@ impl Follow {
                 return; // linked once the store is open
             }
             match db::link_conversation(&c).await {
+                // A late link of a conversation the page has left since: showing its customer
+                // now would put them beside another buyer's composer (issue 13, point 2).
+                Ok(_) if state.thread().as_ref() != Some(&c.thread) => {}
                 Ok((customer, record)) => {
                     let shown = state
                         .customer
@@ -72,7 +84,7 @@ impl Follow {
 /// Starts following the window's conversation and the worker's outbox; provides the page's
 /// health as context ([`PageHealth`] in a signal).
 pub fn follow(state: AppState, store_open: RwSignal<bool>) -> Follow {
-    let handle = Follow { state };
+    let handle = Follow { state, store_open };
     let page_health = RwSignal::new(None::<(HealthStatus, Option<String>)>);
     provide_context(page_health);
     // The window this panel belongs to: it shows that window's conversation only.

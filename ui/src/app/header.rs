@@ -14,7 +14,7 @@ pub fn focus(id: &str) {
 }
 
 #[component]
-pub fn Header(help: RwSignal<bool>) -> impl IntoView {
+pub fn Header(help: RwSignal<bool>, follow: super::follow::Follow) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let switch_language = move |next: Lang| {
@@ -52,6 +52,17 @@ pub fn Header(help: RwSignal<bool>) -> impl IntoView {
     };
     let to_composer = move |_| {
         state.tab.set(Tab::Customer);
+        // The card may show another customer (opened from the list): back to the thread's own.
+        let elsewhere = state.seen.with_untracked(|seen| {
+            seen.as_ref().is_some_and(|seen| {
+                !state
+                    .conversation
+                    .with_untracked(|r| nobi_core::crm::link::record_is_of(r.as_ref(), seen))
+            })
+        });
+        if elsewhere {
+            follow.show_thread_customer();
+        }
         request_animation_frame(move || focus("composer"));
     };
     view! {

@@ -35,6 +35,22 @@ pub fn Composer() -> impl IntoView {
     };
     let thread = conversation.thread.clone();
     let account = conversation.account.clone();
+    // Bound to the page's conversation and its own customer: the card may show another customer
+    // (opened from the list, or a late link), whose name and phone must never reach this buyer.
+    let bound_to = conversation.clone();
+    let bound = Memo::new(move |_| {
+        state
+            .conversation
+            .with(|r| nobi_core::crm::link::record_is_of(r.as_ref(), &bound_to))
+    });
+    let card_customer = move || state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
+    // The customer a template in the draft was filled for, if any.
+    let filled_for = RwSignal::new(None::<nobi_core::crm::Id>);
+    let recipient = conversation
+        .buyer_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| conversation.thread.thread_id.clone());
     let draft = RwSignal::new(String::new());
     let files = RwSignal::new(Vec::<Attachment>::new());
     let scheduling = RwSignal::new(false);
@@ -53,6 +69,13 @@ pub fn Composer() -> impl IntoView {
     let use_template = Callback::new(
         move |rendered: crate::features::templates::insert::Rendered| {
             menu_open.set(false);
+            if !bound.get_untracked() {
+                error.set(Some(
+                    ui(Ui::ComposerOtherCustomer, lang.get_untracked()).to_owned(),
+                ));
+                return;
+            }
+            filled_for.set(card_customer());
             draft.update(|d| *d = nobi_core::template::replace_shortcut(d, &rendered.text));
             files.update(|f| f.extend(rendered.images));
             warnings.set(rendered.warnings);
@@ -92,6 +115,7 @@ pub fn Composer() -> impl IntoView {
                     files.set(Vec::new());
                     scheduling.set(false);
                     warnings.set(Vec::new());
+                    filled_for.set(None);
                     last_id.set(Some(id));
                 } else {
                     unconfirmed.set(Some(attempted));
@@ -113,6 +137,13 @@ pub fn Composer() -> impl IntoView {
             return;
         }
         let l = lang.get_untracked();
+        // A draft filled from a template for another customer than the thread's is refused.
+        if filled_for.get_untracked().is_some()
+            && (!bound.get_untracked() || filled_for.get_untracked() != card_customer())
+        {
+            error.set(Some(ui(Ui::ComposerOtherCustomer, l).to_owned()));
+            return;
+        }
         let not_before = if scheduling.get_untracked() {
             match crate::widgets::local_ms(&when.get_untracked()) {
                 Some(at) if at > js_sys::Date::now() as u64 => Some(at),
@@ -171,6 +202,12 @@ pub fn Composer() -> impl IntoView {
 
     view! {
         <section class="composer">
+            <p class="small composer-to" data-testid="composer-to">
+                {move || t(Ui::SendsTo)} " " <bdi>{recipient.clone()}</bdi>
+            </p>
+            {move || (!bound.get()).then(|| view! {
+                <p class="warn small" role="status" data-testid="composer-other-customer">{t(Ui::ComposerOtherCustomer)}</p>
+            })}
             {move || paused().map(|p| {
                 let account = p.account.clone();
                 view! {
@@ -217,7 +254,13 @@ pub fn Composer() -> impl IntoView {
                 rows="3"
                 placeholder=move || t(Ui::ComposerPlaceholder)
                 prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    if text.trim().is_empty() {
+                        filled_for.set(None);
+                    }
+                    draft.set(text)
+                }
                 on:keydown=move |ev| {
                     if crate::widgets::is_send_shortcut(&ev) {
                         ev.prevent_default();
