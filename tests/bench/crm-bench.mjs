@@ -204,6 +204,55 @@ async function seed(panel, count, thread) {
   }
 }
 
+// 4. Backup export and restore (issue 13): 10,000 customers and 500 images (100 KB of base64
+//    each, a 75 KB photo) — export from one read transaction to a verified file, restore of it.
+{
+  const browser = await launch({ fixtures: { lang: 'vi' } });
+  try {
+    const thread = browser.site.threads.instagram[0];
+    const panel = await browser.openPanel();
+    await panel.getByTestId('tab-data').click();
+    await seed(panel, 10_000, thread);
+    await panel.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('nobi-pro');
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('media', 'readwrite');
+            const media = tx.objectStore('media');
+            const data = 'A'.repeat(100_000);
+            const now = Date.now();
+            for (let i = 0; i < 500; i++) {
+              media.put({ id: `m${i}`, created_at: now, updated_at: now, name: `anh-${i}.jpg`, folder: '', mime: 'image/jpeg', data_base64: data });
+            }
+            tx.oncomplete = () => { db.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    await panel.reload();
+    await panel.getByTestId('tab-data').click();
+    const started = Date.now();
+    const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByTestId('export').click()]);
+    const exportMs = Date.now() - started;
+    const { tmpdir } = await import('node:os');
+    const { stat, rm } = await import('node:fs/promises');
+    const file = `${tmpdir()}/nobi-bench-backup-${process.pid}.json`;
+    await download.saveAs(file);
+    const size = (await stat(file)).size;
+    row(`backup export, 10,000 customers + 500 images (${(size / 1048576).toFixed(1)} MB)`, `${exportMs} ms`, '-', null);
+    const restoreStart = Date.now();
+    await panel.getByTestId('restore-file').setInputFiles(file);
+    await panel.getByTestId('restore-done').waitFor({ timeout: 120_000 });
+    row('backup restore of that file (read, check, one transaction)', `${Date.now() - restoreStart} ms`, '-', null);
+    await rm(file, { force: true });
+  } finally {
+    await browser.close();
+  }
+}
+
 const w = Math.max(...rows.map((r) => r.what.length));
 const v = Math.max(...rows.map((r) => r.value.length));
 console.log(`| ${'what'.padEnd(w)} | ${'value'.padStart(v)} | target | ok |`);

@@ -5,7 +5,7 @@
 // version 1 in a real IndexedDB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, launch, screenshotSideBySide, withBrowser, countRecords } from './harness.mjs';
@@ -178,6 +178,9 @@ test('export to JSON and restore into a fresh profile gives the same customers',
     assert.equal(backup.format, 'nobi-pro-backup');
     names = backup.customers.map((c) => c.name).sort();
     assert.ok(names.length >= 20);
+    // Issue 13, point 9: the header carries the counts read in the export's one transaction.
+    assert.equal(backup.counts.customers, backup.customers.length);
+    assert.equal(backup.counts.tags, backup.tags.length);
   });
   await withBrowser({}, async (browser) => {
     const panel = await browser.openPanel();
@@ -186,6 +189,15 @@ test('export to JSON and restore into a fresh profile gives the same customers',
     await panel.getByTestId('restore-file').setInputFiles(path.join(IMPORT_DATA, 'customers-vi.csv'));
     await panel.getByTestId('restore-error').filter({ hasText: /không phải tệp sao lưu/ }).waitFor();
     assert.equal(await countRecords(panel, 'customers'), 0);
+    // A file cut after export (one customer less than its header counts) is refused whole.
+    const cut = JSON.parse(await readFile(backupFile, 'utf8'));
+    cut.customers.pop();
+    const cutFile = `${backupFile}.cut.json`;
+    await writeFile(cutFile, JSON.stringify(cut));
+    await panel.getByTestId('restore-file').setInputFiles(cutFile);
+    await panel.getByTestId('restore-error').filter({ hasText: /không đủ/ }).waitFor();
+    assert.equal(await countRecords(panel, 'customers'), 0);
+    await rm(cutFile, { force: true });
     await panel.getByTestId('restore-file').setInputFiles(backupFile);
     await panel.getByTestId('restore-done').waitFor();
     const restored = await panel.evaluate(

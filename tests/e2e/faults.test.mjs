@@ -272,3 +272,88 @@ test('the composer is bound to the page\'s conversation: another customer in the
     await panel.screenshot({ path: `${(await import('./harness.mjs')).SCREENSHOTS}/composer-bound.png` });
   });
 });
+
+test('after two quick switches the middle thread\'s late pane is never taken for the last one (point 4)', async () => {
+  await withBrowser({ fixtures: { lang: 'vi', navDelayMs: 1200, lateMiddle: true } }, async (browser) => {
+    const [a, b, c] = browser.site.threads.instagram;
+    const page = await browser.openThread('instagram', a.id);
+    const panel = await browser.openPanel(page);
+    await waitForConversation(panel, 'instagram', a.id);
+    // A → B → C within 300 ms: B's pane arrives at 1.2 s under C's URL, C's at 1.5 s.
+    await page.evaluate(([b, c]) => { window.__fixture.navigate(b); setTimeout(() => window.__fixture.navigate(c), 300); }, [b.id, c.id]);
+    await page.waitForFunction((c) => window.__fixture.threadId() === c, c.id);
+    await enqueue(panel, { id: 'late-1', to: { platform: 'instagram', thread_id: c.id }, text: 'Dạ tin cho người thứ ba' });
+    await waitForState(panel, 'late-1', 'sent', 30_000);
+    const sent = await page.evaluate(() => window.__fixture.sent.map(({ threadId, paneThreadId, text }) => ({ threadId, paneThreadId, text })));
+    assert.deepEqual(sent, [{ threadId: c.id, paneThreadId: c.id, text: 'Dạ tin cho người thứ ba' }], 'typed into C\'s own pane');
+    const now = await waitForConversation(panel, 'instagram', c.id);
+    assert.equal(now.conversation.buyer_name, c.name, 'the worker never took B\'s name for C');
+  });
+});
+
+test('settings that cannot be read are never written over by a language switch (point 12)', async () => {
+  await withBrowser({ fixtures: { lang: 'vi' } }, async (browser) => {
+    const thread = browser.site.threads.instagram[0];
+    const page = await browser.openThread('instagram', thread.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    // A settings record this version cannot read (a field of the wrong type).
+    const damaged = { id: 'settings', updated_at: 1, lang: 'en', warehouses: 'not a list', me: 42 };
+    const raw = (value) => panel.evaluate((value) => new Promise((resolve, reject) => {
+      const open = indexedDB.open('nobi-pro');
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction('settings', value ? 'readwrite' : 'readonly');
+        const req = value ? tx.objectStore('settings').put(value) : tx.objectStore('settings').get('settings');
+        req.onsuccess = () => { db.close(); resolve(req.result); };
+        req.onerror = () => reject(req.error);
+      };
+      open.onerror = () => reject(open.error);
+    }), value);
+    await raw(damaged);
+    await panel.reload();
+    await panel.getByTestId('card-error').filter({ hasText: /cài đặt|settings/i }).waitFor();
+    await panel.getByTestId('lang-switch').click();
+    await sleep(800);
+    assert.deepEqual(await raw(null), damaged, 'the stored record is as it was');
+  });
+});
+
+test('quick edits and a second panel never lose an update (point 11)', async () => {
+  await withBrowser({ fixtures: { lang: 'vi' } }, async (browser) => {
+    const thread = browser.site.threads.instagram[0];
+    const page = await browser.openThread('instagram', thread.id);
+    const panel = await browser.openPanel(page);
+    await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    // Two notes in a row, the second before the first is written.
+    await panel.getByTestId('note-input').fill('ghi chú một');
+    await panel.evaluate(() => {
+      const input = document.querySelector('[data-testid=note-input]');
+      const button = document.querySelector('[data-testid=add-note]');
+      button.click();
+      input.value = 'ghi chú hai';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      button.click();
+    });
+    await panel.getByTestId('note').filter({ hasText: 'ghi chú hai' }).waitFor();
+    // A second panel (another window) shows the same customer, and adds a note of its own.
+    const second = await browser.openPanel(page);
+    await second.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    await second.getByTestId('note').filter({ hasText: 'ghi chú hai' }).waitFor();
+    await second.getByTestId('note-input').fill('ghi chú từ cửa sổ khác');
+    await second.getByTestId('add-note').click();
+    await second.getByTestId('note').filter({ hasText: 'ghi chú từ cửa sổ khác' }).waitFor();
+    // The first panel hears of it and shows it; its next edit builds on it.
+    await panel.getByTestId('note').filter({ hasText: 'ghi chú từ cửa sổ khác' }).waitFor();
+    await panel.getByTestId('note-input').fill('ghi chú ba');
+    await panel.getByTestId('add-note').click();
+    await panel.getByTestId('note').filter({ hasText: 'ghi chú ba' }).waitFor();
+    await sleep(500);
+    await panel.reload();
+    await panel.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    const notes = await panel.getByTestId('note').allInnerTexts();
+    for (const text of ['ghi chú một', 'ghi chú hai', 'ghi chú từ cửa sổ khác', 'ghi chú ba']) {
+      assert.ok(notes.some((n) => n.includes(text)), `${text} is stored: ${JSON.stringify(notes)}`);
+    }
+  });
+});

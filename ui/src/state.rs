@@ -77,12 +77,15 @@ pub async fn ask_outbox(request: PanelToBackground, outbox: RwSignal<OutboxView>
     }
 }
 
-/// One edit of the open customer, as [`AppState::edit`] saves it.
-#[derive(Clone)]
-pub struct Save {
-    pub customer: Customer,
-    pub conversation: Option<ConversationRecord>,
-    pub history: Vec<HistoryEntry>,
+/// The open customer's edits not yet in the store (see [`AppState::edit`]).
+#[derive(Default)]
+pub struct Pending {
+    /// The latest edited copy of the customer (and conversation), to write next.
+    latest: Option<(Customer, Option<ConversationRecord>)>,
+    /// History entries of the edits in `latest`.
+    history: Vec<HistoryEntry>,
+    /// A write is in flight; the edits made meanwhile are written when it lands.
+    saving: bool,
 }
 
 /// The state every screen shares: `Copy` handles (signals, one action), so closures take it
@@ -115,8 +118,10 @@ pub struct AppState {
     pub settled: RwSignal<bool>,
     /// Whether the store is open (writes before that would fail).
     pub store_open: RwSignal<bool>,
-    /// Saves one edit of the open customer (see the module's invariant).
-    pub save: Action<Save, ()>,
+    /// The stored settings could not be read: they are never written over this session.
+    pub settings_unreadable: RwSignal<bool>,
+    /// Edits of the open customer waiting for the store (see [`AppState::edit`]).
+    pending: StoredValue<Pending>,
     /// Saves the shop's settings; [`AppState::settings`] is set once they are stored.
     pub save_settings: Action<Settings, ()>,
     /// Whether [`AppState::catalog`] and [`AppState::templates`] were read from the store (or
@@ -132,39 +137,17 @@ impl AppState {
         let conversation = RwSignal::new(None::<ConversationRecord>);
         let history = RwSignal::new(Vec::<HistoryEntry>::new());
         let error = RwSignal::new(None::<String>);
-        let save = Action::new_local(move |edit: &Save| {
-            let Save {
-                customer: mut customer_record,
-                conversation: mut conversation_record,
-                history: entries,
-            } = edit.clone();
-            async move {
-                match db::save(&mut customer_record, conversation_record.as_mut(), &entries).await {
-                    Ok(()) => {
-                        error.set(None);
-                        customer.set(Some(customer_record));
-                        if conversation_record.is_some() {
-                            conversation.set(conversation_record);
-                        }
-                        if !entries.is_empty() {
-                            history.update(|h| {
-                                for entry in entries.into_iter().rev() {
-                                    h.insert(0, entry);
-                                }
-                            });
-                        }
-                    }
-                    Err(e) => {
-                        web_sys::console::error_1(&e.to_string().into());
-                        error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into()));
-                    }
-                }
-            }
-        });
         let settings = RwSignal::new(Settings::default());
+        let settings_unreadable = RwSignal::new(false);
         let save_settings = Action::new_local(move |wanted: &Settings| {
             let wanted = wanted.clone();
             async move {
+                if settings_unreadable.get_untracked() {
+                    error.set(Some(
+                        ui(Ui::SettingsUnreadable, lang.get_untracked()).into(),
+                    ));
+                    return;
+                }
                 match db::save_settings(wanted).await {
                     Ok(saved) => settings.set(saved),
                     Err(e) => {
@@ -191,8 +174,9 @@ impl AppState {
             templates: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(OutboxView::default()),
             store_open: RwSignal::new(false),
+            settings_unreadable,
             settled: RwSignal::new(false),
-            save,
+            pending: StoredValue::new(Pending::default()),
             save_settings,
             loaded: RwSignal::new((false, false)),
         }
@@ -247,19 +231,28 @@ impl AppState {
             .set(Some(ui(Ui::SaveFailed, self.lang.get_untracked()).into()));
     }
 
-    /// Applies `change` to a copy of the customer (and conversation) and saves it through
-    /// [`AppState::save`]; the status follows tags and replies
-    /// ([`nobi_core::crm::ConversationStatus::derive`]). Does nothing when no customer is open.
+    /// Applies `change` to the customer (and conversation) and writes it; the status follows
+    /// tags and replies ([`nobi_core::crm::ConversationStatus::derive`]). Does nothing when no
+    /// customer is open.
+    ///
+    /// **Never a lost update.** The change lands in the card at once and the next edit builds on
+    /// it, whether or not the previous write has landed: one write is in flight at a time, and
+    /// the edits made meanwhile go in the next one. Each write carries the `updated_at` the
+    /// customer had in the store when it was read ([`crate::db::store::Batch::expect_unchanged`]):
+    /// if another panel or an import changed them since, nothing is written, the card shows what
+    /// the store holds, and the agent is told to make the change again.
     pub fn edit(
         self,
         change: impl FnOnce(&mut Customer, &mut Option<ConversationRecord>) -> Vec<HistoryEntry>,
     ) {
-        let (Some(mut customer), mut conversation) = (
-            self.customer.get_untracked(),
-            self.conversation.get_untracked(),
-        ) else {
+        let Some(shown) = self.customer.get_untracked() else {
             return;
         };
+        let (mut customer, mut conversation) = self
+            .pending
+            .with_value(|p| p.latest.clone())
+            .filter(|(c, _)| c.id == shown.id)
+            .unwrap_or((shown, self.conversation.get_untracked()));
         let mut history = change(&mut customer, &mut conversation);
         if let Some(record) = conversation.as_mut() {
             let derived = record
@@ -277,11 +270,156 @@ impl AppState {
                 record.status = derived;
             }
         }
-        self.save.dispatch(Save {
-            customer,
-            conversation,
-            history,
+        self.customer.set(Some(customer.clone()));
+        self.conversation.set(conversation.clone());
+        let start = self.pending.try_update_value(|p| {
+            if p.latest.as_ref().is_some_and(|(c, _)| c.id != customer.id) {
+                p.history.clear(); // another customer's unsaved copy: it was written or refused
+            }
+            p.latest = Some((customer, conversation));
+            p.history.extend(history);
+            !std::mem::replace(&mut p.saving, true)
         });
+        if start == Some(true) {
+            leptos::task::spawn_local(self.write_pending());
+        }
+    }
+
+    /// Writes the pending edits, one batch at a time, until none are left.
+    async fn write_pending(self) {
+        loop {
+            let next = self
+                .pending
+                .try_update_value(|p| {
+                    let latest = p.latest.take();
+                    if latest.is_none() {
+                        p.saving = false;
+                    }
+                    latest.map(|l| (l, std::mem::take(&mut p.history)))
+                })
+                .flatten();
+            let Some(((mut customer, mut conversation), entries)) = next else {
+                return;
+            };
+            let read_at = customer.updated_at;
+            match db::save(&mut customer, conversation.as_mut(), &entries, read_at).await {
+                Ok(()) => {
+                    self.error.set(None);
+                    // Only the new stamp: the card may already show later edits.
+                    let at = customer.updated_at;
+                    let stamp = |c: &mut Option<Customer>| {
+                        if let Some(c) = c.as_mut().filter(|c| c.id == customer.id) {
+                            c.updated_at = at;
+                        }
+                    };
+                    self.customer.update(stamp);
+                    self.pending.update_value(|p| {
+                        if let Some((c, _)) = p.latest.as_mut().filter(|(c, _)| c.id == customer.id)
+                        {
+                            c.updated_at = at;
+                        }
+                    });
+                    if !entries.is_empty() {
+                        self.history.update(|h| {
+                            for entry in entries.into_iter().rev() {
+                                h.insert(0, entry);
+                            }
+                        });
+                    }
+                }
+                Err(e) => {
+                    web_sys::console::error_1(&e.to_string().into());
+                    let key = if e == db::store::StoreError::Conflict {
+                        Ui::ChangedElsewhere
+                    } else {
+                        Ui::SaveFailed
+                    };
+                    self.error
+                        .set(Some(ui(key, self.lang.get_untracked()).into()));
+                    // What the store holds is what the card shows again; later edits of this
+                    // customer were made on the refused copy and are dropped with it.
+                    self.pending.update_value(|p| {
+                        if p.latest.as_ref().is_some_and(|(c, _)| c.id == customer.id) {
+                            p.latest = None;
+                            p.history.clear();
+                        }
+                    });
+                    self.reload_customer(&customer.id).await;
+                }
+            }
+        }
+    }
+
+    /// Reads customer `id` again from the store and shows it, if it is still the one shown.
+    pub async fn reload_customer(self, id: &nobi_core::crm::Id) {
+        if let Ok(Some(fresh)) = db::store().get::<Customer>(id.as_str()).await {
+            if self
+                .customer
+                .with_untracked(|c| c.as_ref().map(|c| &c.id) == Some(id))
+            {
+                self.customer.set(Some(fresh));
+            }
+        }
+    }
+
+    /// Reads again what another panel (or a restore) changed and this one shows: the open
+    /// customer and conversation (unless this panel's own edits of them are on their way: their
+    /// write is checked), the catalog and templates if they were read, tags and settings.
+    pub fn heard(self, changed: crate::db::changes::Changed) {
+        use nobi_core::crm::schema;
+        leptos::task::spawn_local(async move {
+            let shown = self
+                .customer
+                .with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
+            if let Some(id) = shown {
+                if changed.touches(schema::CUSTOMERS, id.as_str()) && !self.has_pending_edits() {
+                    match db::store().get::<Customer>(id.as_str()).await {
+                        Ok(Some(fresh)) => self.customer.set(Some(fresh)),
+                        // Gone (a restore without them, a merge elsewhere): nothing to show.
+                        Ok(None) => {
+                            self.customer.set(None);
+                            self.conversation.set(None);
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+            let record = self
+                .conversation
+                .with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
+            if let Some(id) = record {
+                if changed.touches(schema::CONVERSATIONS, id.as_str()) && !self.has_pending_edits()
+                {
+                    if let Ok(fresh) = db::store().get::<ConversationRecord>(id.as_str()).await {
+                        self.conversation.set(fresh);
+                    }
+                }
+            }
+            let any = |stores: &[&str]| changed.stores.iter().any(|s| stores.contains(&s.as_str()));
+            if any(&[schema::PRODUCTS, schema::COMBOS]) && self.loaded.get_untracked().0 {
+                self.loaded.update(|l| l.0 = false);
+                self.ensure_catalog().await;
+            }
+            if any(&[schema::TEMPLATES]) && self.loaded.get_untracked().1 {
+                self.loaded.update(|l| l.1 = false);
+                self.ensure_templates().await;
+            }
+            if any(&[schema::TAGS]) {
+                if let Ok(tags) = db::tags().await {
+                    self.tags.set(tags);
+                }
+            }
+            if any(&[schema::SETTINGS]) && !self.settings_unreadable.get_untracked() {
+                if let Ok(Some(settings)) = db::settings().await {
+                    self.settings.set(settings);
+                }
+            }
+        });
+    }
+
+    /// Returns true if and only if edits of the shown customer are waiting for the store.
+    pub fn has_pending_edits(self) -> bool {
+        self.pending.with_value(|p| p.saving || p.latest.is_some())
     }
 }
 

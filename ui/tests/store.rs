@@ -109,3 +109,81 @@ async fn the_database_has_the_stores_of_the_schema() {
     let missing = store.count("no-such-store").await;
     assert!(matches!(missing, Err(StoreError::Failed(_))));
 }
+
+/// Issue 13, point 10: a request that throws in the middle of a batch (here a value without the
+/// store's key) must take the batch's earlier requests with it. Before, `write` returned the
+/// error and left the transaction to commit them when it went idle: the first customer and its
+/// change entry stayed.
+#[wasm_bindgen_test]
+async fn a_request_that_throws_midway_takes_the_whole_batch_with_it() {
+    let store = fresh("midway").await;
+    let mut batch = Batch::new();
+    batch.put(&mut customer("c1", "Lan", "0912345678"));
+    batch.put_unchecked(
+        schema::CUSTOMERS,
+        Id("broken".into()),
+        js_sys::Object::new().into(), // no `id`: IndexedDB throws a DataError at put()
+    );
+    batch.put(&mut customer("c3", "Hoa", "0901234567"));
+    assert!(store.write(batch).await.is_err());
+    // Give a transaction that was not aborted the time to commit by itself.
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+    assert_eq!(
+        store.count(schema::CUSTOMERS).await.unwrap(),
+        0,
+        "nothing of the batch"
+    );
+    assert_eq!(store.count(CHANGES).await.unwrap(), 0, "no change entries");
+}
+
+/// Issue 13, point 11: a write made on a copy read before another write is refused whole, and
+/// the other write stays.
+#[wasm_bindgen_test]
+async fn a_write_on_a_stale_copy_is_refused_whole() {
+    let store = fresh("conflict").await;
+    let mut first = Batch::new();
+    let mut lan = customer("c1", "Lan", "0912345678");
+    first.put(&mut lan);
+    store.write(first).await.unwrap();
+    let read: Customer = store.get("c1").await.unwrap().unwrap();
+
+    // Another panel writes it (its own fresh copy).
+    let mut elsewhere = read.clone();
+    elsewhere.name = "Lan (sửa ở cửa sổ khác)".into();
+    let mut batch = Batch::new();
+    batch.expect_unchanged::<Customer>(&elsewhere.id, read.updated_at);
+    batch.put(&mut elsewhere);
+    // Stamps must differ for the check to see the change.
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 5);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+    store.write(batch).await.unwrap();
+
+    // This panel writes its stale copy, with a tag as well.
+    let mut stale = read.clone();
+    stale.name = "Lan cũ".into();
+    let mut batch = Batch::new();
+    batch.expect_unchanged::<Customer>(&stale.id, read.updated_at);
+    batch.put(&mut stale);
+    batch.put(&mut Tag {
+        id: Id("t1".into()),
+        name: "VIP".into(),
+        ..Tag::default()
+    });
+    assert_eq!(store.write(batch).await, Err(StoreError::Conflict));
+    let now: Customer = store.get("c1").await.unwrap().unwrap();
+    assert_eq!(now.name, "Lan (sửa ở cửa sổ khác)", "the other write stays");
+    assert!(
+        store.get::<Tag>("t1").await.unwrap().is_none(),
+        "nothing of the refused batch"
+    );
+    assert_eq!(store.change_count().await.unwrap(), 2);
+}

@@ -116,6 +116,10 @@ pub struct BackupHeader {
     pub format: String,
     pub schema_version: u32,
     pub exported_at: Millis,
+    /// How many records of each store the export read (by [`schema`] store name), in the same
+    /// read transaction as the records. Absent in files written before it existed.
+    #[serde(default)]
+    pub counts: Option<std::collections::BTreeMap<String, u64>>,
 }
 
 impl BackupHeader {
@@ -142,6 +146,10 @@ pub struct Backup {
     /// The [`schema::VERSION`] that wrote the records.
     pub schema_version: u32,
     pub exported_at: Millis,
+    /// See [`BackupHeader::counts`]: a file whose stores do not hold these many records is
+    /// refused before anything is cleared.
+    #[serde(default)]
+    pub counts: Option<std::collections::BTreeMap<String, u64>>,
     #[serde(default)]
     pub settings: Vec<Settings>,
     #[serde(default)]
@@ -175,6 +183,7 @@ impl Backup {
             format: FORMAT.to_owned(),
             schema_version: schema::VERSION,
             exported_at,
+            counts: None,
             settings: Vec::new(),
             staff: Vec::new(),
             tags: Vec::new(),
@@ -194,7 +203,28 @@ impl Backup {
             format: self.format.clone(),
             schema_version: self.schema_version,
             exported_at: self.exported_at,
+            counts: self.counts.clone(),
         }
+    }
+
+    /// How many records each store of this backup holds, by [`schema`] store name.
+    pub fn record_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        [
+            (schema::SETTINGS, self.settings.len()),
+            (schema::STAFF, self.staff.len()),
+            (schema::TAGS, self.tags.len()),
+            (schema::CUSTOMERS, self.customers.len()),
+            (schema::CONVERSATIONS, self.conversations.len()),
+            (schema::HISTORY, self.history.len()),
+            (schema::PRODUCTS, self.products.len()),
+            (schema::COMBOS, self.combos.len()),
+            (schema::ORDERS, self.orders.len()),
+            (schema::TEMPLATES, self.templates.len()),
+            (schema::MEDIA, self.media.len()),
+        ]
+        .into_iter()
+        .map(|(store, n)| (store.to_owned(), n as u64))
+        .collect()
     }
 
     /// Makes the backup ready to restore: refuses another file or a newer version, migrates
@@ -205,6 +235,19 @@ impl Backup {
     /// On error the backup may already be partly migrated; it must not be written.
     pub fn check(&mut self) -> Result<(), BackupError> {
         self.header().check()?;
+        if let Some(expected) = &self.counts {
+            let found = self.record_counts();
+            for (store, &want) in expected {
+                let have = found.get(store).copied().unwrap_or(0);
+                if have != want {
+                    return Err(BackupError::CountsMismatch {
+                        store: store.clone(),
+                        expected: want,
+                        found: have,
+                    });
+                }
+            }
+        }
         if self.schema_version < schema::VERSION {
             let from = self.schema_version;
             self.customers = std::mem::take(&mut self.customers)
@@ -280,6 +323,13 @@ pub enum BackupError {
     MissingCustomer { conversation: Id, customer: Id },
     /// A customer with a tag that is not in the backup.
     MissingTag { customer: Id, name: String, tag: Id },
+    /// A store holds another number of records than the file's header says it was exported
+    /// with: the file was cut or edited.
+    CountsMismatch {
+        store: String,
+        expected: u64,
+        found: u64,
+    },
 }
 
 impl BackupError {
@@ -287,6 +337,12 @@ impl BackupError {
     pub fn message(&self, lang: Lang) -> String {
         use BackupError::*;
         match (self, lang) {
+            (CountsMismatch { store, expected, found }, Lang::Vi) => format!(
+                "Tệp sao lưu không đủ: mục \"{store}\" có {found} bản ghi nhưng lúc xuất có {expected}. Tệp đã bị cắt hoặc sửa; chưa khôi phục gì. Hãy dùng một tệp sao lưu khác."
+            ),
+            (CountsMismatch { store, expected, found }, Lang::En) => format!(
+                "The backup is incomplete: \"{store}\" holds {found} records but {expected} were exported. The file was cut or edited; nothing was restored. Use another backup file."
+            ),
             (Unreadable, Lang::Vi) => "Không đọc được tệp sao lưu: tệp bị hỏng hoặc không phải tệp .json do Nobi Pro xuất ra. Hãy chọn lại đúng tệp.".into(),
             (Unreadable, Lang::En) => "The backup cannot be read: the file is damaged or is not a .json file exported by Nobi Pro. Choose the right file.".into(),
             (TooLarge { bytes, max }, Lang::Vi) => format!(
@@ -559,6 +615,32 @@ mod tests {
         ));
     }
 
+    /// Issue 13, point 9: a file cut or edited after export (here: a customer gone) is refused
+    /// by its header's counts before anything is cleared. Before, it restored what was left.
+    #[test]
+    fn a_backup_whose_stores_do_not_match_its_counts_is_refused() {
+        let mut b = sample();
+        b.counts = Some(b.record_counts());
+        assert_eq!(b.clone().check(), Ok(()));
+        let json = serde_json::to_string(&b).unwrap();
+        let mut cut: Backup = serde_json::from_str(&json).unwrap();
+        let gone = cut.customers.pop().expect("a customer");
+        cut.conversations.retain(|c| c.customer_id != gone.id);
+        let expected = b.customers.len() as u64;
+        assert_eq!(
+            cut.check(),
+            Err(BackupError::CountsMismatch {
+                store: schema::CUSTOMERS.into(),
+                expected,
+                found: expected - 1,
+            })
+        );
+        // A file from before counts existed still restores.
+        let mut old = sample();
+        old.counts = None;
+        assert_eq!(old.check(), Ok(()));
+    }
+
     #[test]
     fn inconsistent_backups_are_refused() {
         let mut b = sample();
@@ -627,6 +709,11 @@ mod tests {
                 customer: Id("c1".into()),
                 name: "Lan".into(),
                 tag: Id("t1".into()),
+            },
+            BackupError::CountsMismatch {
+                store: schema::CUSTOMERS.into(),
+                expected: 3,
+                found: 2,
             },
         ];
         for e in all {

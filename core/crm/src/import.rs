@@ -489,6 +489,10 @@ pub struct ImportPlan {
     pub creates: Vec<Customer>,
     /// Existing customers with what the file adds. Empty unless [`ImportPlan::is_ok`].
     pub updates: Vec<Customer>,
+    /// For each of `updates`, in order: the `updated_at` the customer had when the plan was
+    /// made. The panel writes an update only if the stored customer still has it: a customer
+    /// edited between the preview and the confirm is never overwritten with the preview's copy.
+    pub read_at: Vec<Millis>,
     /// Tags named in the file that do not exist yet. Empty unless [`ImportPlan::is_ok`].
     pub new_tags: Vec<Tag>,
     /// Every problem, file-level first, then by row.
@@ -893,7 +897,7 @@ fn plan_lines(
         plan.errors.push(ImportError::file(ImportErrorKind::NoRows));
     }
     if plan.is_ok() {
-        (plan.creates, plan.updates, plan.new_tags) = builder.finish();
+        (plan.creates, plan.updates, plan.read_at, plan.new_tags) = builder.finish();
     }
     plan
 }
@@ -1097,10 +1101,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(mut self) -> (Vec<Customer>, Vec<Customer>, Vec<Tag>) {
+    fn finish(mut self) -> (Vec<Customer>, Vec<Customer>, Vec<Millis>, Vec<Tag>) {
         self.updates.sort_by_key(|(i, _)| *i);
+        let read_at = self
+            .updates
+            .iter()
+            .map(|(i, _)| self.existing[*i].updated_at)
+            .collect();
         let updates = self.updates.into_iter().map(|(_, c)| c).collect();
-        (self.creates, updates, self.new_tags)
+        (self.creates, updates, read_at, self.new_tags)
     }
 }
 

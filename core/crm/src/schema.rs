@@ -63,9 +63,11 @@ pub enum Step {
         auto_increment: bool,
     },
     CreateIndex(IndexSpec),
-    /// Read every record of the store, pass it through its migration function, write it back.
-    RewriteRecords {
-        store: &'static str,
+    /// Read every customer record, pass it through [`migrate_customer`], write it back. The
+    /// step names its record type, not a store: a rewrite can never decode one store's records
+    /// as another's type (an order read as a `Customer` would be written back as one). A new
+    /// rewrite of another store is a new variant with its own migration function.
+    RewriteCustomers {
         from: u32,
     },
 }
@@ -123,10 +125,7 @@ pub fn steps(from: u32) -> Vec<Step> {
                     key_path: "phone_keys",
                     multi_entry: true,
                 }));
-                out.push(Step::RewriteRecords {
-                    store: CUSTOMERS,
-                    from: 1,
-                });
+                out.push(Step::RewriteCustomers { from: 1 });
             }
             3 => {
                 // Version 3: combos get a store of their own, and orders are found by the
@@ -177,7 +176,7 @@ pub fn latest() -> (Vec<&'static str>, Vec<IndexSpec>) {
         match step {
             Step::CreateStore { name, .. } => stores.push(name),
             Step::CreateIndex(spec) => indexes.push(spec),
-            Step::RewriteRecords { .. } => {}
+            Step::RewriteCustomers { .. } => {}
         }
     }
     stores.sort_unstable();
@@ -221,9 +220,9 @@ mod tests {
                     }
                     db.1.push(spec);
                 }
-                Step::RewriteRecords { store, .. } => {
-                    if !db.0.contains(&store) {
-                        return Err(format!("rewrite of missing store {store}"));
+                Step::RewriteCustomers { .. } => {
+                    if !db.0.contains(&CUSTOMERS) {
+                        return Err(format!("rewrite of missing store {CUSTOMERS}"));
                     }
                 }
             }

@@ -380,6 +380,14 @@ fn rows_add_what_existing_customers_lack_and_overwrite_nothing() {
     assert_eq!(p.creates.len(), 1);
     assert_eq!(p.creates[0].name, "Hoa");
     assert_eq!(p.updates.len(), 2);
+    // Issue 13, point 11: what each updated customer had when the plan was made, for the panel
+    // to refuse the write if they changed between the preview and the confirm.
+    let read_at: Vec<_> = p
+        .updates
+        .iter()
+        .map(|u| customers.iter().find(|c| c.id == u.id).unwrap().updated_at)
+        .collect();
+    assert_eq!(p.read_at, read_at);
     assert_eq!(p.preview[0].existing, Some(Id("c-lan".into())));
     assert_eq!(p.preview[1].existing, Some(Id("c-ig".into())));
     assert_eq!(p.preview[2].existing, None);

@@ -298,6 +298,10 @@ ui_texts! {
     OutboxPaused => "Đang dừng: nền tảng chặn tài khoản", "Stopped: the platform is blocking the account";
     Retry => "Gửi lại", "Retry";
     SendsTo => "Gửi tới:", "Sends to:";
+    ImportStale => "Có khách trong tệp vừa được sửa sau lúc xem trước, nên chưa nhập gì. Hãy chọn lại tệp để xem trước lần nữa.", "A customer in the file was changed after the preview, so nothing was imported. Choose the file again to preview it anew.";
+    ChangedElsewhere => "Khách này vừa được sửa ở cửa sổ khác (hoặc khi nhập dữ liệu), nên thay đổi vừa rồi chưa được lưu. Thẻ đã hiện bản mới nhất; hãy làm lại thay đổi.", "This customer was just changed in another window (or by an import), so your last change was not saved. The card shows the latest; make the change again.";
+    ExportNotVerified => "Bản sao lưu không khớp với dữ liệu đang có nên chưa lưu tệp nào. Hãy thử lại; nếu vẫn lỗi, hãy liên hệ hỗ trợ.", "The backup did not match the data held, so no file was saved. Try again; if it fails again, contact support.";
+    SettingsUnreadable => "Không đọc được cài đặt đã lưu, nên Nobi Pro dùng mặc định cho lần này và không ghi đè cài đặt cũ. Hãy khôi phục bản sao lưu hoặc liên hệ hỗ trợ.", "The stored settings could not be read, so Nobi Pro uses the defaults this time and does not write over them. Restore a backup or contact support.";
     ComposerOtherCustomer => "Thẻ bên dưới là một khách khác với người trong hội thoại đang mở. Mẫu tin không điền thông tin của khách này vào tin gửi cho người kia; hãy mở lại khách của hội thoại (bấm tên ở đầu bảng).", "The card below is another customer than the person in the open conversation. Templates do not put this customer's details in a message to that person; open the conversation's customer again (click the name at the top).";
     OutboxNeedsAgent => "Cần bạn xem: không biết tin này đã đi chưa.", "Needs you: it is not known whether this went out.";
     OutboxMarkSent => "Đã đi rồi", "It went out";

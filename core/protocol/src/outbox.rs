@@ -1028,8 +1028,9 @@ pub enum PageCheck {
 
 /// The comparable form of a message text: lower case, letters and digits only, or (a text of
 /// only emoji and signs) its white space folded. Platforms render links, emoji, quotes and
-/// line breaks in their own way; what they keep is the words.
-fn skeleton(text: &str) -> String {
+/// line breaks in their own way; what they keep is the words. (The service worker passes the
+/// browser's own version to the `_by` functions: Rust's Unicode tables would be 20 KB of it.)
+pub fn skeleton(text: &str) -> String {
     let words: String = text
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -1047,10 +1048,8 @@ fn is_ours(message: &crate::protocol::ChatMessage) -> bool {
         && message.delivery != crate::protocol::Delivery::Failed
 }
 
-/// Returns true if and only if `message` is ours, not failed, and reads as `wanted`.
-fn same_text(message: &crate::protocol::ChatMessage, wanted: &str) -> bool {
-    is_ours(message) && skeleton(&message.text) == skeleton(wanted)
-}
+/// The comparable form of a text (see [`skeleton`]).
+pub type Skeleton<'a> = &'a dyn Fn(&str) -> String;
 
 /// The baseline of `wanted` in `messages`, read before typing it in tab `tab_id`.
 pub fn baseline(
@@ -1058,7 +1057,20 @@ pub fn baseline(
     wanted: &str,
     tab_id: Option<i32>,
 ) -> Baseline {
-    let same: Vec<_> = messages.iter().filter(|m| same_text(m, wanted)).collect();
+    baseline_by(messages, wanted, tab_id, &skeleton)
+}
+
+/// [`baseline`] with the texts compared in `skeleton`'s form.
+pub fn baseline_by(
+    messages: &[crate::protocol::ChatMessage],
+    wanted: &str,
+    tab_id: Option<i32>,
+    skeleton: Skeleton<'_>,
+) -> Baseline {
+    let wanted = skeleton(wanted);
+    let same_text =
+        |m: &crate::protocol::ChatMessage, _: &str| is_ours(m) && skeleton(&m.text) == wanted;
+    let same: Vec<_> = messages.iter().filter(|m| same_text(m, "")).collect();
     let ours: Vec<_> = messages.iter().filter(|m| is_ours(m)).collect();
     Baseline {
         count: same.len() as u32,
@@ -1084,7 +1096,21 @@ pub fn check_page(
     messages: &[crate::protocol::ChatMessage],
     wanted: &str,
 ) -> PageCheck {
-    let same: Vec<_> = messages.iter().filter(|m| same_text(m, wanted)).collect();
+    check_page_by(baseline, messages, wanted, &skeleton)
+}
+
+/// [`check_page`] with the texts compared in `skeleton`'s form.
+pub fn check_page_by(
+    baseline: Option<&Baseline>,
+    messages: &[crate::protocol::ChatMessage],
+    wanted: &str,
+    skeleton: Skeleton<'_>,
+) -> PageCheck {
+    let wanted = skeleton(wanted);
+    let same: Vec<_> = messages
+        .iter()
+        .filter(|m| is_ours(m) && skeleton(&m.text) == wanted)
+        .collect();
     let Some(baseline) = baseline else {
         return if same.is_empty() {
             PageCheck::Absent

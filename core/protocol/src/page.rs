@@ -323,6 +323,20 @@ pub fn looks_like_time(text: &str) -> bool {
 ///
 /// Instagram: `/<username>/`. Facebook: `https://www.facebook.com/<username>` or
 /// `/profile.php?id=<id>` (then the id).
+/// Returns true if and only if `name` follows Instagram's username grammar: 1–30 letters,
+/// digits, periods and underscores, not starting or ending with a period, no two periods in a
+/// row. An identity is taken only from a link that passes it (issue 13, point 15): a line of
+/// header text ("Đang hoạt động", shared by many threads) can never become a username.
+pub fn is_instagram_username(name: &str) -> bool {
+    (1..=30).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_'))
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.contains("..")
+}
+
 pub fn profile_username(platform: Platform, href: &str) -> Option<String> {
     let (host, rest) = match href.strip_prefix("https://") {
         Some(rest) => match rest.find('/') {
@@ -363,7 +377,9 @@ pub fn profile_username(platform: Platform, href: &str) -> Option<String> {
                 "challenge",
             ];
             match segments.as_slice() {
-                [name] if valid(name) && !RESERVED.contains(name) => Some((*name).to_owned()),
+                [name] if is_instagram_username(name) && !RESERVED.contains(name) => {
+                    Some((*name).to_owned())
+                }
                 _ => None,
             }
         }
@@ -530,6 +546,49 @@ pub fn pane_verdict(
         PaneVerdict::Ready
     } else {
         PaneVerdict::Stale
+    }
+}
+
+/// Returns false if and only if the page's own links to the URL's thread (its row in the thread
+/// list: `rows`, their texts) name someone else than the pane's buyer `name`: the positive
+/// match of a pane with the URL's thread (issue 13, point 4). After two quick switches a late
+/// pane of the middle thread differs from the remembered one, but its name is not in the row
+/// of the thread the URL shows. No row, or no name, is no evidence either way (`true`).
+/// Compared without case and with white space folded; the row may hold more (snippet, time),
+/// and its parts may be glued without spaces.
+pub fn row_names(rows: &[String], name: Option<&str>) -> bool {
+    // nobi_text's lower: the content script cannot afford Rust's Unicode case tables.
+    let fold = |t: &str| nobi_text::lower(&t.split_whitespace().collect::<String>());
+    let Some(name) = name.map(fold).filter(|n| !n.is_empty()) else {
+        return true;
+    };
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|r| fold(r))
+        .filter(|r| !r.is_empty())
+        .collect();
+    rows.is_empty() || rows.iter().any(|r| r.contains(&name))
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::row_names;
+
+    #[test]
+    fn a_pane_whose_buyer_is_not_in_the_threads_row_is_not_that_threads() {
+        let row = vec!["Trần Minh AnhBạn: Dạ vâng · 2 giờ".to_string()];
+        assert!(row_names(&row, Some("Trần Minh Anh")));
+        assert!(row_names(&row, Some("trần  minh anh")));
+        assert!(
+            !row_names(&row, Some("Nguyễn Thị Hồng")),
+            "the middle thread's late pane"
+        );
+        assert!(
+            row_names(&[], Some("Nguyễn Thị Hồng")),
+            "no row: no evidence"
+        );
+        assert!(row_names(&row, None), "no name: no evidence");
+        assert!(row_names(&[String::new()], Some("Lan")));
     }
 }
 
@@ -803,6 +862,15 @@ mod tests {
         );
         assert_eq!(profile_username(Instagram, "/direct/t/1234/"), None);
         assert_eq!(profile_username(Instagram, "/explore/"), None);
+        for bad in [
+            "/.hong/",
+            "/hong./",
+            "/ho..ng/",
+            "/a_username_that_is_far_too_long_x/",
+            "/Đang%20hoạt%20động/",
+        ] {
+            assert_eq!(profile_username(Instagram, bad), None, "{bad}");
+        }
         assert_eq!(profile_username(Instagram, "https://evil.example/x/"), None);
         assert_eq!(
             profile_username(Facebook, "https://www.facebook.com/lan.vu.5682").as_deref(),

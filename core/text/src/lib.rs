@@ -57,6 +57,24 @@ pub fn is_normalized(text: &str) -> bool {
     text.is_ascii() || nfc(text) == text
 }
 
+/// `text` as the panel shows a name or a message another person wrote: without the characters
+/// that reorder or hide text (bidi embeddings, overrides and isolates, zero-width spaces, the
+/// byte-order mark) and without control characters (NUL …), line breaks and tabs kept. The
+/// zero-width joiner stays: emoji sequences need it. What is stored is not changed: this is
+/// for display only (the panel also isolates every such text with CSS `unicode-bidi: isolate`).
+pub fn for_display(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            !matches!(c,
+                '\u{202A}'..='\u{202E}' // LRE RLE PDF LRO RLO
+                | '\u{2066}'..='\u{2069}' // LRI RLI FSI PDI
+                | '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' // zero width
+                | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+            ) && (!c.is_control() || c == '\n' || c == '\t')
+        })
+        .collect()
+}
+
 /// Lowercases the letters of English and Vietnamese (ASCII, Latin-1, the Latin Extended letters
 /// Vietnamese uses, and the Vietnamese block U+1EA0–U+1EF9) in NFC text; every other character
 /// is kept. Returns the same as `str::to_lowercase` on such text, without its Unicode case tables
@@ -101,6 +119,21 @@ pub fn contains(haystack: &str, needle: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13, point 16: a name written to reorder or hide the interface.
+    #[test]
+    fn text_for_display_cannot_reorder_or_hide_anything() {
+        assert_eq!(for_display("\u{202E}gnp.exe\u{202C} Lan"), "gnp.exe Lan");
+        assert_eq!(for_display("Ho\u{200B}a\u{0000} Mai\u{2067}"), "Hoa Mai");
+        assert_eq!(for_display("dòng 1\ndòng 2\tx"), "dòng 1\ndòng 2\tx");
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(
+            for_display(family),
+            family,
+            "emoji sequences keep their joiners"
+        );
+        assert_eq!(for_display("Nguyễn Thị Hồng"), "Nguyễn Thị Hồng");
+    }
 
     #[test]
     fn find_agrees_with_the_standard_library() {

@@ -31,8 +31,8 @@
 use crate::chrome;
 use js_sys::{Object, Reflect};
 use nobi_core::outbox::{
-    baseline, check_page, file_key, is_file_key, Baseline, ItemState, NewItem, Outbox, OutboxItem,
-    PageCheck,
+    baseline_by, check_page_by, file_key, is_file_key, Baseline, ItemState, NewItem, Outbox,
+    OutboxItem, PageCheck,
 };
 use nobi_core::protocol::{
     Attachment, BackgroundToContent, BackgroundToPanel, ChatMessage, ContentReply, FailReason,
@@ -434,7 +434,7 @@ async fn baseline_on_page(item: &OutboxItem) -> Result<Baseline, FailReason> {
     let wanted = fold_space(&nfc(&item.text));
     read_page(item, None)
         .await
-        .map(|(m, tab)| baseline(&m, &wanted, Some(tab)))
+        .map(|(m, tab)| baseline_by(&m, &wanted, Some(tab), &skeleton))
 }
 
 /// What the page shows about a message left unsure, or why it could not be read.
@@ -446,10 +446,11 @@ async fn look_for(item: &OutboxItem) -> Result<PageCheck, FailReason> {
     });
     let tab = before.as_ref().and_then(|b| b.tab_id);
     let (messages, _) = read_page(item, tab).await?;
-    Ok(check_page(
+    Ok(check_page_by(
         before.as_ref(),
         &messages,
         &fold_space(&nfc(&item.text)),
+        &skeleton,
     ))
 }
 
@@ -558,6 +559,21 @@ async fn forget_files(id: &str) {
 /// NFC through the browser's `normalize()`: no Unicode tables in the worker.
 fn nfc(text: &str) -> String {
     js_sys::JsString::from(text).normalize("NFC").into()
+}
+
+/// `nobi_core::outbox::skeleton` through the browser's own Unicode tables (`toLowerCase`, a
+/// `\p{L}\p{N}` regular expression): the worker links none of Rust's.
+fn skeleton(text: &str) -> String {
+    let lower = js_sys::JsString::from(text)
+        .normalize("NFC")
+        .to_lower_case();
+    let signs = js_sys::RegExp::new("[^\\p{L}\\p{N}]+", "gu");
+    let words: String = lower.replace_by_pattern(&signs, "").into();
+    if words.is_empty() {
+        fold_space(text)
+    } else {
+        words
+    }
 }
 
 fn fold_space(text: &str) -> String {

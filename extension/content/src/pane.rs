@@ -19,8 +19,8 @@ use crate::dom;
 use crate::messages;
 use crate::sites::SiteAdapter;
 use nobi_core::page::{
-    common_name, name_after_prefix, pane_verdict, profile_username, NodeFacts, PaneVerdict,
-    Signature,
+    common_name, name_after_prefix, pane_verdict, profile_username, row_names, NodeFacts,
+    PaneVerdict, Signature,
 };
 use nobi_core::platform::{classify, PageKind};
 use nobi_core::protocol::ThreadRef;
@@ -428,6 +428,20 @@ pub fn aliases_of(thread: &ThreadRef) -> Vec<ThreadRef> {
     })
 }
 
+/// The texts of the page's links to `thread` (its row in the thread list, wherever the page
+/// shows one), as laid out (`innerText`).
+fn rows_of(thread: &ThreadRef) -> Vec<String> {
+    let Ok(links) = dom::document().query_selector_all("a[href]") else {
+        return Vec::new();
+    };
+    (0..links.length())
+        .filter_map(|i| links.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .filter(|a| matches!(classify(&a.href()), PageKind::Thread(t) if &t == thread))
+        .map(|a| a.inner_text())
+        .collect()
+}
+
 /// Whether `pane` (read now) belongs to `thread`, the thread in the URL. Once it does, the
 /// previous pane is forgotten and the buyer's name is remembered for `thread`.
 pub fn verdict(thread: &ThreadRef, pane: &Pane) -> PaneVerdict {
@@ -465,12 +479,19 @@ pub fn verdict(thread: &ThreadRef, pane: &Pane) -> PaneVerdict {
                 ..NodeFacts::default()
             },
         };
-        let verdict = pane_verdict(
+        let mut verdict = pane_verdict(
             s.old.as_ref().map(|o| &o.signature),
             &pane.signature,
             facts,
             expected.as_deref(),
         );
+        // A positive match with the URL's thread, where the page lists it: "changed since the
+        // last pane" is not enough after two quick switches (the middle one's pane comes late).
+        if verdict == PaneVerdict::Ready
+            && !row_names(&rows_of(thread), pane.signature.name.as_deref())
+        {
+            verdict = PaneVerdict::OtherBuyer;
+        }
         if verdict == PaneVerdict::Ready {
             s.old = None;
             s.last_ready = Some((thread.clone(), snapshot(pane)));

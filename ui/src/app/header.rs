@@ -71,7 +71,7 @@ pub fn Header(help: RwSignal<bool>, follow: super::follow::Follow) -> impl IntoV
                 {move || match buyer() {
                     Some(name) => view! {
                         <button class="who" data-testid="current-buyer" title=move || t(Ui::ToComposer) on:click=to_composer>
-                            <span class="who-name">{name}</span>
+                            <span class="who-name">{nobi_core::text::for_display(&name)}</span>
                         </button>
                     }.into_any(),
                     None => view! { <h1>{move || t(Ui::Title)}</h1> }.into_any(),

@@ -21,12 +21,26 @@ use nobi_core::i18n::{Lang, Ui};
 /// Opens the store and loads what every screen reads into `state`.
 async fn open_store(state: AppState) -> Result<(), StoreError> {
     db::open().await?;
-    let stored = db::settings().await;
+    let stored = match db::settings().await {
+        Ok(stored) => stored.unwrap_or_default(),
+        Err(e) => {
+            // Kept as they are on disk: the defaults work for this session, and no save of
+            // them (a language switch) may overwrite what the shop chose (issue 13, point 12).
+            web_sys::console::error_1(&e.to_string().into());
+            state.settings_unreadable.set(true);
+            state
+                .error
+                .set(Some(state.t(Ui::SettingsUnreadable).into()));
+            Default::default()
+        }
+    };
     if let Some(code) = stored.lang.as_deref() {
         state.lang.set(Lang::from_tag(code));
     }
     state.settings.set(stored);
     state.tags.set(db::tags().await.unwrap_or_default());
+    // Other panels (other windows) tell what they write; this one reads it again.
+    db::changes::listen(move |changed| state.heard(changed));
     state.staff.set(db::staff().await.unwrap_or_default());
     // The catalog and the templates are read by the screens that use them (AppState::ensure_*),
     // which load as chunks: the card does not wait for them.

@@ -1,27 +1,86 @@
 //! The whole store as one backup, and restoring one (all or nothing).
 
 use crate::db;
-use crate::db::store::{now, Batch};
+use crate::db::store::Batch;
 use nobi_core::crm::backup::Backup;
 use nobi_core::crm::schema;
-use nobi_core::crm::{ConversationRecord, Customer, HistoryEntry, Settings, Staff, Tag};
 
-/// Every record of the store, as one backup.
-pub async fn backup() -> Result<Backup, crate::db::store::StoreError> {
-    let store = db::store();
-    let mut backup = Backup::new(now());
-    backup.settings = store.all::<Settings>().await?;
-    backup.staff = store.all::<Staff>().await?;
-    backup.tags = store.all::<Tag>().await?;
-    backup.customers = store.all::<Customer>().await?;
-    backup.conversations = store.all::<ConversationRecord>().await?;
-    backup.history = store.all::<HistoryEntry>().await?;
-    backup.products = store.all::<nobi_core::order::Product>().await?;
-    backup.combos = store.all::<nobi_core::order::Combo>().await?;
-    backup.orders = store.all::<nobi_core::order::Order>().await?;
-    backup.templates = store.all::<nobi_core::template::Template>().await?;
-    backup.media = store.all::<nobi_core::crm::MediaItem>().await?;
-    Ok(backup)
+/// Why an export produced no file.
+#[derive(Debug)]
+pub enum ExportError {
+    Store(crate::db::store::StoreError),
+    /// What was assembled does not hold what the store holds (`store`: `wrote` of `held`), or a
+    /// record could not be written as JSON: no file is offered.
+    NotVerified {
+        store: &'static str,
+        wrote: u32,
+        held: u32,
+    },
+}
+
+/// The whole store as a backup file, ready to download: every record as stored (none decoded,
+/// so none skipped), from one read transaction, with the counts of that transaction in its
+/// header. The file is assembled from one small string per record into a `Blob`: no string
+/// of the whole file is ever built. Before it is returned, the records written are counted
+/// against the counts the store gave in the same transaction.
+pub async fn export_file(
+    exported_at: nobi_core::crm::Millis,
+) -> Result<web_sys::Blob, ExportError> {
+    let stores = schema::RECORD_STORES;
+    let snapshot = db::store()
+        .snapshot_stores(&stores)
+        .await
+        .map_err(ExportError::Store)?;
+    let counts: std::collections::BTreeMap<String, u64> = stores
+        .iter()
+        .zip(&snapshot)
+        .map(|(name, (_, count))| ((*name).to_owned(), u64::from(*count)))
+        .collect();
+    let mut header = Backup::new(exported_at).header();
+    header.counts = Some(counts);
+    let header = nobi_bridge::to_js(&header);
+    let header = js_sys::JSON::stringify(&header)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let parts = js_sys::Array::new();
+    // The header's fields, then one array per store, in one object.
+    parts.push(&header.trim_end_matches('}').into());
+    for (name, (records, held)) in stores.iter().zip(&snapshot) {
+        parts.push(&format!(",\"{name}\":[").into());
+        let mut wrote = 0u32;
+        for (i, record) in records.iter().enumerate() {
+            let Some(json) = js_sys::JSON::stringify(record)
+                .ok()
+                .filter(|j| j.length() > 0)
+            else {
+                break;
+            };
+            if i > 0 {
+                parts.push(&",".into());
+            }
+            parts.push(&json);
+            wrote += 1;
+        }
+        parts.push(&"]".into());
+        if wrote != *held || records.len() as u32 != *held {
+            return Err(ExportError::NotVerified {
+                store: name,
+                wrote,
+                held: *held,
+            });
+        }
+    }
+    parts.push(&"}".into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| {
+        ExportError::NotVerified {
+            store: "",
+            wrote: 0,
+            held: 0,
+        }
+    })
 }
 
 /// Replaces the store's records with the backup's, in one transaction.

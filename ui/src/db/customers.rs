@@ -50,12 +50,17 @@ pub async fn link_conversation(
 }
 
 /// Saves the customer (and the conversation, and history entries) in one transaction.
+/// Writes an edited customer (and conversation, and history) unless the stored customer no
+/// longer has `read_at` as its `updated_at` ([`StoreError::Conflict`]: changed elsewhere since it
+/// was read). On success `customer.updated_at` is the write's time.
 pub async fn save(
     customer: &mut Customer,
     conversation: Option<&mut ConversationRecord>,
     history: &[HistoryEntry],
+    read_at: nobi_core::crm::Millis,
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new();
+    batch.expect_unchanged::<Customer>(&customer.id, read_at);
     customer.refresh_keys();
     batch.put(customer);
     if let Some(conversation) = conversation {
@@ -157,6 +162,10 @@ pub async fn import(plan: &nobi_core::crm::import::ImportPlan) -> Result<(), Sto
     }
     for c in plan.creates.iter().chain(&plan.updates) {
         batch.put_as_is(c);
+    }
+    // An update is the preview's copy: written only over the customer as the preview read it.
+    for (c, read_at) in plan.updates.iter().zip(&plan.read_at) {
+        batch.expect_unchanged::<Customer>(&c.id, *read_at);
     }
     store().write(batch).await
 }

@@ -7,6 +7,7 @@
 //! through Leptos. Each function writes one [`Batch`]: all of a change lands, or none of it.
 
 pub mod backup;
+pub mod changes;
 pub mod customers;
 pub mod list_index;
 pub mod media;

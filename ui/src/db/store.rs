@@ -26,6 +26,9 @@ pub enum StoreError {
     Failed(String),
     /// A stored record does not have the shape this version expects.
     Corrupt(&'static str),
+    /// A record was changed by someone else (another panel) since it was read: nothing of
+    /// the batch was written (see [`Batch::expect_unchanged`]).
+    Conflict,
 }
 
 impl fmt::Display for StoreError {
@@ -34,6 +37,7 @@ impl fmt::Display for StoreError {
             StoreError::Unavailable(e) => write!(f, "local database unavailable: {e}"),
             StoreError::Failed(e) => write!(f, "local database error: {e}"),
             StoreError::Corrupt(store) => write!(f, "a record in '{store}' is unreadable"),
+            StoreError::Conflict => write!(f, "a record was changed elsewhere since it was read"),
         }
     }
 }
@@ -192,45 +196,78 @@ impl Store {
             .db
             .transaction(&stores, TransactionMode::ReadWrite)
             .map_err(failed)?;
-        let log = tx.object_store(CHANGES).map_err(failed)?;
-        let mut pending = Vec::new();
-        for op in &batch.ops {
-            let store = tx.object_store(op.store()).map_err(failed)?;
-            let (id, change) = match op {
-                Op::Put { value, id, .. } => {
-                    pending.push(store.put(value, None).map_err(failed)?);
-                    (id, ChangeOp::Put)
+        // Records that must not have changed since they were read: checked inside this
+        // transaction, before anything is written (no other write can come in between).
+        for (store, id, updated_at) in &batch.expect {
+            let request = tx
+                .object_store(store)
+                .and_then(|s| s.get(Query::Key(JsValue::from_str(id.as_str()))));
+            let stored = match request {
+                Ok(request) => request.await,
+                Err(e) => Err(e),
+            };
+            let unchanged = match stored {
+                Ok(Some(value)) => {
+                    js_sys::Reflect::get(&value, &"updated_at".into())
+                        .ok()
+                        .and_then(|v| v.as_f64())
+                        == Some(*updated_at as f64)
                 }
-                Op::Delete { id, .. } => {
-                    store
-                        .delete(Query::Key(JsValue::from_str(id.as_str())))
-                        .map_err(failed)?;
-                    (id, ChangeOp::Delete)
-                }
-                Op::Clear { .. } => {
-                    store.clear().map_err(failed)?;
-                    continue;
+                // Gone (deleted elsewhere) is a change too.
+                Ok(None) => false,
+                Err(e) => {
+                    let _ = tx.abort();
+                    return Err(failed(e));
                 }
             };
-            let entry = Change {
-                at: batch.at,
-                store: op.store().to_owned(),
-                id: id.clone(),
-                op: change,
-            };
-            log.add(&to_js(&entry), None).map_err(failed)?;
+            if !unchanged {
+                let _ = tx.abort();
+                return Err(StoreError::Conflict);
+            }
         }
-        if clears {
-            tx.object_store(SNAPSHOTS)
-                .map_err(failed)?
-                .clear()
-                .map_err(failed)?;
-        }
+        // A request that throws midway (a value IndexedDB refuses) must take the requests
+        // already made with it: a transaction left alone would commit them when it goes idle.
+        let pending = match queue(&tx, &batch, clears) {
+            Ok(pending) => pending,
+            Err(e) => {
+                let _ = tx.abort();
+                return Err(e);
+            }
+        };
         drop(pending);
         match tx.commit().map_err(failed)?.await.map_err(failed)? {
-            TransactionResult::Committed => Ok(()),
+            TransactionResult::Committed => {
+                let (stores, ids) = batch.touched();
+                crate::db::changes::announce(&stores, &ids);
+                Ok(())
+            }
             TransactionResult::Aborted => Err(StoreError::Failed("transaction aborted".into())),
         }
+    }
+
+    /// Every record of `stores` as stored (nothing decoded, nothing skipped) with each store's
+    /// count, all read in ONE transaction: a consistent snapshot for the backup export.
+    pub async fn snapshot_stores(
+        &self,
+        stores: &[&'static str],
+    ) -> Result<Vec<(Vec<JsValue>, u32)>, StoreError> {
+        let tx = self
+            .db
+            .transaction(stores, TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        let mut requests = Vec::new();
+        for name in stores {
+            let store = tx.object_store(name).map_err(failed)?;
+            requests.push((
+                store.get_all(None, None).map_err(failed)?,
+                store.count(None).map_err(failed)?,
+            ));
+        }
+        let mut out = Vec::new();
+        for (all, count) in requests {
+            out.push((all.await.map_err(failed)?, count.await.map_err(failed)?));
+        }
+        Ok(out)
     }
 
     /// The change log's length (tests and the export footer).
@@ -303,6 +340,49 @@ impl Store {
     }
 }
 
+/// Makes the requests of `batch` in `tx` (see [`Store::write`]); stops at the first that throws.
+fn queue(
+    tx: &idb::Transaction,
+    batch: &Batch,
+    clears: bool,
+) -> Result<Vec<idb::request::PutStoreRequest>, StoreError> {
+    let log = tx.object_store(CHANGES).map_err(failed)?;
+    let mut pending = Vec::new();
+    for op in &batch.ops {
+        let store = tx.object_store(op.store()).map_err(failed)?;
+        let (id, change) = match op {
+            Op::Put { value, id, .. } => {
+                pending.push(store.put(value, None).map_err(failed)?);
+                (id, ChangeOp::Put)
+            }
+            Op::Delete { id, .. } => {
+                store
+                    .delete(Query::Key(JsValue::from_str(id.as_str())))
+                    .map_err(failed)?;
+                (id, ChangeOp::Delete)
+            }
+            Op::Clear { .. } => {
+                store.clear().map_err(failed)?;
+                continue;
+            }
+        };
+        let entry = Change {
+            at: batch.at,
+            store: op.store().to_owned(),
+            id: id.clone(),
+            op: change,
+        };
+        log.add(&to_js(&entry), None).map_err(failed)?;
+    }
+    if clears {
+        tx.object_store(SNAPSHOTS)
+            .map_err(failed)?
+            .clear()
+            .map_err(failed)?;
+    }
+    Ok(pending)
+}
+
 fn read_all<T: DeserializeOwned>(store: &'static str, values: Vec<JsValue>) -> Vec<T> {
     let mut out = Vec::with_capacity(values.len());
     for value in values {
@@ -346,15 +426,16 @@ fn upgrade(event: &idb::event::VersionChangeEvent) -> Result<(), idb::Error> {
                     Some(params),
                 )?;
             }
-            Step::RewriteRecords { store, from } => {
+            Step::RewriteCustomers { from } => {
                 let tx = tx.as_ref().ok_or(idb::Error::TransactionNotFound)?;
-                let store = tx.object_store(store)?;
+                let store = tx.object_store(schema::CUSTOMERS)?;
                 let request = store.get_all(None, None)?;
                 // The version-change transaction stays open while this request and the puts
                 // queued from its result are pending.
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(values) = request.await else { return };
                     for value in values {
+                        // A record that does not read as a customer is left as it is.
                         if let Ok(customer) = from_js::<Customer>(value) {
                             let migrated = schema::migrate_customer(customer, from);
                             let _ = store.put(&to_js(&migrated), None);
@@ -394,6 +475,8 @@ impl Op {
 pub struct Batch {
     at: Millis,
     ops: Vec<Op>,
+    /// (store, id, updated_at) of records that must still be as they were read.
+    expect: Vec<(&'static str, Id, Millis)>,
 }
 
 impl Batch {
@@ -402,6 +485,7 @@ impl Batch {
         Batch {
             at: now(),
             ops: Vec::new(),
+            expect: Vec::new(),
         }
     }
 
@@ -431,6 +515,22 @@ impl Batch {
         self
     }
 
+    /// Puts `value` into `store` as it is, unchecked: for tests that need IndexedDB to refuse a
+    /// request in the middle of a batch.
+    #[doc(hidden)]
+    pub fn put_unchecked(&mut self, store: &'static str, id: Id, value: JsValue) -> &mut Self {
+        self.ops.push(Op::Put { store, id, value });
+        self
+    }
+
+    /// Refuses the whole batch ([`StoreError::Conflict`]) unless record `id` of `T`'s store
+    /// still has `updated_at` when the batch is written: an edit made on a copy is never
+    /// written over a change made meanwhile by another panel or an import.
+    pub fn expect_unchanged<T: Record>(&mut self, id: &Id, updated_at: Millis) -> &mut Self {
+        self.expect.push((T::STORE, id.clone(), updated_at));
+        self
+    }
+
     pub fn delete<T: Record>(&mut self, id: &Id) -> &mut Self {
         self.ops.push(Op::Delete {
             store: T::STORE,
@@ -447,6 +547,26 @@ impl Batch {
 
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
+    }
+
+    /// The stores and ids this batch writes, for other panels to hear of.
+    fn touched(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut stores: Vec<&'static str> = self.ops.iter().map(Op::store).collect();
+        stores.sort_unstable();
+        stores.dedup();
+        // A cleared store may have lost any record: no ids means "everything in these stores".
+        if self.ops.iter().any(|op| matches!(op, Op::Clear { .. })) {
+            return (stores, Vec::new());
+        }
+        let ids = self
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Put { id, .. } | Op::Delete { id, .. } => Some(id.0.clone()),
+                Op::Clear { .. } => None,
+            })
+            .collect();
+        (stores, ids)
     }
 }
 

@@ -49,7 +49,7 @@ pub(super) fn Identity() -> impl IntoView {
                     }.into_any()
                 } else {
                     view! {
-                        <h2 class="buyer-name" data-testid="buyer-name">{name}</h2>
+                        <h2 class="buyer-name" data-testid="buyer-name">{move || nobi_core::text::for_display(&name())}</h2>
                         <button class="link" data-testid="edit-name" title=t(Ui::Edit) on:click=move |_| editing.set(true)>"✎"</button>
                     }.into_any()
                 }}

@@ -10,13 +10,18 @@ use nobi_core::i18n::Ui;
 pub(crate) fn SamePhone() -> impl IntoView {
     let state = use_app();
     let t = move |key: Ui| state.t(key);
-    // Read again whenever the customer changes (a phone added, another customer shown).
+    // Read again whenever the customer changes (a phone added, another customer shown). Each
+    // answer says whom it was read for: a late answer for the previous customer is not shown
+    // under the current one (issue 13, point 12).
     let others = LocalResource::new(move || {
         let customer = state.customer.get();
         async move {
             match customer {
-                Some(customer) => db::same_phone(&customer).await.unwrap_or_default(),
-                None => Vec::new(),
+                Some(customer) => {
+                    let found = db::same_phone(&customer).await.unwrap_or_default();
+                    (Some(customer.id), found)
+                }
+                None => (None, Vec::new()),
             }
         }
     });
@@ -25,6 +30,10 @@ pub(crate) fn SamePhone() -> impl IntoView {
         let into = state.customer.get_untracked();
         async move {
             let Some(into) = into else { return };
+            // Only people who share a phone now: never a stale row's.
+            if nobi_core::crm::link::same_phone(&into, std::slice::from_ref(&other)).is_empty() {
+                return;
+            }
             match db::merge_customers(into, other).await {
                 Ok(merged) => {
                     if let Ok(h) = db::history(&merged.id).await {
@@ -36,7 +45,14 @@ pub(crate) fn SamePhone() -> impl IntoView {
             }
         }
     });
-    let list = move || others.get().unwrap_or_default();
+    let list = move || {
+        let current = state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
+        others
+            .get()
+            .filter(|(read_for, _)| *read_for == current)
+            .map(|(_, found)| found)
+            .unwrap_or_default()
+    };
     view! {
         <Show when=move || !list().is_empty()>
             <section class="card warn" data-testid="same-phone">
@@ -44,7 +60,7 @@ pub(crate) fn SamePhone() -> impl IntoView {
                 <ul class="rows">
                     <For each=list key=|o| o.id.clone() let(other)>
                         <li>
-                            {other.name.clone()} " · "
+                            {nobi_core::text::for_display(&other.name)} " · "
                             {other.primary_phone().map(nobi_core::phone::display).unwrap_or_default()}
                             <button data-testid="merge" disabled=move || merge.pending().get()
                                 on:click=move |_| { merge.dispatch(other.clone()); }>

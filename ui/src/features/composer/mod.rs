@@ -203,7 +203,7 @@ pub fn Composer() -> impl IntoView {
     view! {
         <section class="composer">
             <p class="small composer-to" data-testid="composer-to">
-                {move || t(Ui::SendsTo)} " " <bdi>{recipient.clone()}</bdi>
+                {move || t(Ui::SendsTo)} " " <bdi>{nobi_core::text::for_display(&recipient)}</bdi>
             </p>
             {move || (!bound.get()).then(|| view! {
                 <p class="warn small" role="status" data-testid="composer-other-customer">{t(Ui::ComposerOtherCustomer)}</p>

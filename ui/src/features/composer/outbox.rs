@@ -109,7 +109,7 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
                 let cancellable = matches!(item.state, ItemState::Queued | ItemState::Failed { .. } | ItemState::NeedsCheck { .. } | ItemState::NeedsAgent { .. });
                 view! {
                     <li class=state_class(&item) data-testid="outbox-item">
-                        <span class="ob-text">{item.text.clone()}</span>
+                        <span class="ob-text">{nobi_core::text::for_display(&item.text)}</span>
                         {(!item.attachments.is_empty()).then(|| format!(" 📎{}", item.attachments.len()))}
                         <span class="ob-state small" data-testid="outbox-state">{state_text(&item, is_paused(&item), lang.get())}</span>
                         {failed.then(|| view! {

@@ -3,17 +3,16 @@
 //! [`file_rows`] (a chosen file → what an import plans from) serves the product import too.
 
 use crate::db;
-use crate::db::backup::{backup, restore};
+use crate::db::backup::{export_file, restore, ExportError};
 use crate::db::store::{now, random_u64};
-use crate::files::{chosen_file, download, file_rows, FileRows};
+use crate::files::{chosen_file, download_blob, file_rows, FileRows};
 use crate::state::use_app;
 use leptos::prelude::*;
-use nobi_bridge::{from_js, to_js};
+use nobi_bridge::from_js;
 use nobi_core::crm::backup::Backup;
 use nobi_core::crm::import::{plan_import, plan_import_rows, ImportPlan};
 use nobi_core::crm::{Customer, Date, Tag};
 use nobi_core::i18n::{ui, Ui};
-use wasm_bindgen::JsValue;
 
 #[derive(Clone, PartialEq)]
 enum ImportState {
@@ -86,6 +85,9 @@ pub fn DataView() -> impl IntoView {
                         updated: plan.updates.len(),
                     });
                 }
+                Err(crate::db::store::StoreError::Conflict) => {
+                    import.set(ImportState::Failed(Ui::ImportStale))
+                }
                 Err(_) => import.set(ImportState::Failed(Ui::SaveFailed)),
             }
         }
@@ -100,31 +102,27 @@ pub fn DataView() -> impl IntoView {
         write_import.dispatch(plan);
     };
     let export_action = Action::new_local(move |_: &()| async move {
-        match backup().await {
-            Ok(backup) => {
-                let text = js_sys::JSON::stringify_with_replacer_and_space(
-                    &to_js(&backup),
-                    &JsValue::NULL,
-                    &JsValue::from_f64(1.0),
-                )
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default();
+        let lang = lang.get_untracked();
+        match export_file(now()).await {
+            Ok(blob) => {
                 let d = js_sys::Date::new_0();
                 let date = Date {
                     year: d.get_full_year() as u16,
                     month: d.get_month() as u8 + 1,
                     day: d.get_date() as u8,
                 };
-                let _ = download(
-                    &format!("nobi-pro-backup-{}.json", date.to_iso()),
-                    &text,
-                    "application/json",
-                );
+                let _ = download_blob(&format!("nobi-pro-backup-{}.json", date.to_iso()), &blob);
             }
-            Err(_) => restore_msg.set(Some(Err(
-                ui(Ui::StoreUnavailable, lang.get_untracked()).into()
-            ))),
+            Err(ExportError::Store(_)) => {
+                restore_msg.set(Some(Err(ui(Ui::StoreUnavailable, lang).into())))
+            }
+            Err(ExportError::NotVerified { store, wrote, held }) => {
+                web_sys::console::error_1(
+                    &format!("Nobi Pro: export of '{store}' wrote {wrote} of {held} records")
+                        .into(),
+                );
+                restore_msg.set(Some(Err(ui(Ui::ExportNotVerified, lang).into())))
+            }
         }
     });
     let export = move || {
@@ -175,6 +173,15 @@ pub fn DataView() -> impl IntoView {
             }
             match restore(&backup).await {
                 Ok(()) => {
+                    // Everything changed: the open card, the catalog and templates read again
+                    // (other panels hear it from the store's announcement).
+                    state.heard(crate::db::changes::Changed {
+                        stores: nobi_core::crm::schema::RECORD_STORES
+                            .iter()
+                            .map(|s| (*s).to_owned())
+                            .collect(),
+                        ids: Vec::new(),
+                    });
                     state.tags.set(backup.tags.clone());
                     state.staff.set(backup.staff.clone());
                     state.catalog.set(nobi_core::order::Catalog {

@@ -214,7 +214,7 @@ pub fn CustomerList(
                             view! {
                                 <button class="list-row" data-testid="list-row" style=format!("top:{top}px")
                                     on:click=move |_| open(id.clone())>
-                                    <span class="list-name">{row.name.clone()}</span>
+                                    <span class="list-name">{nobi_core::text::for_display(&row.name)}</span>
                                     <span class="list-phone muted">{row.phone.as_deref().map(nobi_core::phone::display).unwrap_or_default()}</span>
                                     <span class="list-meta">
                                         {row.unread.then(|| view! { <span class="dot" title=t(Ui::FilterUnread)></span> })}
