@@ -357,3 +357,24 @@ test('quick edits and a second panel never lose an update (point 11)', async () 
     }
   });
 });
+
+test('crafted files end in a translated error, nothing written, the panel alive (point 16)', async () => {
+  await withBrowser({ fixtures: { lang: 'vi' } }, async (browser) => {
+    const panel = await browser.openPanel();
+    await panel.getByTestId('tab-data').click();
+    // A 40 MB CSV: refused from its size, before it is read.
+    const big = Buffer.alloc(40 << 20, 'Lan,0912345678\n');
+    await panel.getByTestId('import-file').setInputFiles({ name: 'khach-hang.csv', mimeType: 'text/csv', buffer: big });
+    await panel.getByTestId('import-errors').filter({ hasText: /quá lớn/ }).waitFor();
+    assert.equal(await panel.getByTestId('import-confirm').isDisabled(), true);
+    // A backup nested 100,000 deep: refused before it is parsed.
+    const deep = `{"format":"nobi-pro-backup","schema_version":5,"exported_at":1,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    await panel.getByTestId('restore-file').setInputFiles({ name: 'sao-luu.json', mimeType: 'application/json', buffer: Buffer.from(deep) });
+    await panel.getByTestId('restore-error').waitFor();
+    // The panel still works, and nothing was written.
+    const { countRecords } = await import('./harness.mjs');
+    assert.equal(await countRecords(panel, 'customers'), 0);
+    await panel.getByTestId('tab-list').click();
+    await panel.getByTestId('list-search').waitFor();
+  });
+});

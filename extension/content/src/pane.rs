@@ -437,6 +437,13 @@ fn rows_of(thread: &ThreadRef) -> Vec<String> {
     (0..links.length())
         .filter_map(|i| links.item(i))
         .filter_map(|n| n.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        // A link to the thread itself, not an in-page one ("#", "#menu": they resolve to
+        // the page's own URL, which shows the thread).
+        .filter(|a| {
+            a.get_attribute("href")
+                .is_some_and(|h| !h.trim_start().starts_with('#'))
+                && a.hash().is_empty()
+        })
         .filter(|a| matches!(classify(&a.href()), PageKind::Thread(t) if &t == thread))
         .map(|a| a.inner_text())
         .collect()

@@ -4,6 +4,7 @@ use crate::db;
 use crate::db::store::Batch;
 use nobi_core::crm::backup::Backup;
 use nobi_core::crm::schema;
+use wasm_bindgen::JsCast;
 
 /// Why an export produced no file.
 #[derive(Debug)]
@@ -44,10 +45,19 @@ pub async fn export_file(
         .and_then(|s| s.as_string())
         .unwrap_or_default();
     let parts = js_sys::Array::new();
-    // The header's fields, then one array per store, in one object.
-    parts.push(&header.trim_end_matches('}').into());
+    // The file's shape: the same glue with every record as `0`. Parsed before the file is
+    // offered, it proves the structure (records are `JSON.stringify`'s own output) without a
+    // string of the whole file.
+    let mut shape = String::new();
+    let push = |text: &str, shape: &mut String| {
+        parts.push(&text.into());
+        shape.push_str(text);
+    };
+    // The header's fields, then one array per store, in one object: exactly the header
+    // object's own closing brace comes off (its `counts` ends in one too).
+    push(header.strip_suffix('}').unwrap_or(&header), &mut shape);
     for (name, (records, held)) in stores.iter().zip(&snapshot) {
-        parts.push(&format!(",\"{name}\":[").into());
+        push(&format!(",\"{name}\":["), &mut shape);
         let mut wrote = 0u32;
         for (i, record) in records.iter().enumerate() {
             let Some(json) = js_sys::JSON::stringify(record)
@@ -57,12 +67,13 @@ pub async fn export_file(
                 break;
             };
             if i > 0 {
-                parts.push(&",".into());
+                push(",", &mut shape);
             }
             parts.push(&json);
+            shape.push('0');
             wrote += 1;
         }
-        parts.push(&"]".into());
+        push("]", &mut shape);
         if wrote != *held || records.len() as u32 != *held {
             return Err(ExportError::NotVerified {
                 store: name,
@@ -71,7 +82,8 @@ pub async fn export_file(
             });
         }
     }
-    parts.push(&"}".into());
+    push("}", &mut shape);
+    verify_shape(&shape, &stores, &snapshot)?;
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
     web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| {
@@ -81,6 +93,35 @@ pub async fn export_file(
             held: 0,
         }
     })
+}
+
+/// Parses the file's shape (see [`export_file`]) and checks its header and the length of
+/// every store's array against the transaction's counts.
+fn verify_shape(
+    shape: &str,
+    stores: &[&'static str],
+    snapshot: &[(Vec<wasm_bindgen::JsValue>, u32)],
+) -> Result<(), ExportError> {
+    let broken = |store: &'static str, wrote: u32, held: u32| ExportError::NotVerified {
+        store,
+        wrote,
+        held,
+    };
+    let value = js_sys::JSON::parse(shape).map_err(|_| broken("", 0, 0))?;
+    let header: nobi_core::crm::backup::BackupHeader =
+        nobi_bridge::from_js(value.clone()).map_err(|_| broken("", 0, 0))?;
+    header.check().map_err(|_| broken("", 0, 0))?;
+    for (name, (_, held)) in stores.iter().zip(snapshot) {
+        let wrote = js_sys::Reflect::get(&value, &(*name).into())
+            .ok()
+            .and_then(|a| a.dyn_into::<js_sys::Array>().ok())
+            .map_or(0, |a| a.length());
+        let counted = header.counts.as_ref().and_then(|c| c.get(*name)).copied();
+        if wrote != *held || counted != Some(u64::from(*held)) {
+            return Err(broken(name, wrote, *held));
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the store's records with the backup's, in one transaction.
