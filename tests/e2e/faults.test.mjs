@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withBrowser, screenshotSideBySide } from './harness.mjs';
-import { ask, waitForConversation } from './protocol.mjs';
+import { ask, outcomeOf, sendText, waitForConversation } from './protocol.mjs';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -274,16 +274,22 @@ test('the composer is bound to the page\'s conversation: another customer in the
 });
 
 test('after two quick switches the middle thread\'s late pane is never taken for the last one (point 4)', async () => {
-  await withBrowser({ fixtures: { lang: 'vi', navDelayMs: 1200, lateMiddle: true } }, async (browser) => {
+  await withBrowser({ fixtures: { lang: 'vi', navDelayMs: 1500, lateMiddle: true } }, async (browser) => {
     const [a, b, c] = browser.site.threads.instagram;
     const page = await browser.openThread('instagram', a.id);
     const panel = await browser.openPanel(page);
     await waitForConversation(panel, 'instagram', a.id);
-    // A → B → C within 300 ms: B's pane arrives at 1.2 s under C's URL, C's at 1.5 s.
-    await page.evaluate(([b, c]) => { window.__fixture.navigate(b); setTimeout(() => window.__fixture.navigate(c), 300); }, [b.id, c.id]);
-    await page.waitForFunction((c) => window.__fixture.threadId() === c, c.id);
-    await enqueue(panel, { id: 'late-1', to: { platform: 'instagram', thread_id: c.id }, text: 'Dạ tin cho người thứ ba' });
-    await waitForState(panel, 'late-1', 'sent', 30_000);
+    // A → B, then → C a second later: B's pane arrives at 1.5 s under C's URL and stays a second,
+    // until C's arrives at 2.5 s.
+    await page.evaluate((b) => window.__fixture.navigate(b), b.id);
+    await sleep(1000);
+    await page.evaluate((c) => window.__fixture.navigate(c), c.id);
+    // As soon as the tab announces C, a send to C goes to it (the adapter-level order: the
+    // outbox would first reload a tab that does not announce the thread yet).
+    const announced = await waitForConversation(panel, 'instagram', c.id);
+    const { reply } = await sendText(panel, { platform: 'instagram', thread_id: c.id }, 'Dạ tin cho người thứ ba');
+    assert.equal(outcomeOf(reply), 'sent', JSON.stringify(reply));
+    assert.equal(announced.conversation.buyer_name, c.name, 'C was announced with C\'s own name');
     const sent = await page.evaluate(() => window.__fixture.sent.map(({ threadId, paneThreadId, text }) => ({ threadId, paneThreadId, text })));
     assert.deepEqual(sent, [{ threadId: c.id, paneThreadId: c.id, text: 'Dạ tin cho người thứ ba' }], 'typed into C\'s own pane');
     const now = await waitForConversation(panel, 'instagram', c.id);
