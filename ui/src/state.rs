@@ -80,10 +80,10 @@ pub async fn ask_outbox(request: PanelToBackground, outbox: RwSignal<OutboxView>
 /// The open customer's edits not yet in the store (see [`AppState::edit`]).
 #[derive(Default)]
 pub struct Pending {
-    /// The latest edited copy of the customer (and conversation), to write next.
-    latest: Option<(Customer, Option<ConversationRecord>)>,
-    /// History entries of the edits in `latest`.
-    history: Vec<HistoryEntry>,
+    /// Per customer, in the order first edited: the latest edited copy (and conversation) and
+    /// the history entries of its edits, to write next. A customer switched away from keeps
+    /// its place: its edits are written all the same.
+    queue: Vec<(Customer, Option<ConversationRecord>, Vec<HistoryEntry>)>,
     /// A write is in flight; the edits made meanwhile are written when it lands.
     saving: bool,
 }
@@ -250,8 +250,12 @@ impl AppState {
         };
         let (mut customer, mut conversation) = self
             .pending
-            .with_value(|p| p.latest.clone())
-            .filter(|(c, _)| c.id == shown.id)
+            .with_value(|p| {
+                p.queue
+                    .iter()
+                    .find(|(c, _, _)| c.id == shown.id)
+                    .map(|(c, r, _)| (c.clone(), r.clone()))
+            })
             .unwrap_or((shown, self.conversation.get_untracked()));
         let mut history = change(&mut customer, &mut conversation);
         if let Some(record) = conversation.as_mut() {
@@ -273,11 +277,14 @@ impl AppState {
         self.customer.set(Some(customer.clone()));
         self.conversation.set(conversation.clone());
         let start = self.pending.try_update_value(|p| {
-            if p.latest.as_ref().is_some_and(|(c, _)| c.id != customer.id) {
-                p.history.clear(); // another customer's unsaved copy: it was written or refused
+            match p.queue.iter_mut().find(|(c, _, _)| c.id == customer.id) {
+                Some(entry) => {
+                    entry.0 = customer;
+                    entry.1 = conversation;
+                    entry.2.extend(history);
+                }
+                None => p.queue.push((customer, conversation, history)),
             }
-            p.latest = Some((customer, conversation));
-            p.history.extend(history);
             !std::mem::replace(&mut p.saving, true)
         });
         if start == Some(true) {
@@ -291,14 +298,14 @@ impl AppState {
             let next = self
                 .pending
                 .try_update_value(|p| {
-                    let latest = p.latest.take();
-                    if latest.is_none() {
+                    if p.queue.is_empty() {
                         p.saving = false;
+                        return None;
                     }
-                    latest.map(|l| (l, std::mem::take(&mut p.history)))
+                    Some(p.queue.remove(0))
                 })
                 .flatten();
-            let Some(((mut customer, mut conversation), entries)) = next else {
+            let Some((mut customer, mut conversation, entries)) = next else {
                 return;
             };
             let read_at = customer.updated_at;
@@ -314,12 +321,16 @@ impl AppState {
                     };
                     self.customer.update(stamp);
                     self.pending.update_value(|p| {
-                        if let Some((c, _)) = p.latest.as_mut().filter(|(c, _)| c.id == customer.id)
+                        for (c, _, _) in p.queue.iter_mut().filter(|(c, _, _)| c.id == customer.id)
                         {
                             c.updated_at = at;
                         }
                     });
-                    if !entries.is_empty() {
+                    // History of a customer switched away from is read with their card.
+                    let shown = self
+                        .customer
+                        .with_untracked(|c| c.as_ref().is_some_and(|c| c.id == customer.id));
+                    if shown && !entries.is_empty() {
                         self.history.update(|h| {
                             for entry in entries.into_iter().rev() {
                                 h.insert(0, entry);
@@ -338,12 +349,8 @@ impl AppState {
                         .set(Some(ui(key, self.lang.get_untracked()).into()));
                     // What the store holds is what the card shows again; later edits of this
                     // customer were made on the refused copy and are dropped with it.
-                    self.pending.update_value(|p| {
-                        if p.latest.as_ref().is_some_and(|(c, _)| c.id == customer.id) {
-                            p.latest = None;
-                            p.history.clear();
-                        }
-                    });
+                    self.pending
+                        .update_value(|p| p.queue.retain(|(c, _, _)| c.id != customer.id));
                     self.reload_customer(&customer.id).await;
                 }
             }
@@ -419,7 +426,7 @@ impl AppState {
 
     /// Returns true if and only if edits of the shown customer are waiting for the store.
     pub fn has_pending_edits(self) -> bool {
-        self.pending.with_value(|p| p.saving || p.latest.is_some())
+        self.pending.with_value(|p| p.saving || !p.queue.is_empty())
     }
 }
 

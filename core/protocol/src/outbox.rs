@@ -511,6 +511,16 @@ impl Outbox {
         Ok(())
     }
 
+    /// Takes back a message that was never started (`Queued`, no attempt): the caller could not
+    /// store it, told the panel so, and must not send it from memory. Returns true if and only
+    /// if it was removed.
+    pub fn withdraw(&mut self, id: &str) -> bool {
+        let before = self.items.len();
+        self.items
+            .retain(|i| !(i.id == id && i.state == ItemState::Queued && i.attempts == 0));
+        self.items.len() != before
+    }
+
     /// Returns why message `id` may not start at `now_ms`, or `Ok(None)` if it may.
     ///
     /// Reasons that an event ends (an earlier message, a busy or paused account) come before

@@ -554,20 +554,24 @@ pub fn pane_verdict(
 /// match of a pane with the URL's thread (issue 13, point 4). After two quick switches a late
 /// pane of the middle thread differs from the remembered one, but its name is not in the row
 /// of the thread the URL shows. No row, or no name, is no evidence either way (`true`).
-/// Compared without case and with white space folded; the row may hold more (snippet, time),
-/// and its parts may be glued without spaces.
+/// Compared without case and with white space folded, at the start of one of the row's lines;
+/// the row may hold more (snippet, time), glued to the name without spaces.
 pub fn row_names(rows: &[String], name: Option<&str>) -> bool {
     // nobi_text's lower: the content script cannot afford Rust's Unicode case tables.
     let fold = |t: &str| nobi_text::lower(&t.split_whitespace().collect::<String>());
     let Some(name) = name.map(fold).filter(|n| !n.is_empty()) else {
         return true;
     };
-    let rows: Vec<String> = rows
+    // The name leads its line of the row (the snippet and time follow it, or are lines of their
+    // own): a short name inside another ("Anh" in "Trần Minh Anh") or quoted in the snippet
+    // is not the row's.
+    let lines: Vec<String> = rows
         .iter()
-        .map(|r| fold(r))
-        .filter(|r| !r.is_empty())
+        .flat_map(|r| r.lines())
+        .map(fold)
+        .filter(|l| !l.is_empty())
         .collect();
-    rows.is_empty() || rows.iter().any(|r| r.contains(&name))
+    lines.is_empty() || lines.iter().any(|l| l.starts_with(&name))
 }
 
 #[cfg(test)]
@@ -589,6 +593,11 @@ mod row_tests {
         );
         assert!(row_names(&row, None), "no name: no evidence");
         assert!(row_names(&[String::new()], Some("Lan")));
+        // A short name inside the row's name, or in its snippet, is not the row's.
+        let row = vec!["Trần Minh Anh\nBạn: Anh ơi, shop gửi ạ".to_string()];
+        assert!(!row_names(&row, Some("Anh")));
+        assert!(!row_names(&row, Some("Minh Anh")));
+        assert!(row_names(&row, Some("Trần Minh Anh")));
     }
 }
 

@@ -840,3 +840,17 @@ fn file_keys_are_those_of_messages_that_may_still_be_typed() {
     let keys: Vec<&str> = ob.file_keys().into_iter().collect();
     assert_eq!(keys, ["file:queued#0", "file:queued#1"]);
 }
+
+/// A message the worker could not store is taken back, so it is never sent from memory; a
+/// message that was started is never taken back.
+#[test]
+fn withdraw_takes_back_only_a_never_started_message() {
+    let mut ob = unpaced();
+    ob.enqueue(new("a", 1), T0).unwrap();
+    ob.enqueue(new("b", 2), T0).unwrap();
+    ob.start("b", T0, 0).unwrap();
+    assert!(ob.withdraw("a"));
+    assert!(ob.item("a").is_none());
+    assert!(!ob.withdraw("b"), "being typed");
+    assert!(!ob.withdraw("zz"));
+}

@@ -4,7 +4,7 @@
 use js_sys::{Object, Promise, Reflect};
 use nobi_bridge::runtime_send_message;
 pub use nobi_bridge::{
-    content_script_tab, from_js, is_own_extension, is_own_page, sender_tab_active, sender_urls,
+    content_script_tab, from_js, is_own_extension, is_own_page, sender_tab_active, sender_url_now,
     sender_window, to_js,
 };
 use nobi_core::protocol::{BackgroundToContent, ContentReply};

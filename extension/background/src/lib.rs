@@ -38,9 +38,7 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
         match chrome::from_js::<ContentToBackground>(message) {
             // A tab announces only the thread its URL shows (Chrome fills `sender.url`).
             Ok(ContentToBackground::ConversationOpened { conversation, .. })
-                if !chrome::sender_urls(&sender)
-                    .iter()
-                    .any(|url| url_shows(url, &conversation.thread)) =>
+                if !url_shows(&chrome::sender_url_now(&sender), &conversation.thread) =>
             {
                 chrome::log_error(&format!(
                     "Nobi Pro: tab {tab_id} announced a thread its URL does not show; ignored"

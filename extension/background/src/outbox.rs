@@ -89,11 +89,15 @@ async fn ensure_loaded() {
         Some(Ok(outbox)) => outbox,
         Some(Err(error)) => {
             let raw = read(OUTBOX_KEY).unwrap_or(JsValue::NULL);
-            let kept = read(UNREADABLE_KEY).is_some() || {
-                let aside = Object::new();
-                let _ = Reflect::set(&aside, &UNREADABLE_KEY.into(), &raw);
-                chrome::local_set(&aside).await.is_ok()
+            // Never over an earlier damaged value: a second one gets a key of its own.
+            let key = if read(UNREADABLE_KEY).is_some() {
+                format!("{UNREADABLE_KEY}-{}", chrome::now_ms())
+            } else {
+                UNREADABLE_KEY.to_owned()
             };
+            let aside = Object::new();
+            let _ = Reflect::set(&aside, &key.as_str().into(), &raw);
+            let kept = chrome::local_set(&aside).await.is_ok();
             frozen = !kept;
             chrome::log_error(&format!(
                 "Nobi Pro: the stored outbox is unreadable: {error}"
@@ -101,7 +105,7 @@ async fn ensure_loaded() {
             damaged = Some(OutboxDamage {
                 at: chrome::now_ms(),
                 detail: error.to_string(),
-                kept_as: kept.then(|| UNREADABLE_KEY.to_owned()),
+                kept_as: kept.then_some(key),
             });
             Outbox::default()
         }
@@ -141,10 +145,15 @@ async fn sweep_files() {
     let Some(keys) = chrome::local_keys().await else {
         return;
     };
+    // While a damaged outbox is kept aside, its messages' files may be wanted by whoever
+    // recovers it: nothing is swept.
+    if keys.iter().any(|k| k.starts_with(UNREADABLE_KEY)) {
+        return;
+    }
     let orphans: Vec<String> = STATE.with(|s| {
         let s = s.borrow();
         let Some(s) = s.as_ref().filter(|s| !s.frozen && s.damaged.is_none()) else {
-            return Vec::new(); // a damaged outbox's files may be wanted by its messages
+            return Vec::new();
         };
         let wanted = s.outbox.file_keys();
         WRITING.with(|w| {
@@ -270,8 +279,18 @@ pub async fn enqueue(mut item: NewItem, files: Vec<Attachment>) -> BackgroundToP
     }
     let now = chrome::now_ms();
     let keys = item.attachments.clone();
+    let id = item.id.clone();
     let (result, saved) = update(|s| s.outbox.enqueue(item, now)).await;
     WRITING.with(|w| w.borrow_mut().retain(|k| !keys.contains(k)));
+    if result.is_ok() && !saved && !known {
+        // Not on disk: the panel hears "failed" and keeps the draft, so the message must not
+        // go out from memory either (the agent may edit the draft and send it anew).
+        STATE.with(|s| {
+            if let Some(s) = s.borrow_mut().as_mut() {
+                s.outbox.withdraw(&id);
+            }
+        });
+    }
     spawn_pump();
     if result.is_err() || !saved {
         // Not on disk (or refused): the panel keeps the draft and may send it again with the
@@ -343,6 +362,9 @@ pub async fn pump() {
     }
     ensure_loaded().await;
     let mut check_again = false;
+    // Each unsure message is looked for once per pump: the checks are spaced by the pump's
+    // wake-ups (CHECK_AGAIN_MS), not spent one after another between two sends.
+    let mut looked: BTreeSet<String> = BTreeSet::new();
     loop {
         // Messages that may be on the page are looked for before anything else is typed.
         let unsure: Vec<OutboxItem> = STATE
@@ -353,6 +375,10 @@ pub async fn pump() {
             })
             .unwrap_or_default();
         for item in unsure {
+            if !looked.insert(item.id.clone()) {
+                check_again = true;
+                continue;
+            }
             let now = chrome::now_ms();
             match look_for(&item).await {
                 Ok(found) => {

@@ -76,17 +76,16 @@ pub fn is_own_page(sender: &JsValue) -> bool {
         })
 }
 
-/// The URLs Chrome reports for the page that sent a message: the frame's (`sender.url`, which
-/// Chrome may leave at the document's first URL after an SPA's `history.pushState`) and its tab's
-/// (`sender.tab.url`, current, present since the extension may run on that site). A page can
-/// set neither.
-pub fn sender_urls(sender: &JsValue) -> [String; 2] {
-    [
-        field(sender, "url").as_string().unwrap_or_default(),
-        field(&field(sender, "tab"), "url")
-            .as_string()
-            .unwrap_or_default(),
-    ]
+/// The URL of the page that sent a message as it is now: its tab's (`sender.tab.url`, present
+/// since the extension may run on that site) where Chrome gives it, else the frame's
+/// (`sender.url`, which Chrome leaves at the document's first URL after an SPA's
+/// `history.pushState`). A page can set neither.
+pub fn sender_url_now(sender: &JsValue) -> String {
+    field(&field(sender, "tab"), "url")
+        .as_string()
+        .filter(|u| !u.is_empty())
+        .or_else(|| field(sender, "url").as_string())
+        .unwrap_or_default()
 }
 
 /// Returns true if and only if the sender's tab is the active tab of its window (the one the

@@ -39,9 +39,13 @@ pub fn Composer() -> impl IntoView {
     // (opened from the list, or a late link), whose name and phone must never reach this buyer.
     let bound_to = conversation.clone();
     let bound = Memo::new(move |_| {
-        state
-            .conversation
-            .with(|r| nobi_core::crm::link::record_is_of(r.as_ref(), &bound_to))
+        let owner = state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
+        state.conversation.with(|r| {
+            nobi_core::crm::link::record_is_of(r.as_ref(), &bound_to)
+                // …and the card's customer is the one the record belongs to (a merge or a
+                // relink in another window may have moved it).
+                && r.as_ref().map(|r| &r.customer_id) == owner.as_ref()
+        })
     });
     let card_customer = move || state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
     // The customer a template in the draft was filled for, if any.
