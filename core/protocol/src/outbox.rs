@@ -1078,9 +1078,10 @@ pub fn baseline_by(
     skeleton: Skeleton<'_>,
 ) -> Baseline {
     let wanted = skeleton(wanted);
-    let same_text =
-        |m: &crate::protocol::ChatMessage, _: &str| is_ours(m) && skeleton(&m.text) == wanted;
-    let same: Vec<_> = messages.iter().filter(|m| same_text(m, "")).collect();
+    let same: Vec<_> = messages
+        .iter()
+        .filter(|m| is_ours(m) && skeleton(&m.text) == wanted)
+        .collect();
     let ours: Vec<_> = messages.iter().filter(|m| is_ours(m)).collect();
     Baseline {
         count: same.len() as u32,

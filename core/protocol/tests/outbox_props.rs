@@ -132,6 +132,17 @@ struct Model {
     enqueued: Vec<String>,
 }
 
+impl Model {
+    /// What a look at the page finds of message `id`: the truth (the model plays the page).
+    fn page_check(&self, id: &str) -> PageCheck {
+        if self.on_page.get(id).copied().unwrap_or(0) > 0 {
+            PageCheck::Sent
+        } else {
+            PageCheck::Absent
+        }
+    }
+}
+
 fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut ob = Outbox::new(settings.clone());
     let mut m = Model::default();
@@ -228,17 +239,7 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Check(n) => {
                 if let Some(id) = pick(&ob, n, |s| matches!(s, ItemState::NeedsCheck { .. })) {
-                    let visible = m.on_page.get(&id).copied().unwrap_or(0) > 0;
-                    ob.checked(
-                        &id,
-                        if visible {
-                            PageCheck::Sent
-                        } else {
-                            PageCheck::Absent
-                        },
-                        now,
-                    )
-                    .unwrap();
+                    ob.checked(&id, m.page_check(&id), now).unwrap();
                     m.uncertain.remove(&id);
                     named = Some(id);
                 }
@@ -251,7 +252,7 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::AgentDecides(n) => {
                 if let Some(id) = pick(&ob, n, |s| matches!(s, ItemState::NeedsAgent { .. })) {
-                    if m.on_page.get(&id).copied().unwrap_or(0) > 0 {
+                    if m.page_check(&id) == PageCheck::Sent {
                         ob.mark_sent(&id, now).unwrap();
                     } else {
                         ob.send_again(&id).unwrap();
@@ -395,7 +396,7 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
             .map(|i| i.id.clone())
             .collect();
         for id in to_decide {
-            if m.on_page.get(&id).copied().unwrap_or(0) > 0 {
+            if m.page_check(&id) == PageCheck::Sent {
                 ob.mark_sent(&id, now).unwrap();
             } else {
                 ob.send_again(&id).unwrap();
@@ -403,17 +404,7 @@ fn run(settings: Settings, ops: Vec<Op>) -> Result<(), TestCaseError> {
         }
         let to_check: Vec<String> = ob.needs_check().map(|i| i.id.clone()).collect();
         for id in to_check {
-            let visible = m.on_page.get(&id).copied().unwrap_or(0) > 0;
-            ob.checked(
-                &id,
-                if visible {
-                    PageCheck::Sent
-                } else {
-                    PageCheck::Absent
-                },
-                now,
-            )
-            .unwrap();
+            ob.checked(&id, m.page_check(&id), now).unwrap();
         }
         if let Some(id) = ob.next_ready(now).map(|i| i.id.clone()) {
             ob.start(&id, now, 0).unwrap();
