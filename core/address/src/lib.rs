@@ -71,6 +71,7 @@ pub mod data;
 pub mod eval;
 pub mod normalize;
 mod parser;
+mod repair;
 mod search;
 
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use super::data::{db, Db, Entry};
 use super::normalize::{tokenize, Sep, Token};
+use super::repair::repair;
 use super::{
     Alternative, CurrentAddress, CurrentCandidate, DetectedScheme, LegacyAddress, Level,
     ParsedAddress, Scheme,
@@ -46,6 +47,7 @@ const MARKERS: &[(&[&str], u8, u8)] = &[
     (&["tx"], D, b'X'),
     (&["tp"], P | D, b'C'),
     (&["tinh"], P, b'T'),
+    (&["t"], P, b'T'),
     (&["province"], P, b'T'),
     (&["city"], P | D, b'C'),
 ];
@@ -68,6 +70,9 @@ const GLUED_MARKERS: &[(&str, u8)] = &[
 const STREET_WORDS: &[&str] = &[
     "duong", "d", "pho", "ngo", "ngach", "hem", "ciet", "so", "thon", "ap", "to", "cum", "xom",
     "ban", "lang", "khom", "cp", "khu", "doi", "sn", "nha", "lo", "toa", "chung", "cu", "dg",
+    // Economic zones and industrial parks are named after the place: "KKT Nghi Sơn", "KCN Tân
+    // Tạo", "khu công nghiệp Sóng Thần".
+    "kkt", "kcn", "ccn", "nghiep",
 ];
 
 /// Words that number a hamlet or block ("tổ 6", "ấp 3", "kp 2"): a name after the number is
@@ -112,6 +117,9 @@ struct Chain {
     fuzzy: bool,
     /// Levels that were inferred from a lower level rather than written.
     inferred: u8,
+    /// A current reading whose province was written by the name of an old province that went
+    /// into it (its legacy index).
+    old_province: Option<u32>,
 }
 
 /// Parses a free-text Vietnamese address. Never fails and never panics: what is not recognised
@@ -130,18 +138,26 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
     while !input.is_char_boundary(cut) {
         cut -= 1;
     }
-    let mut tokens = tokenize(&input[..cut]);
+    let text = repair(&input[..cut]);
+    let text: &str = &text;
+    let mut tokens = tokenize(text);
     tokens.truncate(MAX_TOKENS);
-
     let markers = find_markers(&tokens);
-    let mut mentions = exact_mentions(db, &input[..cut], &tokens, &markers);
+    if read_ocr_digits(&mut tokens, &markers) {
+        tokens.truncate(MAX_TOKENS);
+    }
+    let markers = find_markers(&tokens);
+
+    let mut mentions = exact_mentions(db, text, &tokens, &markers);
     penalize_contained(&mut mentions);
     let mut chains = build_chains(db, &mentions);
     sort_chains(&mut chains);
 
-    // Typos: only when a level is missing under what was found, searched among its children.
-    if needs_fuzzy(db, chains.first()) {
-        let extra = fuzzy_mentions(db, &input[..cut], &tokens, &markers, &mentions, &chains);
+    // Typos: only when a level is missing under what was found, or a part of the text after the
+    // first unit names nothing, searched among the units that what was found makes plausible.
+    let loose = loose_part(&tokens, &mentions);
+    if needs_fuzzy(chains.first()) || loose {
+        let extra = fuzzy_mentions(db, text, &tokens, &markers, &mentions, &chains, loose);
         if !extra.is_empty() {
             mentions.extend(extra);
             chains = build_chains(db, &mentions);
@@ -150,7 +166,97 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
     }
     // Weak readings (one short untyped word that happens to be a name) are not addresses.
     chains.retain(|c| c.score >= MIN_CHAIN_SCORE);
-    finish(db, input.clone(), &tokens, &mentions, chains)
+    finish(db, input.clone(), text, &tokens, &mentions, chains)
+}
+
+/// OCR reads "1" as "l" or "I", and "0" as "O": after a type word of a ward or a district,
+/// "P.l2" and "Q.1O" are numbers. Merges such tokens into one numeric token; returns true if and
+/// only if it changed any.
+fn read_ocr_digits(tokens: &mut Vec<Token>, markers: &[Option<(u8, u8, usize)>]) -> bool {
+    let mut changed = false;
+    // Backwards, so that a merge never moves a token whose type word is still to be read.
+    for i in (0..tokens.len().saturating_sub(1)).rev() {
+        let typed = markers
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|(levels, _, _)| levels & (W | D) != 0);
+        let next_glued = tokens[i + 1].sep_before == Sep::Glued;
+        let (a, b) = (&tokens[i], &tokens[i + 1]);
+        let merged = if typed
+            && next_glued
+            && !a.numeric
+            && b.numeric
+            && matches!(a.key.as_str(), "l" | "i")
+        {
+            // "l2" -> "12"
+            Some(format!("1{}", b.key))
+        } else if typed && next_glued && a.numeric && !b.numeric && b.key == "o" {
+            // "1O" -> "10"
+            Some(format!("{}0", a.key))
+        } else {
+            None
+        };
+        if let Some(key) = merged {
+            let end = tokens[i + 1].end;
+            tokens[i].key = key;
+            tokens[i].numeric = true;
+            tokens[i].end = end;
+            tokens.remove(i + 1);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Returns true if and only if a comma-separated part after the first recognised unit names
+/// nothing although it looks like a name (letters only, at least 4 of them, not led by a street
+/// or hamlet word, not chat noise): where buyers write a district or a province, that is most
+/// likely one with a typo ("Hà Đôngg", "Nha Tang").
+fn loose_part(tokens: &[Token], mentions: &[Mention]) -> bool {
+    let first_unit = mentions
+        .iter()
+        .filter(|m| m.score >= 0.9)
+        .map(|m| m.toks.start)
+        .min();
+    let Some(first_unit) = first_unit else {
+        return false;
+    };
+    let mut start = 0;
+    while start < tokens.len() {
+        let mut end = start + 1;
+        while end < tokens.len() && tokens[end].sep_before != Sep::Hard {
+            end += 1;
+        }
+        let part = &tokens[start..end];
+        // "đường Lê Lợi", "ngõ Huế": a street, not a unit with a typo.
+        let street = matches!(
+            part[0].key.as_str(),
+            "duong" | "d" | "dg" | "pho" | "ngo" | "ngach" | "hem" | "so" | "sn" | "ciet"
+        );
+        // Covered when every word of it, type words and chat words aside, is in a mention:
+        // "Đống Đaa" is not covered by a commune called "Đống".
+        let covered = (start..end).all(|i| {
+            let key = tokens[i].key.as_str();
+            NOISE_WORDS.contains(&key)
+                || MARKERS.iter().any(|(words, _, _)| words.contains(&key))
+                || mentions
+                    .iter()
+                    .any(|m| m.score >= 0.5 && m.toks.contains(&i))
+        });
+        let letters: usize = part.iter().map(|t| t.key.len()).sum();
+        let looks_like_a_name = part.iter().all(|t| !t.numeric)
+            && letters >= 4
+            && !street
+            && !part
+                .iter()
+                .all(|t| NOISE_WORDS.contains(&t.key.as_str()) || t.key.len() == 1);
+        if start > first_unit && !covered && looks_like_a_name {
+            return true;
+        }
+        start = end;
+    }
+    false
 }
 
 /// For each token index, the type word that ends right before it: (levels, type letter, start).
@@ -237,7 +343,12 @@ fn score_mention(
             marker_kind = kind;
             // "TP Tuyên Quang" names the city (a district), not the province (a Tỉnh).
             if kind != 0 && kind != rec.kind {
-                score -= 0.1;
+                // The 2025 scheme has no thị trấn: one written says the address is older.
+                score -= if entry.scheme == Scheme::Current && kind == b'T' {
+                    0.5
+                } else {
+                    0.1
+                };
             }
         }
         Some(_) => {
@@ -312,6 +423,7 @@ fn accent_agreement(original: &str, toks: &[Token], official: &str) -> f32 {
         return 1.0;
     }
     let mut all_same = true;
+    let mut lost_tone = false;
     for (t, w) in toks.iter().zip(&words) {
         if !t.accented {
             // "B" in "Bình Trị Đông B" has no marks to drop: written as is, it agrees.
@@ -322,14 +434,50 @@ fn accent_agreement(original: &str, toks: &[Token], official: &str) -> f32 {
         }
         let written = original.get(t.start..t.end).unwrap_or("");
         if accent_key(written) != accent_key(w) {
+            // A tone mark left out ("Nhât" for "Nhất", "Liêt" for "Liệt") is a slip of the
+            // keyboard; another vowel ("còn" is not "Cồn") is another word.
+            if !has_tone(written) && without_tones(written) == without_tones(w) {
+                lost_tone = true;
+                all_same = false;
+                continue;
+            }
             return 0.7;
         }
     }
-    if all_same {
+    if lost_tone {
+        0.9
+    } else if all_same {
         1.15
     } else {
         1.0
     }
+}
+
+/// [`accent_key`], decomposed, without the five tone marks: only the vowels' own marks (â, ă,
+/// ê, ô, ơ, ư) and đ are kept.
+fn without_tones(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in accent_key(text).chars() {
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if !is_tone_mark(d) {
+                out.push(d);
+            }
+        });
+    }
+    out
+}
+
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}')
+}
+
+/// Returns true if and only if the text carries a tone mark.
+fn has_tone(text: &str) -> bool {
+    text.chars().any(|c| {
+        let mut tone = false;
+        unicode_normalization::char::decompose_canonical(c, |d| tone |= is_tone_mark(d));
+        tone
+    })
 }
 
 /// Lowercase letters with their diacritics, tone marks moved to where the official spelling
@@ -541,6 +689,7 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     used,
                     score,
                     inferred,
+                    old_province: None,
                 });
             }
             (Scheme::Legacy, Level::District) => {
@@ -564,6 +713,7 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     used,
                     score,
                     inferred: if province_named { 0 } else { P },
+                    old_province: None,
                 });
             }
             (Scheme::Current, Level::Ward) => {
@@ -574,7 +724,33 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                 if let Some(x) = pm {
                     used.push(x);
                 }
+                // A new ward written with its old province ("phường Thủ Dầu Một, Bình Dương"):
+                // the old province that went into this ward's province names it, a little less
+                // surely than its own name.
+                let old_pm = if pm.is_none() {
+                    (0..db.leg_provinces.len() as u32)
+                        .filter(|&lp| db.leg_provinces[lp as usize].to_current.first() == Some(&p))
+                        .filter_map(|lp| {
+                            best_mention_of(
+                                mentions,
+                                &upper,
+                                Scheme::Legacy,
+                                Level::Province,
+                                lp,
+                                &used,
+                            )
+                        })
+                        .max_by(|&a, &b| mentions[a].score.total_cmp(&mentions[b].score))
+                } else {
+                    None
+                };
+                if let Some(x) = old_pm {
+                    used.push(x);
+                }
                 let mut score: f32 = used.iter().map(|&u| mentions[u].score).sum();
+                if let Some(x) = old_pm {
+                    score -= mentions[x].score * 0.1 + 0.3;
+                }
                 // Many new wards took the name of the old district ("Hai Bà Trưng, Hà Nội"):
                 // written without a type word, the name is read as the district buyers have
                 // written for years, and the new ward stays a close alternative.
@@ -589,7 +765,8 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     score -= 0.6;
                 }
                 // A 2-level address is complete without a district.
-                score += if pm.is_some() { 0.3 + 0.5 } else { 0.0 };
+                let province_named = pm.is_some() || old_pm.is_some();
+                score += if province_named { 0.3 + 0.5 } else { 0.0 };
                 score += order_bonus(mentions, &used);
                 chains.push(Chain {
                     scheme: Scheme::Current,
@@ -599,7 +776,8 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                     fuzzy: used.iter().any(|&u| mentions[u].fuzzy),
                     used,
                     score,
-                    inferred: if pm.is_none() { P } else { 0 },
+                    inferred: if province_named { 0 } else { P },
+                    old_province: old_pm.map(|x| mentions[x].entry.idx),
                 });
             }
             (scheme, Level::Province) => chains.push(Chain {
@@ -613,6 +791,7 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                 score: m.score + 0.2,
                 fuzzy: m.fuzzy,
                 inferred: 0,
+                old_province: None,
             }),
             (Scheme::Current, Level::District) => {}
         }
@@ -631,6 +810,19 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
         });
         if contradicted {
             c.score -= 0.8;
+        }
+        // A current ward with an old province and an old district typed beside it ("X An
+        // Thạnh, H.Cù Lao Dung, T. Sóc Trăng") is an old address whose ward was not recognised.
+        if c.old_province.is_some() {
+            let old_district_typed = upper.iter().map(|&i| &mentions[i]).any(|m| {
+                m.entry.scheme == Scheme::Legacy
+                    && m.entry.level == Level::District
+                    && m.typed
+                    && !c.used.iter().any(|&u| overlaps(&mentions[u], m))
+            });
+            if old_district_typed {
+                c.score -= 0.5;
+            }
         }
     }
     chains
@@ -657,7 +849,7 @@ fn sort_chains(chains: &mut [Chain]) {
 }
 
 /// Returns true if and only if the best chain leaves a level open that a typo search could fill.
-fn needs_fuzzy(_db: &Db, best: Option<&Chain>) -> bool {
+fn needs_fuzzy(best: Option<&Chain>) -> bool {
     match best {
         None => true,
         Some(c) => c.ward.is_none() || c.inferred & P != 0,
@@ -712,6 +904,7 @@ fn fuzzy_mentions(
     markers: &[Option<(u8, u8, usize)>],
     mentions: &[Mention],
     chains: &[Chain],
+    loose: bool,
 ) -> Vec<Mention> {
     // Candidate units to try: children of the parents found by the best few chains, and all
     // provinces when no province was written.
@@ -729,6 +922,24 @@ fn fuzzy_mentions(
     };
     let top = chains.first().map(|c| c.score).unwrap_or(0.0);
     for c in chains.iter().take(4).filter(|c| c.score >= top - 1.0) {
+        // A part that names nothing, where a district is written: the districts of the province
+        // found (for a current reading, of the old provinces it was made of).
+        if loose {
+            let mut legacy_provinces: Vec<u32> = Vec::new();
+            match (c.scheme, c.province) {
+                (Scheme::Legacy, Some(p)) => legacy_provinces.push(p),
+                (Scheme::Current, Some(p)) => legacy_provinces
+                    .extend((0..db.leg_provinces.len() as u32).filter(|&lp| {
+                        db.leg_provinces[lp as usize].to_current.first() == Some(&p)
+                    })),
+                _ => {}
+            }
+            for lp in legacy_provinces {
+                for d in db.leg_districts_of_province[lp as usize].clone() {
+                    push(&mut targets, Scheme::Legacy, Level::District, d);
+                }
+            }
+        }
         match c.scheme {
             Scheme::Legacy => {
                 if c.ward.is_none() {
@@ -818,13 +1029,14 @@ fn fuzzy_mentions(
 fn finish(
     db: &Db,
     input: String,
+    text: &str,
     tokens: &[Token],
     mentions: &[Mention],
     chains: Vec<Chain>,
 ) -> ParsedAddress {
     let mut warnings = Vec::new();
     let Some(best) = chains.first() else {
-        let street = street_part(&input, tokens, &[]);
+        let street = street_part(text, tokens, &[]);
         return ParsedAddress {
             input,
             scheme: DetectedScheme::Unknown,
@@ -864,10 +1076,10 @@ fn finish(
         });
 
     let mut confidence = chain_confidence(best);
-    let rival = distinct
-        .iter()
-        .skip(1)
-        .find(|c| !(scheme_blind && c.ward.is_none() && c.district.is_none()));
+    let rival = distinct.iter().skip(1).find(|c| {
+        let province_alone = scheme_blind && c.ward.is_none() && c.district.is_none();
+        !province_alone && !same_place_now(db, best, c)
+    });
     if let Some(r) = rival {
         let margin = best.score - r.score;
         if margin < 0.05 {
@@ -886,6 +1098,15 @@ fn finish(
     }
     if best.inferred & P != 0 {
         warnings.push("province_inferred: no province was written; it was inferred".into());
+    }
+    if let (Some(old), Some(now)) = (best.old_province, best.province) {
+        warnings.push(format!(
+            "province_old_name: {} is a province's name before 2025-07-01; this ward is in {} now",
+            db.rec(Scheme::Legacy, Level::Province, old)
+                .full_name(Level::Province),
+            db.rec(Scheme::Current, Level::Province, now)
+                .full_name(Level::Province),
+        ));
     }
     if best.inferred & D != 0 && best.scheme == Scheme::Legacy {
         warnings.push(
@@ -938,7 +1159,7 @@ fn finish(
         .collect();
 
     let used: Vec<&Mention> = best.used.iter().map(|&u| &mentions[u]).collect();
-    let street = street_part(&input, tokens, &used);
+    let street = street_part(text, tokens, &used);
     ParsedAddress {
         input,
         scheme,
@@ -961,6 +1182,20 @@ fn round2(x: f32) -> f64 {
 fn same_reading(db: &Db, a: &Chain, b: &Chain) -> bool {
     let _ = db;
     a.scheme == b.scheme && a.province == b.province && a.district == b.district && a.ward == b.ward
+}
+
+/// Returns true if and only if one reading is legacy, the other current, and the legacy ward
+/// went (wholly) into the current ward: two spellings of one place, not rival readings.
+fn same_place_now(db: &Db, a: &Chain, b: &Chain) -> bool {
+    let (legacy, current) = match (a.scheme, b.scheme) {
+        (Scheme::Legacy, Scheme::Current) => (a, b),
+        (Scheme::Current, Scheme::Legacy) => (b, a),
+        _ => return false,
+    };
+    match (legacy.ward, current.ward) {
+        (Some(lw), Some(cw)) => db.leg_wards[lw as usize].to_current == [cw],
+        _ => false,
+    }
 }
 
 fn describe(db: &Db, c: &Chain) -> String {

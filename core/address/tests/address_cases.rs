@@ -171,3 +171,106 @@ fn nothing_recognised_is_unknown() {
     assert!(p.legacy.is_none() && p.current.is_none());
     assert_eq!(p.confidence, 0.0);
 }
+
+#[track_caller]
+fn assert_current(text: &str, province: &str, ward: &str) -> ParsedAddress {
+    let p = parse(text);
+    assert_eq!(p.scheme, DetectedScheme::Current, "{text}: {p:#?}");
+    let c = p.current.as_ref().expect("current reading");
+    assert_eq!(
+        (
+            c.province.name.as_str(),
+            c.ward.as_ref().map_or("", |u| u.name.as_str())
+        ),
+        (province, ward),
+        "{text}"
+    );
+    p
+}
+
+#[test]
+fn a_new_ward_written_with_its_old_province_is_read_and_flagged() {
+    let p = assert_current(
+        "Phường Dĩ An, tỉnh Bình Dương",
+        "Thành phố Hồ Chí Minh",
+        "Phường Dĩ An",
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.starts_with("province_old_name:")),
+        "{:?}",
+        p.warnings
+    );
+    // With an old district typed beside it, the address is an old one.
+    assert_legacy(
+        "Phường Dĩ An, TP Dĩ An, tỉnh Bình Dương",
+        "Tỉnh Bình Dương",
+        "Thành phố Dĩ An",
+        "Phường Dĩ An",
+    );
+    // The 2025 scheme has no thị trấn.
+    assert_legacy(
+        "thị trấn Đức Hòa, Long An",
+        "Tỉnh Long An",
+        "Huyện Đức Hòa",
+        "Thị trấn Đức Hòa",
+    );
+}
+
+#[test]
+fn typos_in_a_district_are_found_among_the_provinces_districts() {
+    let p = parse("Phường Láng Hạ, Đống Đaa, Hà Nội");
+    assert_eq!(
+        legacy_names(&p),
+        (
+            "Thành phố Hà Nội".into(),
+            "Quận Đống Đa".into(),
+            "Phường Láng Hạ".into()
+        )
+    );
+    assert!(
+        p.warnings.iter().any(|w| w.starts_with("typo:")),
+        "{:?}",
+        p.warnings
+    );
+    assert!(p.confidence < 0.9, "{}", p.confidence);
+}
+
+#[test]
+fn keyboard_and_ocr_accidents() {
+    // OCR's l for 1 after a type word.
+    assert_legacy(
+        "P.l4 Q.l1 TP.HCM",
+        "Thành phố Hồ Chí Minh",
+        "Quận 11",
+        "Phường 14",
+    );
+    // VNI's tone digit left inside a word.
+    assert_legacy(
+        "Phường Tha2nh Công, Ba Đình, Hà Nội",
+        "Thành phố Hà Nội",
+        "Quận Ba Đình",
+        "Phường Thành Công",
+    );
+    // A tone mark left out does not lose the longer name to a shorter one.
+    assert_legacy(
+        "Phường Tân Sơn Nhi, Tân Phú, HCM",
+        "Thành phố Hồ Chí Minh",
+        "Quận Tân Phú",
+        "Phường Tân Sơn Nhì",
+    );
+    // "T." is tỉnh; "BTân" and "BT" are Bình Tân when the ward says so.
+    assert_legacy(
+        "Xã Mỹ Yên, H. Bến Lức, T. Long An",
+        "Tỉnh Long An",
+        "Huyện Bến Lức",
+        "Xã Mỹ Yên",
+    );
+    assert_legacy(
+        "P. Tân Tạo A, Q.BTân",
+        "Thành phố Hồ Chí Minh",
+        "Quận Bình Tân",
+        "Phường Tân Tạo A",
+    );
+}
