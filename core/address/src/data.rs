@@ -64,6 +64,20 @@ pub fn type_word(level: Level, kind: u8) -> &'static str {
     }
 }
 
+/// An earlier name of a legacy unit, as the data file gives it.
+#[derive(Debug)]
+pub struct Earlier {
+    pub level: Level,
+    /// Index of the legacy unit it is (or is part of) now.
+    pub idx: u32,
+    /// The earlier official name, with its type word.
+    pub name: &'static str,
+    /// Canonical key of the earlier short name.
+    pub key: &'static str,
+    /// A date, or a range "from..to" when the sources only bracket it.
+    pub since: &'static str,
+}
+
 /// What a key in the index points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -99,6 +113,8 @@ pub struct Db {
     pub leg_wards: Vec<Rec>,
     /// Longest name in tokens, to bound the n-gram search.
     pub max_tokens: usize,
+    /// Earlier names of legacy units (renamed or merged 2019 to mid-2025), in data order.
+    pub earlier: Vec<Earlier>,
     /// Children, by parent index: the data file lists children right under their parent, so
     /// they are contiguous index ranges.
     pub cur_wards_of_province: Vec<std::ops::Range<u32>>,
@@ -299,8 +315,67 @@ impl Db {
         let mut aliases: Vec<(&'static str, Entry)> = Vec::with_capacity(2_048);
         let mut max_tokens = 1;
         let mut scheme = Scheme::Current;
+        let mut earlier: Vec<Earlier> = Vec::with_capacity(4_096);
+        // Legacy units by numeric code, filled when the earlier names start (after @legacy).
+        let mut legacy_by_code: [Vec<u32>; 3] = Default::default();
+        let mut in_earlier = false;
         for (line, fields) in Records(text) {
             if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            if line == "@earlier" {
+                in_earlier = true;
+                for (table, (no, size)) in
+                    legacy_by_code
+                        .iter_mut()
+                        .zip([(2, 100), (3, 1_000), (4, 100_000)])
+                {
+                    *table = vec![0u32; size];
+                    for (i, r) in lists[no].iter().enumerate() {
+                        if let Some(c) = code_number(r.code).filter(|&c| c < size) {
+                            table[c] = i as u32 + 1;
+                        }
+                    }
+                }
+                continue;
+            }
+            if in_earlier {
+                // "E" + level letter + code of the unit now, earlier full name, its key, since.
+                let [head, named, key, since, _] = fields;
+                let (level, table) = match head.as_bytes().get(1) {
+                    Some(b'P') => (Level::Province, &legacy_by_code[0]),
+                    Some(b'D') => (Level::District, &legacy_by_code[1]),
+                    _ => (Level::Ward, &legacy_by_code[2]),
+                };
+                let Some(idx) = head
+                    .get(2..)
+                    .and_then(code_number)
+                    .and_then(|c| table.get(c))
+                    .filter(|&&i| i != 0)
+                    .map(|&i| i - 1)
+                else {
+                    continue;
+                };
+                earlier.push(Earlier {
+                    level,
+                    idx,
+                    name: named,
+                    key,
+                    since,
+                });
+                // Like the merged-away names: short ones would match ordinary words; numbered
+                // ones need a type word (see the parser).
+                if key.len() >= 4 || key.bytes().any(|b| b.is_ascii_digit()) {
+                    aliases.push((
+                        key,
+                        Entry {
+                            scheme: Scheme::Legacy,
+                            level,
+                            idx,
+                            alias: 1,
+                        },
+                    ));
+                }
                 continue;
             }
             if line == "@current" {
@@ -502,6 +577,7 @@ impl Db {
             leg_districts,
             leg_wards,
             max_tokens: max_tokens + 1,
+            earlier,
             cur_wards_of_province,
             leg_districts_of_province,
             leg_wards_of_district,
@@ -555,6 +631,19 @@ impl Db {
             }
             at = it.next;
         }
+    }
+
+    /// Returns the earlier name of a legacy unit that a text's key was matched by, if the key
+    /// is one: the key itself, or the key with a type word glued before it ("quan9", "p13").
+    pub fn earlier_name(&self, level: Level, idx: u32, key: &str) -> Option<&Earlier> {
+        let of_unit = || {
+            self.earlier
+                .iter()
+                .filter(move |e| e.level == level && e.idx == idx)
+        };
+        of_unit()
+            .find(|e| e.key == key)
+            .or_else(|| of_unit().find(|e| key.ends_with(e.key)))
     }
 
     /// Returns true if and only if some unit has this canonical key.

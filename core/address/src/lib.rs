@@ -189,4 +189,76 @@ pub struct ParsedAddress {
     pub alternatives: Vec<Alternative>,
     /// Machine-readable code, a colon, then a sentence for people.
     pub warnings: Vec<String>,
+    /// Units of the chosen reading that were written by a name they had before (renamed or
+    /// merged between 2019 and mid-2025), with what they are in the legacy data now.
+    #[serde(default)]
+    pub earlier_names: Vec<EarlierName>,
+}
+
+/// A unit written by a name it had before: "Quận 9" is part of "Thành phố Thủ Đức" since
+/// 2021-01-01.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierName {
+    pub level: Level,
+    /// The earlier official name, with its type word ("Quận 9", "Phường 13").
+    pub earlier: String,
+    /// The unit it is, or is part of, in the legacy data as of 2025-06-30.
+    pub now: Unit,
+    /// When it changed: a date ("2021-01-01") or, when the sources only bracket it, a range
+    /// ("2019-12-01..2020-02-01").
+    pub since: String,
+}
+
+/// Why an agent should look at a parsed address again before saving it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckReason {
+    /// A name was matched despite a spelling difference.
+    Typo,
+    /// Several readings are about equally likely.
+    Ambiguous,
+    /// The province was written by its name before 2025-07-01.
+    OldProvinceName,
+    /// A unit was written by a name it had before.
+    EarlierName(EarlierName),
+    /// None of the above, but the engine is not sure (levels inferred, weak matches).
+    LowConfidence,
+}
+
+/// Below this confidence an address is shown as "kiểm tra lại" even without a named reason.
+pub const CHECK_BELOW: f64 = 0.75;
+
+impl ParsedAddress {
+    /// Returns why the agent should check this reading, empty if and only if nothing was
+    /// recognised or the reading needs no second look.
+    pub fn check_reasons(&self) -> Vec<CheckReason> {
+        if self.legacy.is_none() && self.current.is_none() {
+            return Vec::new();
+        }
+        let has = |code: &str| {
+            self.warnings
+                .iter()
+                .any(|w| w.split(':').next() == Some(code))
+        };
+        let mut out = Vec::new();
+        if has("typo") {
+            out.push(CheckReason::Typo);
+        }
+        if has("ambiguous") {
+            out.push(CheckReason::Ambiguous);
+        }
+        if has("province_old_name") {
+            out.push(CheckReason::OldProvinceName);
+        }
+        out.extend(
+            self.earlier_names
+                .iter()
+                .cloned()
+                .map(CheckReason::EarlierName),
+        );
+        if out.is_empty() && self.confidence < CHECK_BELOW {
+            out.push(CheckReason::LowConfidence);
+        }
+        out
+    }
 }

@@ -6,8 +6,8 @@ use super::data::{db, Db, Entry};
 use super::normalize::{tokenize, Sep, Token};
 use super::repair::repair;
 use super::{
-    Alternative, CurrentAddress, CurrentCandidate, DetectedScheme, LegacyAddress, Level,
-    ParsedAddress, Scheme,
+    Alternative, CurrentAddress, CurrentCandidate, DetectedScheme, EarlierName, LegacyAddress,
+    Level, ParsedAddress, Scheme,
 };
 
 /// Inputs longer than this are cut: an address is short, and the parser must stay fast on a
@@ -1048,6 +1048,7 @@ fn finish(
             confidence: 0.0,
             alternatives: Vec::new(),
             warnings: vec!["not_found: no province, district or ward was recognised".into()],
+            earlier_names: Vec::new(),
         };
     };
 
@@ -1160,6 +1161,13 @@ fn finish(
 
     let used: Vec<&Mention> = best.used.iter().map(|&u| &mentions[u]).collect();
     let street = street_part(text, tokens, &used);
+    let earlier_names = earlier_names(db, best, tokens, &used);
+    for e in &earlier_names {
+        warnings.push(format!(
+            "earlier_name: {} is now {} (since {})",
+            e.earlier, e.now.name, e.since
+        ));
+    }
     ParsedAddress {
         input,
         scheme,
@@ -1171,7 +1179,32 @@ fn finish(
         confidence: round2(confidence),
         alternatives,
         warnings,
+        earlier_names,
     }
+}
+
+/// The units of a legacy reading that were written by an earlier name (matched through an
+/// alias that the data dates).
+fn earlier_names(db: &Db, chain: &Chain, tokens: &[Token], used: &[&Mention]) -> Vec<EarlierName> {
+    if chain.scheme != Scheme::Legacy {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in used.iter().filter(|m| m.entry.alias == 1) {
+        let key: String = tokens[m.toks.clone()]
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect();
+        if let Some(e) = db.earlier_name(m.entry.level, m.entry.idx, &key) {
+            out.push(EarlierName {
+                level: e.level,
+                earlier: e.name.to_string(),
+                now: db.unit(Scheme::Legacy, e.level, e.idx),
+                since: e.since.to_string(),
+            });
+        }
+    }
+    out
 }
 
 /// Rounds a confidence to two decimals, as an `f64` that prints as it reads ("0.97").

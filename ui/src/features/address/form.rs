@@ -11,7 +11,9 @@ use leptos::html::Ul;
 use leptos::leptos_dom::helpers::{set_timeout_with_handle, TimeoutHandle};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use nobi_core::address::{CurrentCandidate, DetectedScheme, ParsedAddress, Scheme, Unit};
+use nobi_core::address::{
+    CheckReason, CurrentCandidate, DetectedScheme, ParsedAddress, Scheme, Unit,
+};
 use nobi_core::crm::units::{common_legacy, filter_units};
 use nobi_core::crm::{CustomerAddress, Source, UnitRef};
 use nobi_core::i18n::Lang;
@@ -59,6 +61,12 @@ enum Key {
     Cancel,
     Suggestions,
     NeedProvince,
+    CheckAgain,
+    CheckTypo,
+    CheckAmbiguous,
+    CheckOldProvince,
+    CheckLowConfidence,
+    NowIsSince,
 }
 
 /// Vietnamese first, English second.
@@ -122,6 +130,25 @@ fn tr(key: Key, lang: Lang) -> &'static str {
             "Chọn tỉnh/thành trước khi lưu",
             "Choose a province or city before saving",
         ),
+        Key::CheckAgain => ("Kiểm tra lại:", "Check again:"),
+        Key::CheckTypo => (
+            "có tên được nhận ra dù gõ sai chính tả",
+            "a name was recognised despite a spelling mistake",
+        ),
+        Key::CheckAmbiguous => (
+            "có nhiều cách hiểu, xem lại từng cấp",
+            "it can be read several ways, check each level",
+        ),
+        Key::CheckOldProvince => (
+            "tỉnh được ghi theo tên trước 01/07/2025",
+            "the province is written by its name before 1 July 2025",
+        ),
+        Key::CheckLowConfidence => (
+            "chưa chắc chắn, xem lại từng cấp",
+            "not sure, check each level",
+        ),
+        // "{earlier} (nay là {now}, từ {since})"
+        Key::NowIsSince => ("nay là", "now"),
     };
     match lang {
         Lang::Vi => vi,
@@ -186,6 +213,8 @@ struct Form {
     from_chat: RwSignal<bool>,
     detected: RwSignal<Option<DetectedScheme>>,
     confidence: RwSignal<Option<f64>>,
+    /// Why the agent should look at the recognised units again ("kiểm tra lại").
+    checks: RwSignal<Vec<CheckReason>>,
     not_found: RwSignal<bool>,
     tab: RwSignal<Scheme>,
     legacy_province: RwSignal<Option<UnitRef>>,
@@ -214,6 +243,7 @@ impl Form {
             from_chat: RwSignal::new(false),
             detected: RwSignal::new(None),
             confidence: RwSignal::new(None),
+            checks: RwSignal::new(Vec::new()),
             not_found: RwSignal::new(false),
             tab: RwSignal::new(if has_current {
                 Scheme::Current
@@ -285,11 +315,13 @@ impl Form {
             self.not_found.set(true);
             self.detected.set(None);
             self.confidence.set(None);
+            self.checks.set(Vec::new());
             return;
         }
         self.not_found.set(false);
         self.detected.set(Some(parsed.scheme));
         self.confidence.set(Some(parsed.confidence));
+        self.checks.set(parsed.check_reasons());
         match &parsed.legacy {
             Some(l) => self.set_legacy(Some(&l.province), l.district.as_ref(), l.ward.as_ref()),
             None => {
@@ -739,6 +771,7 @@ pub fn AddressForm(
                         })
                 }}
             </div>
+            <CheckLine lang=lang checks=form.checks />
             <Show when=move || form.not_found.get()>
                 <p class="addr-warning" data-testid="addr-not-found" role="status">
                     {move || t(Key::NotFound)}
@@ -1141,5 +1174,34 @@ fn UnitPicker(
                 </Show>
             </div>
         </div>
+    }
+}
+
+/// "Kiểm tra lại: …" under the recognised units, with each reason in words; nothing when there is
+/// no reason.
+#[component]
+fn CheckLine(lang: Signal<Lang>, checks: RwSignal<Vec<CheckReason>>) -> impl IntoView {
+    let t = move |key: Key| tr(key, lang.get());
+    let words = move |reason: &CheckReason| match reason {
+        CheckReason::Typo => t(Key::CheckTypo).to_owned(),
+        CheckReason::Ambiguous => t(Key::CheckAmbiguous).to_owned(),
+        CheckReason::OldProvinceName => t(Key::CheckOldProvince).to_owned(),
+        CheckReason::LowConfidence => t(Key::CheckLowConfidence).to_owned(),
+        CheckReason::EarlierName(e) => format!(
+            "{} ({} {}, {})",
+            e.earlier,
+            t(Key::NowIsSince),
+            e.now.name,
+            e.since.replace("..", "–")
+        ),
+    };
+    view! {
+        <Show when=move || checks.with(|c| !c.is_empty())>
+            <p class="addr-check" data-testid="addr-check" role="status">
+                <strong>{move || t(Key::CheckAgain)}</strong>
+                " "
+                {move || checks.with(|c| c.iter().map(words).collect::<Vec<_>>().join("; "))}
+            </p>
+        </Show>
     }
 }
