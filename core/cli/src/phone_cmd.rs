@@ -2,11 +2,13 @@
 //!
 //! ```text
 //! {"input": str, "phones": [{"number": str, "raw": str, "start": int, "end": int,
-//!   "kind": "mobile"|"landline", "carrier": str|null, "converted_from": str|null}],
+//!   "kind": "mobile"|"landline", "carrier": str|null, "converted_from": str|null,
+//!   "unverified_prefix": bool}],
 //!  "emails": [str]}
 //! ```
 //!
-//! `start`/`end` are char offsets in `input`. The input line is used as read (without its line
+//! `start`/`end` are char offsets in `input`. `unverified_prefix` is true for a number taken after
+//! a phone word although the numbering-plan tables do not list its prefix: check it. The input line is used as read (without its line
 //! break), not normalised, so that the offsets point into exactly what was given.
 
 use std::io::{BufRead, Write};

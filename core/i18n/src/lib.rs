@@ -105,6 +105,8 @@ ui_texts! {
     AddPhone => "Thêm số", "Add phone";
     PhoneInvalid => "Không phải số di động Việt Nam (10 số, bắt đầu bằng 03/05/07/08/09).", "Not a Vietnamese mobile number (10 digits starting 03/05/07/08/09).";
     PhonesInChat => "Số trong hội thoại", "Phones in the chat";
+    PhoneUnverifiedPrefix => "kiểm tra lại", "check";
+    PhoneUnverifiedPrefixHint => "Đầu số này chưa có trong bảng đầu số của nhà mạng: kiểm tra lại số với khách trước khi lưu.", "This prefix is not in the carriers' numbering tables yet: check the number with the buyer before saving it.";
     PhonesInChatNone => "Chưa thấy số điện thoại nào trong tin nhắn của khách.", "No phone number in the buyer's messages yet.";
     ReadChat => "Đọc tin nhắn", "Read the chat";
     Emails => "Email", "Emails";

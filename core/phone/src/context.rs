@@ -42,6 +42,10 @@ const PHONE_WORDS: &[&str] = &[
     "so em",
     "so chi",
     "so anh",
+    // "em", "chị", "anh" as chat writes them: "số e", "số c", "số a".
+    "so e",
+    "so c",
+    "so a",
     "so minh",
     "so cua",
     "so moi",
@@ -202,7 +206,7 @@ enum Class {
 /// Returns true if and only if the words around `chars[start..end]` say that the number there is
 /// not a phone (an account, an ID, a code), and no phone word is nearer to it.
 pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool {
-    match keyword_before(chars, start) {
+    match keyword_before(chars, start).map(|k| k.class) {
         Some(Class::Phone) => return false,
         Some(Class::Block) => return true,
         None => {}
@@ -236,16 +240,34 @@ pub(crate) fn says_not_a_phone(chars: &[char], start: usize, end: usize) -> bool
 /// Returns true if and only if the nearest keyword before char `start`, in its clause, is a
 /// phone word ("sđt 912345678": a phone without its trunk 0).
 pub(crate) fn announced_as_phone(chars: &[char], start: usize) -> bool {
-    keyword_before(chars, start) == Some(Class::Phone)
+    keyword_before(chars, start).is_some_and(|k| k.class == Class::Phone)
 }
 
-/// The class of the nearest keyword before char `at`, in its clause.
-fn keyword_before(chars: &[char], at: usize) -> Option<Class> {
+/// Returns true if and only if the nearest keyword before char `start`, in its clause, is a
+/// phone word and no other number stands between them: the word labels this number ("sđt chị
+/// 0521 234 567"), not one after another number ("sđt 0912345678, mẫu 0521234567", where it
+/// labelled the first).
+pub(crate) fn announced_right_before(chars: &[char], start: usize) -> bool {
+    keyword_before(chars, start).is_some_and(|k| k.class == Class::Phone && !k.number_after_it)
+}
+
+/// The nearest keyword before a number.
+struct KeywordBefore {
+    class: Class,
+    /// Digits stand between the keyword and the number.
+    number_after_it: bool,
+}
+
+/// The nearest keyword before char `at`, in its clause.
+fn keyword_before(chars: &[char], at: usize) -> Option<KeywordBefore> {
     let mut buf = String::new();
     fold_words_into(&chars[clause_start(chars, at)..at], &mut buf);
     let mut starts = word_starts(&buf);
     starts.reverse();
-    first_keyword(&buf, starts, |_| true)
+    first_keyword_at(&buf, &starts, |_| true).map(|(class, end)| KeywordBefore {
+        class,
+        number_after_it: buf[end..].chars().any(char::is_numeric),
+    })
 }
 
 /// The byte offsets of the words of a folded string.
@@ -264,12 +286,7 @@ fn word_starts(folded: &str) -> Vec<usize> {
 }
 
 /// The class of the first keyword accepted by `wanted` that starts at one of `starts` (tried in
-/// the given order) and occurs there as whole words.
-fn first_keyword(folded: &str, starts: Vec<usize>, wanted: impl Fn(&str) -> bool) -> Option<Class> {
-    first_keyword_at(folded, &starts, wanted).map(|(class, _)| class)
-}
-
-/// Like [`first_keyword`], with the byte offset where the keyword ends.
+/// the given order) and occurs there as whole words, with the byte offset where it ends.
 fn first_keyword_at(
     folded: &str,
     starts: &[usize],
@@ -388,5 +405,34 @@ mod tests {
         ));
         assert!(!blocked("Em chuyển khoản rồi.\n0912345678", "0912345678"));
         assert!(!blocked("mà gọi 0912345678", "0912345678"));
+    }
+
+    fn right_before(text: &str, number: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        let n: Vec<char> = number.chars().collect();
+        let start = chars
+            .windows(n.len())
+            .position(|w| w == n.as_slice())
+            .unwrap();
+        announced_right_before(&chars, start)
+    }
+
+    #[test]
+    fn a_phone_word_labels_the_number_right_after_it() {
+        assert!(right_before("sđt 0521234567", "0521234567"));
+        assert!(right_before("zalo của chị là: 0521234567", "0521234567"));
+        assert!(right_before("số e 0521234567", "0521234567"));
+        assert!(right_before("SĐT người nhận: 0521234567", "0521234567"));
+        assert!(right_before("Tên: Lan\nSĐT:\n0521234567", "0521234567"));
+        // Another number between: the word labelled that one.
+        assert!(!right_before(
+            "sđt 0912345678, mẫu 0521234567",
+            "0521234567"
+        ));
+        assert!(!right_before("sđt 2 vợ chồng 0521234567", "0521234567"));
+        // A nearer account or code word, or none at all.
+        assert!(!right_before("sđt hay stk 0521234567", "0521234567"));
+        assert!(!right_before("zalo rồi. Mã 0521234567", "0521234567"));
+        assert!(!right_before("giao 0521234567", "0521234567"));
     }
 }

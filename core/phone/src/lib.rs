@@ -19,10 +19,24 @@
 //! chains ("091 234 5678 0987 654 321" is two phones). Each run is read as `0…`, `84…`,
 //! `+84…`, `+84 (0)…` or `0084…`, and must be a current mobile (9 national digits), a landline
 //! (10, area code `2…`) or an old 11-digit mobile (`01xy…`, converted with the official 2018
-//! table). Length and prefix together decide: nothing is guessed.
+//! table). Length and prefix together decide: nothing is guessed. "84" without "+" carries a
+//! current mobile, or an old 11-digit one when a phone word announces it or the "84" is written
+//! apart ("84 1686 123 456"; "841686123456" alone reads as well as a 12-digit code).
 //! A dash between spaces and a bare comma join pieces too ("0912 - 345 - 678", "0912,345,678"),
 //! but only when the whole run of short pieces is one phone: " - " also separates fields ("Lan -
 //! 0912 345 678 - 102 Lê Duẩn") and commas lists ("mẫu 0215,0216,0217") or decimals ("24,5").
+//! One `/` or one `_` between groups joins them only when the whole run is one phone of at least
+//! three plain groups, the first of 3 or 4 digits starting with 0 ("0962/123/456",
+//! "0345_678_901"): "/" also writes dates ("12/03/2024"), sizes ("40/42") and addresses ("12/3
+//! Lê Lợi"), whose first group has at most 2 digits or does not start with 0.
+//!
+//! **Prefixes the tables do not list yet.** Carriers open new sub-prefixes inside their 3-digit
+//! blocks (052x, 055x, 089x, 0992) before libphonenumber lists them. Right after a phone word
+//! ("sđt 0521 234 567", "zalo: +84 891 234 567"), with no other number in between, a 10-digit
+//! number in a block of which the tables list other sub-prefixes is taken with
+//! [`FoundPhone::unverified_prefix`] set, for the agent to check. Without a phone word the tables
+//! decide alone, and a block with no listed sub-prefix (`050`, `071`, the government's `080`) is
+//! never read.
 //!
 //! **Decisions.**
 //! - A stray short number after a phone written in pieces ("0912 345 678 9") makes the whole
@@ -47,6 +61,7 @@
 //! - a phone written in pieces must not continue a plain number of 4 or more digits ("1903 0912
 //!   345 678", an account) nor be followed by one of 3 or more that does not start a phone;
 //! - a mobile without its trunk 0 ("912345678") is only taken right after a phone word ("sđt");
+//! - a number inside a link ("https://…", "www.…", "shopee.vn/product/123/0912345678") is an id;
 //! - the nearest keyword before it in its clause decides between phone words ("sđt", "zalo",
 //!   "gọi") and account, ID or code words ("stk", "Vietcombank", "CCCD", "mã đơn", "MST",
 //!   "voucher"); a bank name just after it ("0912345678 MB bank") counts too, unless it introduces
@@ -62,8 +77,11 @@
 //! # Crate contract
 //!
 //! [`extract_phones`] returns every Vietnamese phone number of the text, in order, spans not
-//! overlapping, and leaves a number out when in doubt (see above); [`parse_phone`] returns
-//! `Some` if and only if the whole trimmed input is exactly one such number.
+//! overlapping, and leaves a number out when in doubt (see above); every one it returns is in the
+//! numbering-plan tables, except those flagged [`FoundPhone::unverified_prefix`] (a phone word
+//! right before, a sub-prefix of a block in use), which the panel marks for checking.
+//! [`parse_phone`] returns `Some` if and only if the whole trimmed input is exactly one such
+//! number (so never a flagged one: a form field has no phone word before it).
 //!
 //! It deliberately does not know templates, customers or orders, and carries no libphonenumber
 //! metadata (see above).
@@ -140,6 +158,12 @@ pub struct FoundPhone {
     pub carrier: Option<Carrier>,
     /// The old 11-digit form (`01xy…`, national) when the buyer wrote one and it was converted.
     pub converted_from: Option<String>,
+    /// The prefix is not in the numbering-plan tables (carriers open new sub-prefixes, 052x,
+    /// 055x, 089x…, before the tables list them): the number was taken because a phone word
+    /// announced it right before ("sđt 0521 234 567"), and the agent should check it. Such a
+    /// number is a mobile without carrier. `false` for every number the tables list.
+    #[serde(default)]
+    pub unverified_prefix: bool,
 }
 
 /// Every Vietnamese phone number in `text`, in order of position, spans not overlapping.

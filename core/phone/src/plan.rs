@@ -4,6 +4,10 @@
 //! Everything here works on *national significant numbers*: the digits after the trunk `0` (or
 //! after the country code 84), as values 0..=9. A mobile number has 9 of them, a landline 10.
 //!
+//! A mobile whose sub-prefix these tables do not list yet, in a block of which they list others
+//! (052x, 055x, 089x, 0992), is read by [`classify_unlisted`] and flagged; the scanner asks for it
+//! only right after a phone word.
+//!
 //! Deliberately left out of libphonenumber's mobile pattern: `121[0-3]\d{5}` and `1[46]0\d{6}`
 //! (M2M/IoT ranges). No buyer sends them, and in chat a 10-digit `0121…`/`0140…`/`0160…` is far
 //! more likely an old 11-digit number with a digit missing than one of those.
@@ -19,6 +23,8 @@ pub(crate) struct Classified {
     pub number: String,
     /// The old 11-digit mobile form (`01xx…`) when the input was one and it was converted.
     pub converted_from: Option<String>,
+    /// The prefix is not in the tables (see [`classify_unlisted`]).
+    pub unverified_prefix: bool,
 }
 
 /// Classifies a national significant number (digit values, no trunk 0), or `None` when the
@@ -32,6 +38,7 @@ pub(crate) fn classify(national: &[u8]) -> Option<Classified> {
                 carrier,
                 number: with_trunk(national),
                 converted_from: None,
+                unverified_prefix: false,
             })
         }
         10 if national[0] == 2 => {
@@ -43,6 +50,7 @@ pub(crate) fn classify(national: &[u8]) -> Option<Classified> {
                 carrier: None,
                 number: with_trunk(national),
                 converted_from: None,
+                unverified_prefix: false,
             })
         }
         10 if national[0] == 1 => {
@@ -57,10 +65,42 @@ pub(crate) fn classify(national: &[u8]) -> Option<Classified> {
                 carrier,
                 number: with_trunk(&current),
                 converted_from: Some(with_trunk(national)),
+                unverified_prefix: false,
             })
         }
         _ => None,
     }
+}
+
+/// Reads a national significant number that the tables reject but that has the shape of a
+/// current mobile whose sub-prefix is not listed yet: 9 digits, in a 3-digit block (`052`,
+/// `055`, `089`, `099`) of which the tables list other sub-prefixes. Blocks are allocated whole
+/// to a carrier, which opens sub-prefixes in it over time (0520, 0551, 0890…) before the tables
+/// list them; a block with no listed sub-prefix at all (`050`, `071`, `080`: unallocated, or the
+/// government's own network) is no carrier's, and a number there is a typo or something else.
+/// Returns the mobile without carrier, flagged [`Classified::unverified_prefix`]; `None` for a
+/// number the tables accept (that is [`classify`]'s) and for any other shape. Only for a number a
+/// phone word announces: on its own such a number is as likely a code or a mistyped phone.
+pub(crate) fn classify_unlisted(national: &[u8]) -> Option<Classified> {
+    if national.len() != 9 || classify(national).is_some() {
+        return None;
+    }
+    let mut sibling = [0u8; 9];
+    sibling[..2].copy_from_slice(&national[..2]);
+    let block_in_use = (0..=9).any(|d| {
+        sibling[2] = d;
+        mobile_carrier(&sibling).is_some()
+    });
+    if !block_in_use {
+        return None;
+    }
+    Some(Classified {
+        kind: PhoneKind::Mobile,
+        carrier: None,
+        number: with_trunk(national),
+        converted_from: None,
+        unverified_prefix: true,
+    })
 }
 
 fn with_trunk(national: &[u8]) -> String {
@@ -235,5 +275,40 @@ mod tests {
         assert!(number("2418234567").is_none());
         assert!(number("2021234567").is_none());
         assert!(number("243823456").is_none());
+    }
+
+    #[test]
+    fn unlisted_sub_prefixes_are_read_only_in_blocks_in_use() {
+        for unlisted in [
+            "521234567",
+            "551234567",
+            "891234567",
+            "992123456",
+            "520111999",
+        ] {
+            let c = classify_unlisted(&digits(unlisted)).unwrap();
+            assert!(c.unverified_prefix && c.carrier.is_none(), "{unlisted}");
+            assert_eq!(c.number, format!("0{unlisted}"));
+            assert_eq!(c.kind, PhoneKind::Mobile);
+        }
+        // Listed numbers are classify's, never flagged.
+        assert!(classify_unlisted(&digits("912345678")).is_none());
+        assert!(!classify(&digits("912345678")).unwrap().unverified_prefix);
+        // Blocks no carrier holds (080 is the government's network), outside the mobile blocks,
+        // or not 9 digits: no mobile at all.
+        for other in [
+            "801234567",
+            "501234567",
+            "711234567",
+            "741234567",
+            "123456789",
+            "202123456",
+            "401234567",
+            "601234567",
+            "52123456",
+            "5212345678",
+        ] {
+            assert!(classify_unlisted(&digits(other)).is_none(), "{other}");
+        }
     }
 }

@@ -10,11 +10,14 @@
 //!   only by them (and spaces) form a **loose segment**, which is a phone only when the whole of
 //!   it is one ("0912 - 345 - 678", "0912,345,678"): those joins also separate fields and list
 //!   items ("Lan - 0912 345 678 - 102 Lê Duẩn", "mẫu 0215,0216,0217"), so no part is ever taken;
-//! - anything else (letters, slashes, line breaks) ends a segment.
+//! - one `/` or one `_` alone between groups ends a segment too, but plain groups joined only
+//!   by the same one form a **glued run**, which is a phone only when the whole of it is one and
+//!   looks like nothing else ("0962/123/456", "0345_678_901"; never "12/03/2024" or "40/42");
+//! - anything else (letters, spaced slashes, line breaks) ends a segment.
 
-use super::context::{announced_as_phone, says_not_a_phone};
+use super::context::{announced_as_phone, announced_right_before, says_not_a_phone};
 use super::fold::fold_char;
-use super::plan::{classify, Classified};
+use super::plan::{classify, classify_unlisted, Classified};
 use super::{FoundPhone, PhoneKind};
 
 /// The most digits a phone can be written with: `0084` + `0` + 10 national digits.
@@ -47,7 +50,18 @@ enum Sep {
     SpacedDash,
     /// A comma alone: ",".
     Comma,
+    /// A slash alone: "/".
+    Slash,
+    /// An underscore alone: "_".
+    Underscore,
     Hard,
+}
+
+impl Sep {
+    /// Returns true if and only if the join glues the pieces of a glued run.
+    fn is_glue(self) -> bool {
+        matches!(self, Sep::Slash | Sep::Underscore)
+    }
 }
 
 /// Returns the value of a decimal digit as buyers type them (ASCII or full-width).
@@ -104,6 +118,12 @@ fn is_plus(c: char) -> bool {
 
 /// How the chars between two digit groups join them.
 fn classify_sep(between: &[char]) -> Sep {
+    let mut visible = between.iter().filter(|&&c| !is_transparent(c));
+    match (visible.next(), visible.next()) {
+        (Some('/'), None) => return Sep::Slash,
+        (Some('_'), None) => return Sep::Underscore,
+        _ => {}
+    }
     let mut len = 0;
     let mut strong = 0;
     let mut spaces = 0;
@@ -268,7 +288,8 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
     let mut seg_start = 0;
     for c in 0..chains.len() {
         let cov = covered(c, &found);
-        if cov || joins[c] == Sep::Hard {
+        // A glued run is not part of a loose one: "/" and "_" end it as a hard join does.
+        if cov || joins[c] == Sep::Hard || joins[c].is_glue() {
             let last = if cov { c.checked_sub(1) } else { Some(c) };
             let free_before = seg_start == 0 || joins[seg_start - 1] != Sep::Weak;
             let free_after = !cov || c == 0 || joins[c - 1] != Sep::Weak;
@@ -279,6 +300,22 @@ pub(crate) fn extract(text: &str) -> Vec<FoundPhone> {
             }
             seg_start = c + 1;
         }
+    }
+    // Glued runs: chains joined by the same one "/" or "_" ("0962/123/456").
+    let mut a = 0;
+    while a < chains.len() {
+        let mut b = a;
+        if joins[a].is_glue() {
+            // The last join is hard: the run ends.
+            while joins[b] == joins[a] {
+                b += 1;
+            }
+            let before = if a == 0 { Sep::Hard } else { joins[a - 1] };
+            if !covered(a, &found) && !covered(b, &found) {
+                scan.glued_run(a, b, before, joins[b], &mut found);
+            }
+        }
+        a = b + 1;
     }
     found
 }
@@ -360,7 +397,9 @@ impl Scanner<'_> {
                     return None;
                 }
                 if j < b && self.is_plain_number(j + 1, 3) && self.chain_digits(j + 1)[0] != 0 {
-                    return None;
+                    // A longer reading may take that piece in: "sđt 84 1686 123 456" is not
+                    // "84 1686 123" (a mobile without its 0) and a stray "456".
+                    continue;
                 }
             }
             if j < b
@@ -371,8 +410,9 @@ impl Scanner<'_> {
             {
                 // "0912 345 678 9": a stray digit after a number written in pieces may as well
                 // be its last digit; nobody can tell which ten digits were meant. A piece that
-                // is visibly something else is fine: "0912 345 678 9h tối", "… 2 cái".
-                return None;
+                // is visibly something else is fine: "0912 345 678 9h tối", "… 2 cái". A longer
+                // reading that takes the digit in is tried as well.
+                continue;
             }
             return Some((j, phone));
         }
@@ -446,12 +486,45 @@ impl Scanner<'_> {
             && (gs.len() > 1
                 || phone.start != first.start
                 || phone.kind != PhoneKind::Mobile
+                || phone.unverified_prefix
                 || !announced_as_phone(self.chars, first.start))
         {
-            // "O912345678" only right after a phone word ("sđt O912345678").
+            // "O912345678" only right after a phone word ("sđt O912345678"), and only with a
+            // listed prefix: a letter for a digit and an unlisted prefix are two doubts.
             return None;
         }
         Some(phone)
+    }
+
+    /// Finds the phone that chains `a..=b`, each joined to the next by the same one "/" or "_",
+    /// are as a whole ("0962/123/456", "0345_678_901"), `before` and `after` being the joins
+    /// around the run. "/" also writes dates ("12/03/2024"), sizes ("40/42"), addresses ("12/3
+    /// Lê Lợi") and fractions, and "_" handles and file names, so the run must look like nothing
+    /// but a phone in groups: at least three plain groups, the first of 3 or 4 digits starting
+    /// with 0 (a day or a month has at most 2 digits, a year does not start with 0), the others
+    /// of 2 to 4, and no other digits glued or spaced next to it ("0962/123/456 7" is as
+    /// unreadable as "0912 345 678 9").
+    fn glued_run(&self, a: usize, b: usize, before: Sep, after: Sep, found: &mut Vec<FoundPhone>) {
+        let apart = |sep: Sep| matches!(sep, Sep::Hard | Sep::SpacedDash | Sep::Comma);
+        if b - a < 2 || !apart(before) || !apart(after) {
+            return;
+        }
+        for c in a..=b {
+            let ch = self.chains[c];
+            let digits = self.chain_digits(c);
+            let shape_ok = if c == a {
+                matches!(digits.len(), 3 | 4) && digits[0] == 0
+            } else {
+                (2..=4).contains(&digits.len())
+            };
+            if ch.first != ch.last || self.groups[ch.first].letter_o || !shape_ok {
+                return;
+            }
+        }
+        if let Some(phone) = self.candidate(a, b) {
+            let at = found.partition_point(|p| p.start < phone.start);
+            found.insert(at, phone);
+        }
     }
 
     /// Finds the phones that chains `a..=b` (whose joins are `joins`) are made of, if they are a
@@ -579,6 +652,7 @@ impl Scanner<'_> {
             }
         }
         let classified = parse(digits, plus)
+            .or_else(|| self.parse_with_leeway(start, span_start, digits, plus))
             .or_else(|| {
                 if plus {
                     // "+0912…": a stray plus on a national number.
@@ -620,7 +694,38 @@ impl Scanner<'_> {
             kind: classified.kind,
             carrier: classified.carrier,
             converted_from: classified.converted_from,
+            unverified_prefix: classified.unverified_prefix,
         })
+    }
+
+    /// Reads `digits` (first digit at char `start`, "+" or not at `span_start`) in the two ways
+    /// that need more than their shape, once the strict reading has failed:
+    /// - "84" without "+" before an old 11-digit mobile ("84 1686 123 456", "841686123456"):
+    ///   read when a phone word announces the number or the "84" is written apart from the rest,
+    ///   as a country code is; a 12-digit code in one piece (a tracking number) is neither;
+    /// - a mobile whose prefix the tables do not list yet ("sđt 0521 234 567"): read, flagged,
+    ///   only right after a phone word (see [`announced_right_before`]).
+    fn parse_with_leeway(
+        &self,
+        start: usize,
+        span_start: usize,
+        digits: &[u8],
+        plus: bool,
+    ) -> Option<Classified> {
+        let chars = self.chars;
+        // Cheap shape checks first: the words around are read only for a number that can be one.
+        if !plus && digits.len() == 12 && digits.starts_with(&[8, 4, 1]) {
+            let country_code_apart = self
+                .groups
+                .get(self.groups.partition_point(|g| g.start < start))
+                .is_some_and(|g| g.start == start && g.d_end - g.d_start == 2);
+            if country_code_apart || announced_as_phone(chars, span_start) {
+                return classify(&digits[2..]);
+            }
+            return None;
+        }
+        let unlisted = classify_unlisted(national_number(digits, plus)?)?;
+        announced_right_before(chars, span_start).then_some(unlisted)
     }
 
     /// Returns true if and only if what precedes the number (at char `start`) lets it be a phone.
@@ -640,7 +745,11 @@ impl Scanner<'_> {
         match c {
             '@' | '_' | '#' | '&' | '$' | '€' | '£' | '¥' | '₫' | '%' | '=' => false,
             '/' | '\\' => {
-                // "0912…/0987…" lists phones; "shop.vn/0912…" is a link, "zalo.me/0912…" a phone.
+                // "0912…/0987…" lists phones; "shop.vn/0912…" and "shop.vn/p/123/0912…" are
+                // links, "zalo.me/0912…" a phone.
+                if token_is_link(chars, start) {
+                    return false;
+                }
                 match prev_visible(chars, p) {
                     Some(q) if chars[q].is_alphanumeric() => {
                         if digit_value(chars[q]).is_some() {
@@ -819,15 +928,42 @@ fn contains_ascii(hay: &[char], needle: &str) -> bool {
         })
 }
 
-/// Returns true if and only if the token holding char `at` is a link ("https://…", "www.…").
+/// Returns true if and only if the token holding char `at` (up to `at`) is a link: "https://…",
+/// "www.…", or a host name with a path ("shopee.vn/product/123/…"), whose numbers are product,
+/// post or profile ids. A Zalo link ("zalo.me/0912…") carries a phone and is not one.
 fn token_is_link(chars: &[char], at: usize) -> bool {
     let token = &chars[token_start(chars, at)..at];
-    (contains_ascii(token, "://") || contains_ascii(token, "www."))
+    (contains_ascii(token, "://") || contains_ascii(token, "www.") || has_host_and_path(token))
         && !contains_ascii(token, "zalo.me/")
+}
+
+/// Returns true if and only if `token` holds a host name followed by a path: a "/" right after a
+/// known ending ("….vn/", "….com/"). "Tp.HCM/…" or "đ/c" are not hosts.
+fn has_host_and_path(token: &[char]) -> bool {
+    token.iter().enumerate().any(|(slash, &c)| {
+        c == '/'
+            && TLDS.iter().any(|tld| {
+                let n = tld.len();
+                slash > n + 1
+                    && token[slash - n - 1] == '.'
+                    && token[slash - n - 2].is_alphanumeric()
+                    && token[slash - n..slash]
+                        .iter()
+                        .zip(tld.bytes())
+                        .all(|(&c, b)| c.is_ascii() && (c as u8).eq_ignore_ascii_case(&b))
+            })
+    })
 }
 
 /// Reads `digits` as a Vietnamese number in any of the ways buyers write one.
 fn parse(digits: &[u8], plus: bool) -> Option<Classified> {
+    classify(national_number(digits, plus)?)
+}
+
+/// The national significant number in `digits` (trunk 0 or country code taken off), written
+/// with a "+" before them or not; `None` when they do not start the way a Vietnamese number
+/// does.
+fn national_number(digits: &[u8], plus: bool) -> Option<&[u8]> {
     let national = if plus {
         // +84 912…, +84 0912…, +84 (0) 912…
         let rest = digits.strip_prefix(&[8, 4])?;
@@ -848,5 +984,5 @@ fn parse(digits: &[u8], plus: bool) -> Option<Classified> {
     if national.first() == Some(&0) {
         return None;
     }
-    classify(national)
+    Some(national)
 }

@@ -363,3 +363,217 @@ fn ten_digit_numbers_are_shown_in_groups_of_four_three_three() {
     assert_eq!(super::display("+84912345"), "+84912345");
     assert_eq!(super::display("09123456ab"), "09123456ab");
 }
+
+fn flagged(text: &str) -> Vec<(String, bool)> {
+    extract_phones(text)
+        .into_iter()
+        .map(|p| (p.number, p.unverified_prefix))
+        .collect()
+}
+
+#[test]
+fn an_unlisted_sub_prefix_after_a_phone_word_is_taken_and_flagged() {
+    for (text, number) in [
+        ("sđt 0521 234 567 nha", "0521234567"),
+        ("Zalo: 0553.456.789", "0553456789"),
+        ("số e 0891-234-567", "0891234567"),
+        ("sdt chị 0520 111 999, giao chiều", "0520111999"),
+        ("SĐT người nhận: 0895 678 901", "0895678901"),
+        ("sdt:0557123456", "0557123456"),
+        ("zalo0525777888", "0525777888"),
+        ("Tên: Hà\nSĐT: 0554 321 987", "0554321987"),
+        ("sđt +84 521 234 567", "0521234567"),
+        ("zalo (+84) 891 234 567", "0891234567"),
+        ("sdt 84 552 345 678", "0552345678"),
+        ("đt 0084 992 123 456", "0992123456"),
+        ("sdt 0521/234/567", "0521234567"),
+    ] {
+        assert_eq!(flagged(text), [(number.to_owned(), true)], "{text:?}");
+    }
+    let p = one("sđt 0521 234 567 nha");
+    assert_eq!(p.raw, "0521 234 567");
+    assert_eq!((p.kind, p.carrier), (PhoneKind::Mobile, None));
+}
+
+#[test]
+fn listed_prefixes_are_never_flagged() {
+    for text in [
+        "0912345678",
+        "sđt 0522 123 456",
+        "0559 123 456",
+        "sdt 0896 777 888",
+        "+84 993 123 456",
+        "sdt cũ 0168 123 4567",
+        "(024) 3823 4567",
+    ] {
+        assert!(
+            extract_phones(text).iter().all(|p| !p.unverified_prefix),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unlisted_sub_prefix_needs_a_phone_word_right_before() {
+    for text in [
+        // No phone word: the tables decide alone.
+        "0521234567",
+        "0891 234 567 gửi em",
+        "+84 521 234 567",
+        "đơn 0521234567",
+        // An account, tax, ID or code word is nearer, or after it.
+        "stk 0521234567",
+        "stk mb 0891234567 chủ tk Lan",
+        "ck vào stk 0521 234 567 (MB)",
+        "mã số thuế: 0552 345 678",
+        "CCCD 0521234567",
+        "mã đơn 0521234567",
+        "mã vận đơn 0521234567890",
+        // Another clause.
+        "Sdt em đổi rồi. Mã 0521234567",
+        // Glued to a code, a unit or a handle.
+        "sdt DH0521234567",
+        "sdt 0521234567đ",
+        "zalo @0521234567",
+        // Not a phone's length, or a stray digit after it.
+        "sdt 052123456",
+        "sđt 0521 234 567 8",
+        "zalo 0521.234.567.89",
+        // Blocks no carrier holds: unallocated, or the government's own network.
+        "sđt 0801234567",
+        "sdt 0501234567",
+        "dt 0721 234 567",
+        // Outside the mobile blocks: an old 11-digit number or a landline with a digit missing.
+        "sdt 0123 45 67 89",
+        "đt 0202 123 456",
+        // A letter for a digit and an unlisted prefix are two doubts.
+        "sđt O521234567",
+        // Without its trunk 0.
+        "sđt 521234567",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+    // The phone word labels the number right after it, not one after another number.
+    assert_eq!(numbers("sđt 0912345678, mẫu 0521234567"), ["0912345678"]);
+    assert_eq!(numbers("sđt 0912 345 678 0521 234 567"), ["0912345678"]);
+}
+
+#[test]
+fn bare_84_before_an_old_eleven_digit_number() {
+    // Announced by a phone word, or "84" written apart as a country code is.
+    for (text, raw) in [
+        ("sdt 84 1686 123 456", "84 1686 123 456"),
+        ("đt 84 169 234 5678", "84 169 234 5678"),
+        ("zalo 84.1223.456.789", "84.1223.456.789"),
+        ("số cũ của chị 841678123456", "841678123456"),
+        (
+            "Khách cũ: Hoa, 84 1652 111 222, Nam Định",
+            "84 1652 111 222",
+        ),
+    ] {
+        let p = one(text);
+        assert_eq!(p.raw, raw, "{text:?}");
+        assert!(
+            p.converted_from.is_some() && !p.unverified_prefix,
+            "{text:?}"
+        );
+    }
+    assert_eq!(one("sdt 84 1686 123 456").number, "0386123456");
+    assert_eq!(
+        one("sdt 84 1686 123 456").converted_from.as_deref(),
+        Some("01686123456")
+    );
+    // In one piece and unannounced it reads as well as a 12-digit code.
+    for text in [
+        "841681234567",
+        "tracking 841686123456",
+        "mã vận đơn 84 1686 123 456",
+        "stk 84 1686 123 456",
+        "841611234567",
+        "84 1611 234 567",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+}
+
+#[test]
+fn slash_and_underscore_groupings_only_as_one_whole_phone() {
+    for (text, raw) in [
+        ("sdt 0962/123/456", "0962/123/456"),
+        ("sđt: 0345_678_901 nhé", "0345_678_901"),
+        ("098/765/4321", "098/765/4321"),
+        ("0912/34/56/78 ạ", "0912/34/56/78"),
+    ] {
+        assert_eq!(one(text).raw, raw, "{text:?}");
+    }
+    assert_eq!(
+        numbers("0962/123/456 - 0912 345 678"),
+        ["0962123456", "0912345678"]
+    );
+    assert_eq!(
+        numbers("0912345678/0987654321"),
+        ["0912345678", "0987654321"]
+    );
+    for text in [
+        // Dates, sizes, addresses, fractions, ratings.
+        "giao ngày 12/03/2024",
+        "05/12/2026",
+        "2024/12/03",
+        "size 40/42/44",
+        "12/3 Lê Lợi",
+        "hẻm 012/34/5",
+        "ăn 1/2 thôi",
+        "9/10 điểm",
+        // Digits left over, or more than a phone.
+        "0962/123/4567",
+        "0962/123/456/789",
+        "0962/123/456 7",
+        "09/6212/3456",
+        "0962/123-456",
+        // Handles, file names, links, accounts.
+        "IMG_0345_678_901.jpg",
+        "@shop_0345_678_901",
+        "0345_678_901_abc",
+        "shopee.vn/p/0962/123/456",
+        "stk 0962/123/456",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+}
+
+#[test]
+fn numbers_in_links_are_ids() {
+    for text in [
+        "link sp: https://shopee.vn/product/123456789/0912345678",
+        "shopee.vn/p/123/0912345678",
+        "xem tại www.shop.vn/0912345678",
+        "fb.com/groups/123/0912345678",
+        "https://tiki.vn/0912345678",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+    // A Zalo link carries a phone; a slash that is no link's is a list or an address.
+    assert_eq!(numbers("https://zalo.me/0912345678"), ["0912345678"]);
+    assert_eq!(numbers("zalo.me/0912345678"), ["0912345678"]);
+    assert_eq!(numbers("đ/c 12/3 Lê Lợi, sđt 0912345678"), ["0912345678"]);
+    assert_eq!(
+        numbers("sđt 0912345678/0987654321"),
+        ["0912345678", "0987654321"]
+    );
+}
+
+#[test]
+fn the_new_rules_leave_prices_dates_and_codes_alone() {
+    for text in [
+        "sđt giá 1.250.000đ",
+        "zalo em: 350k nha",
+        "sdt ngày 12/05/2024",
+        "đt 12.500.000",
+        "sdt 0.5 triệu",
+        "sđt mã đơn DH0521234567",
+        "zalo tracking 852345678901",
+        "sđt lô 0521 hàng về 1200 sp",
+    ] {
+        assert!(numbers(text).is_empty(), "{text:?}: {:?}", numbers(text));
+    }
+}

@@ -14,7 +14,8 @@
 //! The labels must be well formed (always passes), and precision, recall and false positives must
 //! not fall behind the committed baseline (`tests/data/phone_heldout2026_baseline.txt`, measured
 //! before the fixes; raise it when a fix raises them). Per-class figures (by tag) are printed:
-//! `cargo test -p nobi-phone --test phone_heldout2026 -- --nocapture`.
+//! `cargo test -p nobi-phone --test phone_heldout2026 -- --nocapture`. A correct phone must also
+//! carry the right flag: `unverified_prefix` exactly on the messages tagged `unlisted-prefix`.
 
 use std::collections::BTreeMap;
 
@@ -66,6 +67,8 @@ struct Score {
     true_positives: usize,
     false_positives: usize,
     false_negatives: usize,
+    /// Correct phones with the wrong `unverified_prefix` flag.
+    wrong_flags: usize,
 }
 
 impl Score {
@@ -77,7 +80,8 @@ impl Score {
     }
 }
 
-/// Scores one message; returns its counts and its mistakes.
+/// Scores one message; returns its counts and its mistakes (a correct phone with the wrong
+/// `unverified_prefix` flag is one, see the module docs).
 fn score(row: &Row) -> (Score, Vec<String>) {
     let mut s = Score {
         messages: 1,
@@ -93,6 +97,17 @@ fn score(row: &Row) -> (Score, Vec<String>) {
             Some(i) => {
                 expected.swap_remove(i);
                 s.true_positives += 1;
+                if found.unverified_prefix != row.tags.iter().any(|t| t == "unlisted-prefix") {
+                    s.wrong_flags += 1;
+                    mistakes.push(format!(
+                        "FLAG {} {:?} unverified_prefix={} in {:?} [{}]",
+                        found.number,
+                        found.raw,
+                        found.unverified_prefix,
+                        row.text,
+                        row.tags.join(",")
+                    ));
+                }
             }
             None => {
                 s.false_positives += 1;
@@ -122,6 +137,7 @@ fn add(total: &mut Score, s: Score) {
     total.true_positives += s.true_positives;
     total.false_positives += s.false_positives;
     total.false_negatives += s.false_negatives;
+    total.wrong_flags += s.wrong_flags;
 }
 
 fn baseline(key: &str) -> f64 {
@@ -226,5 +242,9 @@ fn heldout2026_meets_the_baseline() {
         total.false_positives as f64 <= baseline("max_false_positives"),
         "{} false positives",
         total.false_positives
+    );
+    assert_eq!(
+        total.wrong_flags, 0,
+        "unverified_prefix must be set exactly on the unlisted prefixes (see FLAG mistakes)"
     );
 }

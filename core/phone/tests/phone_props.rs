@@ -11,13 +11,28 @@ const PREFIXES: &[&str] = &[
     "096", "097", "098", "056", "058", "059",
 ];
 
+/// Sub-prefixes that the tables do not list, in blocks of which they list others (issue 16).
+const UNLISTED: &[&str] = &[
+    "0520", "0521", "0524", "0525", "0526", "0527", "0529", "0550", "0551", "0552", "0553", "0554",
+    "0555", "0556", "0557", "0558", "0890", "0891", "0892", "0893", "0894", "0895", "0992",
+];
+
 fn mobile() -> impl Strategy<Value = String> {
     (prop::sample::select(PREFIXES), "[0-9]{7}").prop_map(|(p, rest)| format!("{p}{rest}"))
 }
 
+fn unlisted_mobile() -> impl Strategy<Value = String> {
+    (prop::sample::select(UNLISTED), "[0-9]{6}").prop_map(|(p, rest)| format!("{p}{rest}"))
+}
+
 /// A number written the way buyers do: returns (raw, expected national number).
 fn written() -> impl Strategy<Value = (String, String)> {
-    (mobile(), 0..14usize).prop_map(|(n, style)| {
+    written_as(mobile())
+}
+
+/// `number` written the way buyers do: returns (raw, expected national number).
+fn written_as(number: impl Strategy<Value = String>) -> impl Strategy<Value = (String, String)> {
+    (number, 0..14usize).prop_map(|(n, style)| {
         let s = &n[1..];
         let raw = match style {
             0 => n.clone(),
@@ -114,6 +129,23 @@ proptest! {
         prop_assert_eq!(&found[0].number, &number);
         prop_assert_eq!(&found[0].raw, &raw);
         prop_assert_eq!(found[0].start, before.chars().count());
+    }
+
+    #[test]
+    fn unlisted_sub_prefixes_are_flagged_after_a_phone_word_only(
+        (raw, number) in written_as(unlisted_mobile()),
+        word in prop::sample::select(vec!["sdt ", "sđt: ", "zalo ", "Zalo: ", "số em ", "SĐT người nhận: ", "đt "]),
+        other in prop::sample::select(vec!["", "Em tên Lan, ", "chốt đơn nha, ", "size M, ", "stk ", "mã đơn ", "MST: "]),
+        tail in after(),
+    ) {
+        let text = format!("{word}{raw}{tail}");
+        let found = extract_phones(&text);
+        prop_assert_eq!(found.len(), 1, "{:?} -> {:?}", text, found);
+        prop_assert_eq!(&found[0].number, &number);
+        prop_assert_eq!(&found[0].raw, &raw);
+        prop_assert!(found[0].unverified_prefix && found[0].carrier.is_none());
+        let text = format!("{other}{raw}{tail}");
+        prop_assert!(extract_phones(&text).is_empty(), "{:?} -> {:?}", text, extract_phones(&text));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::widgets::AddRow;
 use leptos::prelude::*;
 use nobi_core::crm::Source;
 use nobi_core::i18n::Ui;
-use nobi_core::phone::parse_phone;
+use nobi_core::phone::{extract_phones, parse_phone};
 
 #[component]
 pub(super) fn Phones() -> impl IntoView {
@@ -36,6 +36,18 @@ pub(super) fn Phones() -> impl IntoView {
                     .map(|c| c.phones_in_messages(messages))
                     .unwrap_or_default()
             })
+        })
+    };
+    // Of those, the ones taken only because a phone word announced them, whose prefix the
+    // numbering-plan tables do not list yet: their chip says to check them.
+    let unverified = move || {
+        state.buyer_messages.with(|messages| {
+            messages
+                .iter()
+                .flat_map(|text| extract_phones(text))
+                .filter(|p| p.unverified_prefix)
+                .map(|p| p.number)
+                .collect::<Vec<_>>()
         })
     };
     view! {
@@ -68,13 +80,20 @@ pub(super) fn Phones() -> impl IntoView {
             <div class="offered" data-testid="phones-in-chat">
                 {move || {
                     let found = offered();
+                    let unverified = unverified();
                     (!found.is_empty()).then(|| view! {
                         <span class="muted">{t(Ui::PhonesInChat)} ": "</span>
                         {found.into_iter().map(|n| {
                             let number = n.clone();
+                            let check = unverified.contains(&n);
                             view! {
-                                <button class="chip add" data-testid="capture-phone" on:click=move |_| add(number.clone(), Source::Chat)>
+                                <button class="chip add" data-testid="capture-phone"
+                                    title=check.then(|| t(Ui::PhoneUnverifiedPrefixHint))
+                                    on:click=move |_| add(number.clone(), Source::Chat)>
                                     "+ " {nobi_core::phone::display(&n)}
+                                    {check.then(|| view! {
+                                        " " <span class="badge check" data-testid="unverified-prefix">{t(Ui::PhoneUnverifiedPrefix)}</span>
+                                    })}
                                 </button>
                             }
                         }).collect_view()}
