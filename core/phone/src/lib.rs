@@ -81,7 +81,8 @@
 //! numbering-plan tables, except those flagged [`FoundPhone::unverified_prefix`] (a phone word
 //! right before, a sub-prefix of a block in use), which the panel marks for checking.
 //! [`parse_phone`] returns `Some` if and only if the whole trimmed input is exactly one such
-//! number (so never a flagged one: a form field has no phone word before it).
+//! number. A phone field is itself the phone word: a number whose sub-prefix the tables do not
+//! list yet is taken there too, flagged, so that an agent can save a buyer's real new number.
 //!
 //! It deliberately does not know templates, customers or orders, and carries no libphonenumber
 //! metadata (see above).
@@ -187,12 +188,20 @@ pub fn display(number: &str) -> String {
 /// where "0912 345 678" or "+84912345678" must be stored as "0912345678".
 pub fn parse_phone(input: &str) -> Option<FoundPhone> {
     let trimmed = input.trim();
-    let mut found = extract_phones(trimmed);
-    if found.len() == 1 && found[0].start == 0 && found[0].end == trimmed.chars().count() {
-        found.pop()
-    } else {
-        None
-    }
+    let whole = |text: &str, skip: usize| {
+        let mut found = extract_phones(text);
+        (found.len() == 1 && found[0].start == skip && found[0].end == text.chars().count())
+            .then(|| found.pop())
+            .flatten()
+    };
+    // The field announces a phone as "sđt" does in a message: a new sub-prefix is taken, flagged.
+    const ANNOUNCED: &str = "sđt ";
+    whole(trimmed, 0).or_else(|| {
+        let mut found = whole(&format!("{ANNOUNCED}{trimmed}"), ANNOUNCED.chars().count())?;
+        found.start = 0;
+        found.end = trimmed.chars().count();
+        Some(found)
+    })
 }
 
 #[cfg(test)]

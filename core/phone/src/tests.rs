@@ -189,6 +189,15 @@ fn parse_phone_takes_whole_inputs_only() {
         "0912345678"
     );
     assert!(parse_phone("sdt 0912345678").is_none());
+    // A phone field announces a phone: a new sub-prefix of a block in use is taken, flagged;
+    // one of a block that is not mobile is not.
+    let new_prefix = parse_phone(" 0521 234 567").unwrap();
+    assert_eq!(new_prefix.number, "0521234567");
+    assert!(new_prefix.unverified_prefix);
+    assert_eq!((new_prefix.start, new_prefix.end), (0, 12));
+    assert!(!parse_phone("0912345678").unwrap().unverified_prefix);
+    assert!(parse_phone("0801234567").is_none());
+    assert!(parse_phone("12/03/2024").is_none());
     assert!(parse_phone("0912345678 0987654321").is_none());
 }
 
