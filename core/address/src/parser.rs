@@ -143,7 +143,7 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
     let mut tokens = tokenize(text);
     tokens.truncate(MAX_TOKENS);
     let markers = find_markers(&tokens);
-    if read_ocr_digits(&mut tokens, &markers) {
+    if read_ocr_digits(text, &mut tokens, &markers) {
         tokens.truncate(MAX_TOKENS);
     }
     let markers = find_markers(&tokens);
@@ -155,7 +155,7 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
 
     // Typos: only when a level is missing under what was found, or a part of the text after the
     // first unit names nothing, searched among the units that what was found makes plausible.
-    let loose = loose_part(&tokens, &mentions);
+    let loose = loose_part(&tokens, &markers, &mentions);
     if needs_fuzzy(chains.first()) || loose {
         let extra = fuzzy_mentions(db, text, &tokens, &markers, &mentions, &chains, loose);
         if !extra.is_empty() {
@@ -172,16 +172,36 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
 /// OCR reads "1" as "l" or "I", and "0" as "O": after a type word of a ward or a district,
 /// "P.l2" and "Q.1O" are numbers. Merges such tokens into one numeric token; returns true if and
 /// only if it changed any.
-fn read_ocr_digits(tokens: &mut Vec<Token>, markers: &[Option<(u8, u8, usize)>]) -> bool {
+fn read_ocr_digits(
+    text: &str,
+    tokens: &mut Vec<Token>,
+    markers: &[Option<(u8, u8, usize)>],
+) -> bool {
     let mut changed = false;
     // Backwards, so that a merge never moves a token whose type word is still to be read.
-    for i in (0..tokens.len().saturating_sub(1)).rev() {
+    for i in (0..tokens.len()).rev() {
         let typed = markers
             .get(i)
             .copied()
             .flatten()
             .is_some_and(|(levels, _, _)| levels & (W | D) != 0);
-        let next_glued = tokens[i + 1].sep_before == Sep::Glued;
+        // "Phường l": a lowercase l alone after a type word is a 1 ("I" stays: Vị Thanh's wards
+        // are numbered in Roman numerals).
+        let next_glued = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.sep_before == Sep::Glued);
+        if typed && !next_glued && tokens[i].key == "l" {
+            // The key folds case: read what was written.
+            if text.get(tokens[i].start..tokens[i].end) == Some("l") {
+                tokens[i].key = "1".into();
+                tokens[i].numeric = true;
+                changed = true;
+            }
+            continue;
+        }
+        if i + 1 == tokens.len() {
+            continue;
+        }
         let (a, b) = (&tokens[i], &tokens[i + 1]);
         let merged = if typed
             && next_glued
@@ -213,7 +233,7 @@ fn read_ocr_digits(tokens: &mut Vec<Token>, markers: &[Option<(u8, u8, usize)>])
 /// nothing although it looks like a name (letters only, at least 4 of them, not led by a street
 /// or hamlet word, not chat noise): where buyers write a district or a province, that is most
 /// likely one with a typo ("Hà Đôngg", "Nha Tang").
-fn loose_part(tokens: &[Token], mentions: &[Mention]) -> bool {
+fn loose_part(tokens: &[Token], markers: &[Option<(u8, u8, usize)>], mentions: &[Mention]) -> bool {
     let first_unit = mentions
         .iter()
         .filter(|m| m.score >= 0.9)
@@ -256,7 +276,26 @@ fn loose_part(tokens: &[Token], mentions: &[Mention]) -> bool {
         }
         start = end;
     }
-    false
+    // A word right after a type word or a unit, in the same part, that names nothing: the name
+    // may go on with a typo ("Phường Quy Nhơn Nma", "Phường Thủ Dầu Mộtt").
+    (1..tokens.len()).any(|i| {
+        let t = &tokens[i];
+        let after_unit = markers[i].is_some()
+            || mentions
+                .iter()
+                .any(|m| m.score >= 0.9 && m.toks.end == i && m.entry.level == Level::Ward);
+        after_unit
+            && t.sep_before != Sep::Hard
+            && !t.numeric
+            && t.key.len() >= 3
+            && !NOISE_WORDS.contains(&t.key.as_str())
+            && !MARKERS
+                .iter()
+                .any(|(words, _, _)| words.contains(&t.key.as_str()))
+            && !mentions
+                .iter()
+                .any(|m| m.score >= 0.5 && m.toks.contains(&i))
+    })
 }
 
 /// For each token index, the type word that ends right before it: (levels, type letter, start).
@@ -939,6 +978,33 @@ fn fuzzy_mentions(
                     push(&mut targets, Scheme::Legacy, Level::District, d);
                 }
             }
+            // ... and the wards where the chain has one, which may be a shorter name found
+            // inside the one written with a typo.
+            match (c.scheme, c.district, c.province) {
+                (Scheme::Legacy, Some(d), _) => {
+                    for w in db.leg_wards_of_district[d as usize].clone() {
+                        push(&mut targets, Scheme::Legacy, Level::Ward, w);
+                    }
+                }
+                (Scheme::Current, _, Some(p)) => {
+                    for w in db.cur_wards_of_province[p as usize].clone() {
+                        push(&mut targets, Scheme::Current, Level::Ward, w);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A new ward with a typo, written with its old province or district: the wards of the
+        // province the old one went into.
+        if c.scheme == Scheme::Legacy && (loose || c.ward.is_none()) {
+            if let Some(&now) = c
+                .province
+                .and_then(|p| db.leg_provinces[p as usize].to_current.first())
+            {
+                for w in db.cur_wards_of_province[now as usize].clone() {
+                    push(&mut targets, Scheme::Current, Level::Ward, w);
+                }
+            }
         }
         match c.scheme {
             Scheme::Legacy => {
@@ -998,6 +1064,18 @@ fn fuzzy_mentions(
             if max == 0 {
                 continue;
             }
+            // Words that already name a unit exactly (or are part of such a name) are not read
+            // again as another's typo: "Phước" of "Phước Vĩnh" is not "Phú Lộc" misspelt.
+            let explained = |m: &Mention| {
+                let inside = m.toks.start <= i && j < m.toks.end;
+                let same = m.toks == (i..j + 1);
+                // The same words with a type word ("phường Phú Hội") are that unit; untyped,
+                // they may be another unit's name misspelt ("Tân hong" for Tân Phong).
+                !m.fuzzy && m.score >= 0.9 && inside && (!same || m.typed)
+            };
+            if mentions.iter().any(explained) {
+                continue;
+            }
             for &t in &targets {
                 let rec = db.rec(t.scheme, t.level, t.idx);
                 if rec.is_numbered() || rec.key.len() < 5 {
@@ -1005,6 +1083,12 @@ fn fuzzy_mentions(
                 }
                 if rec.key.as_bytes() == key.as_bytes() {
                     continue; // exact matches were found already
+                }
+                // A slip seldom changes the first letter (it may drop it, or swap it with the
+                // second): checking that first skips most targets.
+                let (a, b) = (key.as_bytes(), rec.key.as_bytes());
+                if a[0] != b[0] && a.get(1) != b.first() && a.first() != b.get(1) {
+                    continue;
                 }
                 if within_edits(
                     key.as_bytes(),

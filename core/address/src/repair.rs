@@ -19,16 +19,79 @@ pub fn repair(text: &str) -> Cow<'_, str> {
         Some(collapsed) => Cow::Owned(collapsed),
         None => Cow::Borrowed(text),
     };
+    // A second pass for marks that followed another mark's digit ("D9o6ng": "Do6ng" after the first).
     match drop_vni_digits(&text) {
-        Some(fixed) => Cow::Owned(fixed),
+        Some(fixed) => Cow::Owned(drop_vni_digits(&fixed).unwrap_or(fixed)),
         None => text,
     }
 }
 
-/// Returns the text with single spaces removed and longer runs of spaces made one, if and only
-/// if it is written with a space between letters: at least 8 single-letter words, and at least 70 %
-/// of all words.
+/// Returns the text written letter by letter made words again: the whole text (see
+/// [`collapse_spaced_text`]), or each run of at least 5 single-letter words (separated by one space)
+/// joined into one word, and the longer runs of spaces between such runs made one; `None` if there
+/// is no such run.
 fn collapse_spaced_letters(text: &str) -> Option<String> {
+    const MIN_RUN: usize = 5;
+    if let Some(whole) = collapse_spaced_text(text) {
+        return Some(whole);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // A "letter word" is one alphanumeric char with a space or an edge on each side.
+    let single = |i: usize| {
+        chars[i].is_alphanumeric()
+            && (i == 0 || !chars[i - 1].is_alphanumeric())
+            && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
+    };
+    // Mark the chars of runs: single letters joined by exactly one space.
+    let mut in_run = vec![false; chars.len()];
+    let mut i = 0;
+    let mut found = false;
+    while i < chars.len() {
+        if !single(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut count = 1;
+        while end + 2 < chars.len() && chars[end + 1] == ' ' && single(end + 2) {
+            end += 2;
+            count += 1;
+        }
+        if count >= MIN_RUN {
+            found = true;
+            in_run[start..=end].iter_mut().for_each(|x| *x = true);
+        }
+        i = end + 1;
+    }
+    if !found {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k] == ' ' {
+            let mut j = k;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            let between_run_letters = k > 0 && in_run[k - 1] && j < chars.len() && in_run[j];
+            // One space inside a run joins its letters; a longer gap is a word break.
+            if !(between_run_letters && j - k == 1) {
+                out.push(' ');
+            }
+            k = j;
+            continue;
+        }
+        out.push(chars[k]);
+        k += 1;
+    }
+    Some(out)
+}
+
+/// The whole text written letter by letter (at least 8 single-letter words, 70 % of all): single
+/// spaces are dropped and longer runs become one space.
+fn collapse_spaced_text(text: &str) -> Option<String> {
     let words: Vec<&str> = text
         .split(' ')
         .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -66,25 +129,63 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Returns the text without VNI's leftover digits, or `None` if there are none.
+///
+/// Inside a word: 1–2 digits after a vowel that follows a letter ("Bi2nh", "No65i": a vowel mark
+/// 6–8 then a tone 1–5), or "9" after d ("D9o6ng"), before a lowercase letter. At a word's end
+/// ("Ha2", "Va61p" is inside) only when the text has a leftover inside a word too: alone, "pho3"
+/// is more likely "phố 3" glued.
 fn drop_vni_digits(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    let leftover = |i: usize| {
-        let c = chars[i];
-        i >= 2
-            && ('1'..='9').contains(&c)
-            && is_vowel(chars[i - 1])
-            && chars[i - 2].is_alphabetic()
-            && chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+    // Length of a VNI digit run starting at i (0 if none), given what must follow it.
+    let run_at = |i: usize, at_end: bool| -> usize {
+        if i == 0 || !chars[i - 1].is_alphabetic() {
+            return 0;
+        }
+        let prev = chars[i - 1];
+        let digit = |k: usize| chars.get(k).and_then(|c| c.to_digit(10));
+        let len = match (digit(i), digit(i + 1)) {
+            (Some(9), _) if matches!(prev, 'd' | 'D') => 1,
+            (Some(6..=8), Some(1..=5)) => 2,
+            (Some(1..=9), None) => 1,
+            _ => 0,
+        };
+        if len == 0 || matches!(prev, 'd' | 'D') && digit(i) == Some(9) && len == 1 {
+            // đ: only inside a word.
+            return if len == 1 && chars.get(i + 1).is_some_and(|c| c.is_lowercase()) {
+                1
+            } else {
+                0
+            };
+        }
+        let vowel_after_letter = is_vowel(prev) && i >= 2 && chars[i - 2].is_alphabetic();
+        if !vowel_after_letter {
+            return 0;
+        }
+        let next = chars.get(i + len);
+        let inside = next.is_some_and(|c| c.is_lowercase());
+        let word_end = next.is_none_or(|c| !c.is_alphanumeric());
+        if inside || (at_end && word_end && digit(i + len - 1).is_some_and(|d| d <= 5)) {
+            len
+        } else {
+            0
+        }
     };
-    if !(0..chars.len()).any(leftover) {
+    let inside_anywhere = (0..chars.len()).any(|i| run_at(i, false) > 0);
+    if !inside_anywhere {
         return None;
     }
-    Some(
-        (0..chars.len())
-            .filter(|&i| !leftover(i))
-            .map(|i| chars[i])
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let n = run_at(i, true);
+        if n > 0 {
+            i += n;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -117,6 +218,20 @@ mod tests {
             "Phường Binh Tây, TP HCM"
         );
         assert_eq!(repair("Hoa2ng Mai"), "Hoang Mai");
+        // A vowel mark and a tone, đ, and a tone at a word's end once the text is VNI.
+        assert_eq!(repair("Q. Ha2 D9o6ng, Ha2 No65i"), "Q. Ha Dong, Ha Noi");
+    }
+
+    #[test]
+    fn a_digit_at_a_words_end_stays_unless_the_text_is_vni() {
+        for text in ["khu pho3 Linh Trung", "Khu A2, Lô B3", "ấp Tân Hoa2"] {
+            assert!(matches!(repair(text), Cow::Borrowed(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_short_spaced_run_inside_normal_text_is_joined() {
+        assert_eq!(repair("P h ư ờ n g 7, TP Mỹ Tho"), "Phường7, TP Mỹ Tho");
     }
 
     #[test]
