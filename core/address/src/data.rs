@@ -13,8 +13,7 @@ use super::{Level, Scheme, Unit};
 pub const DATA: &str = include_str!("../data/units.txt");
 
 /// Version and source of the embedded data, shown to users and recorded in exports.
-pub const DATA_VERSION: &str =
-    "vietnamadminunits 1.0.4 (PyPI, MIT): legacy 63/696/10,035 as of 2025-06-30, current 34/3,321 from 2025-07-01";
+pub const DATA_VERSION: &str = "vietnamadminunits 1.0.4 (PyPI, MIT): legacy 63/696/10,035 as of 2025-06-30, current 34/3,321 from 2025-07-01, current units checked identical to vietnam-provinces 2026.9.0 (data of 2026-09-20); earlier names 2020-02-25..2025-06-30 from vietnam-provinces 0.2-0.6.0";
 
 /// One administrative unit as stored. Strings borrow from the embedded text (or, for keys, from
 /// one buffer built at load time), so loading allocates a handful of vectors, not one string per
@@ -546,6 +545,8 @@ impl Db {
             items,
             entries,
         } = index;
+        // By unit, so that a unit's earlier names are one range (the typo search reads them).
+        earlier.sort_by_key(|e| (e.level as u8, e.idx));
 
         let [cur_provinces, cur_wards, leg_provinces, leg_districts, leg_wards] = lists;
         let cur_wards_of_province = children(cur_provinces.len(), &cur_wards);
@@ -633,17 +634,24 @@ impl Db {
         }
     }
 
+    /// Returns the earlier names of a legacy unit.
+    pub fn earlier_of(&self, level: Level, idx: u32) -> &[Earlier] {
+        let at = (level as u8, idx);
+        let start = self
+            .earlier
+            .partition_point(|e| (e.level as u8, e.idx) < at);
+        let end = start + self.earlier[start..].partition_point(|e| (e.level as u8, e.idx) == at);
+        &self.earlier[start..end]
+    }
+
     /// Returns the earlier name of a legacy unit that a text's key was matched by, if the key
     /// is one: the key itself, or the key with a type word glued before it ("quan9", "p13").
     pub fn earlier_name(&self, level: Level, idx: u32, key: &str) -> Option<&Earlier> {
-        let of_unit = || {
-            self.earlier
-                .iter()
-                .filter(move |e| e.level == level && e.idx == idx)
-        };
-        of_unit()
+        let of_unit = self.earlier_of(level, idx);
+        of_unit
+            .iter()
             .find(|e| e.key == key)
-            .or_else(|| of_unit().find(|e| key.ends_with(e.key)))
+            .or_else(|| of_unit.iter().find(|e| key.ends_with(e.key)))
     }
 
     /// Returns true if and only if some unit has this canonical key.
@@ -833,11 +841,25 @@ mod tests {
             }
         }
         assert_eq!(db.max_tokens, longest + 1);
-        for line in DATA.lines().filter(|l| !l.starts_with(['#', '@'])) {
+        for line in DATA.lines().filter(|l| !l.starts_with(['#', '@', 'E'])) {
             let aliases = line.split('\t').nth(3).unwrap_or("");
             for a in aliases.split(',').filter(|a| !a.is_empty()) {
                 assert_eq!(super::super::normalize::key_of(a), a, "alias not canonical");
             }
+        }
+    }
+
+    #[test]
+    fn every_earlier_name_is_loaded_with_its_key() {
+        let db = db();
+        let lines: Vec<&str> = DATA.lines().filter(|l| l.starts_with('E')).collect();
+        assert!(lines.len() > 1_000, "{} earlier names", lines.len());
+        assert_eq!(db.earlier.len(), lines.len(), "an E line names no unit");
+        for e in &db.earlier {
+            // The key is the name's without its type word ("Quận 9" -> "9").
+            let key = super::super::normalize::key_of(e.name);
+            assert!(key.ends_with(e.key) && !e.key.is_empty(), "{}", e.name);
+            assert!(e.since.len() >= 10, "{}: since {:?}", e.name, e.since);
         }
     }
 

@@ -102,6 +102,8 @@ struct Mention {
     typed: bool,
     score: f32,
     fuzzy: bool,
+    /// For a typo of an earlier name: that name's key (the text's own key does not find it).
+    earlier_key: Option<&'static str>,
 }
 
 /// A coherent reading: one unit per level at most, from one scheme.
@@ -444,6 +446,7 @@ fn score_mention(
         typed,
         score,
         fuzzy: false,
+        earlier_key: None,
     })
 }
 
@@ -1077,6 +1080,34 @@ fn fuzzy_mentions(
                 continue;
             }
             for &t in &targets {
+                // A legacy unit's earlier names, misspelt ("P. Tân Tiếnn" for Tân Mai's old name).
+                if t.scheme == Scheme::Legacy {
+                    for e in db.earlier_of(t.level, t.idx) {
+                        let name = e.key.as_bytes();
+                        if name.len() < 5 || name == key.as_bytes() || name[0].is_ascii_digit() {
+                            continue;
+                        }
+                        let allowed = max.min(allowed_edits(name.len()));
+                        if allowed > 0 && within_edits(key.as_bytes(), name, allowed) {
+                            let entry = Entry { alias: 1, ..t };
+                            if let Some(mut m) = score_mention(
+                                db,
+                                original,
+                                tokens,
+                                markers,
+                                entry,
+                                i..j + 1,
+                                None,
+                                &key,
+                            ) {
+                                m.score *= 0.7;
+                                m.fuzzy = true;
+                                m.earlier_key = Some(e.key);
+                                out.push(m);
+                            }
+                        }
+                    }
+                }
                 let rec = db.rec(t.scheme, t.level, t.idx);
                 if rec.is_numbered() || rec.key.len() < 5 {
                     continue;
@@ -1247,9 +1278,13 @@ fn finish(
     let street = street_part(text, tokens, &used);
     let earlier_names = earlier_names(db, best, tokens, &used);
     for e in &earlier_names {
+        let when = match e.since.split_once("..") {
+            Some((from, to)) => format!("changed between {from} and {to}"),
+            None => format!("since {}", e.since),
+        };
         warnings.push(format!(
-            "earlier_name: {} is now {} (since {})",
-            e.earlier, e.now.name, e.since
+            "earlier_name: {} is now {} ({when})",
+            e.earlier, e.now.name
         ));
     }
     ParsedAddress {
@@ -1275,10 +1310,13 @@ fn earlier_names(db: &Db, chain: &Chain, tokens: &[Token], used: &[&Mention]) ->
     }
     let mut out = Vec::new();
     for m in used.iter().filter(|m| m.entry.alias == 1) {
-        let key: String = tokens[m.toks.clone()]
-            .iter()
-            .map(|t| t.key.as_str())
-            .collect();
+        let key: String = match m.earlier_key {
+            Some(k) => k.to_string(),
+            None => tokens[m.toks.clone()]
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect(),
+        };
         if let Some(e) = db.earlier_name(m.entry.level, m.entry.idx, &key) {
             out.push(EarlierName {
                 level: e.level,

@@ -274,3 +274,45 @@ fn keyboard_and_ocr_accidents() {
         "Phường Tân Tạo A",
     );
 }
+
+#[test]
+fn earlier_names_are_taken_and_said_with_what_they_are_now() {
+    // A merged ward (Hà Nội, 2025): read as the ward it went into, and said.
+    let p = parse("số 5 ngõ 1 Phường Ngã Tư Sở, Quận Đống Đa, Hà Nội");
+    assert_eq!(
+        legacy_names(&p),
+        (
+            "Thành phố Hà Nội".into(),
+            "Quận Đống Đa".into(),
+            "Phường Thịnh Quang".into()
+        )
+    );
+    let earlier = &p.earlier_names[0];
+    assert_eq!(earlier.earlier, "Phường Ngã Tư Sở");
+    assert_eq!(earlier.now.name, "Phường Thịnh Quang");
+    assert!(earlier.since.contains("2025"), "{}", earlier.since);
+    assert!(p
+        .check_reasons()
+        .iter()
+        .any(|r| matches!(r, nobi_address::CheckReason::EarlierName(_))));
+    // An old district (2020): the district it became.
+    let p = parse("xã Hải Nhân, huyện Tĩnh Gia, Thanh Hóa");
+    assert_eq!(
+        legacy_names(&p),
+        (
+            "Tỉnh Thanh Hóa".into(),
+            "Thị xã Nghi Sơn".into(),
+            "Xã Hải Nhân".into()
+        )
+    );
+    assert_eq!(p.earlier_names[0].earlier, "Huyện Tĩnh Gia");
+    // Misspelt too ("Phương Liênn", merged into Phương Liên Trung Tự).
+    let p = parse("Phường Phương Liênn, Đống Đa, Hà Nội");
+    assert_eq!(legacy_names(&p).2, "Phường Phương Liên Trung Tự", "{p:#?}");
+    assert!(p.warnings.iter().any(|w| w.starts_with("typo:")));
+    assert_eq!(p.earlier_names[0].earlier, "Phường Phương Liên");
+    // A current name is never reported as an earlier one.
+    assert!(parse("Phường Thịnh Quang, Đống Đa, Hà Nội")
+        .earlier_names
+        .is_empty());
+}

@@ -11,7 +11,8 @@ use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::time::Instant;
 
 use nobi_core::address::{
-    self, eval, CurrentAddress, CurrentCandidate, DetectedScheme, LegacyAddress, ParsedAddress,
+    self, eval, CurrentAddress, CurrentCandidate, DetectedScheme, EarlierName, LegacyAddress,
+    ParsedAddress,
 };
 use serde::Serialize;
 
@@ -35,6 +36,8 @@ struct Output<'a> {
     street: &'a str,
     confidence: f64,
     warnings: &'a [String],
+    /// Added in issue 16, after the fields above: units written by a name they had before.
+    earlier_names: &'a [EarlierName],
 }
 
 impl<'a> From<&'a ParsedAddress> for Output<'a> {
@@ -48,6 +51,7 @@ impl<'a> From<&'a ParsedAddress> for Output<'a> {
             street: &p.street,
             confidence: p.confidence,
             warnings: &p.warnings,
+            earlier_names: &p.earlier_names,
         }
     }
 }

@@ -67,6 +67,7 @@ enum Key {
     CheckOldProvince,
     CheckLowConfidence,
     NowIsSince,
+    Changed,
 }
 
 /// Vietnamese first, English second.
@@ -147,8 +148,8 @@ fn tr(key: Key, lang: Lang) -> &'static str {
             "chưa chắc chắn, xem lại từng cấp",
             "not sure, check each level",
         ),
-        // "{earlier} (nay là {now}, từ {since})"
         Key::NowIsSince => ("nay là", "now"),
+        Key::Changed => ("đổi", "changed"),
     };
     match lang {
         Lang::Vi => vi,
@@ -1187,12 +1188,15 @@ fn CheckLine(lang: Signal<Lang>, checks: RwSignal<Vec<CheckReason>>) -> impl Int
         CheckReason::Ambiguous => t(Key::CheckAmbiguous).to_owned(),
         CheckReason::OldProvinceName => t(Key::CheckOldProvince).to_owned(),
         CheckReason::LowConfidence => t(Key::CheckLowConfidence).to_owned(),
+        // "Phường 13 (nay là Phường 12, đổi 2023-05-07 – 2025-01-04)": the sources bracket the
+        // date of most changes between two dated lists.
         CheckReason::EarlierName(e) => format!(
-            "{} ({} {}, {})",
+            "{} ({} {}, {} {})",
             e.earlier,
             t(Key::NowIsSince),
             e.now.name,
-            e.since.replace("..", "–")
+            t(Key::Changed),
+            e.since.replace("..", " – ")
         ),
     };
     view! {
