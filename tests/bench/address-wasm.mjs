@@ -19,6 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PKG = resolve(process.argv[2] || process.env.NOBI_ADDRESS_PKG || join(ROOT, 'dist/panel/address'));
 const DEV_SET = join(ROOT, 'core/tests/data/address_dev.tsv');
 const HELDOUT_SET = join(ROOT, 'core/tests/data/address_heldout.tsv');
+const HELDOUT_2026 = [join(ROOT, 'core/tests/data/address_heldout2026.tsv'), join(ROOT, 'core/tests/data/address_heldout2026b.tsv')];
 const ORIGIN = 'https://nobi-bench.test';
 const LOAD_RUNS = 9;
 const REPS = 10;
@@ -36,6 +37,7 @@ const inputs = (path) => existsSync(path)
   : [];
 const dev = inputs(DEV_SET);
 const heldout = inputs(HELDOUT_SET);
+const heldout2026 = HELDOUT_2026.flatMap(inputs);
 
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const PAGE = '<!doctype html><meta charset="utf-8"><title>address wasm bench</title>';
@@ -121,7 +123,9 @@ async function timeSet(lines) {
 }
 const devTimes = await timeSet(dev);
 const heldTimes = heldout.length ? await timeSet(heldout) : [];
+const held2026Times = heldout2026.length ? await timeSet(heldout2026) : [];
 const sample = await page.evaluate(() => window.__addr.parse_address('so 5 ngo 12 phuong lang ha dong da ha noi'));
+const dataVersion = await page.evaluate(() => window.__addr.data_version());
 await context.close();
 await browser.close();
 
@@ -130,6 +134,7 @@ const row = (what, value, target, ok) => rows.push({ what, value, target, ok });
 const ms = (x) => x.toFixed(1);
 const us = (x) => x.toFixed(1);
 const warm = loads.map((l) => l.warmUp);
+row('address wasm data version', dataVersion, '-', '-');
 row(`address wasm data load (warm_up), median ms of ${LOAD_RUNS} fresh pages`, ms(median(warm)), '<= 20', median(warm) <= 20 ? 'yes' : 'NO');
 row('address wasm data load (warm_up), min ms (least disturbed by other load)', ms(Math.min(...warm)), '-', '-');
 row('address wasm data load (warm_up), max ms', ms(Math.max(...warm)), '-', '-');
@@ -141,6 +146,10 @@ row('address wasm parse_address, p90 µs/address (dev set)', us(pct(devTimes, 0.
 if (heldTimes.length) {
   row(`address wasm parse_address, median µs/address (held-out set, ${heldout.length} rows)`, us(median(heldTimes)), '<= 60', median(heldTimes) <= 60 ? 'yes' : 'NO');
   row('address wasm parse_address, p90 µs/address (held-out set)', us(pct(heldTimes, 0.9)), '-', '-');
+}
+if (held2026Times.length) {
+  row(`address wasm parse_address, median µs/address (held-out 2026 + 2026b, ${heldout2026.length} rows)`, us(median(held2026Times)), '<= 60', median(held2026Times) <= 60 ? 'yes' : 'NO');
+  row('address wasm parse_address, p90 µs/address (held-out 2026 + 2026b)', us(pct(held2026Times, 0.9)), '-', '-');
 }
 
 const w = Math.max(4, ...rows.map((r) => r.what.length));
