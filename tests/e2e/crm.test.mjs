@@ -53,6 +53,16 @@ test('the card of the open thread: capture the phone, tag, note, paste an addres
 
       // The address form: paste, the units fill themselves (old scheme, converted to the new one).
       await panel.getByTestId('add-address').click();
+      // An earlier name (a ward merged in 2025) with a typo in it: taken, and the agent is told
+      // to check it, with what the ward is now (issue 16).
+      await panel.getByTestId('addr-input').fill('5 ngõ 1 P. Ngã Tư Sởo, Q. Đống Đa, Hà Nội');
+      const check = panel.getByTestId('addr-check');
+      await check.waitFor({ timeout: 10000 });
+      assert.match(await check.textContent(), /Kiểm tra lại:.*gõ sai chính tả.*Phường Ngã Tư Sở \(nay là Phường Thịnh Quang, đổi 20\d\d-\d\d-\d\d – 20\d\d-\d\d-\d\d\)/);
+      assert.equal(await panel.getByTestId('addr-legacy-ward').inputValue(), 'Phường Thịnh Quang');
+      // A clean address clears it.
+      await panel.getByTestId('addr-input').fill('Phường Thành Công, Ba Đình, Hà Nội');
+      await check.waitFor({ state: 'detached' });
       await panel.getByTestId('addr-input').fill('12 ngõ 34 Tây Sơn, Đống Đa, Hà Nội');
       await panel.waitForFunction(
         () => document.querySelector('[data-testid="addr-legacy-district"]')?.value === 'Quận Đống Đa',

@@ -259,6 +259,11 @@ for (const width of WIDTHS) {
       // The address form, filled from the address the buyer wrote.
       await panel.getByTestId('add-address').click();
       await visible(panel.getByTestId('addr-form'));
+      // "Kiểm tra lại" with an earlier name and the old province (issue 16): the longest line.
+      await panel.getByTestId('addr-input').fill('P. Ngã Tư Sởo, Q. Đống Đa, Hà Nội');
+      await visible(panel.getByTestId('addr-check'));
+      await assertFits(panel, 'Khách: biểu mẫu địa chỉ (kiểm tra lại)', report);
+      await panel.getByTestId('addr-input').fill('');
       await (await visible(panel.getByTestId('addr-suggestion').filter({ hasText: /Tây Sơn/ }))).click();
       await panel.waitForFunction(
         () => document.querySelector('[data-testid="addr-legacy-district"]')?.value === 'Quận Đống Đa',
