@@ -105,18 +105,21 @@ def split_type(full, types):
     raise SystemExit(f"unknown unit type in {full!r}")
 
 
-def alias_keys(raw, own_keys):
-    """Aliases are folded keys (no spaces, no diacritics); keep the short forms that add something."""
-    if not raw:
-        return []
+def alias_keys(raw, own_keys, earlier=()):
+    """Aliases are folded keys (no spaces, no diacritics); keep the short forms that add something.
+    `earlier`: canonical keys of the unit's dated earlier names (earlier.tsv), added after them."""
     out = []
-    for key in json.loads(raw):
+    for key in json.loads(raw) if raw else []:
         for t in TYPE_KEYS:
             if key.startswith(t) and len(key) > len(t) + 1:
                 key = key[len(t):]
                 break
         key = key_of(key)
         if key not in own_keys and key not in out:
+            out.append(key)
+    own = {key_of(k) for k in own_keys}
+    for key in earlier:
+        if key not in own and key not in out:
             out.append(key)
     return out
 
@@ -200,13 +203,14 @@ def main(data_dir):
         out.write(f"W{wcode}\t{t}{short}\t{key_of(short)}\t\n")
 
     out.write("@legacy\n")
+    earlier = earlier_keys_by_unit()
     last_p = last_d = None
     cur_by_code = {r[6]: r for r in cur_rows}
     for r in leg_rows:
         (prov, pcode, pkey, pskey, palias, dist, dcode, dkey, dskey, dalias, ward, wcode, wkey, wskey, walias) = r
         if pcode != last_p:
             t, short = split_type(prov, PROVINCE_TYPES)
-            out.write(f"P{pcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(palias, {pkey, pskey}))}\t{prov_map[pcode]}\n")
+            out.write(f"P{pcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(palias, {pkey, pskey, short}, earlier.get(('province', pcode), ())))}\t{prov_map[pcode]}\n")
             last_p = pcode
         if dcode != last_d:
             t, short = split_type(dist, DISTRICT_TYPES)
@@ -216,11 +220,11 @@ def main(data_dir):
                 new_p = prov_map[pcode]
                 hits = [c for c, cr in cur_by_code.items() if cr[1] == new_p and cr[8] == dskey]
                 extra = "\t" + " ".join(hits)
-            out.write(f"D{dcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(dalias, {dkey, dskey}))}{extra}\n")
+            out.write(f"D{dcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(dalias, {dkey, dskey, short}, earlier.get(('district', dcode), ())))}{extra}\n")
             last_d = dcode
         if wcode:
             t, short = split_type(ward, WARD_TYPES)
-            out.write(f"W{wcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(walias, {wkey, wskey}))}\t{' '.join(mapping.get(wcode, []))}\n")
+            out.write(f"W{wcode}\t{t}{short}\t{key_of(short)}\t{','.join(alias_keys(walias, {wkey, wskey, short}, earlier.get(('ward', wcode), ())))}\t{' '.join(mapping.get(wcode, []))}\n")
 
     own_keys = {}
     for r in leg_rows:
@@ -228,7 +232,28 @@ def main(data_dir):
         own_keys[("district", r[6])] = key_of(split_type(r[5], DISTRICT_TYPES)[1])
         if r[11]:
             own_keys[("ward", r[11])] = key_of(split_type(r[10], WARD_TYPES)[1])
-    write_earlier(out, os.path.join(os.path.dirname(os.path.abspath(__file__)), "earlier.tsv"), own_keys)
+    write_earlier(out, EARLIER_TSV, own_keys)
+
+
+def earlier_rows(earlier_path):
+    with open(earlier_path, encoding="utf-8") as f:
+        return [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
+
+
+EARLIER_TSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "earlier.tsv")
+LEVEL_TYPES = {"province": PROVINCE_TYPES, "district": DISTRICT_TYPES, "ward": WARD_TYPES}
+
+
+def earlier_keys_by_unit():
+    """(level, code now) -> canonical keys of its earlier names, for the units' alias fields: the
+    index is then built from the unit lines alone, and the @earlier lines (read only when a
+    message needs them, or a typo search) are not part of the data load."""
+    keys = {}
+    for (_scheme, level, _old_code, old_name, now_level, now_codes, *_rest) in earlier_rows(EARLIER_TSV):
+        key = key_of(split_type(old_name, LEVEL_TYPES[level])[1])
+        for code in now_codes.split():
+            keys.setdefault((now_level, code), []).append(key)
+    return keys
 
 
 def write_earlier(out, earlier_path, own_keys):
@@ -236,10 +261,9 @@ def write_earlier(out, earlier_path, own_keys):
     releases of vietnam-provinces) as `E<level letter><code now>  earlier full name  key  since`,
     one line per unit it went into. Names whose key is the unit's own key are left out (nothing
     to learn: "Huyện Mộc Châu" is "Thị xã Mộc Châu" by key)."""
-    types = {"province": PROVINCE_TYPES, "district": DISTRICT_TYPES, "ward": WARD_TYPES}
+    types = LEVEL_TYPES
     letters = {"province": "P", "district": "D", "ward": "W"}
-    with open(earlier_path, encoding="utf-8") as f:
-        rows = [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
+    rows = earlier_rows(earlier_path)
     out.write(f"# earlier names: {len(rows)} lines of core/address/data/earlier.tsv, sha256 {sha256(earlier_path)}\n")
     out.write("# E lines: E + level letter + code of the legacy unit now, earlier full name, its canonical key, since (date or from..to).\n")
     out.write("@earlier\n")

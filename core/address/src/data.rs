@@ -112,8 +112,11 @@ pub struct Db {
     pub leg_wards: Vec<Rec>,
     /// Longest name in tokens, to bound the n-gram search.
     pub max_tokens: usize,
-    /// Earlier names of legacy units (renamed or merged 2019 to mid-2025), in data order.
-    pub earlier: Vec<Earlier>,
+    /// The @earlier lines, unread.
+    earlier_text: &'static str,
+    /// Earlier names of legacy units (renamed or merged 2020 to mid-2025), by unit: read from
+    /// `earlier_text` on first use.
+    earlier: OnceLock<Vec<Earlier>>,
     /// Children, by parent index: the data file lists children right under their parent, so
     /// they are contiguous index ranges.
     pub cur_wards_of_province: Vec<std::ops::Range<u32>>,
@@ -314,67 +317,14 @@ impl Db {
         let mut aliases: Vec<(&'static str, Entry)> = Vec::with_capacity(2_048);
         let mut max_tokens = 1;
         let mut scheme = Scheme::Current;
-        let mut earlier: Vec<Earlier> = Vec::with_capacity(4_096);
-        // Legacy units by numeric code, filled when the earlier names start (after @legacy).
-        let mut legacy_by_code: [Vec<u32>; 3] = Default::default();
-        let mut in_earlier = false;
+        // The earlier names (the file's last section) are not part of the load: their keys are
+        // in the units' alias fields already, and the lines are read when first needed.
+        let (text, earlier_text) = match text.find("\n@earlier\n") {
+            Some(at) => (&text[..at + 1], &text[at + "\n@earlier\n".len()..]),
+            None => (text, ""),
+        };
         for (line, fields) in Records(text) {
             if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            if line == "@earlier" {
-                in_earlier = true;
-                for (table, (no, size)) in
-                    legacy_by_code
-                        .iter_mut()
-                        .zip([(2, 100), (3, 1_000), (4, 100_000)])
-                {
-                    *table = vec![0u32; size];
-                    for (i, r) in lists[no].iter().enumerate() {
-                        if let Some(c) = code_number(r.code).filter(|&c| c < size) {
-                            table[c] = i as u32 + 1;
-                        }
-                    }
-                }
-                continue;
-            }
-            if in_earlier {
-                // "E" + level letter + code of the unit now, earlier full name, its key, since.
-                let [head, named, key, since, _] = fields;
-                let (level, table) = match head.as_bytes().get(1) {
-                    Some(b'P') => (Level::Province, &legacy_by_code[0]),
-                    Some(b'D') => (Level::District, &legacy_by_code[1]),
-                    _ => (Level::Ward, &legacy_by_code[2]),
-                };
-                let Some(idx) = head
-                    .get(2..)
-                    .and_then(code_number)
-                    .and_then(|c| table.get(c))
-                    .filter(|&&i| i != 0)
-                    .map(|&i| i - 1)
-                else {
-                    continue;
-                };
-                earlier.push(Earlier {
-                    level,
-                    idx,
-                    name: named,
-                    key,
-                    since,
-                });
-                // Like the merged-away names: short ones would match ordinary words; numbered
-                // ones need a type word (see the parser).
-                if key.len() >= 4 || key.bytes().any(|b| b.is_ascii_digit()) {
-                    aliases.push((
-                        key,
-                        Entry {
-                            scheme: Scheme::Legacy,
-                            level,
-                            idx,
-                            alias: 1,
-                        },
-                    ));
-                }
                 continue;
             }
             if line == "@current" {
@@ -545,8 +495,6 @@ impl Db {
             items,
             entries,
         } = index;
-        // By unit, so that a unit's earlier names are one range (the typo search reads them).
-        earlier.sort_by_key(|e| (e.level as u8, e.idx));
 
         let [cur_provinces, cur_wards, leg_provinces, leg_districts, leg_wards] = lists;
         let cur_wards_of_province = children(cur_provinces.len(), &cur_wards);
@@ -578,7 +526,8 @@ impl Db {
             leg_districts,
             leg_wards,
             max_tokens: max_tokens + 1,
-            earlier,
+            earlier_text,
+            earlier: OnceLock::new(),
             cur_wards_of_province,
             leg_districts_of_province,
             leg_wards_of_district,
@@ -634,14 +583,45 @@ impl Db {
         }
     }
 
+    /// Returns every earlier name of the data, by unit (reading them on first use).
+    pub fn earlier(&self) -> &[Earlier] {
+        self.earlier.get_or_init(|| {
+            let mut out = Vec::with_capacity(2_048);
+            for (line, [head, named, key, since, _]) in Records(self.earlier_text) {
+                if !line.starts_with('E') {
+                    continue;
+                }
+                // "E" + level letter + code of the legacy unit it is now.
+                let level = match head.as_bytes().get(1) {
+                    Some(b'P') => Level::Province,
+                    Some(b'D') => Level::District,
+                    _ => Level::Ward,
+                };
+                if let Some(idx) = head
+                    .get(2..)
+                    .and_then(|c| self.find(Scheme::Legacy, level, c))
+                {
+                    out.push(Earlier {
+                        level,
+                        idx,
+                        name: named,
+                        key,
+                        since,
+                    });
+                }
+            }
+            out.sort_by_key(|e| (e.level as u8, e.idx));
+            out
+        })
+    }
+
     /// Returns the earlier names of a legacy unit.
     pub fn earlier_of(&self, level: Level, idx: u32) -> &[Earlier] {
+        let earlier = self.earlier();
         let at = (level as u8, idx);
-        let start = self
-            .earlier
-            .partition_point(|e| (e.level as u8, e.idx) < at);
-        let end = start + self.earlier[start..].partition_point(|e| (e.level as u8, e.idx) == at);
-        &self.earlier[start..end]
+        let start = earlier.partition_point(|e| (e.level as u8, e.idx) < at);
+        let end = start + earlier[start..].partition_point(|e| (e.level as u8, e.idx) == at);
+        &earlier[start..end]
     }
 
     /// Returns the earlier name of a legacy unit that a text's key was matched by, if the key
@@ -854,8 +834,8 @@ mod tests {
         let db = db();
         let lines: Vec<&str> = DATA.lines().filter(|l| l.starts_with('E')).collect();
         assert!(lines.len() > 1_000, "{} earlier names", lines.len());
-        assert_eq!(db.earlier.len(), lines.len(), "an E line names no unit");
-        for e in &db.earlier {
+        assert_eq!(db.earlier().len(), lines.len(), "an E line names no unit");
+        for e in db.earlier() {
             // The key is the name's without its type word ("Quận 9" -> "9").
             let key = super::super::normalize::key_of(e.name);
             assert!(key.ends_with(e.key) && !e.key.is_empty(), "{}", e.name);
