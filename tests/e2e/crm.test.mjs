@@ -56,7 +56,7 @@ test('the card of the open thread: capture the phone, tag, note, paste an addres
       // An earlier name (a ward merged in 2025) with a typo in it: taken, and the agent is told
       // to check it, with what the ward is now (issue 16).
       await panel.getByTestId('addr-input').fill('5 ngõ 1 P. Ngã Tư Sởo, Q. Đống Đa, Hà Nội');
-      const check = panel.getByTestId('addr-check');
+      const check = panel.getByTestId('addr-review');
       await check.waitFor({ timeout: 10000 });
       assert.match(await check.textContent(), /Kiểm tra lại:.*gõ sai chính tả.*Phường Ngã Tư Sở \(nay là Phường Thịnh Quang, đổi 20\d\d-\d\d-\d\d – 20\d\d-\d\d-\d\d\)/);
       assert.equal(await panel.getByTestId('addr-legacy-ward').inputValue(), 'Phường Thịnh Quang');

@@ -8,7 +8,8 @@
 // reported in one failure per width (screen, element, its box), so the list is a work order.
 // Every control an agent clicks must also be at least 24 × 24 px (WCAG 2.5.8).
 // Screenshots for the README: the Customer tab (docs/screenshots/panel-320.png, panel-480.png),
-// the order form and the list at 320 px (panel-320-order.png, panel-320-list.png).
+// the order form and the list at 320 px (panel-320-order.png, panel-320-list.png), the address
+// form asking to check an earlier name (address-check-320.png).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -261,8 +262,12 @@ for (const width of WIDTHS) {
       await visible(panel.getByTestId('addr-form'));
       // "Kiểm tra lại" with an earlier name and the old province (issue 16): the longest line.
       await panel.getByTestId('addr-input').fill('P. Ngã Tư Sởo, Q. Đống Đa, Hà Nội');
-      await visible(panel.getByTestId('addr-check'));
+      await visible(panel.getByTestId('addr-review'));
       await assertFits(panel, 'Khách: biểu mẫu địa chỉ (kiểm tra lại)', report);
+      if (width === 320) {
+        await panel.getByTestId('addr-review').scrollIntoViewIfNeeded();
+        await panel.screenshot({ path: path.join(SCREENSHOTS, 'address-check-320.png') });
+      }
       await panel.getByTestId('addr-input').fill('');
       await (await visible(panel.getByTestId('addr-suggestion').filter({ hasText: /Tây Sơn/ }))).click();
       await panel.waitForFunction(

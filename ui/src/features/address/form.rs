@@ -1201,7 +1201,7 @@ fn CheckLine(lang: Signal<Lang>, checks: RwSignal<Vec<CheckReason>>) -> impl Int
     };
     view! {
         <Show when=move || checks.with(|c| !c.is_empty())>
-            <p class="addr-check" data-testid="addr-check" role="status">
+            <p class="addr-review" data-testid="addr-review" role="status">
                 <strong>{move || t(Key::CheckAgain)}</strong>
                 " "
                 {move || checks.with(|c| c.iter().map(words).collect::<Vec<_>>().join("; "))}
