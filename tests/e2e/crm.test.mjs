@@ -58,9 +58,14 @@ test('the card of the open thread: capture the phone, tag, note, paste an addres
       await panel.getByTestId('addr-input').fill('5 ngõ 1 P. Ngã Tư Sởo, Q. Đống Đa, Hà Nội');
       const check = panel.getByTestId('addr-review');
       await check.waitFor({ timeout: 10000 });
-      assert.match(await check.textContent(), /Kiểm tra lại:.*gõ sai chính tả.*Phường Ngã Tư Sở \(nay là Phường Thịnh Quang, đổi 20\d\d-\d\d-\d\d – 20\d\d-\d\d-\d\d\)/);
+      assert.match(await check.textContent(), /Kiểm tra lại:.*gõ sai chính tả.*Phường Ngã Tư Sở: tên cũ, đã thành Phường Thịnh Quang \(đổi 20\d\d-\d\d-\d\d – 20\d\d-\d\d-\d\d\)/);
       assert.equal(await panel.getByTestId('addr-legacy-ward').inputValue(), 'Phường Thịnh Quang');
-      // A clean address clears it.
+      // Choosing the ward by hand settles it; a clean address clears it too.
+      await panel.getByTestId('addr-legacy-ward').fill('thinh quang');
+      await panel.getByTestId('addr-option').filter({ hasText: 'Thịnh Quang' }).first().click();
+      await check.waitFor({ state: 'detached' });
+      await panel.getByTestId('addr-input').fill('5 ngõ 1 P. Ngã Tư Sởo, Q. Đống Đa, Hà Nội');
+      await check.waitFor();
       await panel.getByTestId('addr-input').fill('Phường Thành Công, Ba Đình, Hà Nội');
       await check.waitFor({ state: 'detached' });
       await panel.getByTestId('addr-input').fill('12 ngõ 34 Tây Sơn, Đống Đa, Hà Nội');

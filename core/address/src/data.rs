@@ -319,8 +319,13 @@ impl Db {
         let mut scheme = Scheme::Current;
         // The earlier names (the file's last section) are not part of the load: their keys are
         // in the units' alias fields already, and the lines are read when first needed.
-        let (text, earlier_text) = match text.find("\n@earlier\n") {
-            Some(at) => (&text[..at + 1], &text[at + "\n@earlier\n".len()..]),
+        let (text, earlier_text) = match text.find("\n@earlier") {
+            Some(at) => {
+                let rest = &text[at + 1..];
+                // Past the marker's line, whatever its line ending.
+                let next = rest.find('\n').map_or(rest.len(), |n| n + 1);
+                (&text[..at + 1], &rest[next..])
+            }
             None => (text, ""),
         };
         for (line, fields) in Records(text) {

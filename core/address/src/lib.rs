@@ -244,7 +244,7 @@ impl ParsedAddress {
         if has("typo") {
             out.push(CheckReason::Typo);
         }
-        if has("ambiguous") {
+        if has("ambiguous") || has("initials") {
             out.push(CheckReason::Ambiguous);
         }
         if has("province_old_name") {

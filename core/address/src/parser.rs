@@ -27,6 +27,7 @@ const W: u8 = 4;
 const MARKERS: &[(&[&str], u8, u8)] = &[
     (&["thi", "xa"], D, b'X'),
     (&["thi", "tran"], W, b'T'),
+    (&["t", "t"], W, b'T'),
     (&["thanh", "pho"], P | D, b'C'),
     (&["dac", "khu"], W, b'D'),
     (&["phuong"], W, b'P'),
@@ -86,7 +87,7 @@ const NOISE_WORDS: &[&str] = &[
     "dia", "chi", "dc", "ship", "giao", "gui", "ve", "den", "toi", "cho", "em", "anh", "a", "nhe",
     "nha", "nhen", "voi", "xin", "chao", "shop", "oi", "ban", "minh", "o", "tai", "la", "nhan",
     "hang", "sdt", "dt", "ten", "c", "e", "ac", "vs", "giup", "ah", "ne", "thanks", "cam", "on",
-    "dung", "roi", "nhi",
+    "dung", "roi", "nhi", "viet", "nam", "vn", "vietnam",
 ];
 
 #[derive(Clone, Debug)]
@@ -152,7 +153,7 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
 
     let mut mentions = exact_mentions(db, text, &tokens, &markers);
     penalize_contained(&mut mentions);
-    let mut chains = build_chains(db, &mentions);
+    let mut chains = build_chains(db, text, &tokens, &mentions);
     sort_chains(&mut chains);
 
     // Typos: only when a level is missing under what was found, or a part of the text after the
@@ -162,7 +163,7 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
         let extra = fuzzy_mentions(db, text, &tokens, &markers, &mentions, &chains, loose);
         if !extra.is_empty() {
             mentions.extend(extra);
-            chains = build_chains(db, &mentions);
+            chains = build_chains(db, text, &tokens, &mentions);
             sort_chains(&mut chains);
         }
     }
@@ -385,7 +386,10 @@ fn score_mention(
             // "TP Tuyên Quang" names the city (a district), not the province (a Tỉnh).
             if kind != 0 && kind != rec.kind {
                 // The 2025 scheme has no thị trấn: one written says the address is older.
-                score -= if entry.scheme == Scheme::Current && kind == b'T' {
+                score -= if entry.scheme == Scheme::Current
+                    && entry.level == Level::Ward
+                    && kind == b'T'
+                {
                     0.5
                 } else {
                     0.1
@@ -437,7 +441,11 @@ fn score_mention(
             score *= 0.5;
         }
     }
-    score *= accent_agreement(original, &tokens[toks.clone()], rec.short);
+    // Accents say something only against the name that was matched: an alias or an earlier
+    // name is spelt otherwise than the unit's name today.
+    if entry.alias == 0 {
+        score *= accent_agreement(original, &tokens[toks.clone()], rec.short);
+    }
     Some(Mention {
         entry,
         toks,
@@ -690,7 +698,7 @@ fn order_bonus(mentions: &[Mention], used: &[usize]) -> f32 {
     bonus
 }
 
-fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
+fn build_chains(db: &Db, text: &str, tokens: &[Token], mentions: &[Mention]) -> Vec<Chain> {
     let mut chains: Vec<Chain> = Vec::new();
     // Chains are built from each mention upwards; only province and district mentions are ever
     // looked up, and there are few of them, while a common ward name can give dozens.
@@ -769,9 +777,24 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
                 // A new ward written with its old province ("phường Thủ Dầu Một, Bình Dương"):
                 // the old province that went into this ward's province names it, a little less
                 // surely than its own name.
+                // Not when that old province has an old ward of the same name that did not go
+                // into this one ("Xã Hiền Lương, Hòa Bình" is Hòa Bình's own commune, not the
+                // new one in Phú Thọ that came from elsewhere).
+                let old_namesake = |lp: u32| {
+                    mentions.iter().any(|o| {
+                        o.toks == m.toks
+                            && o.entry.scheme == Scheme::Legacy
+                            && o.entry.level == Level::Ward
+                            && db.leg_ward_province(o.entry.idx) == lp
+                            && !db.leg_wards[o.entry.idx as usize]
+                                .to_current
+                                .contains(&e.idx)
+                    })
+                };
                 let old_pm = if pm.is_none() {
                     (0..db.leg_provinces.len() as u32)
                         .filter(|&lp| db.leg_provinces[lp as usize].to_current.first() == Some(&p))
+                        .filter(|&lp| !old_namesake(lp))
                         .filter_map(|lp| {
                             best_mention_of(
                                 mentions,
@@ -853,6 +876,27 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
         if contradicted {
             c.score -= 0.8;
         }
+        // "Phường Đông Sơn (huyện Đông Sơn cũ)": a unit marked "cũ" is a note about where the
+        // place was, not a level of the same reading; an old reading that takes its ward from
+        // outside the note and its district from inside mixes two places.
+        // Such a chain keeps no credit for the note's units (nor for the level they filled).
+        if c.scheme == Scheme::Legacy {
+            let inside: Vec<bool> = c
+                .used
+                .iter()
+                .map(|&u| in_old_note(text, tokens, &mentions[u]))
+                .collect();
+            if inside.iter().any(|&x| x) && inside.iter().any(|&x| !x) {
+                let credit: f32 = c
+                    .used
+                    .iter()
+                    .zip(&inside)
+                    .filter(|(_, &x)| x)
+                    .map(|(&u, _)| mentions[u].score + 0.5)
+                    .sum();
+                c.score -= credit;
+            }
+        }
         // A current ward with an old province and an old district typed beside it ("X An
         // Thạnh, H.Cù Lao Dung, T. Sóc Trăng") is an old address whose ward was not recognised.
         if c.old_province.is_some() {
@@ -868,6 +912,22 @@ fn build_chains(db: &Db, mentions: &[Mention]) -> Vec<Chain> {
         }
     }
     chains
+}
+
+/// Returns true if and only if the mention is in brackets that end with "cũ" ("(huyện Đông Sơn
+/// cũ)"), the way addresses note the old unit since 2025. "…, Q9 cũ" without brackets is the old
+/// address itself, not a note.
+fn in_old_note(text: &str, tokens: &[Token], m: &Mention) -> bool {
+    let mut start = m.toks.start;
+    while start > 0 && tokens[start].sep_before != Sep::Hard {
+        start -= 1;
+    }
+    let mut end = m.toks.end;
+    while end < tokens.len() && tokens[end].sep_before != Sep::Hard {
+        end += 1;
+    }
+    let before = text[..tokens[start].start].trim_end();
+    end > m.toks.end && tokens[end - 1].key == "cu" && before.ends_with(['(', '['])
 }
 
 /// Returns true if and only if a legacy district mention also names its province: "TP Tuyên
@@ -950,17 +1010,15 @@ fn fuzzy_mentions(
 ) -> Vec<Mention> {
     // Candidate units to try: children of the parents found by the best few chains, and all
     // provinces when no province was written.
+    // Deduplicated once at the end (a province's wards can be pushed by several chains).
     let mut targets: Vec<Entry> = Vec::new();
     let push = |targets: &mut Vec<Entry>, scheme, level, idx| {
-        let e = Entry {
+        targets.push(Entry {
             scheme,
             level,
             idx,
             alias: 0,
-        };
-        if !targets.contains(&e) {
-            targets.push(e);
-        }
+        });
     };
     let top = chains.first().map(|c| c.score).unwrap_or(0.0);
     for c in chains.iter().take(4).filter(|c| c.score >= top - 1.0) {
@@ -1048,6 +1106,24 @@ fn fuzzy_mentions(
     if targets.is_empty() {
         return Vec::new();
     }
+    targets.sort_unstable_by_key(|e| (e.scheme as u8, e.level as u8, e.idx));
+    targets.dedup();
+    // Every name to compare, once: each target's own name, and a legacy unit's earlier names
+    // ("P. Tân Tiếnn" for the name Tân Mai had before). The earlier key, if it is one.
+    let mut names: Vec<(Entry, &'static str, Option<&'static str>)> = Vec::new();
+    for &t in &targets {
+        let rec = db.rec(t.scheme, t.level, t.idx);
+        if !rec.is_numbered() && rec.key.len() >= 5 {
+            names.push((t, rec.key, None));
+        }
+        if t.scheme == Scheme::Legacy {
+            for e in db.earlier_of(t.level, t.idx) {
+                if e.key.len() >= 5 && !e.key.as_bytes()[0].is_ascii_digit() {
+                    names.push((Entry { alias: 1, ..t }, e.key, Some(e.key)));
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut key = String::new();
     for i in 0..tokens.len() {
@@ -1079,60 +1155,26 @@ fn fuzzy_mentions(
             if mentions.iter().any(explained) {
                 continue;
             }
-            for &t in &targets {
-                // A legacy unit's earlier names, misspelt ("P. Tân Tiếnn" for Tân Mai's old name).
-                if t.scheme == Scheme::Legacy {
-                    for e in db.earlier_of(t.level, t.idx) {
-                        let name = e.key.as_bytes();
-                        if name.len() < 5 || name == key.as_bytes() || name[0].is_ascii_digit() {
-                            continue;
-                        }
-                        let allowed = max.min(allowed_edits(name.len()));
-                        if allowed > 0 && within_edits(key.as_bytes(), name, allowed) {
-                            let entry = Entry { alias: 1, ..t };
-                            if let Some(mut m) = score_mention(
-                                db,
-                                original,
-                                tokens,
-                                markers,
-                                entry,
-                                i..j + 1,
-                                None,
-                                &key,
-                            ) {
-                                m.score *= 0.7;
-                                m.fuzzy = true;
-                                m.earlier_key = Some(e.key);
-                                out.push(m);
-                            }
-                        }
-                    }
-                }
-                let rec = db.rec(t.scheme, t.level, t.idx);
-                if rec.is_numbered() || rec.key.len() < 5 {
-                    continue;
-                }
-                if rec.key.as_bytes() == key.as_bytes() {
+            for &(entry, name, earlier_key) in &names {
+                let (a, b) = (key.as_bytes(), name.as_bytes());
+                if a == b {
                     continue; // exact matches were found already
                 }
                 // A slip seldom changes the first letter (it may drop it, or swap it with the
-                // second): checking that first skips most targets.
-                let (a, b) = (key.as_bytes(), rec.key.as_bytes());
+                // second): checking that first skips most names.
                 if a[0] != b[0] && a.get(1) != b.first() && a.first() != b.get(1) {
                     continue;
                 }
-                if within_edits(
-                    key.as_bytes(),
-                    rec.key.as_bytes(),
-                    max.min(allowed_edits(rec.key.len())),
-                ) {
-                    if let Some(mut m) =
-                        score_mention(db, original, tokens, markers, t, i..j + 1, None, &key)
-                    {
-                        m.score *= 0.7;
-                        m.fuzzy = true;
-                        out.push(m);
-                    }
+                if !within_edits(a, b, max.min(allowed_edits(b.len()))) {
+                    continue;
+                }
+                if let Some(mut m) =
+                    score_mention(db, original, tokens, markers, entry, i..j + 1, None, &key)
+                {
+                    m.score *= 0.7;
+                    m.fuzzy = true;
+                    m.earlier_key = earlier_key;
+                    out.push(m);
                 }
             }
         }
@@ -1214,6 +1256,23 @@ fn finish(
     }
     if best.inferred & P != 0 {
         warnings.push("province_inferred: no province was written; it was inferred".into());
+        // "TP HD", "P7 BT": two letters stand for several places (Hà Đông or Hải Dương, Bình
+        // Thạnh or Bến Tre); without a province the reading is a guess, and says so.
+        if let Some(m) = best
+            .used
+            .iter()
+            .map(|&u| &mentions[u])
+            .find(|m| m.entry.alias == 2)
+        {
+            confidence = confidence.min(0.6);
+            warnings.push(format!(
+                "initials: {:?} was read as {}; check it",
+                text.get(tokens[m.toks.start].start..tokens[m.toks.end - 1].end)
+                    .unwrap_or(""),
+                db.rec(m.entry.scheme, m.entry.level, m.entry.idx)
+                    .full_name(m.entry.level)
+            ));
+        }
     }
     if let (Some(old), Some(now)) = (best.old_province, best.province) {
         warnings.push(format!(

@@ -3,13 +3,15 @@
 //! Each repair is narrow: it changes text only in a shape that an address written on purpose
 //! never has, so a text without these accidents comes out unchanged (and borrowed).
 //! - **Spaced letters.** Some OCR tools and "fancy text" pastes put a space between every letter
-//!   and two between words ("P h ư ờ n g  B ế n  T h à n h"). Taken when most words are single
-//!   letters: single spaces are dropped, longer runs become one space.
+//!   and two between words ("P h ư ờ n g  B ế n  T h à n h"). When most words are single
+//!   letters, single spaces are dropped and longer runs become one space; otherwise a run of at
+//!   least 5 single letters (digits do not count) is joined into one word.
 //! - **VNI leftovers.** The VNI input method types tone and vowel marks as digits after the
-//!   vowel ("Bi2nh" for "Bình"); when the keyboard is off, the digit stays. A single digit 1–9
-//!   right after a vowel that follows a letter, and right before a lowercase letter, is dropped
-//!   (the key drops diacritics anyway). A digit between a consonant and a letter ("p2q3") or at a
-//!   word's end ("P12") is left alone.
+//!   vowel ("Bi2nh" for "Bình", "No65i" for "Nội", "D9" for "Đ"); when the keyboard is off, the
+//!   digits stay. One digit (or a vowel mark 6–8 and a tone 1–5) right after a vowel that follows
+//!   a letter, and before the rest of a syllable, is dropped (the key drops diacritics anyway);
+//!   a tone at a word's end ("Ha2") only when the text has one inside a word too. A digit after a
+//!   consonant ("p2q3", "P12"), or after a street or hamlet word ("ngo2b", "pho3"), is a number.
 
 use std::borrow::Cow;
 
@@ -36,9 +38,10 @@ fn collapse_spaced_letters(text: &str) -> Option<String> {
         return Some(whole);
     }
     let chars: Vec<char> = text.chars().collect();
-    // A "letter word" is one alphanumeric char with a space or an edge on each side.
+    // A "letter word" is one letter with a space or an edge on each side. Digits do not count:
+    // "p 2 q 3" is a ward and a district, not a word spelt out.
     let single = |i: usize| {
-        chars[i].is_alphanumeric()
+        chars[i].is_alphabetic()
             && (i == 0 || !chars[i - 1].is_alphanumeric())
             && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
     };
@@ -124,6 +127,40 @@ fn collapse_spaced_text(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Returns true if and only if the letters right before `i` are a street or hamlet word ("ngo",
+/// "so", "nha", "pho"...), after which a digit is a number, whatever the keyboard.
+fn after_street_word(chars: &[char], i: usize) -> bool {
+    let mut start = i;
+    while start > 0 && chars[start - 1].is_alphabetic() {
+        start -= 1;
+    }
+    let word: String = chars[start..i]
+        .iter()
+        .filter_map(|&c| super::normalize::fold_char(c))
+        .collect();
+    matches!(
+        word.as_str(),
+        "ngo"
+            | "so"
+            | "nha"
+            | "lo"
+            | "to"
+            | "pho"
+            | "ap"
+            | "khu"
+            | "thon"
+            | "xom"
+            | "kho"
+            | "tang"
+            | "phong"
+            | "ki"
+            | "kiot"
+            | "hem"
+            | "ngach"
+            | "kiet"
+    )
+}
+
 fn is_vowel(c: char) -> bool {
     super::normalize::fold_char(c).is_some_and(|f| matches!(f, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
 }
@@ -158,11 +195,14 @@ fn drop_vni_digits(text: &str) -> Option<String> {
             };
         }
         let vowel_after_letter = is_vowel(prev) && i >= 2 && chars[i - 2].is_alphabetic();
-        if !vowel_after_letter {
+        if !vowel_after_letter || after_street_word(&chars, i) {
             return 0;
         }
         let next = chars.get(i + len);
-        let inside = next.is_some_and(|c| c.is_lowercase());
+        // What may follow a tone typed mid-syllable: the rest of a syllable (a final consonant,
+        // or the glide of a diphthong), never "a", "b" ("ngo2b", "lo2a" are house numbers).
+        let inside =
+            next.is_some_and(|&c| matches!(c, 'c' | 'm' | 'n' | 'p' | 't' | 'i' | 'o' | 'u' | 'y'));
         let word_end = next.is_none_or(|c| !c.is_alphanumeric());
         if inside || (at_end && word_end && digit(i + len - 1).is_some_and(|d| d <= 5)) {
             len
@@ -224,14 +264,24 @@ mod tests {
 
     #[test]
     fn a_digit_at_a_words_end_stays_unless_the_text_is_vni() {
-        for text in ["khu pho3 Linh Trung", "Khu A2, Lô B3", "ấp Tân Hoa2"] {
+        for text in [
+            "khu pho3 Linh Trung",
+            "Khu A2, Lô B3",
+            "ấp Tân Hoa2",
+            "ngo2b Thái Hà",
+            "nha5b khu pho3 Linh Trung, Thu Duc",
+        ] {
             assert!(matches!(repair(text), Cow::Borrowed(_)), "{text}");
         }
+        // A house number beside a VNI word keeps its digit.
+        assert_eq!(repair("lo2a Bi2nh Tây"), "lo2a Binh Tây");
     }
 
     #[test]
     fn a_short_spaced_run_inside_normal_text_is_joined() {
-        assert_eq!(repair("P h ư ờ n g 7, TP Mỹ Tho"), "Phường7, TP Mỹ Tho");
+        assert_eq!(repair("P h ư ờ n g 7, TP Mỹ Tho"), "Phường 7, TP Mỹ Tho");
+        // Chat words and type letters with numbers are not a spelt-out word.
+        assert!(matches!(repair("ở p 2 q 3, tp hcm"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -316,3 +316,47 @@ fn earlier_names_are_taken_and_said_with_what_they_are_now() {
         .earlier_names
         .is_empty());
 }
+
+#[test]
+fn an_old_province_does_not_outweigh_its_own_commune_of_that_name() {
+    // Hòa Bình had a Xã Hiền Lương (Đà Bắc); the new Xã Hiền Lương of Phú Thọ came from elsewhere.
+    assert_legacy(
+        "Xã Hiền Lương, Hòa Bình",
+        "Tỉnh Hòa Bình",
+        "Huyện Đà Bắc",
+        "Xã Hiền Lương",
+    );
+}
+
+#[test]
+fn two_letter_initials_without_a_province_are_a_guess_and_say_so() {
+    // "HD" is Hà Đông or Hải Dương; "BT" Bình Thạnh, Bình Tân or Bến Tre.
+    for text in ["P. Quang Trung, TP HD", "Phường 7, TP BT"] {
+        let p = parse(text);
+        assert!(p.confidence <= 0.6, "{text}: {}", p.confidence);
+        assert!(
+            p.check_reasons()
+                .contains(&nobi_address::CheckReason::Ambiguous),
+            "{text}: {:?}",
+            p.warnings
+        );
+    }
+}
+
+#[test]
+fn a_bracketed_old_unit_is_a_note_not_a_level() {
+    // Since 2025 addresses note the old unit in brackets: the reading is the new ward's.
+    let p = assert_current(
+        "Phường Bến Thành (phường Phạm Ngũ Lão cũ), TP HCM",
+        "Thành phố Hồ Chí Minh",
+        "Phường Bến Thành",
+    );
+    assert!(p.confidence >= 0.9, "{}", p.confidence);
+    // "T.T" is thị trấn, not tỉnh.
+    assert_legacy(
+        "T.T Phú Mỹ, Tân Thành, Bà Rịa Vũng Tàu",
+        "Tỉnh Bà Rịa - Vũng Tàu",
+        "Thành phố Phú Mỹ",
+        "Phường Phú Mỹ",
+    );
+}

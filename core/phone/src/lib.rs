@@ -81,8 +81,9 @@
 //! numbering-plan tables, except those flagged [`FoundPhone::unverified_prefix`] (a phone word
 //! right before, a sub-prefix of a block in use), which the panel marks for checking.
 //! [`parse_phone`] returns `Some` if and only if the whole trimmed input is exactly one such
-//! number. A phone field is itself the phone word: a number whose sub-prefix the tables do not
-//! list yet is taken there too, flagged, so that an agent can save a buyer's real new number.
+//! number. A phone field is itself the phone word: what [`extract_phones`] takes after "sđt" is
+//! taken there too (a new sub-prefix, flagged, so that an agent can save a buyer's real new
+//! number; a mobile written without its 0, "912345678"; an old "84 1xx…" without "+").
 //!
 //! It deliberately does not know templates, customers or orders, and carries no libphonenumber
 //! metadata (see above).

@@ -66,7 +66,7 @@ enum Key {
     CheckAmbiguous,
     CheckOldProvince,
     CheckLowConfidence,
-    NowIsSince,
+    EarlierNameBecame,
     Changed,
 }
 
@@ -148,7 +148,7 @@ fn tr(key: Key, lang: Lang) -> &'static str {
             "chưa chắc chắn, xem lại từng cấp",
             "not sure, check each level",
         ),
-        Key::NowIsSince => ("nay là", "now"),
+        Key::EarlierNameBecame => ("tên cũ, đã thành", "an earlier name, became"),
         Key::Changed => ("đổi", "changed"),
     };
     match lang {
@@ -379,17 +379,23 @@ impl Form {
     }
 
     fn pick_legacy_province(&self, unit: Unit) {
+        // The agent chose the unit: what the parser was unsure of is theirs now.
+        self.checks.set(Vec::new());
         self.set_legacy(Some(&unit), None, None);
         self.convert_legacy();
     }
 
     fn pick_legacy_district(&self, unit: Unit) {
+        // The agent chose the unit: what the parser was unsure of is theirs now.
+        self.checks.set(Vec::new());
         self.legacy_district.set(Some(unit_ref(&unit)));
         self.legacy_ward.set(None);
         self.convert_legacy();
     }
 
     fn pick_legacy_ward(&self, unit: Unit) {
+        // The agent chose the unit: what the parser was unsure of is theirs now.
+        self.checks.set(Vec::new());
         self.legacy_ward.set(Some(unit_ref(&unit)));
         self.convert_legacy();
     }
@@ -397,6 +403,8 @@ impl Form {
     /// A new current province: its ward is cleared, and the legacy units too if they convert to
     /// another province.
     fn pick_current_province(&self, unit: Unit) {
+        // The agent chose the unit: what the parser was unsure of is theirs now.
+        self.checks.set(Vec::new());
         self.error.set(None);
         self.current_province.set(Some(unit_ref(&unit)));
         self.current_ward.set(None);
@@ -418,6 +426,8 @@ impl Form {
     /// A current ward chosen in the dropdown: the legacy units are kept if the old ward is one of
     /// those that went into it, and otherwise replaced by what all those old wards agree on.
     fn pick_current_ward(&self, unit: Unit) {
+        // The agent chose the unit: what the parser was unsure of is theirs now.
+        self.checks.set(Vec::new());
         self.current_ward.set(Some(unit_ref(&unit)));
         if !self
             .candidates
@@ -454,6 +464,7 @@ impl Form {
 
     /// One of the new wards a split old ward went into.
     fn pick_candidate(&self, candidate: &CurrentCandidate) {
+        self.checks.set(Vec::new());
         self.current_province
             .set(Some(unit_ref(&candidate.province)));
         self.current_ward.set(Some(unit_ref(&candidate.ward)));
@@ -531,6 +542,7 @@ pub fn AddressForm(
             form.not_found.set(false);
             form.detected.set(None);
             form.confidence.set(None);
+            form.checks.set(Vec::new());
             return;
         }
         if let Some(parsed) = engine.parse(&text) {
@@ -1188,12 +1200,13 @@ fn CheckLine(lang: Signal<Lang>, checks: RwSignal<Vec<CheckReason>>) -> impl Int
         CheckReason::Ambiguous => t(Key::CheckAmbiguous).to_owned(),
         CheckReason::OldProvinceName => t(Key::CheckOldProvince).to_owned(),
         CheckReason::LowConfidence => t(Key::CheckLowConfidence).to_owned(),
-        // "Phường 13 (nay là Phường 12, đổi 2023-05-07 – 2025-01-04)": the sources bracket the
-        // date of most changes between two dated lists.
+        // "Phường 13: tên cũ, đã thành Phường 12 (đổi 2023-05-07 – 2025-01-04)". The unit named is
+        // the old scheme's (as of 2025-06-30), as the old-scheme tab shows; the sources bracket
+        // the date of most changes between two dated lists.
         CheckReason::EarlierName(e) => format!(
-            "{} ({} {}, {} {})",
+            "{}: {} {} ({} {})",
             e.earlier,
-            t(Key::NowIsSince),
+            t(Key::EarlierNameBecame),
             e.now.name,
             t(Key::Changed),
             e.since.replace("..", " – ")
