@@ -1266,7 +1266,7 @@ fn finish(
         {
             confidence = confidence.min(0.6);
             warnings.push(format!(
-                "initials: {:?} was read as {}; check it",
+                "initials: \"{}\" was read as {}; check it",
                 text.get(tokens[m.toks.start].start..tokens[m.toks.end - 1].end)
                     .unwrap_or(""),
                 db.rec(m.entry.scheme, m.entry.level, m.entry.idx)
