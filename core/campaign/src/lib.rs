@@ -35,7 +35,9 @@
 
 pub mod audience;
 pub mod content;
+pub mod opt_out;
 pub mod phone_list;
+pub mod report;
 pub mod run;
 
 /// Milliseconds since the Unix epoch, as everywhere in core.
