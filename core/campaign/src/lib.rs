@@ -12,9 +12,10 @@
 //!   thread the extension has seen) or not, with why.
 //! - [`content`] — what: a template rendered per recipient (missing variables listed per
 //!   recipient, held back unless the agent accepts a fallback), images, a product card.
-//! - [`run`] — when and how: the recipients are **frozen** when the campaign starts; the run
-//!   hands them to the outbox a few at a time, inside quiet hours and caps that cannot exceed the
-//!   account's own pacing, and records each one's outcome.
+//! - [`run`] (`nobi_protocol::campaign`, re-exported) — when and how: the recipients are
+//!   **frozen** when the campaign starts; the run hands them to the outbox a few at a time, inside
+//!   quiet hours and caps that cannot exceed the account's own pacing, and records each one's
+//!   outcome. [`opt_out`] and [`report`] are the do-not-message words and the CSV report.
 //!
 //! # Crate contract
 //!
@@ -38,7 +39,8 @@ pub mod content;
 pub mod opt_out;
 pub mod phone_list;
 pub mod report;
-pub mod run;
+/// The run lives in `nobi-protocol` (the worker runs it; panel and worker exchange its types).
+pub use nobi_protocol::campaign as run;
 
 /// Milliseconds since the Unix epoch, as everywhere in core.
-pub type Millis = u64;
+pub use nobi_protocol::campaign::Millis;

@@ -33,6 +33,7 @@ mod protocol;
 pub use protocol::*;
 
 pub mod aliases;
+pub mod campaign;
 pub mod outbox;
 pub mod page;
 pub mod platform;

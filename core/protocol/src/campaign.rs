@@ -1,5 +1,8 @@
 //! A campaign's run: frozen recipients handed to the outbox a few at a time, each exactly once.
 //!
+//! It lives beside the outbox (and not in `nobi-campaign`, which builds audiences and messages)
+//! because the worker runs it and the panel and the worker exchange its types.
+//!
 //! # How the worker drives it
 //!
 //! On every pump (an alarm, or a change), for each campaign:
@@ -38,9 +41,11 @@
 //! the do-not-message list ([`Campaign::opted_out`]). If their message is already in the outbox
 //! and not started, the worker cancels it there ([`Campaign::buyer_wrote`] returns its id).
 
-use crate::Millis;
-use nobi_protocol::outbox::{AccountKey, ItemState, NewItem, Outbox, Pacing};
-use nobi_protocol::{FailReason, ThreadRef};
+use crate::outbox::{AccountKey, ItemState, NewItem, Outbox, Pacing};
+use crate::{FailReason, ThreadRef};
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = u64;
 use serde::{Deserialize, Serialize};
 
 const MINUTE_MS: u64 = 60_000;
@@ -753,7 +758,7 @@ impl Campaign {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nobi_protocol::Platform;
+    use crate::Platform;
 
     /// 2026-12-07 10:00 in Vietnam (03:00 UTC).
     const MORNING: Millis = 1_796_612_400_000;
@@ -840,8 +845,8 @@ mod tests {
 
     #[test]
     fn a_block_pauses_the_campaign_and_the_outbox_verdicts_are_copied() {
-        use nobi_protocol::outbox::{Outbox, Settings};
-        use nobi_protocol::SendOutcome;
+        use crate::outbox::{Outbox, Settings};
+        use crate::SendOutcome;
         let mut outbox = Outbox::new(Settings {
             pacing: Pacing::disabled(),
             ..Settings::default()

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use nobi_campaign::run::{
+use nobi_protocol::campaign::{
     message_id, Campaign, CampaignState, Goal, QuietHours, Recipient, RecipientState, RunSettings,
     SkipReason,
 };
