@@ -26,6 +26,7 @@
 //! | `nobi-crm` | [`crm`] | text, i18n, protocol, address, phone, tabular, template |
 //! | `nobi-order` | [`order`] | crm and everything below it |
 //! | `nobi-backup` | [`crm::backup`] | crm, order, template, i18n |
+//! | `nobi-campaign` | [`campaign`] (its run is `protocol::campaign`) | protocol, phone, template, text |
 //!
 //! Two re-exports merge crates back into one module: [`template::vars_for`] is in `nobi-order`
 //! (it reads a customer and an order, which the template engine must not know), and
@@ -45,6 +46,9 @@
 //! `String.prototype.normalize` instead of Unicode tables in wasm.
 
 pub use nobi_address as address;
+/// Audiences, messages, opt-out words and reports of campaigns (their run is
+/// [`protocol::campaign`]).
+pub use nobi_campaign as campaign;
 pub use nobi_i18n as i18n;
 pub use nobi_order as order;
 pub use nobi_phone as phone;

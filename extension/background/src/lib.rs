@@ -12,6 +12,7 @@
 //! requests are obeyed only from the extension's own pages. Chrome fills `sender`; a page cannot.
 
 mod aliases;
+mod campaigns;
 mod chrome;
 mod outbox;
 
@@ -215,6 +216,19 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
         PanelToBackground::OutboxSendAgain { id } => outbox::send_again(&id).await,
         PanelToBackground::OutboxResume { account } => outbox::resume(&account).await,
         PanelToBackground::SetOutboxSettings { settings } => outbox::set_settings(settings).await,
+        PanelToBackground::StartCampaign {
+            campaign,
+            recipients,
+            at,
+        } => campaigns::start(campaign, recipients, at).await,
+        PanelToBackground::GetCampaigns => campaigns::snapshot().await,
+        PanelToBackground::CampaignPause { id } => campaigns::pause(&id).await,
+        PanelToBackground::CampaignResume { id } => campaigns::resume(&id).await,
+        PanelToBackground::CampaignCancel { id } => campaigns::cancel(&id).await,
+        PanelToBackground::BuyerWrote { thread, at, text } => {
+            campaigns::buyer_wrote(thread, at, &text).await
+        }
+        PanelToBackground::SetOptOutWords { words } => campaigns::set_opt_out_words(words).await,
     }
 }
 

@@ -349,6 +349,19 @@ pub async fn set_settings(settings: nobi_core::outbox::Settings) -> BackgroundTo
     snapshot_now()
 }
 
+/// Runs `f` on the loaded outbox (for the campaigns, which hand it their recipients); `None`
+/// before it is loaded.
+pub(crate) fn with_outbox<T>(f: impl FnOnce(&mut Outbox) -> T) -> Option<T> {
+    STATE.with(|s| s.borrow_mut().as_mut().map(|s| f(&mut s.outbox)))
+}
+
+/// Saves the outbox and tells the panels; returns true if and only if it is on disk.
+pub(crate) async fn save_and_tell() -> bool {
+    let saved = save().await;
+    chrome::broadcast(&snapshot_now());
+    saved
+}
+
 /// Starts [`pump`] without waiting for it (a panel request must be answered now).
 pub fn spawn_pump() {
     wasm_bindgen_futures::spawn_local(pump());
@@ -366,6 +379,8 @@ pub async fn pump() {
     // wake-ups (CHECK_AGAIN_MS), not spent one after another between two sends.
     let mut looked: BTreeSet<String> = BTreeSet::new();
     loop {
+        // Campaigns hand their next recipients (the outbox is saved before the campaigns).
+        crate::campaigns::feed().await;
         // Messages that may be on the page are looked for before anything else is typed.
         let unsure: Vec<OutboxItem> = STATE
             .with(|s| {
@@ -406,8 +421,14 @@ pub async fn pump() {
         let Some(item) = next else { break };
         send(item).await;
     }
+    // The last verdicts onto the campaigns.
+    crate::campaigns::feed().await;
     let now = chrome::now_ms();
     let wake = STATE.with(|s| s.borrow().as_ref().and_then(|s| s.outbox.next_wake(now)));
+    let wake = match (wake, crate::campaigns::next_wake(now)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let wake = match (wake, check_again) {
         (Some(w), true) => Some(w.min(now + CHECK_AGAIN_MS)),
         (None, true) => Some(now + CHECK_AGAIN_MS),

@@ -35,6 +35,22 @@ pub fn read_chat(state: AppState, thread: ThreadRef) {
         let replied = messages
             .last()
             .is_some_and(|m| m.direction == Direction::Out);
+        // The worker checks the buyer's latest words for an opt-out ("huỷ", "không nhận tin"):
+        // that thread then gets no campaign, now or later.
+        if let Some(last) = messages
+            .iter()
+            .rev()
+            .find(|m| m.direction == Direction::In && !m.text.is_empty())
+        {
+            let notice = PanelToBackground::BuyerWrote {
+                thread: thread.clone(),
+                at: None,
+                text: last.text.clone(),
+            };
+            spawn_local(async move {
+                let _ = chrome::ask(&notice).await;
+            });
+        }
         state.buyer_messages.set(
             messages
                 .into_iter()
