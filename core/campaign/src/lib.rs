@@ -32,7 +32,7 @@
 //! # Dependencies
 //!
 //! `nobi-protocol` (the outbox and its types), `nobi-phone` (phone lists), `nobi-template`
-//! (rendering), `nobi-text` (folding) and `serde`.
+//! (rendering), `nobi-money` (a product card's price), `nobi-text` (folding) and `serde`.
 
 pub mod audience;
 pub mod content;
