@@ -15,6 +15,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     rows.extend(crate::phone_cmd::bench_rows());
     rows.extend(crate::search_bench::bench_rows());
     rows.extend(crate::outbox_bench::bench_rows());
+    rows.extend(crate::campaign_bench::bench_rows());
     print_table(&rows);
     Ok(())
 }

@@ -9,6 +9,7 @@
 
 mod address_cmd;
 mod bench;
+mod campaign_bench;
 mod outbox_bench;
 mod phone_cmd;
 mod search_bench;
