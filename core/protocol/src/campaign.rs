@@ -52,6 +52,54 @@ const MINUTE_MS: u64 = 60_000;
 const HOUR_MS: u64 = 60 * MINUTE_MS;
 const DAY_MS: u64 = 24 * HOUR_MS;
 
+/// Requests of the panel's campaign screens to the service worker.
+///
+/// Apart from [`crate::PanelToBackground`] on purpose: the panel's first module decodes and encodes
+/// every message of that enum, and would carry the (de)serialisers of every campaign type; these
+/// are encoded only by the campaign screens, which load on first use. Same channel, same sender
+/// checks; the worker tries this enum when a message is not a `PanelToBackground`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "campaigns")]
+pub enum PanelToCampaigns {
+    /// Freeze `recipients` and run `campaign` (a draft) now, or at `at`. The worker stores it
+    /// before it answers; starting an id it has changes nothing.
+    Start {
+        campaign: Campaign,
+        recipients: Vec<Recipient>,
+        #[serde(default)]
+        at: Option<Millis>,
+    },
+    Get,
+    Pause {
+        id: String,
+    },
+    Resume {
+        id: String,
+    },
+    Cancel {
+        id: String,
+    },
+    /// The agent's opt-out words (empty: the defaults).
+    SetOptOutWords {
+        words: Vec<String>,
+    },
+}
+
+/// The worker's answer to every [`PanelToCampaigns`], also broadcast on every change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "campaigns_reply")]
+pub enum CampaignsToPanel {
+    Campaigns {
+        campaigns: Vec<Campaign>,
+        /// Threads whose buyers asked for no more campaigns (`platform:thread_id`).
+        do_not_message: Vec<String>,
+        #[serde(default)]
+        opt_out_words: Vec<String>,
+    },
+    /// The campaign could not be started (nobody to send to, a customer twice).
+    Refused { error: RunError },
+}
+
 /// The outbox id of the message of `customer_id` in campaign `campaign_id`: the same recipient
 /// always gets the same id, which is what makes handing it twice harmless.
 pub fn message_id(campaign_id: &str, customer_id: &str) -> String {

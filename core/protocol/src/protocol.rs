@@ -231,9 +231,7 @@ pub enum PanelToBackground {
     GetConversation,
     /// Which conversation did the agent use last in the panel's own window? Answered with
     /// [`BackgroundToPanel::Conversation`]. What the side panel asks.
-    GetWindowConversation {
-        window_id: i32,
-    },
+    GetWindowConversation { window_id: i32 },
     /// Type and send `text` into the tab that shows `to`. Answered with
     /// [`BackgroundToPanel::SendResult`].
     SendText {
@@ -245,20 +243,13 @@ pub enum PanelToBackground {
     },
     /// Read the visible messages of `thread`, after loading `older_pages` pages of older ones.
     /// Answered with [`BackgroundToPanel::Messages`].
-    ReadMessages {
-        thread: ThreadRef,
-        older_pages: u32,
-    },
+    ReadMessages { thread: ThreadRef, older_pages: u32 },
     /// How is the adapter doing on the page that shows `thread` (or, with `None`, the current
     /// conversation's tab)? Answered with [`BackgroundToPanel::Health`].
-    CheckHealth {
-        thread: Option<ThreadRef>,
-    },
+    CheckHealth { thread: Option<ThreadRef> },
     /// Bring up `thread` in a tab: reuse the tab that shows it, else navigate a tab of the same
     /// site, else open one; answered once its composer is ready with [`BackgroundToPanel::Opened`].
-    OpenThread {
-        thread: ThreadRef,
-    },
+    OpenThread { thread: ThreadRef },
     /// Put a message in the outbox. The worker stores it (and `files`, which become its
     /// attachments, in order) before it answers with [`BackgroundToPanel::Outbox`]; enqueueing
     /// the same id again changes nothing.
@@ -270,54 +261,20 @@ pub enum PanelToBackground {
     /// Answered with [`BackgroundToPanel::Outbox`].
     GetOutbox,
     /// The agent's retry of a failed message.
-    OutboxRetry {
-        id: String,
-    },
+    OutboxRetry { id: String },
     /// The agent's cancel of a queued, failed, unchecked or undecided message.
-    OutboxCancel {
-        id: String,
-    },
+    OutboxCancel { id: String },
     /// The agent looked at the page and saw a message that needed them there: it was sent.
-    OutboxMarkSent {
-        id: String,
-    },
+    OutboxMarkSent { id: String },
     /// The agent looked at the page and the message that needed them is not there: type it.
-    OutboxSendAgain {
-        id: String,
-    },
+    OutboxSendAgain { id: String },
     /// The agent resumes an account stopped by "blocked by the platform".
-    OutboxResume {
-        account: crate::outbox::AccountKey,
-    },
+    OutboxResume { account: crate::outbox::AccountKey },
     /// Pacing and retry settings.
-    SetOutboxSettings {
-        settings: crate::outbox::Settings,
-    },
+    SetOutboxSettings { settings: crate::outbox::Settings },
     /// The field diagnostic of the page that shows `thread` (or the current conversation's
     /// tab). Answered with [`BackgroundToPanel::Diagnosis`].
-    Diagnose {
-        thread: Option<ThreadRef>,
-    },
-    /// Freeze `recipients` and run `campaign` (a draft) now, or at `at`. The worker stores it
-    /// before it answers with [`BackgroundToPanel::Campaigns`]; starting an id it has changes
-    /// nothing.
-    StartCampaign {
-        campaign: crate::campaign::Campaign,
-        recipients: Vec<crate::campaign::Recipient>,
-        #[serde(default)]
-        at: Option<u64>,
-    },
-    /// Answered with [`BackgroundToPanel::Campaigns`].
-    GetCampaigns,
-    CampaignPause {
-        id: String,
-    },
-    CampaignResume {
-        id: String,
-    },
-    CampaignCancel {
-        id: String,
-    },
+    Diagnose { thread: Option<ThreadRef> },
     /// The buyer's latest message in `thread` is `text` (the panel read it on the page): opt-out
     /// words put the thread on the do-not-message list; with the time it was written (`at`, when
     /// known), campaigns started before it skip the buyer.
@@ -326,10 +283,6 @@ pub enum PanelToBackground {
         #[serde(default)]
         at: Option<u64>,
         text: String,
-    },
-    /// The agent's opt-out words (empty: the defaults).
-    SetOptOutWords {
-        words: Vec<String>,
     },
 }
 
@@ -387,15 +340,8 @@ pub enum BackgroundToPanel {
     Opened { thread: ThreadRef, tab_id: i32 },
     /// A request about a thread failed.
     Failed { reason: FailReason },
-    /// Every campaign, and the threads that opted out: a reply to every campaign request, and
-    /// broadcast on every change.
-    Campaigns {
-        campaigns: Vec<crate::campaign::Campaign>,
-        /// Threads whose buyers asked for no more campaigns (`platform:thread_id`).
-        do_not_message: Vec<String>,
-        #[serde(default)]
-        opt_out_words: Vec<String>,
-    },
+    /// A notice was taken ([`PanelToBackground::BuyerWrote`]).
+    Noted,
     /// The outbox: a reply to every outbox request, and broadcast on every change.
     Outbox {
         items: Vec<crate::outbox::OutboxItem>,
@@ -663,8 +609,6 @@ mod tests {
             files: vec![],
         });
         round_trip(PanelToBackground::GetOutbox);
-        round_trip(PanelToBackground::GetCampaigns);
-        round_trip(PanelToBackground::CampaignPause { id: "k1".into() });
         round_trip(PanelToBackground::BuyerWrote {
             thread: ThreadRef {
                 platform: Platform::Instagram,
@@ -680,11 +624,24 @@ mod tests {
             crate::campaign::RunSettings::default(),
             5,
         );
-        round_trip(PanelToBackground::StartCampaign {
+        use crate::campaign::{CampaignsToPanel, PanelToCampaigns};
+        round_trip(PanelToCampaigns::Start {
             campaign: campaign.clone(),
             recipients: Vec::new(),
             at: Some(9),
         });
+        round_trip(PanelToCampaigns::Get);
+        round_trip(PanelToCampaigns::Pause { id: "k1".into() });
+        round_trip(CampaignsToPanel::Campaigns {
+            campaigns: vec![campaign],
+            do_not_message: vec!["instagram:t1".into()],
+            opt_out_words: Vec::new(),
+        });
+        // The two pairs of enums never read each other's messages.
+        let json = serde_json::to_string(&PanelToCampaigns::Get).unwrap();
+        assert!(serde_json::from_str::<PanelToBackground>(&json).is_err());
+        let json = serde_json::to_string(&PanelToBackground::GetOutbox).unwrap();
+        assert!(serde_json::from_str::<PanelToCampaigns>(&json).is_err());
         round_trip(PanelToBackground::OutboxRetry { id: "m1".into() });
         round_trip(PanelToBackground::OutboxCancel { id: "m1".into() });
         round_trip(PanelToBackground::OutboxMarkSent { id: "m1".into() });

@@ -16,7 +16,7 @@
 use crate::{chrome, outbox};
 use js_sys::{Object, Reflect};
 use nobi_core::campaign::opt_out::OptOutWords;
-use nobi_core::protocol::campaign::{Campaign, Recipient};
+use nobi_core::protocol::campaign::{Campaign, CampaignsToPanel, PanelToCampaigns, Recipient};
 use nobi_core::protocol::{BackgroundToPanel, ThreadRef};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -44,8 +44,12 @@ thread_local! {
     static STATE: RefCell<Option<(Stored, DoNotMessage)>> = const { RefCell::new(None) };
 }
 
+/// `platform:thread_id`, the platform as its wire name ("instagram").
 fn thread_key(thread: &ThreadRef) -> String {
-    format!("{:?}:{}", thread.platform, thread.thread_id).to_lowercase()
+    let platform = chrome::to_js(&thread.platform)
+        .as_string()
+        .unwrap_or_default();
+    format!("{platform}:{}", thread.thread_id)
 }
 
 async fn ensure_loaded() {
@@ -94,20 +98,20 @@ async fn save() -> bool {
     chrome::local_set(&items).await.is_ok()
 }
 
-fn snapshot_now() -> BackgroundToPanel {
+fn snapshot_now() -> CampaignsToPanel {
     STATE.with(|s| {
         let s = s.borrow();
         let (campaigns, dnm) = match s.as_ref() {
             Some((c, d)) => (c.campaigns.clone(), d),
             None => {
-                return BackgroundToPanel::Campaigns {
+                return CampaignsToPanel::Campaigns {
                     campaigns: Vec::new(),
                     do_not_message: Vec::new(),
                     opt_out_words: Vec::new(),
                 }
             }
         };
-        BackgroundToPanel::Campaigns {
+        CampaignsToPanel::Campaigns {
             campaigns,
             do_not_message: dnm.threads.iter().cloned().collect(),
             opt_out_words: dnm.words.clone(),
@@ -115,13 +119,26 @@ fn snapshot_now() -> BackgroundToPanel {
     })
 }
 
-/// The campaigns as the panel shows them.
-pub async fn snapshot() -> BackgroundToPanel {
-    ensure_loaded().await;
-    snapshot_now()
+/// Answers a request of the panel's campaign screens.
+pub async fn on_request(request: PanelToCampaigns) -> CampaignsToPanel {
+    match request {
+        PanelToCampaigns::Start {
+            campaign,
+            recipients,
+            at,
+        } => start(campaign, recipients, at).await,
+        PanelToCampaigns::Get => {
+            ensure_loaded().await;
+            snapshot_now()
+        }
+        PanelToCampaigns::Pause { id } => pause(&id).await,
+        PanelToCampaigns::Resume { id } => resume(&id).await,
+        PanelToCampaigns::Cancel { id } => cancel(&id).await,
+        PanelToCampaigns::SetOptOutWords { words } => set_opt_out_words(words).await,
+    }
 }
 
-async fn changed() -> BackgroundToPanel {
+async fn changed() -> CampaignsToPanel {
     save().await;
     let snapshot = snapshot_now();
     chrome::broadcast(&snapshot);
@@ -130,11 +147,11 @@ async fn changed() -> BackgroundToPanel {
 
 /// Freezes the recipients and starts (or schedules) the campaign. Recipients on the
 /// do-not-message list are left out before freezing.
-pub async fn start(
+async fn start(
     mut campaign: Campaign,
     recipients: Vec<Recipient>,
     at: Option<u64>,
-) -> BackgroundToPanel {
+) -> CampaignsToPanel {
     ensure_loaded().await;
     let now = chrome::now_ms();
     let known = STATE.with(|s| {
@@ -153,10 +170,8 @@ pub async fn start(
             .filter(|r| dnm.is_none_or(|d| !d.contains(&thread_key(&r.to))))
             .collect()
     });
-    if campaign.start(recipients, at, now).is_err() {
-        return BackgroundToPanel::Failed {
-            reason: nobi_core::protocol::FailReason::Timeout,
-        };
+    if let Err(error) = campaign.start(recipients, at, now) {
+        return CampaignsToPanel::Refused { error };
     }
     STATE.with(|s| {
         if let Some((c, _)) = s.borrow_mut().as_mut() {
@@ -169,10 +184,7 @@ pub async fn start(
 }
 
 /// Applies `change` to campaign `id`; the outbox ids it returns are cancelled in the outbox.
-async fn act(
-    id: &str,
-    change: impl FnOnce(&mut Campaign, u64) -> Vec<String>,
-) -> BackgroundToPanel {
+async fn act(id: &str, change: impl FnOnce(&mut Campaign, u64) -> Vec<String>) -> CampaignsToPanel {
     ensure_loaded().await;
     let now = chrome::now_ms();
     let cancel = STATE.with(|s| {
@@ -190,7 +202,7 @@ async fn act(
     reply
 }
 
-pub async fn pause(id: &str) -> BackgroundToPanel {
+async fn pause(id: &str) -> CampaignsToPanel {
     act(id, |c, now| {
         let _ = c.pause(now);
         Vec::new()
@@ -198,7 +210,7 @@ pub async fn pause(id: &str) -> BackgroundToPanel {
     .await
 }
 
-pub async fn resume(id: &str) -> BackgroundToPanel {
+async fn resume(id: &str) -> CampaignsToPanel {
     act(id, |c, _| {
         let _ = c.resume();
         Vec::new()
@@ -206,11 +218,11 @@ pub async fn resume(id: &str) -> BackgroundToPanel {
     .await
 }
 
-pub async fn cancel(id: &str) -> BackgroundToPanel {
+async fn cancel(id: &str) -> CampaignsToPanel {
     act(id, |c, now| c.cancel(now).unwrap_or_default()).await
 }
 
-pub async fn set_opt_out_words(words: Vec<String>) -> BackgroundToPanel {
+async fn set_opt_out_words(words: Vec<String>) -> CampaignsToPanel {
     ensure_loaded().await;
     STATE.with(|s| {
         if let Some((_, d)) = s.borrow_mut().as_mut() {
@@ -268,10 +280,9 @@ pub async fn buyer_wrote(thread: ThreadRef, at: Option<u64>, text: &str) -> Back
     }
     // The panel reads threads often: storage is written only when something changed.
     if touched {
-        changed().await
-    } else {
-        snapshot_now()
+        changed().await;
     }
+    BackgroundToPanel::Noted
 }
 
 /// One campaign step of the outbox pump: start what is due, reconcile, copy verdicts, and hand

@@ -17,6 +17,7 @@ mod chrome;
 mod outbox;
 
 use nobi_core::platform::{thread_url, url_shows};
+use nobi_core::protocol::campaign::PanelToCampaigns;
 use nobi_core::protocol::{
     BackgroundToContent, BackgroundToPanel, ContentReply, ContentToBackground, FailReason,
     PanelToBackground, SendOutcome, ThreadRef,
@@ -56,10 +57,14 @@ pub async fn on_runtime_message(message: JsValue, sender: JsValue) -> JsValue {
     if !chrome::is_own_page(&sender) {
         return JsValue::NULL;
     }
-    let reply = match chrome::from_js::<PanelToBackground>(message) {
+    let reply = match chrome::from_js::<PanelToBackground>(message.clone()) {
         Ok(request) => on_panel_request(request).await,
-        Err(e) => BackgroundToPanel::Error {
-            message: format!("unknown request: {e}"),
+        // The campaign screens' requests are an enum of their own (see PanelToCampaigns).
+        Err(e) => match chrome::from_js::<PanelToCampaigns>(message) {
+            Ok(request) => return chrome::to_js(&campaigns::on_request(request).await),
+            Err(_) => BackgroundToPanel::Error {
+                message: format!("unknown request: {e}"),
+            },
         },
     };
     chrome::to_js(&reply)
@@ -216,19 +221,9 @@ async fn on_panel_request(request: PanelToBackground) -> BackgroundToPanel {
         PanelToBackground::OutboxSendAgain { id } => outbox::send_again(&id).await,
         PanelToBackground::OutboxResume { account } => outbox::resume(&account).await,
         PanelToBackground::SetOutboxSettings { settings } => outbox::set_settings(settings).await,
-        PanelToBackground::StartCampaign {
-            campaign,
-            recipients,
-            at,
-        } => campaigns::start(campaign, recipients, at).await,
-        PanelToBackground::GetCampaigns => campaigns::snapshot().await,
-        PanelToBackground::CampaignPause { id } => campaigns::pause(&id).await,
-        PanelToBackground::CampaignResume { id } => campaigns::resume(&id).await,
-        PanelToBackground::CampaignCancel { id } => campaigns::cancel(&id).await,
         PanelToBackground::BuyerWrote { thread, at, text } => {
             campaigns::buyer_wrote(thread, at, &text).await
         }
-        PanelToBackground::SetOptOutWords { words } => campaigns::set_opt_out_words(words).await,
     }
 }
 
