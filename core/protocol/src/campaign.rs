@@ -64,7 +64,7 @@ pub enum PanelToCampaigns {
     /// Freeze `recipients` and run `campaign` (a draft) now, or at `at`. The worker stores it
     /// before it answers; starting an id it has changes nothing.
     Start {
-        campaign: Campaign,
+        campaign: Box<Campaign>,
         recipients: Vec<Recipient>,
         #[serde(default)]
         at: Option<Millis>,

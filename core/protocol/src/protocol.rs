@@ -626,7 +626,7 @@ mod tests {
         );
         use crate::campaign::{CampaignsToPanel, PanelToCampaigns};
         round_trip(PanelToCampaigns::Start {
-            campaign: campaign.clone(),
+            campaign: Box::new(campaign.clone()),
             recipients: Vec::new(),
             at: Some(9),
         });

@@ -126,7 +126,7 @@ pub async fn on_request(request: PanelToCampaigns) -> CampaignsToPanel {
             campaign,
             recipients,
             at,
-        } => start(campaign, recipients, at).await,
+        } => start(*campaign, recipients, at).await,
         PanelToCampaigns::Get => {
             ensure_loaded().await;
             snapshot_now()
