@@ -15,7 +15,8 @@
 //! - [`run`] (`nobi_protocol::campaign`, re-exported) — when and how: the recipients are
 //!   **frozen** when the campaign starts; the run hands them to the outbox a few at a time, inside
 //!   quiet hours and caps that cannot exceed the account's own pacing, and records each one's
-//!   outcome. [`opt_out`] and [`report`] are the do-not-message words and the CSV report.
+//!   outcome. [`opt_out`] and [`report`] are the do-not-message words and the CSV report;
+//!   [`followup`] lists the conversations whose window closed or closes within the hour.
 //!
 //! # Crate contract
 //!
@@ -36,6 +37,7 @@
 
 pub mod audience;
 pub mod content;
+pub mod followup;
 pub mod opt_out;
 pub mod phone_list;
 pub mod report;
