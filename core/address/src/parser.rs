@@ -145,11 +145,11 @@ pub fn parse_nfc(input: String) -> ParsedAddress {
     let text: &str = &text;
     let mut tokens = tokenize(text);
     tokens.truncate(MAX_TOKENS);
-    let markers = find_markers(&tokens);
+    let mut markers = find_markers(&tokens);
+    // Merging tokens moves the type words' positions: found again only then.
     if read_ocr_digits(text, &mut tokens, &markers) {
-        tokens.truncate(MAX_TOKENS);
+        markers = find_markers(&tokens);
     }
-    let markers = find_markers(&tokens);
 
     let mut mentions = exact_mentions(db, text, &tokens, &markers);
     penalize_contained(&mut mentions);
