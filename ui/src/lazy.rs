@@ -127,6 +127,12 @@ pub fn data_tab() -> AnyView {
 }
 
 split_point! {
+pub fn campaigns_tab() -> AnyView {
+    view! { <crate::features::campaigns::CampaignsView/> }.into_any()
+}
+}
+
+split_point! {
 pub fn products_tab() -> AnyView {
     view! { <crate::features::products::ProductsView/> }.into_any()
 }

@@ -28,6 +28,7 @@ use nobi_core::template::Template;
 pub enum Tab {
     Customer,
     List,
+    Campaigns,
     Products,
     Templates,
     Data,

@@ -208,6 +208,50 @@ fn with_fallback(vars: &Vars, fallback: &Fallback) -> Vars {
     }
 }
 
+/// The recipients a campaign starts with, and those held back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frozen {
+    /// Every reachable candidate whose message can be sent, `Pending`, in the audience's order.
+    pub recipients: Vec<crate::run::Recipient>,
+    /// Reachable candidates whose message cannot be sent (missing variables, nothing to send):
+    /// `(customer id, name, why)`. The agent sees them before starting.
+    pub held_back: Vec<(String, String, Unsendable)>,
+}
+
+/// Renders `content` for every reachable candidate of `audience` with the values `vars_of` gives
+/// for a customer id: each one becomes a recipient, or is held back with why. Unreachable
+/// candidates are neither (the audience already lists them with their reason).
+pub fn freeze(
+    audience: &crate::audience::Audience,
+    content: &Content,
+    mut vars_of: impl FnMut(&str) -> Vars,
+) -> Frozen {
+    use crate::audience::Reach;
+    let mut out = Frozen::default();
+    for candidate in &audience.candidates {
+        let Reach::Thread { to, account } = &candidate.reach else {
+            continue;
+        };
+        match message_for(content, &vars_of(&candidate.customer_id)) {
+            Ok(message) => out.recipients.push(crate::run::Recipient {
+                customer_id: candidate.customer_id.clone(),
+                name: candidate.name.clone(),
+                to: to.clone(),
+                account: account.clone(),
+                text: message.text,
+                attachments: message.attachments,
+                state: crate::run::RecipientState::Pending,
+                cancel_reason: None,
+            }),
+            Err(why) => {
+                out.held_back
+                    .push((candidate.customer_id.clone(), candidate.name.clone(), why))
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,5 +420,49 @@ mod tests {
         let p = preview(&c, &lan());
         assert!(p.missing.is_empty() && p.unknown.is_empty() && !p.empty);
         assert_eq!(message_for(&c, &lan()), Ok(p.message));
+    }
+
+    #[test]
+    fn freeze_keeps_the_sendable_and_holds_back_the_rest() {
+        use crate::audience::{Audience, Candidate, Reach, Unreachable};
+        use nobi_protocol::{Platform, ThreadRef};
+        let thread = |id: &str| Reach::Thread {
+            to: ThreadRef {
+                platform: Platform::Instagram,
+                thread_id: id.into(),
+            },
+            account: Some("shop".into()),
+        };
+        let candidate = |id: &str, reach| Candidate {
+            customer_id: id.into(),
+            name: id.to_uppercase(),
+            reach,
+        };
+        let audience = Audience {
+            candidates: vec![
+                candidate("lan", thread("t1")),
+                candidate("mai", thread("t2")),
+                candidate(
+                    "hoa",
+                    Reach::Unreachable {
+                        why: Unreachable::NoConversation,
+                    },
+                ),
+            ],
+            ..Default::default()
+        };
+        let content = Content {
+            text: "Chào {ten_khach}".into(),
+            ..Default::default()
+        };
+        let frozen = freeze(&audience, &content, |id| Vars {
+            ten_khach: (id == "lan").then(|| "chị Lan".to_owned()),
+            ..Default::default()
+        });
+        assert_eq!(frozen.recipients.len(), 1);
+        assert_eq!(frozen.recipients[0].text, "Chào chị Lan");
+        assert_eq!(frozen.recipients[0].account.as_deref(), Some("shop"));
+        assert_eq!(frozen.held_back.len(), 1, "mai has no name; hoa cannot be reached at all");
+        assert_eq!(frozen.held_back[0].0, "mai");
     }
 }

@@ -41,6 +41,7 @@ pub mod followup;
 pub mod opt_out;
 pub mod phone_list;
 pub mod report;
+pub mod words;
 /// The run lives in `nobi-protocol` (the worker runs it; panel and worker exchange its types).
 pub use nobi_protocol::campaign as run;
 

@@ -90,6 +90,7 @@ ui_texts! {
     // Tabs and app states.
     TabCustomer => "Khách hàng", "Customer";
     TabList => "Danh sách", "List";
+    TabCampaigns => "Chiến dịch", "Campaigns";
     TabData => "Dữ liệu", "Data";
     Loading => "Đang tải…", "Loading…";
     StoreUnavailable => "Không mở được dữ liệu trên máy (IndexedDB). Thoát chế độ ẩn danh hoặc giải phóng dung lượng ổ đĩa, rồi mở lại panel.", "The local database (IndexedDB) could not be opened. Leave incognito mode or free disk space, then reopen the panel.";

@@ -54,6 +54,7 @@
 //! `nobi-tabular`, `nobi-address`, `nobi-phone`, `nobi-protocol`, `nobi-i18n`, `nobi-text`, `serde`.
 
 pub mod auto;
+pub mod campaign_facts;
 pub mod catalog;
 pub mod import;
 /// Money lives in its own crate (`nobi-money`): template rendering formats amounts too.

@@ -68,6 +68,10 @@ pub enum PanelToCampaigns {
         recipients: Vec<Recipient>,
         #[serde(default)]
         at: Option<Millis>,
+        /// The images the recipients' messages attach, once for the whole campaign: a
+        /// recipient's `attachments` name them by `media_id`.
+        #[serde(default)]
+        files: Vec<CampaignFile>,
     },
     Get,
     Pause {
@@ -98,6 +102,26 @@ pub enum CampaignsToPanel {
     },
     /// The campaign could not be started (nobody to send to, a customer twice).
     Refused { error: RunError },
+}
+
+/// An image of a campaign, sent with [`PanelToCampaigns::Start`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignFile {
+    /// The media library id the recipients' `attachments` use.
+    pub media_id: String,
+    pub file: crate::Attachment,
+}
+
+/// Where the worker keeps file `n` of campaign `campaign_id`: one copy for all its recipients,
+/// removed when the campaign is over. Not an outbox file key ([`crate::outbox::is_file_key`]),
+/// so the outbox neither sweeps it nor forgets it after one recipient's send.
+pub fn campaign_file_key(campaign_id: &str, n: usize) -> String {
+    format!("campaign-file:{campaign_id}#{n}")
+}
+
+/// Returns true if and only if `key` names a campaign's file ([`campaign_file_key`]).
+pub fn is_campaign_file_key(key: &str) -> bool {
+    key.starts_with("campaign-file:")
 }
 
 /// The outbox id of the message of `customer_id` in campaign `campaign_id`: the same recipient
@@ -347,6 +371,8 @@ pub enum RunError {
     NoRecipients,
     /// Two recipients for one customer (the same buyer would get it twice).
     DuplicateCustomer { customer_id: String },
+    /// A message attaches an image the campaign did not send, or it could not be stored.
+    MissingFile { media_id: String },
 }
 
 /// Counts for the progress bar.

@@ -36,5 +36,6 @@ pub mod aliases;
 pub mod campaign;
 pub mod outbox;
 pub mod page;
+pub mod message_time;
 pub mod platform;
 pub mod tabs;

@@ -16,7 +16,10 @@
 use crate::{chrome, outbox};
 use js_sys::{Object, Reflect};
 use nobi_core::campaign::opt_out::OptOutWords;
-use nobi_core::protocol::campaign::{Campaign, CampaignsToPanel, PanelToCampaigns, Recipient};
+use nobi_core::protocol::campaign::{
+    campaign_file_key, is_campaign_file_key, Campaign, CampaignFile, CampaignState,
+    CampaignsToPanel, PanelToCampaigns, Recipient, RunError,
+};
 use nobi_core::protocol::{BackgroundToPanel, ThreadRef};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -76,12 +79,17 @@ async fn ensure_loaded() {
     let dnm = read(DO_NOT_MESSAGE_KEY)
         .and_then(|v| chrome::from_js::<DoNotMessage>(v).ok())
         .unwrap_or_default();
-    STATE.with(|s| {
+    let first = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        if s.is_none() {
+        let first = s.is_none();
+        if first {
             *s = Some((stored, dnm));
         }
+        first
     });
+    if first {
+        sweep_files().await;
+    }
 }
 
 async fn save() -> bool {
@@ -126,7 +134,8 @@ pub async fn on_request(request: PanelToCampaigns) -> CampaignsToPanel {
             campaign,
             recipients,
             at,
-        } => start(*campaign, recipients, at).await,
+            files,
+        } => start(*campaign, recipients, at, files).await,
         PanelToCampaigns::Get => {
             ensure_loaded().await;
             snapshot_now()
@@ -151,6 +160,7 @@ async fn start(
     mut campaign: Campaign,
     recipients: Vec<Recipient>,
     at: Option<u64>,
+    files: Vec<CampaignFile>,
 ) -> CampaignsToPanel {
     ensure_loaded().await;
     let now = chrome::now_ms();
@@ -170,6 +180,10 @@ async fn start(
             .filter(|r| dnm.is_none_or(|d| !d.contains(&thread_key(&r.to))))
             .collect()
     });
+    let recipients = match store_files(&campaign.id, recipients, files).await {
+        Ok(recipients) => recipients,
+        Err(error) => return CampaignsToPanel::Refused { error },
+    };
     if let Err(error) = campaign.start(recipients, at, now) {
         return CampaignsToPanel::Refused { error };
     }
@@ -181,6 +195,80 @@ async fn start(
     let reply = changed().await;
     outbox::spawn_pump();
     reply
+}
+
+/// Stores the campaign's images once ([`campaign_file_key`]) and points each recipient's
+/// attachments at them. The files are written before the campaign, so a stored campaign always
+/// finds its files; a campaign that is then not stored leaves them to [`sweep_files`].
+async fn store_files(
+    campaign_id: &str,
+    mut recipients: Vec<Recipient>,
+    files: Vec<CampaignFile>,
+) -> Result<Vec<Recipient>, RunError> {
+    let keys: Vec<(String, String)> = files
+        .iter()
+        .enumerate()
+        .map(|(n, f)| (f.media_id.clone(), campaign_file_key(campaign_id, n)))
+        .collect();
+    for r in &mut recipients {
+        for attachment in &mut r.attachments {
+            let Some((_, key)) = keys.iter().find(|(media, _)| media == attachment) else {
+                return Err(RunError::MissingFile {
+                    media_id: attachment.clone(),
+                });
+            };
+            *attachment = key.clone();
+        }
+    }
+    if !files.is_empty() {
+        let items = Object::new();
+        for ((_, key), f) in keys.iter().zip(&files) {
+            let _ = Reflect::set(&items, &key.as_str().into(), &chrome::to_js(&f.file));
+        }
+        if chrome::local_set(&items).await.is_err() {
+            return Err(RunError::MissingFile {
+                media_id: files[0].media_id.clone(),
+            });
+        }
+    }
+    Ok(recipients)
+}
+
+fn is_over(state: &CampaignState) -> bool {
+    matches!(
+        state,
+        CampaignState::Done { .. } | CampaignState::Cancelled { .. }
+    )
+}
+
+/// Removes the files of campaigns that are over or unknown: their recipients are all final, so
+/// no message will attach them again.
+async fn sweep_files() {
+    let Some(keys) = chrome::local_keys().await else {
+        return;
+    };
+    let live: Vec<String> = STATE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map(|(stored, _)| {
+                stored
+                    .campaigns
+                    .iter()
+                    .filter(|c| {
+                        !is_over(&c.state) || c.recipients.iter().any(|r| !r.state.is_final())
+                    })
+                    .map(|c| format!("campaign-file:{}#", c.id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let stale: Vec<String> = keys
+        .into_iter()
+        .filter(|k| is_campaign_file_key(k) && !live.iter().any(|prefix| k.starts_with(prefix)))
+        .collect();
+    if !stale.is_empty() {
+        chrome::local_remove(&stale).await;
+    }
 }
 
 /// Applies `change` to campaign `id`; the outbox ids it returns are cancelled in the outbox.
@@ -219,7 +307,9 @@ async fn resume(id: &str) -> CampaignsToPanel {
 }
 
 async fn cancel(id: &str) -> CampaignsToPanel {
-    act(id, |c, now| c.cancel(now).unwrap_or_default()).await
+    let reply = act(id, |c, now| c.cancel(now).unwrap_or_default()).await;
+    sweep_files().await;
+    reply
 }
 
 async fn set_opt_out_words(words: Vec<String>) -> CampaignsToPanel {
@@ -292,6 +382,7 @@ pub async fn feed() -> bool {
     let now = chrome::now_ms();
     // 1. Campaign bookkeeping against the outbox as it is, and the new items, enqueued in memory.
     let mut touched = false;
+    let mut finished = false;
     let handed: Vec<(String, Vec<String>, Vec<String>)> = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let Some((stored, _)) = s.as_mut() else {
@@ -326,8 +417,16 @@ pub async fn feed() -> bool {
         })
         .unwrap_or_default();
         touched = stored.campaigns != before;
+        finished = stored
+            .campaigns
+            .iter()
+            .zip(&before)
+            .any(|(now, was)| now.state != was.state && is_over(&now.state));
         handed
     });
+    if finished {
+        sweep_files().await;
+    }
     if handed.is_empty() {
         if touched {
             changed().await;

@@ -598,7 +598,13 @@ async fn forget_files(id: &str) {
             .as_ref()
             .and_then(|s| s.outbox.item(id).map(|i| i.attachments.clone()))
     });
-    if let Some(keys) = keys.filter(|k| !k.is_empty()) {
+    // A campaign's images are shared by its recipients: the campaign removes them when it is over.
+    let keys: Vec<String> = keys
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| !nobi_core::protocol::campaign::is_campaign_file_key(k))
+        .collect();
+    if !keys.is_empty() {
         chrome::local_remove(&keys).await;
     }
 }

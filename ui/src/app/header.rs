@@ -1,5 +1,5 @@
 //! The header: the buyer of the open conversation (one click back to them and the composer),
-//! help, the language switch, and the five tabs as icons with labels that share the width.
+//! help, the language switch, and the six tabs as icons with labels that share the width.
 
 use crate::state::{use_app, Tab};
 use crate::widgets::icons;
@@ -90,6 +90,7 @@ pub fn Header(help: RwSignal<bool>, follow: super::follow::Follow) -> impl IntoV
                 {tab_button(Tab::Products, Ui::TabProducts, "tab-products", icons::PRODUCTS)}
                 {tab_button(Tab::Templates, Ui::TabTemplates, "tab-templates", icons::TEMPLATES)}
                 {tab_button(Tab::Data, Ui::TabData, "tab-data", icons::DATA)}
+                {tab_button(Tab::Campaigns, Ui::TabCampaigns, "tab-campaigns", icons::CAMPAIGNS)}
             </nav>
         </header>
     }

@@ -14,14 +14,15 @@ pub fn shortcuts(state: AppState, help: RwSignal<bool>) {
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
         match ev.key().as_str() {
             "Escape" => help.set(false),
-            "1" | "2" | "3" | "4" | "5" if ev.alt_key() => {
+            "1" | "2" | "3" | "4" | "5" | "6" if ev.alt_key() => {
                 ev.prevent_default();
                 tab.set(match ev.key().as_str() {
                     "1" => Tab::Customer,
                     "2" => Tab::List,
                     "3" => Tab::Products,
                     "4" => Tab::Templates,
-                    _ => Tab::Data,
+                    "5" => Tab::Data,
+                    _ => Tab::Campaigns,
                 });
             }
             _ if typing => {}

@@ -107,6 +107,7 @@ fn Screen(follow: follow::Follow) -> impl IntoView {
     move || match state.tab.get() {
         Tab::Customer => view! { <CustomerTab/> }.into_any(),
         Tab::List => lazy::loaded(lazy::customer_list(open_from_list)).into_any(),
+        Tab::Campaigns => lazy::loaded(lazy::campaigns_tab()).into_any(),
         Tab::Products => lazy::loaded(lazy::products_tab()).into_any(),
         Tab::Templates => lazy::loaded(lazy::templates_tab()).into_any(),
         Tab::Data => lazy::loaded(lazy::data_tab()).into_any(),

@@ -5,6 +5,7 @@
 //! data → composer (the pacing settings).
 
 pub mod address;
+pub mod campaigns;
 pub mod card;
 pub mod composer;
 pub mod data;

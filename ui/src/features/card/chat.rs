@@ -5,6 +5,7 @@ use crate::db::store::now;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use nobi_core::protocol::message_time::message_time;
 use nobi_core::protocol::{BackgroundToPanel, Direction, PanelToBackground, ThreadRef};
 
 /// Reads the buyer's messages of `thread` from its page. An answer that arrives once another
@@ -35,8 +36,18 @@ pub fn read_chat(state: AppState, thread: ThreadRef) {
         let replied = messages
             .last()
             .is_some_and(|m| m.direction == Direction::Out);
+        // When the buyer last wrote, from the time the page shows above the message: the end
+        // of that minute (see `nobi_core::protocol::message_time`).
+        let zone = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+        let buyer_at = messages
+            .iter()
+            .rev()
+            .find(|m| m.direction == Direction::In)
+            .and_then(|m| m.time.as_deref())
+            .and_then(|label| message_time(label, now() as u64, zone));
         // The worker checks the buyer's latest words for an opt-out ("huỷ", "không nhận tin"):
-        // that thread then gets no campaign, now or later.
+        // that thread then gets no campaign, now or later; and a campaign started before they
+        // wrote skips them.
         if let Some(last) = messages
             .iter()
             .rev()
@@ -44,7 +55,7 @@ pub fn read_chat(state: AppState, thread: ThreadRef) {
         {
             let notice = PanelToBackground::BuyerWrote {
                 thread: thread.clone(),
-                at: None,
+                at: buyer_at,
                 text: last.text.clone(),
             };
             spawn_local(async move {
@@ -58,15 +69,20 @@ pub fn read_chat(state: AppState, thread: ThreadRef) {
                 .map(|m| m.text)
                 .collect(),
         );
+        // The follow-up list and the campaigns' "24 hours over" filter read these two.
+        let buyer_at = buyer_at.map(|at| at as i64);
         let known = state
             .conversation
-            .with_untracked(|c| c.as_ref().map(|c| c.replied));
-        if known.is_some_and(|r| r != replied) {
+            .with_untracked(|c| c.as_ref().map(|c| (c.replied, c.last_message_at)));
+        let changed = known.is_some_and(|(was_replied, was_at)| {
+            was_replied != replied || (buyer_at.is_some() && buyer_at != was_at)
+        });
+        if changed {
             state.edit(move |_, conversation| {
                 if let Some(c) = conversation.as_mut() {
                     c.replied = replied;
                     c.unread = false;
-                    c.last_message_at = Some(now());
+                    c.last_message_at = buyer_at.or(c.last_message_at).or(Some(now()));
                 }
                 Vec::new()
             });

@@ -10,7 +10,7 @@ pub fn Help(on_close: Callback<()>) -> impl IntoView {
     let t = move |key: Ui| state.t(key);
     let rows = [
         ("?", Ui::ShortcutHelp),
-        ("Alt+1 … 5", Ui::ShortcutTabs),
+        ("Alt+1 … 6", Ui::ShortcutTabs),
         ("/", Ui::ShortcutSearch),
         ("N", Ui::ShortcutNote),
         ("P", Ui::ShortcutPhone),

@@ -1,0 +1,86 @@
+//! What the campaign screens read of the shop: every customer as campaign facts, and each one's
+//! template values. Read once per screen (a [`LocalResource`]); the rules are core's
+//! (`nobi_core::order::campaign_facts`, `nobi_core::template::vars_for`).
+
+use crate::db;
+use crate::db::store::{now, StoreError};
+use nobi_core::campaign::audience::Facts;
+use nobi_core::crm::{ConversationRecord, Customer};
+use nobi_core::order::campaign_facts::campaign_facts;
+use nobi_core::order::Order;
+use nobi_core::protocol::Platform;
+use nobi_core::template::{self, Vars};
+use std::collections::HashMap;
+
+/// The shop as the campaign screens see it.
+#[derive(Default)]
+pub struct Shop {
+    pub facts: Vec<Facts>,
+    customers: HashMap<String, Customer>,
+    /// Each customer's latest conversation (its account names the shop in `{ten_shop}`).
+    conversations: HashMap<String, ConversationRecord>,
+    /// Each customer's latest order (`{ma_don}`, `{tong_tien}`).
+    orders: HashMap<String, Order>,
+    /// The shop accounts seen in conversations, by platform.
+    pub accounts: Vec<(Platform, String)>,
+}
+
+impl Shop {
+    /// Reads customers, conversations and orders from the store.
+    pub async fn load() -> Result<Shop, StoreError> {
+        let (customers, conversations) = db::customers::everything().await?;
+        let orders = db::store().all::<Order>().await?;
+        let facts = campaign_facts(&customers, &conversations, &orders);
+        let mut accounts: Vec<(Platform, String)> = Vec::new();
+        for c in &conversations {
+            if let Some(a) = c.account.as_ref().filter(|a| !a.trim().is_empty()) {
+                if !accounts.iter().any(|(p, known)| *p == c.platform && known == a) {
+                    accounts.push((c.platform, a.clone()));
+                }
+            }
+        }
+        let mut latest_conversation: HashMap<String, ConversationRecord> = HashMap::new();
+        for c in conversations {
+            let key = c.customer_id.as_str().to_owned();
+            if latest_conversation
+                .get(&key)
+                .is_none_or(|known| known.updated_at < c.updated_at)
+            {
+                latest_conversation.insert(key, c);
+            }
+        }
+        let mut latest_order: HashMap<String, Order> = HashMap::new();
+        for o in orders {
+            let Some(key) = o.customer_id.clone() else {
+                continue;
+            };
+            if latest_order
+                .get(&key)
+                .is_none_or(|known| known.created_at < o.created_at)
+            {
+                latest_order.insert(key, o);
+            }
+        }
+        Ok(Shop {
+            facts,
+            customers: customers
+                .into_iter()
+                .map(|c| (c.id.as_str().to_owned(), c))
+                .collect(),
+            conversations: latest_conversation,
+            orders: latest_order,
+            accounts,
+        })
+    }
+
+    /// The template values of customer `id` now, as the composer would fill them.
+    pub fn vars(&self, id: &str, staff_name: Option<&str>) -> Vars {
+        template::vars_for(
+            self.customers.get(id),
+            self.conversations.get(id),
+            staff_name,
+            self.orders.get(id),
+            now(),
+        )
+    }
+}
