@@ -9,7 +9,8 @@
 // Every control an agent clicks must also be at least 24 × 24 px (WCAG 2.5.8).
 // Screenshots for the README: the Customer tab (docs/screenshots/panel-320.png, panel-480.png),
 // the order form and the list at 320 px (panel-320-order.png, panel-320-list.png), the address
-// form asking to check an earlier name (address-check-320.png).
+// form asking to check an earlier name (address-check-320.png), the new campaign and a scheduled
+// campaign at 320 px (campaign-new-320.png, campaigns-320.png).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -362,6 +363,41 @@ for (const width of WIDTHS) {
       await assertFits(panel, 'Danh sách khách (có bộ lọc)', report);
       if (width === 320) await panel.screenshot({ path: path.join(SCREENSHOTS, 'panel-320-list.png') });
 
+      // ── Campaigns tab: the new-campaign screen (the imported customers cannot be reached: no
+      // conversation yet), a campaign scheduled for tomorrow, the follow-up list.
+      await panel.getByTestId('tab-campaigns').click();
+      await visible(panel.getByTestId('campaign-runs'));
+      await assertFits(panel, 'Chiến dịch: danh sách (trống)', report);
+      await panel.getByTestId('campaigns-nav-new').click();
+      await visible(panel.getByTestId('audience-row').nth(2));
+      await panel.getByTestId('campaign-name-input').fill('Ưu đãi 12.12 cho khách cũ');
+      await panel.getByTestId('campaign-text').fill('Dạ chào {ten_khach}, shop có ưu đãi 12.12 giảm 20% áo len ạ 🌸');
+      await visible(panel.getByTestId('campaign-preview-text').filter({ hasText: 'ưu đãi 12.12' }));
+      await assertFits(panel, 'Chiến dịch: tạo mới (người nhận, nội dung, xem trước)', report);
+      if (width === 320) {
+        await panel.evaluate(() => window.scrollTo(0, 0));
+        await panel.screenshot({ path: path.join(SCREENSHOTS, 'campaign-new-320.png'), fullPage: true });
+      }
+      const when = await visible(panel.getByTestId('campaign-at'));
+      await when.fill(await when.evaluate(() => {
+        const d = new Date(Date.now() + 24 * 3600 * 1000);
+        const p = (n) => String(n).padStart(2, '0');
+        return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} 09:00`;
+      }));
+      await panel.getByTestId('campaign-schedule').click();
+      await visible(panel.getByTestId('campaign-card'));
+      await visible(panel.getByTestId('campaign-state').filter({ hasText: /Hẹn gửi lúc/ }));
+      await panel.getByTestId('campaign-details').click();
+      await visible(panel.getByTestId('campaign-recipient'));
+      await assertFits(panel, 'Chiến dịch: hẹn giờ, chi tiết người nhận', report);
+      if (width === 320) await panel.screenshot({ path: path.join(SCREENSHOTS, 'campaigns-320.png') });
+      panel.once('dialog', (d) => d.accept());
+      await panel.getByTestId('campaign-cancel').click();
+      await visible(panel.getByTestId('campaign-state').filter({ hasText: /Đã huỷ/ }));
+      await panel.getByTestId('campaigns-nav-followups').click();
+      await visible(panel.getByTestId('followups'));
+      await assertFits(panel, 'Chiến dịch: cần nhắn lại', report);
+
       // ── Templates tab: the form with an image picked from the library, and the library.
       await panel.getByTestId('tab-templates').click();
       await visible(panel.getByTestId('templates'));
@@ -408,7 +444,7 @@ for (const width of WIDTHS) {
       await panel.getByTestId('lang-switch').click();
       await visible(panel.getByTestId('tab-customer').filter({ hasText: /Khách/ }));
 
-      assert.equal(report.length, 23, 'every screen was measured');
+      assert.equal(report.length, 27, 'every screen was measured');
       const failure = format(width, report);
       assert.ok(!failure, `\n${failure}\n`);
     });

@@ -135,6 +135,7 @@ words! {
     AndMore => "… và thêm", "… and more:";
     IncludeAll => "Đưa lại tất cả khách đã bỏ ra", "Put back everyone left out";
     PreviewShort => "Xem trước", "Preview";
+    NoName => "(chưa có tên)", "(no name yet)";
     // Content
     Content => "Nội dung", "Message";
     Template => "Mẫu tin", "Template";

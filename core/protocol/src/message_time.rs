@@ -69,7 +69,9 @@ enum DayWord {
 /// The latest instant `label` can mean, read at `now_ms` in a zone `utc_offset_minutes` east of
 /// UTC; `None` if it is not a time label (see the module docs).
 pub fn message_time(label: &str, now_ms: Millis, utc_offset_minutes: i32) -> Option<Millis> {
-    let lower = label.trim().to_lowercase();
+    // Hand-made lowercase: `str::to_lowercase` would bring the Unicode case tables into the
+    // panel's first module.
+    let lower: String = label.trim().chars().map(nobi_text::fold::vi_lower).collect();
     if lower.is_empty() || lower.chars().count() > 48 {
         return None;
     }
@@ -78,7 +80,7 @@ pub fn message_time(label: &str, now_ms: Millis, utc_offset_minutes: i32) -> Opt
         || lower.ends_with("am")
         || lower.ends_with("pm")
         || lower
-            .split(|c: char| !c.is_alphabetic())
+            .split(|c: char| !c.is_ascii_alphabetic())
             .any(|w| ENGLISH_WORDS.contains(&w) || month_name(w).is_some());
     let clock = clock_of(&lower);
     let day = day_of(&lower, english);

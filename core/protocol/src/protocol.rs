@@ -629,6 +629,14 @@ mod tests {
             campaign: Box::new(campaign.clone()),
             recipients: Vec::new(),
             at: Some(9),
+            files: vec![crate::campaign::CampaignFile {
+                media_id: "m1".into(),
+                file: Attachment {
+                    name: "a.png".into(),
+                    mime: "image/png".into(),
+                    data_base64: "AA==".into(),
+                },
+            }],
         });
         round_trip(PanelToCampaigns::Get);
         round_trip(PanelToCampaigns::Pause { id: "k1".into() });

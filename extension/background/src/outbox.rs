@@ -362,6 +362,10 @@ pub(crate) async fn save_and_tell() -> bool {
     saved
 }
 
+/// How soon a worker stopped in the middle of a pump is woken again (Chrome fires alarms no
+/// sooner than 30 s after they are set).
+const WATCHDOG_MS: u64 = 30_000;
+
 /// Starts [`pump`] without waiting for it (a panel request must be answered now).
 pub fn spawn_pump() {
     wasm_bindgen_futures::spawn_local(pump());
@@ -379,6 +383,10 @@ pub async fn pump() {
     // wake-ups (CHECK_AGAIN_MS), not spent one after another between two sends.
     let mut looked: BTreeSet<String> = BTreeSet::new();
     loop {
+        // A watchdog: Chrome may stop this worker in the middle of the loop (or a test does),
+        // and only an alarm starts a stopped worker again. Without it, a campaign or a queue
+        // stalled until the agent next touched the panel. Replaced by the real wake below.
+        chrome::set_alarm("outbox", chrome::now_ms() + WATCHDOG_MS);
         // Campaigns hand their next recipients (the outbox is saved before the campaigns).
         crate::campaigns::feed().await;
         // Messages that may be on the page are looked for before anything else is typed.

@@ -123,7 +123,10 @@ pub fn follow(state: AppState, store_open: RwSignal<bool>) -> Follow {
             // Only another conversation takes the agent back to the card: details of the same
             // one arriving late (its name, its avatar) must not pull them out of the tab they
             // work in.
-            if new_thread {
+            // Nor does a campaign: its run opens thread after thread in the agent's tab, and an
+            // agent watching it on the campaigns tab stays there (the buyer's name at the top
+            // still leads to the card).
+            if new_thread && state.tab.get_untracked() != Tab::Campaigns {
                 state.tab.set(Tab::Customer);
             }
             handle.link(c, store_open);

@@ -101,7 +101,7 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
             at: None,
             files: Vec::new(),
         };
-        if act(request).await {
+        if act(ctx, request).await {
             selected.set(HashSet::new());
             ctx.screen.set(Screen::Runs);
         }

@@ -45,12 +45,13 @@ pub struct Ctx {
     pub shop: LocalResource<Result<Rc<Shop>, String>>,
     /// Follow-up recipients handed over to the new-campaign screen.
     pub preset: RwSignal<Option<Vec<String>>>,
+    pub lang: RwSignal<nobi_core::i18n::Lang>,
 }
 
 impl Ctx {
     /// The word `key` in the panel's language (tracked).
     pub fn w(&self, key: Word) -> &'static str {
-        word(key, use_app().lang.get())
+        word(key, self.lang.get())
     }
 }
 
@@ -73,6 +74,7 @@ pub fn CampaignsView() -> impl IntoView {
         screen: RwSignal::new(Screen::Runs),
         shop,
         preset: RwSignal::new(None),
+        lang,
     };
     provide_context(ctx);
     let w = move |key: Word| word(key, lang.get());

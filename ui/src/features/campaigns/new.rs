@@ -165,7 +165,9 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
         Some(nobi_core::protocol::campaign::CampaignsToPanel::Campaigns { do_not_message, .. }) => do_not_message,
         _ => Vec::new(),
     };
-    let audience_now = Memo::new(move |_| {
+    // Everyone the filters find (the list, where a buyer left out stays, unticked), and the
+    // audience without those left out (the counts, and who is sent to).
+    let audience_with = move |ex: &HashSet<String>| {
         let dnm = dnm_threads();
         shop.with_value(|shop| {
             let dnm = do_not_message(shop, &dnm);
@@ -174,9 +176,11 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                 (Some(a), Some(b)) => Some(a.intersection(&b).cloned().collect()),
                 (a, b) => a.or(b),
             };
-            filter.with(|f| excluded.with(|ex| audience(f, &shop.facts, only_set.as_ref(), ex, &dnm, now() as u64)))
+            filter.with(|f| audience(f, &shop.facts, only_set.as_ref(), ex, &dnm, now() as u64))
         })
-    });
+    };
+    let listed = Memo::new(move |_| audience_with(&HashSet::new()));
+    let audience_now = Memo::new(move |_| excluded.with(|ex| audience_with(ex)));
     let staff_name = move || {
         let me = app.settings.with_untracked(|s| s.me.clone());
         me.and_then(|me| app.staff.with_untracked(|s| s.iter().find(|x| x.id == me).map(|x| x.name.clone())))
@@ -286,7 +290,7 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                 .map(|m| CampaignFile { media_id: m.id.as_str().to_owned(), file: crate::db::media::to_attachment(m) })
                 .collect();
             let request = PanelToCampaigns::Start { campaign: Box::new(campaign), recipients, at, files };
-            if act(request).await {
+            if act(ctx, request).await {
                 ctx.screen.set(Screen::Runs);
             }
         }
@@ -351,7 +355,7 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                 </div>
             })}
             <p class="audience-count" data-testid="audience-count">{counts}</p>
-            <AudienceList audience=audience_now frozen=frozen excluded=excluded preview_for=preview_for/>
+            <AudienceList audience=listed frozen=frozen excluded=excluded preview_for=preview_for/>
 
             <h3>{move || w(Word::Content)}</h3>
             <label class="field"><span>{move || w(Word::Template)}</span>
@@ -431,6 +435,16 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                     on:click=move |_| { start.dispatch(true); }>{move || w(Word::Schedule)}</button>
             </div>
         </div>
+    }
+}
+
+/// The name to show: the customer's, or a word for a customer with none yet.
+pub(super) fn display_name(name: &str, lang: nobi_core::i18n::Lang) -> String {
+    let shown = nobi_core::text::for_display(name);
+    if shown.trim().is_empty() {
+        word(Word::NoName, lang).to_owned()
+    } else {
+        shown.to_string()
     }
 }
 
@@ -622,12 +636,17 @@ fn AudienceList(
                     view! {
                         <li class="audience-row" data-testid="audience-row" class:unreachable=!reachable>
                             <label class="check">
-                                <input type="checkbox" data-testid="audience-include" checked=true
+                                <input type="checkbox" data-testid="audience-include"
+                                    prop:checked={
+                                        let id = id.clone();
+                                        move || excluded.with(|e| !e.contains(&id))
+                                    }
                                     on:change=move |ev| {
                                         let id = id_for_box.clone();
-                                        if !event_target_checked(&ev) { excluded.update(|e| { e.insert(id); }); }
+                                        let include = event_target_checked(&ev);
+                                        excluded.update(|e| { if include { e.remove(&id); } else { e.insert(id); } });
                                     }/>
-                                <span class="name">{nobi_core::text::for_display(&name)}</span>
+                                <span class="name">{display_name(&name, lang.get_untracked())}</span>
                             </label>
                             {note.map(|n| view! { <span class="muted why" data-testid="audience-why">{n}</span> })}
                             {reachable.then(|| view! {

@@ -23,9 +23,9 @@ fn campaigns(snapshot: &Option<CampaignsToPanel>) -> Vec<Campaign> {
 }
 
 /// Asks the worker; its answer replaces the snapshot, a refusal or a silent worker is shown.
-pub async fn act(request: PanelToCampaigns) -> bool {
-    let ctx = use_ctx();
-    let lang = use_app().lang;
+/// (`ctx` is passed, not looked up: this runs in tasks, outside the components' owners.)
+pub async fn act(ctx: super::Ctx, request: PanelToCampaigns) -> bool {
+    let lang = ctx.lang;
     match worker::ask(&request).await {
         Ok(reply @ CampaignsToPanel::Campaigns { .. }) => {
             ctx.snapshot.set(Some(reply));
@@ -135,7 +135,7 @@ fn CampaignCard(id: String) -> impl IntoView {
                     .await;
                 }
             }
-            act(make(c.id)).await;
+            act(ctx, make(c.id)).await;
             busy.set(false);
         });
     };
@@ -263,7 +263,7 @@ fn OptOutSettings() -> impl IntoView {
     let save = Action::new_local(move |words: &Vec<String>| {
         let words = words.clone();
         async move {
-            let ok = act(PanelToCampaigns::SetOptOutWords { words }).await;
+            let ok = act(ctx, PanelToCampaigns::SetOptOutWords { words }).await;
             saved.set(ok);
             if ok {
                 text.set(None);
