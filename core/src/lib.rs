@@ -24,9 +24,9 @@
 //! | `nobi-tabular` | [`crm::xlsx`] (and the CSV reader) | i18n |
 //! | `nobi-template` | [`template`] | text, i18n, money |
 //! | `nobi-crm` | [`crm`] | text, i18n, protocol, address, phone, tabular, template |
-//! | `nobi-order` | [`order`] | crm and everything below it |
+//! | `nobi-campaign` | [`campaign`] (its run is `protocol::campaign`) | protocol, i18n, phone, template, money, text |
+//! | `nobi-order` | [`order`] (its `campaign_facts` builds audience facts from records) | crm, campaign and everything below them |
 //! | `nobi-backup` | [`crm::backup`] | crm, order, template, i18n |
-//! | `nobi-campaign` | [`campaign`] (its run is `protocol::campaign`) | protocol, phone, template, text |
 //!
 //! Two re-exports merge crates back into one module: [`template::vars_for`] is in `nobi-order`
 //! (it reads a customer and an order, which the template engine must not know), and

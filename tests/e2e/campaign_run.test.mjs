@@ -6,7 +6,7 @@
 // 1. 30 buyers on two accounts, the worker stopped three times and the browser restarted once:
 //    every buyer gets the message exactly once, and the report says so. After each stop the run
 //    must go on without anyone asking the worker anything (the campaign screen asks once, then
-//    only listens): a send within ~10 s, or an alarm due that will wake it.
+//    only listens): a send within 45 s (the outbox's watchdog alarm fires within that).
 // 2. The platform blocks the 10th send: the campaign pauses on that account, nothing more is
 //    typed there; unblocked and resumed, it finishes, each buyer once.
 // 3. A buyer who writes mid-run is skipped and never typed to.
@@ -294,9 +294,10 @@ test('30 buyers on two accounts, the worker stopped three times and the browser 
     // A send the stopped worker had already ordered may still finish in its page: only a send
     // more than a second after the stop shows a worker at work again.
     const fresh = () => sentEvents().some((e) => e.at > stoppedAt + 1000);
-    while (Date.now() - stoppedAt < 11_000 && !fresh()) await sleep(100);
+    // Chrome fires the outbox's watchdog alarm (set 30 s ahead on every pump step) within 45 s.
+    while (Date.now() - stoppedAt < 45_000 && !fresh()) await sleep(100);
     const resumedBySelf = fresh();
-    faults.push(`${label} (after ${before} sends; stored outbox at the stop ${JSON.stringify(atStop)}): ${resumedBySelf ? `went on by itself in ${Date.now() - stoppedAt} ms` : 'no send for 10 s'}`);
+    faults.push(`${label} (after ${before} sends; stored outbox at the stop ${JSON.stringify(atStop)}): ${resumedBySelf ? `went on by itself in ${Date.now() - stoppedAt} ms` : 'no send for 45 s'}`);
     log(faults[faults.length - 1]);
     if (!resumedBySelf) {
       const c = await stored('c30');
@@ -304,11 +305,9 @@ test('30 buyers on two accounts, the worker stopped three times and the browser 
       const states = {};
       for (const i of items) states[stateName(i.state)] = (states[stateName(i.state)] || 0) + 1;
       const pending = alarms.map((a) => `${a.name} in ${Math.round((a.scheduledTime - stoppedAt) / 1000)} s`);
-      // An alarm due soon would wake it: that is the extension bringing it back.
-      if (!alarms.some((a) => a.scheduledTime - stoppedAt <= 60_000)) {
-        stalls.push(`${label}: no send for 10 s after the stop and no alarm due (alarms: ${JSON.stringify(pending)}); campaign ${c ? summary(c) : 'not stored'}; outbox items ${JSON.stringify(states)}`);
-        log(stalls[stalls.length - 1]);
-      }
+      // Nothing woke it within 45 s: a stall, whatever alarms were set.
+      stalls.push(`${label}: no send for 45 s after the stop (alarms at the stop: ${JSON.stringify(pending)}); campaign ${c ? summary(c) : 'not stored'}; outbox items ${JSON.stringify(states)}`);
+      log(stalls[stalls.length - 1]);
       // The agent opens the campaign screen: it asks once, which starts a worker.
       await campaigns(s.panel);
       const wokenAt = Date.now();

@@ -33,7 +33,8 @@
 //! # Dependencies
 //!
 //! `nobi-protocol` (the outbox and its types), `nobi-phone` (phone lists), `nobi-template`
-//! (rendering), `nobi-money` (a product card's price), `nobi-text` (folding) and `serde`.
+//! (rendering), `nobi-money` (a product card's price), `nobi-text` (folding), `nobi-i18n` (the
+//! language of [`words`]) and `serde`.
 
 pub mod audience;
 pub mod content;
