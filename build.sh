@@ -238,6 +238,8 @@ cmd_bench() {
   (cd tests && NOBI_DIST="$DIST" node bench/crm-bench.mjs)
   say "outbox: 100 messages to 100 threads, pacing off"
   (cd tests && NOBI_DIST="$DIST" node bench/outbox-bench.mjs)
+  say "campaign: 1,000 recipients against fixture threads (throughput, exactly once, stored size)"
+  (cd tests && NOBI_DIST="$DIST" node bench/campaign-bench.mjs)
   say "address engine in Chromium (wasm)"
   (cd tests && node bench/address-wasm.mjs "$DIST/panel/address")
 }
