@@ -23,6 +23,7 @@ ALLOWED = {
     ("composer", "templates"), ("composer", "media"),
     ("templates", "media"),
     ("data", "composer"),
+    ("campaigns", "media"),
 }
 
 

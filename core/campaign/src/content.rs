@@ -462,7 +462,11 @@ mod tests {
         assert_eq!(frozen.recipients.len(), 1);
         assert_eq!(frozen.recipients[0].text, "Chào chị Lan");
         assert_eq!(frozen.recipients[0].account.as_deref(), Some("shop"));
-        assert_eq!(frozen.held_back.len(), 1, "mai has no name; hoa cannot be reached at all");
+        assert_eq!(
+            frozen.held_back.len(),
+            1,
+            "mai has no name; hoa cannot be reached at all"
+        );
         assert_eq!(frozen.held_back[0].0, "mai");
     }
 }

@@ -244,16 +244,25 @@ mod tests {
         assert_eq!(duration(1, Lang::Vi), "1 phút");
         assert_eq!(duration(80 * 60_000, Lang::Vi), "1 giờ 20 phút");
         assert_eq!(duration(2 * 3_600_000, Lang::En), "2 h");
-        assert_eq!(duration(3 * 86_400_000 + 2 * 3_600_000 + 5, Lang::Vi), "3 ngày 2 giờ");
+        assert_eq!(
+            duration(3 * 86_400_000 + 2 * 3_600_000 + 5, Lang::Vi),
+            "3 ngày 2 giờ"
+        );
     }
 
     #[test]
     fn every_refusal_is_worded() {
         let errors = [
             RunError::NoRecipients,
-            RunError::DuplicateCustomer { customer_id: "a".into() },
-            RunError::MissingFile { media_id: "m".into() },
-            RunError::WrongState { state: nobi_protocol::campaign::CampaignState::Running },
+            RunError::DuplicateCustomer {
+                customer_id: "a".into(),
+            },
+            RunError::MissingFile {
+                media_id: "m".into(),
+            },
+            RunError::WrongState {
+                state: nobi_protocol::campaign::CampaignState::Running,
+            },
         ];
         for e in &errors {
             assert!(!refusal(e, Lang::Vi).is_empty() && !refusal(e, Lang::En).is_empty());

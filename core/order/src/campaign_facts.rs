@@ -96,7 +96,8 @@ fn facts_with<'o>(
                 })
                 .collect();
             for identity in &customer.identities {
-                let Some(thread_id) = identity.thread_id.as_deref().filter(|t| !t.is_empty()) else {
+                let Some(thread_id) = identity.thread_id.as_deref().filter(|t| !t.is_empty())
+                else {
                     continue;
                 };
                 let known = seen
@@ -118,7 +119,11 @@ fn facts_with<'o>(
             Facts {
                 customer_id: customer.id.as_str().to_owned(),
                 name: customer.name.clone(),
-                tags: customer.tags.iter().map(|t| t.as_str().to_owned()).collect(),
+                tags: customer
+                    .tags
+                    .iter()
+                    .map(|t| t.as_str().to_owned())
+                    .collect(),
                 phones: customer.phones.iter().map(|p| p.number.clone()).collect(),
                 emails: customer.emails.clone(),
                 gender: customer.gender.map(|g| gender_code(g).to_owned()),
@@ -180,12 +185,18 @@ mod tests {
         assert_eq!(lan.gender.as_deref(), Some("female"));
         assert_eq!(lan.phones, vec!["0912345678"]);
         assert_eq!(lan.last_interaction, Some(9_000));
-        assert_eq!(lan.conversations.len(), 2, "the record, then the identity's thread");
+        assert_eq!(
+            lan.conversations.len(),
+            2,
+            "the record, then the identity's thread"
+        );
         assert_eq!(lan.conversations[0].account.as_deref(), Some("shop.a"));
         assert_eq!(lan.conversations[1].to.thread_id, "fb-1");
         assert_eq!(lan.orders[0].status, "shipping");
         let mai = &facts[1];
-        assert!(mai.conversations.is_empty() && mai.orders.is_empty() && mai.last_interaction.is_none());
+        assert!(
+            mai.conversations.is_empty() && mai.orders.is_empty() && mai.last_interaction.is_none()
+        );
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub use protocol::*;
 
 pub mod aliases;
 pub mod campaign;
+pub mod message_time;
 pub mod outbox;
 pub mod page;
-pub mod message_time;
 pub mod platform;
 pub mod tabs;

@@ -50,7 +50,15 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if month <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, month, day)
+    (
+        if month <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        month,
+        day,
+    )
 }
 
 /// What a label says about the day.
@@ -71,7 +79,11 @@ enum DayWord {
 pub fn message_time(label: &str, now_ms: Millis, utc_offset_minutes: i32) -> Option<Millis> {
     // Hand-made lowercase: `str::to_lowercase` would bring the Unicode case tables into the
     // panel's first module.
-    let lower: String = label.trim().chars().map(nobi_text::fold::vi_lower).collect();
+    let lower: String = label
+        .trim()
+        .chars()
+        .map(nobi_text::fold::vi_lower)
+        .collect();
     if lower.is_empty() || lower.chars().count() > 48 {
         return None;
     }
@@ -125,7 +137,18 @@ pub fn message_time(label: &str, now_ms: Millis, utc_offset_minutes: i32) -> Opt
     Some(end as Millis)
 }
 
-const ENGLISH_WORDS: &[&str] = &["today", "yesterday", "at", "mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const ENGLISH_WORDS: &[&str] = &[
+    "today",
+    "yesterday",
+    "at",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+];
 
 /// Minutes after midnight of the label's clock ("09:41", "3:08 pm", "21h05"), if it has one.
 fn clock_of(lower: &str) -> Option<i64> {
@@ -246,7 +269,11 @@ fn day_of(lower: &str, english: bool) -> Option<DayWord> {
         if let [y, m, d] = w.split('-').collect::<Vec<_>>()[..] {
             if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse(), d.parse()) {
                 if y > 1900 {
-                    return Some(DayWord::Date { year: Some(y), month: m, day: d });
+                    return Some(DayWord::Date {
+                        year: Some(y),
+                        month: m,
+                        day: d,
+                    });
                 }
             }
         }
@@ -257,7 +284,11 @@ fn day_of(lower: &str, english: bool) -> Option<DayWord> {
             let (mut first, mut second) = (nums[0], nums[1]);
             let year = nums.get(2).map(|&y| year_of(y));
             // Vietnamese pages write day/month; English ones month/day.
-            let (mut day, mut month) = if english { (second, first) } else { (first, second) };
+            let (mut day, mut month) = if english {
+                (second, first)
+            } else {
+                (first, second)
+            };
             if month > 12 && day <= 12 {
                 std::mem::swap(&mut day, &mut month);
             }
@@ -283,7 +314,10 @@ fn day_of(lower: &str, english: bool) -> Option<DayWord> {
         }
     }
     // "Nov 28, 2026", "28 Nov 2026", "November 28".
-    if let Some(i) = words.iter().position(|w| month_name(w.trim_end_matches('.')).is_some()) {
+    if let Some(i) = words
+        .iter()
+        .position(|w| month_name(w.trim_end_matches('.')).is_some())
+    {
         let month = month_name(words[i].trim_end_matches('.'))?;
         let number = |j: usize| words.get(j).and_then(|w| w.parse::<i64>().ok());
         let (day, year) = match (i.checked_sub(1).and_then(number), number(i + 1)) {
@@ -308,7 +342,8 @@ mod tests {
 
     /// 2026-12-05 (a Saturday) at `h:m` Vietnam time, in Unix ms.
     fn vn(day: u32, h: i64, m: i64) -> Millis {
-        ((days_from_civil(2026, 12, day) * DAY_MS + (h * 60 + m) * MINUTE_MS) - i64::from(VN) * MINUTE_MS) as Millis
+        ((days_from_civil(2026, 12, day) * DAY_MS + (h * 60 + m) * MINUTE_MS)
+            - i64::from(VN) * MINUTE_MS) as Millis
     }
 
     fn end_of_minute(at: Millis) -> Millis {
@@ -328,15 +363,39 @@ mod tests {
     #[test]
     fn clock_times_today_and_yesterday() {
         let now = vn(5, 15, 0);
-        assert_eq!(message_time("09:41", now, VN), Some(end_of_minute(vn(5, 9, 41))));
+        assert_eq!(
+            message_time("09:41", now, VN),
+            Some(end_of_minute(vn(5, 9, 41)))
+        );
         assert_eq!(message_time("3:08 PM", now, VN), None, "later than now");
-        assert_eq!(message_time("2:08 PM", now, VN), Some(end_of_minute(vn(5, 14, 8))));
-        assert_eq!(message_time("12:05 AM", now, VN), Some(end_of_minute(vn(5, 0, 5))));
-        assert_eq!(message_time("Hôm nay 09:41", now, VN), Some(end_of_minute(vn(5, 9, 41))));
-        assert_eq!(message_time("Hôm nay lúc 9:41", now, VN), Some(end_of_minute(vn(5, 9, 41))));
-        assert_eq!(message_time("Today at 09:41", now, VN), Some(end_of_minute(vn(5, 9, 41))));
-        assert_eq!(message_time("Hôm qua 21:05", now, VN), Some(end_of_minute(vn(4, 21, 5))));
-        assert_eq!(message_time("Yesterday at 9:05 PM", now, VN), Some(end_of_minute(vn(4, 21, 5))));
+        assert_eq!(
+            message_time("2:08 PM", now, VN),
+            Some(end_of_minute(vn(5, 14, 8)))
+        );
+        assert_eq!(
+            message_time("12:05 AM", now, VN),
+            Some(end_of_minute(vn(5, 0, 5)))
+        );
+        assert_eq!(
+            message_time("Hôm nay 09:41", now, VN),
+            Some(end_of_minute(vn(5, 9, 41)))
+        );
+        assert_eq!(
+            message_time("Hôm nay lúc 9:41", now, VN),
+            Some(end_of_minute(vn(5, 9, 41)))
+        );
+        assert_eq!(
+            message_time("Today at 09:41", now, VN),
+            Some(end_of_minute(vn(5, 9, 41)))
+        );
+        assert_eq!(
+            message_time("Hôm qua 21:05", now, VN),
+            Some(end_of_minute(vn(4, 21, 5)))
+        );
+        assert_eq!(
+            message_time("Yesterday at 9:05 PM", now, VN),
+            Some(end_of_minute(vn(4, 21, 5)))
+        );
     }
 
     #[test]
@@ -344,7 +403,10 @@ mod tests {
         let now = vn(5, 15, 0);
         assert_eq!(message_time("16:30", now, VN), None);
         // The same minute as now is allowed (the label rounds to the minute).
-        assert_eq!(message_time("15:00", now, VN), Some(end_of_minute(vn(5, 15, 0))));
+        assert_eq!(
+            message_time("15:00", now, VN),
+            Some(end_of_minute(vn(5, 15, 0)))
+        );
     }
 
     #[test]
@@ -355,36 +417,76 @@ mod tests {
         assert_eq!(message_time("Mon 10:15", now, VN), Some(monday));
         assert_eq!(message_time("Th 2 10:15", now, VN), Some(monday));
         assert_eq!(message_time("Thứ Hai 10:15", now, VN), Some(monday));
-        assert_eq!(message_time("Thứ Sáu 08:00", now, VN), Some(end_of_minute(vn(4, 8, 0))));
-        assert_eq!(message_time("T7 08:00", now, VN), Some(end_of_minute(vn(5, 8, 0) - 7 * DAY_MS as Millis)));
-        assert_eq!(message_time("CN 20:00", now, VN), Some(end_of_minute(vn(5, 20, 0) - 6 * DAY_MS as Millis)));
-        assert_eq!(message_time("Chủ Nhật 20:00", now, VN), Some(end_of_minute(vn(5, 20, 0) - 6 * DAY_MS as Millis)));
+        assert_eq!(
+            message_time("Thứ Sáu 08:00", now, VN),
+            Some(end_of_minute(vn(4, 8, 0)))
+        );
+        assert_eq!(
+            message_time("T7 08:00", now, VN),
+            Some(end_of_minute(vn(5, 8, 0) - 7 * DAY_MS as Millis))
+        );
+        assert_eq!(
+            message_time("CN 20:00", now, VN),
+            Some(end_of_minute(vn(5, 20, 0) - 6 * DAY_MS as Millis))
+        );
+        assert_eq!(
+            message_time("Chủ Nhật 20:00", now, VN),
+            Some(end_of_minute(vn(5, 20, 0) - 6 * DAY_MS as Millis))
+        );
     }
 
     #[test]
     fn dates_day_first_in_vietnamese_month_first_in_english() {
         let now = vn(5, 15, 0);
         let nov_12 = |h, m| vn(5, h, m) - 23 * DAY_MS as Millis;
-        assert_eq!(message_time("12/11/2026 08:00", now, VN), Some(end_of_minute(nov_12(8, 0))));
-        assert_eq!(message_time("11/12/26, 8:00 AM", now, VN), Some(end_of_minute(nov_12(8, 0))));
-        assert_eq!(message_time("Nov 12, 2026, 8:00 AM", now, VN), Some(end_of_minute(nov_12(8, 0))));
-        assert_eq!(message_time("12 tháng 11, 2026 08:00", now, VN), Some(end_of_minute(nov_12(8, 0))));
-        assert_eq!(message_time("2026-11-12 08:00", now, VN), Some(end_of_minute(nov_12(8, 0))));
+        assert_eq!(
+            message_time("12/11/2026 08:00", now, VN),
+            Some(end_of_minute(nov_12(8, 0)))
+        );
+        assert_eq!(
+            message_time("11/12/26, 8:00 AM", now, VN),
+            Some(end_of_minute(nov_12(8, 0)))
+        );
+        assert_eq!(
+            message_time("Nov 12, 2026, 8:00 AM", now, VN),
+            Some(end_of_minute(nov_12(8, 0)))
+        );
+        assert_eq!(
+            message_time("12 tháng 11, 2026 08:00", now, VN),
+            Some(end_of_minute(nov_12(8, 0)))
+        );
+        assert_eq!(
+            message_time("2026-11-12 08:00", now, VN),
+            Some(end_of_minute(nov_12(8, 0)))
+        );
         // No clock: the end of that day.
         let end_of_day = vn(5, 0, 0) - 23 * DAY_MS as Millis + DAY_MS as Millis - 1;
         assert_eq!(message_time("12/11/2026", now, VN), Some(end_of_day));
         // No year: this year's, or last year's when that would be in the future.
-        assert_eq!(message_time("12/11 08:00", now, VN), Some(end_of_minute(nov_12(8, 0))));
+        assert_eq!(
+            message_time("12/11 08:00", now, VN),
+            Some(end_of_minute(nov_12(8, 0)))
+        );
         let last_year = message_time("24/12 08:00", now, VN).unwrap();
         assert!(last_year < now - 300 * DAY_MS as Millis);
         // A first number above 12 is a day, whatever the language.
-        assert_eq!(message_time("13/11/2026 08:00 AM", now, VN).is_some(), true);
+        assert_eq!(
+            message_time("13/11/2026 08:00 AM", now, VN),
+            Some(end_of_minute(nov_12(8, 0) + DAY_MS as Millis))
+        );
     }
 
     #[test]
     fn not_time_labels() {
         let now = vn(5, 15, 0);
-        for label in ["", "Đã xem", "Seen", "Chị ơi còn hàng không", "99:99", "32/13/2026"] {
+        for label in [
+            "",
+            "Đã xem",
+            "Seen",
+            "Chị ơi còn hàng không",
+            "99:99",
+            "32/13/2026",
+        ] {
             assert_eq!(message_time(label, now, VN), None, "{label}");
         }
     }

@@ -2,7 +2,7 @@
 //! ([`crate::state::use_app`]), its data through [`crate::db`], and draws with
 //! [`crate::widgets`]; it uses another feature only along the edges `tests/arch/features.py`
 //! allows (no cycles): card → orders, address; composer → templates, media; templates → media;
-//! data → composer (the pacing settings).
+//! data → composer (the pacing settings); campaigns → media (the image picker).
 
 pub mod address;
 pub mod campaigns;

@@ -14,7 +14,9 @@ use nobi_core::campaign::audience::{Audience, Candidate, Reach};
 use nobi_core::campaign::content::{freeze, Content};
 use nobi_core::campaign::followup::{follow_ups, FollowUp, Window};
 use nobi_core::campaign::words::{duration, word, Word};
-use nobi_core::protocol::campaign::{Campaign, CampaignsToPanel, Goal, PanelToCampaigns, RunSettings};
+use nobi_core::protocol::campaign::{
+    Campaign, CampaignsToPanel, Goal, PanelToCampaigns, RunSettings,
+};
 use nobi_core::template::Vars;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -66,7 +68,12 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
     let send = Action::new_local(move |(): &()| async move {
         let lang = lang.get_untracked();
         let chosen: Vec<FollowUp> = list.with_untracked(|l| {
-            selected.with_untracked(|s| l.iter().filter(|u| s.contains(&u.customer_id)).cloned().collect())
+            selected.with_untracked(|s| {
+                l.iter()
+                    .filter(|u| s.contains(&u.customer_id))
+                    .cloned()
+                    .collect()
+            })
         });
         let audience = Audience {
             candidates: chosen
@@ -74,7 +81,10 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
                 .map(|u| Candidate {
                     customer_id: u.customer_id.clone(),
                     name: u.name.clone(),
-                    reach: Reach::Thread { to: u.to.clone(), account: u.account.clone() },
+                    reach: Reach::Thread {
+                        to: u.to.clone(),
+                        account: u.account.clone(),
+                    },
                 })
                 .collect(),
             ..Audience::default()
@@ -93,8 +103,18 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
             error.set(Some(word(Word::NobodyToSend, lang).into()));
             return;
         }
-        let name = format!("{} {}", word(Word::FollowUpCampaign, lang), crate::widgets::format::format_time(now()));
-        let campaign = Campaign::draft(new_id().as_str(), &name, Goal::Care, RunSettings::default(), now() as u64);
+        let name = format!(
+            "{} {}",
+            word(Word::FollowUpCampaign, lang),
+            crate::widgets::format::format_time(now())
+        );
+        let campaign = Campaign::draft(
+            new_id().as_str(),
+            &name,
+            Goal::Care,
+            RunSettings::default(),
+            now() as u64,
+        );
         let request = PanelToCampaigns::Start {
             campaign: Box::new(campaign),
             recipients: frozen.recipients,
@@ -109,8 +129,12 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
     let when = move |u: &FollowUp| {
         let l = lang.get();
         match u.window {
-            Window::ClosingSoon { left_ms } => format!("{} {}", word(Word::ClosesIn, l), duration(left_ms, l)),
-            Window::Closed { ago_ms } => format!("{} {}", word(Word::ClosedAgo, l), duration(ago_ms, l)),
+            Window::ClosingSoon { left_ms } => {
+                format!("{} {}", word(Word::ClosesIn, l), duration(left_ms, l))
+            }
+            Window::Closed { ago_ms } => {
+                format!("{} {}", word(Word::ClosedAgo, l), duration(ago_ms, l))
+            }
         }
     };
     view! {

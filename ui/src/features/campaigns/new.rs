@@ -59,7 +59,9 @@ pub(super) fn do_not_message(shop: &Shop, threads: &[String]) -> HashSet<String>
         .iter()
         .filter(|f| {
             f.conversations.iter().any(|c| {
-                threads.contains(format!("{}:{}", platform_code(c.to.platform), c.to.thread_id).as_str())
+                threads.contains(
+                    format!("{}:{}", platform_code(c.to.platform), c.to.thread_id).as_str(),
+                )
             })
         })
         .map(|f| f.customer_id.clone())
@@ -67,7 +69,12 @@ pub(super) fn do_not_message(shop: &Shop, threads: &[String]) -> HashSet<String>
 }
 
 /// A yes / no / either select.
-fn tri(label: Word, testid: &'static str, value: impl Fn() -> Option<bool> + Send + Sync + 'static, set: impl Fn(Option<bool>) + Send + Sync + 'static) -> impl IntoView {
+fn tri(
+    label: Word,
+    testid: &'static str,
+    value: impl Fn() -> Option<bool> + Send + Sync + 'static,
+    set: impl Fn(Option<bool>) + Send + Sync + 'static,
+) -> impl IntoView {
     let ctx = use_ctx();
     let code = move || match value() {
         None => "",
@@ -126,7 +133,11 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
     let phone_error = RwSignal::new(None::<String>);
     let excluded = RwSignal::new(HashSet::<String>::new());
     // Follow-ups handed over: only these customers.
-    let only = RwSignal::new(ctx.preset.get_untracked().map(|ids| ids.into_iter().collect::<HashSet<_>>()));
+    let only = RwSignal::new(
+        ctx.preset
+            .get_untracked()
+            .map(|ids| ids.into_iter().collect::<HashSet<_>>()),
+    );
     ctx.preset.set(None);
 
     let text = RwSignal::new(String::new());
@@ -134,12 +145,21 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
     let picking = RwSignal::new(false);
     let product = RwSignal::new(None::<ProductCard>);
     let use_fallback = RwSignal::new(false);
-    let fallback_name = RwSignal::new(word(Word::FallbackNameDefault, lang.get_untracked()).to_owned());
+    let fallback_name =
+        RwSignal::new(word(Word::FallbackNameDefault, lang.get_untracked()).to_owned());
     let preview_for = RwSignal::new(None::<String>);
 
     let defaults = RunSettings::default();
-    let quiet_from = RwSignal::new(format!("{:02}:{:02}", defaults.quiet.from_minute / 60, defaults.quiet.from_minute % 60));
-    let quiet_to = RwSignal::new(format!("{:02}:{:02}", defaults.quiet.to_minute / 60, defaults.quiet.to_minute % 60));
+    let quiet_from = RwSignal::new(format!(
+        "{:02}:{:02}",
+        defaults.quiet.from_minute / 60,
+        defaults.quiet.from_minute % 60
+    ));
+    let quiet_to = RwSignal::new(format!(
+        "{:02}:{:02}",
+        defaults.quiet.to_minute / 60,
+        defaults.quiet.to_minute % 60
+    ));
     let per_hour = RwSignal::new(defaults.per_hour.unwrap_or(60).to_string());
     let per_day = RwSignal::new(defaults.per_day.unwrap_or(300).to_string());
     let at_text = RwSignal::new(String::new());
@@ -162,7 +182,9 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
     });
 
     let dnm_threads = move || match ctx.snapshot.get() {
-        Some(nobi_core::protocol::campaign::CampaignsToPanel::Campaigns { do_not_message, .. }) => do_not_message,
+        Some(nobi_core::protocol::campaign::CampaignsToPanel::Campaigns {
+            do_not_message, ..
+        }) => do_not_message,
         _ => Vec::new(),
     };
     // Everyone the filters find (the list, where a buyer left out stays, unticked), and the
@@ -171,7 +193,8 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
         let dnm = dnm_threads();
         shop.with_value(|shop| {
             let dnm = do_not_message(shop, &dnm);
-            let list: Option<HashSet<String>> = phone_list.with(|m| m.as_ref().map(|m| m.customer_ids.iter().cloned().collect()));
+            let list: Option<HashSet<String>> =
+                phone_list.with(|m| m.as_ref().map(|m| m.customer_ids.iter().cloned().collect()));
             let only_set = match (list, only.get()) {
                 (Some(a), Some(b)) => Some(a.intersection(&b).cloned().collect()),
                 (a, b) => a.or(b),
@@ -183,7 +206,10 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
     let audience_now = Memo::new(move |_| excluded.with(|ex| audience_with(ex)));
     let staff_name = move || {
         let me = app.settings.with_untracked(|s| s.me.clone());
-        me.and_then(|me| app.staff.with_untracked(|s| s.iter().find(|x| x.id == me).map(|x| x.name.clone())))
+        me.and_then(|me| {
+            app.staff
+                .with_untracked(|s| s.iter().find(|x| x.id == me).map(|x| x.name.clone()))
+        })
     };
     let content = Memo::new(move |_| Content {
         text: text.get(),
@@ -196,7 +222,11 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
     });
     let frozen = Memo::new(move |_| {
         let staff = staff_name();
-        audience_now.with(|a| content.with(|c| shop.with_value(|shop| freeze(a, c, |id| shop.vars(id, staff.as_deref())))))
+        audience_now.with(|a| {
+            content.with(|c| {
+                shop.with_value(|shop| freeze(a, c, |id| shop.vars(id, staff.as_deref())))
+            })
+        })
     });
 
     let on_phone_file = move |ev: leptos::ev::Event| {
@@ -217,14 +247,19 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
             let matched = match file_rows(bytes).await {
                 Ok(FileRows::Sheet(rows)) => match_phone_list(&rows, &by_phone),
                 Ok(FileRows::Csv(bytes)) => match nobi_core::tabular::csv_rows(&bytes) {
-                    Ok(csv) => match_numbered_rows(csv.records.iter().map(|r| (r.row, r.cells.as_slice())), &by_phone),
+                    Ok(csv) => match_numbered_rows(
+                        csv.records.iter().map(|r| (r.row, r.cells.as_slice())),
+                        &by_phone,
+                    ),
                     Err(e) => {
                         phone_error.set(Some(e.message(lang.get_untracked())));
                         return;
                     }
                 },
                 Err(e) => {
-                    phone_error.set(Some(nobi_core::tabular::FileError::from(e).message(lang.get_untracked())));
+                    phone_error.set(Some(
+                        nobi_core::tabular::FileError::from(e).message(lang.get_untracked()),
+                    ));
                     return;
                 }
             };
@@ -248,12 +283,15 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
             } else {
                 None
             };
-            let Some(quiet) = quiet_hours(&quiet_from.get_untracked(), &quiet_to.get_untracked()) else {
+            let Some(quiet) = quiet_hours(&quiet_from.get_untracked(), &quiet_to.get_untracked())
+            else {
                 error.set(Some(word(Word::QuietInvalid, lang).into()));
                 return;
             };
             let cap = |s: String| s.trim().parse::<u32>().ok().filter(|n| *n > 0);
-            let (Some(per_hour), Some(per_day)) = (cap(per_hour.get_untracked()), cap(per_day.get_untracked())) else {
+            let (Some(per_hour), Some(per_day)) =
+                (cap(per_hour.get_untracked()), cap(per_day.get_untracked()))
+            else {
                 error.set(Some(word(Word::CapsInvalid, lang).into()));
                 return;
             };
@@ -270,8 +308,20 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
             };
             let title = Some(name.get_untracked().trim().to_owned())
                 .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| format!("{} {}", word(Word::Campaign, lang), crate::widgets::format::format_time(now())));
-            let campaign = Campaign::draft(new_id().as_str(), &title, goal.get_untracked(), settings, now() as u64);
+                .unwrap_or_else(|| {
+                    format!(
+                        "{} {}",
+                        word(Word::Campaign, lang),
+                        crate::widgets::format::format_time(now())
+                    )
+                });
+            let campaign = Campaign::draft(
+                new_id().as_str(),
+                &title,
+                goal.get_untracked(),
+                settings,
+                now() as u64,
+            );
             let mut wanted: Vec<String> = Vec::new();
             for r in &recipients {
                 for a in &r.attachments {
@@ -287,9 +337,17 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
             }
             let files = items
                 .iter()
-                .map(|m| CampaignFile { media_id: m.id.as_str().to_owned(), file: crate::db::media::to_attachment(m) })
+                .map(|m| CampaignFile {
+                    media_id: m.id.as_str().to_owned(),
+                    file: crate::db::media::to_attachment(m),
+                })
                 .collect();
-            let request = PanelToCampaigns::Start { campaign: Box::new(campaign), recipients, at, files };
+            let request = PanelToCampaigns::Start {
+                campaign: Box::new(campaign),
+                recipients,
+                at,
+                files,
+            };
             if act(ctx, request).await {
                 ctx.screen.set(Screen::Runs);
             }
@@ -302,11 +360,17 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
             let ready = frozen.with(|f| f.recipients.len());
             format!(
                 "{} {} · {} {} · {} {} · {} {} · {} {}",
-                w(Word::WillReceive), ready,
-                w(Word::HeldBack), held,
-                w(Word::CannotReach), a.unreachable(Unreachable::NoConversation) + a.unreachable(Unreachable::NotOnChosenChannel),
-                w(Word::ExcludedCount), a.excluded,
-                w(Word::OptedOutCount), a.do_not_message,
+                w(Word::WillReceive),
+                ready,
+                w(Word::HeldBack),
+                held,
+                w(Word::CannotReach),
+                a.unreachable(Unreachable::NoConversation)
+                    + a.unreachable(Unreachable::NotOnChosenChannel),
+                w(Word::ExcludedCount),
+                a.excluded,
+                w(Word::OptedOutCount),
+                a.do_not_message,
             )
         })
     };
@@ -605,19 +669,40 @@ fn AudienceList(
     let lang = use_app().lang;
     let w = move |k| word(k, lang.get());
     let rows = move || {
-        let held: Vec<(String, Unsendable)> = frozen.with(|f| f.held_back.iter().map(|(id, _, why)| (id.clone(), why.clone())).collect());
+        let held: Vec<(String, Unsendable)> = frozen.with(|f| {
+            f.held_back
+                .iter()
+                .map(|(id, _, why)| (id.clone(), why.clone()))
+                .collect()
+        });
         audience.with(|a| {
             a.candidates
                 .iter()
                 .take(SHOWN)
                 .map(|c| {
                     let note = match &c.reach {
-                        Reach::Unreachable { why: Unreachable::NoConversation } => Some(w(Word::NoConversation).to_owned()),
-                        Reach::Unreachable { why: Unreachable::NotOnChosenChannel } => Some(w(Word::NotOnChannel).to_owned()),
-                        Reach::Thread { .. } => held.iter().find(|(id, _)| *id == c.customer_id).map(|(_, why)| match why {
-                            Unsendable::Missing { variables, unknown } => format!("{} {{{}}}", w(Word::HeldMissing), variables.iter().chain(unknown).cloned().collect::<Vec<_>>().join("}, {")),
-                            Unsendable::Empty => w(Word::HeldEmpty).to_owned(),
-                        }),
+                        Reach::Unreachable {
+                            why: Unreachable::NoConversation,
+                        } => Some(w(Word::NoConversation).to_owned()),
+                        Reach::Unreachable {
+                            why: Unreachable::NotOnChosenChannel,
+                        } => Some(w(Word::NotOnChannel).to_owned()),
+                        Reach::Thread { .. } => held
+                            .iter()
+                            .find(|(id, _)| *id == c.customer_id)
+                            .map(|(_, why)| match why {
+                                Unsendable::Missing { variables, unknown } => format!(
+                                    "{} {{{}}}",
+                                    w(Word::HeldMissing),
+                                    variables
+                                        .iter()
+                                        .chain(unknown)
+                                        .cloned()
+                                        .collect::<Vec<_>>()
+                                        .join("}, {")
+                                ),
+                                Unsendable::Empty => w(Word::HeldEmpty).to_owned(),
+                            }),
                     };
                     (c.customer_id.clone(), c.name.clone(), note)
                 })
@@ -677,14 +762,27 @@ fn Preview(
     let w = move |k| word(k, lang.get());
     let who = move || {
         preview_for.get().or_else(|| {
-            audience.with(|a| a.candidates.iter().find(|c| matches!(c.reach, Reach::Thread { .. })).map(|c| c.customer_id.clone()))
+            audience.with(|a| {
+                a.candidates
+                    .iter()
+                    .find(|c| matches!(c.reach, Reach::Thread { .. }))
+                    .map(|c| c.customer_id.clone())
+            })
         })
     };
     let shown = move || {
         let id = who()?;
-        let name = audience.with(|a| a.candidates.iter().find(|c| c.customer_id == id).map(|c| c.name.clone()))?;
+        let name = audience.with(|a| {
+            a.candidates
+                .iter()
+                .find(|c| c.customer_id == id)
+                .map(|c| c.name.clone())
+        })?;
         let me = app.settings.with_untracked(|s| s.me.clone());
-        let staff = me.and_then(|me| app.staff.with_untracked(|s| s.iter().find(|x| x.id == me).map(|x| x.name.clone())));
+        let staff = me.and_then(|me| {
+            app.staff
+                .with_untracked(|s| s.iter().find(|x| x.id == me).map(|x| x.name.clone()))
+        });
         let vars = shop.with_value(|s| s.vars(&id, staff.as_deref()));
         Some((name, content.with(|c| preview(c, &vars))))
     };

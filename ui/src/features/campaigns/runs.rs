@@ -33,7 +33,10 @@ pub async fn act(ctx: super::Ctx, request: PanelToCampaigns) -> bool {
             true
         }
         Ok(CampaignsToPanel::Refused { error }) => {
-            ctx.error.set(Some(nobi_core::campaign::words::refusal(&error, lang.get_untracked())));
+            ctx.error.set(Some(nobi_core::campaign::words::refusal(
+                &error,
+                lang.get_untracked(),
+            )));
             false
         }
         Err(e) => {
@@ -74,12 +77,18 @@ fn outcome(state: &RecipientState, lang: nobi_core::i18n::Lang) -> String {
     match state {
         RecipientState::Pending => w(Word::OutcomePending).into(),
         RecipientState::Handed { .. } => w(Word::OutcomeHanded).into(),
-        RecipientState::Sent { at } => format!("{} {}", w(Word::OutcomeSent), format_time(*at as i64)),
+        RecipientState::Sent { at } => {
+            format!("{} {}", w(Word::OutcomeSent), format_time(*at as i64))
+        }
         RecipientState::Failed { reason, .. } => {
             format!("{}: {}", w(Word::OutcomeFailed), fail_reason(*reason, lang))
         }
         RecipientState::NeedsAgent { reason, .. } => {
-            format!("{}: {}", w(Word::OutcomeNeedsAgent), fail_reason(*reason, lang))
+            format!(
+                "{}: {}",
+                w(Word::OutcomeNeedsAgent),
+                fail_reason(*reason, lang)
+            )
         }
         RecipientState::Cancelled { .. } => w(Word::OutcomeCancelled).into(),
         RecipientState::Skipped { reason, .. } => format!(
@@ -112,7 +121,10 @@ fn CampaignCard(id: String) -> impl IntoView {
     let w = move |k| word(k, lang.get());
     let campaign = {
         let id = id.clone();
-        Memo::new(move |_| ctx.snapshot.with(|s| campaigns(s).into_iter().find(|c| c.id == id)))
+        Memo::new(move |_| {
+            ctx.snapshot
+                .with(|s| campaigns(s).into_iter().find(|c| c.id == id))
+        })
     };
     let details = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -124,7 +136,11 @@ fn CampaignCard(id: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             // A campaign stopped by a block resumes its account too: the blocked send is queued
             // again, and the campaign's next recipients follow it.
-            if let CampaignState::Paused { blocked: Some(account), .. } = &c.state {
+            if let CampaignState::Paused {
+                blocked: Some(account),
+                ..
+            } = &c.state
+            {
                 if matches!(make(String::new()), PanelToCampaigns::Resume { .. }) {
                     ask_outbox(
                         PanelToBackground::OutboxResume {
@@ -139,7 +155,8 @@ fn CampaignCard(id: String) -> impl IntoView {
             busy.set(false);
         });
     };
-    let progress = move || campaign.with(|c| c.as_ref().map(Campaign::progress).unwrap_or_default());
+    let progress =
+        move || campaign.with(|c| c.as_ref().map(Campaign::progress).unwrap_or_default());
     let state_text = move || {
         campaign.with(|c| {
             let Some(c) = c else { return String::new() };
@@ -149,7 +166,9 @@ fn CampaignCard(id: String) -> impl IntoView {
                     format!("{} {}", w(Word::StateScheduled), format_time(*at as i64))
                 }
                 CampaignState::Running => w(Word::StateRunning).into(),
-                CampaignState::Paused { blocked: Some(_), .. } => w(Word::StateBlocked).into(),
+                CampaignState::Paused {
+                    blocked: Some(_), ..
+                } => w(Word::StateBlocked).into(),
                 CampaignState::Paused { .. } => w(Word::StatePaused).into(),
                 CampaignState::Done { at } => {
                     format!("{} {}", w(Word::StateDone), format_time(*at as i64))
@@ -162,21 +181,36 @@ fn CampaignCard(id: String) -> impl IntoView {
         let pacing = state.outbox.with(|o| o.settings.pacing.clone());
         campaign.with(|c| {
             let c = c.as_ref()?;
-            if !matches!(c.state, CampaignState::Running | CampaignState::Scheduled { .. }) {
+            if !matches!(
+                c.state,
+                CampaignState::Running | CampaignState::Scheduled { .. }
+            ) {
                 return None;
             }
             let left = c.time_left_ms(&pacing, crate::db::store::now() as u64)?;
-            Some(format!("{} {}", w(Word::TimeLeft), duration(left, lang.get())))
+            Some(format!(
+                "{} {}",
+                w(Word::TimeLeft),
+                duration(left, lang.get())
+            ))
         })
     };
-    let can = move |f: fn(&CampaignState) -> bool| campaign.with(|c| c.as_ref().is_some_and(|c| f(&c.state)));
+    let can = move |f: fn(&CampaignState) -> bool| {
+        campaign.with(|c| c.as_ref().is_some_and(|c| f(&c.state)))
+    };
     let export = move |_| {
-        let Some(c) = campaign.get_untracked() else { return };
+        let Some(c) = campaign.get_untracked() else {
+            return;
+        };
         let bytes = nobi_core::campaign::report::csv(&c);
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let name = format!("chien-dich-{}.csv", nobi_core::text::fold::fold_str(&c.name).replace(' ', "-"));
+        let name = format!(
+            "chien-dich-{}.csv",
+            nobi_core::text::fold::fold_str(&c.name).replace(' ', "-")
+        );
         if crate::files::download(&name, &text, "text/csv;charset=utf-8").is_err() {
-            ctx.error.set(Some(word(Word::ExportFailed, lang.get_untracked()).into()));
+            ctx.error
+                .set(Some(word(Word::ExportFailed, lang.get_untracked()).into()));
         }
     };
     view! {
@@ -245,9 +279,11 @@ fn OptOutSettings() -> impl IntoView {
     let lang = use_app().lang;
     let w = move |k| word(k, lang.get());
     let stored = move || match ctx.snapshot.get() {
-        Some(CampaignsToPanel::Campaigns { opt_out_words, do_not_message, .. }) => {
-            (opt_out_words, do_not_message.len())
-        }
+        Some(CampaignsToPanel::Campaigns {
+            opt_out_words,
+            do_not_message,
+            ..
+        }) => (opt_out_words, do_not_message.len()),
         _ => (Vec::new(), 0),
     };
     let shown = move || {

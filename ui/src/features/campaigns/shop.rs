@@ -34,7 +34,10 @@ impl Shop {
         let mut accounts: Vec<(Platform, String)> = Vec::new();
         for c in &conversations {
             if let Some(a) = c.account.as_ref().filter(|a| !a.trim().is_empty()) {
-                if !accounts.iter().any(|(p, known)| *p == c.platform && known == a) {
+                if !accounts
+                    .iter()
+                    .any(|(p, known)| *p == c.platform && known == a)
+                {
                     accounts.push((c.platform, a.clone()));
                 }
             }
