@@ -1,0 +1,197 @@
+//! Sync, in the style of Replicache. `POST /v1/push` applies a client's pending mutations in one
+//! transaction: ids at or below the client's last applied id are skipped (a replayed push
+//! changes nothing), the rest must increase, and any failure rolls the whole push back.
+//! `POST /v1/pull` returns what changed since a cursor: rows the caller can see now, and
+//! tombstones for changed rows they cannot (reassigned away, deleted); a null cursor, or one
+//! older than the caller's last change of view, gets everything with `reset: true`.
+//! A cursor is `<shop id>:<version>`; one from another shop or from the future is `stale_cursor`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::auth::{self, Bearer, Caller};
+use crate::body::Body;
+use crate::db::{self, Tx};
+use crate::error::{ApiError, ApiResult};
+use crate::mutations::{self, Mutation};
+use crate::rows;
+use crate::AppState;
+
+const MAX_MUTATIONS: usize = 1000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    client_id: String,
+    shop_id: Option<Uuid>,
+    mutations: Vec<Mutation>,
+}
+
+fn check_client_id(id: &str) -> ApiResult<()> {
+    if id.is_empty() || id.len() > 100 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(ApiError::bad_request("bad_client_id", "client_id must be 1 to 100 letters, digits, '-' or '_'."));
+    }
+    Ok(())
+}
+
+fn check_shop(caller: &Caller, shop: Option<Uuid>) -> ApiResult<()> {
+    match shop {
+        Some(s) if s != caller.shop_id => {
+            Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "wrong_shop",
+                "This request is for another shop than the one you are signed in to.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The client's last applied mutation id, registering the client for this user on first use.
+async fn client_row(tx: &mut Tx, caller: &Caller, client_id: &str, lock: bool) -> ApiResult<i64> {
+    if lock {
+        sqlx::query("INSERT INTO clients (client_id, shop_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(client_id)
+            .bind(caller.shop_id)
+            .bind(caller.user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let sql = if lock {
+        "SELECT last_mutation_id FROM clients WHERE client_id = $1 FOR UPDATE"
+    } else {
+        "SELECT last_mutation_id FROM clients WHERE client_id = $1"
+    };
+    let last: Option<i64> = sqlx::query_scalar(sql).bind(client_id).fetch_optional(&mut **tx).await?;
+    match last {
+        Some(l) => Ok(l),
+        // The row exists but RLS hides it: it belongs to another user (or shop).
+        None if lock => Err(ApiError::conflict(
+            "client_id_taken",
+            "This client_id belongs to another user; make a new client_id for this sign-in.",
+        )),
+        None => Ok(0),
+    }
+}
+
+pub async fn push(State(st): State<AppState>, bearer: Bearer, Body(req): Body<PushRequest>) -> ApiResult<Json<Value>> {
+    check_client_id(&req.client_id)?;
+    if req.mutations.len() > MAX_MUTATIONS {
+        return Err(ApiError::bad_request("too_many_mutations", format!("At most {MAX_MUTATIONS} mutations per push.")));
+    }
+    let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
+    check_shop(&caller, req.shop_id)?;
+    caller.require_writer()?;
+    let last = client_row(&mut tx, &caller, &req.client_id, true).await?;
+    let pending: Vec<&Mutation> = req.mutations.iter().filter(|m| m.id > last).collect();
+    if pending.windows(2).any(|w| w[1].id <= w[0].id) || req.mutations.iter().any(|m| m.id <= 0) {
+        return Err(ApiError::bad_request(
+            "mutation_order",
+            "Mutation ids must be positive and increase within a push.",
+        ));
+    }
+    let Some(newest) = pending.last().map(|m| m.id) else {
+        tx.rollback().await?;
+        return Ok(Json(json!({ "last_mutation_id": last, "applied": 0 })));
+    };
+    let version = db::bump_version(&mut tx).await?;
+    for m in &pending {
+        mutations::apply(&mut tx, &caller, version, m).await.map_err(|e| e.with("mutation_id", m.id))?;
+    }
+    sqlx::query("UPDATE clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1")
+        .bind(&req.client_id)
+        .bind(newest)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "last_mutation_id": newest, "applied": pending.len() })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    cursor: Option<String>,
+    client_id: Option<String>,
+    shop_id: Option<Uuid>,
+}
+
+fn parse_cursor(cursor: &str, caller: &Caller, current: i64) -> ApiResult<i64> {
+    let stale = || {
+        ApiError::conflict("stale_cursor", "This cursor is not one this server gave for your shop; pull again with a null cursor.")
+    };
+    let (shop, version) = cursor
+        .split_once(':')
+        .ok_or_else(|| ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'."))?;
+    let shop: Uuid = shop.parse().map_err(|_| ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'."))?;
+    let version: i64 =
+        version.parse().map_err(|_| ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'."))?;
+    if shop != caller.shop_id || version > current || version < 0 {
+        return Err(stale());
+    }
+    Ok(version)
+}
+
+pub async fn pull(State(st): State<AppState>, bearer: Bearer, Body(req): Body<PullRequest>) -> ApiResult<Json<Value>> {
+    if let Some(c) = &req.client_id {
+        check_client_id(c)?;
+    }
+    let (mut tx, caller) = auth::open(&st, &bearer, true).await?;
+    check_shop(&caller, req.shop_id)?;
+    let current: i64 = sqlx::query_scalar("SELECT version FROM shops WHERE id = nobi_shop()").fetch_one(&mut *tx).await?;
+    let view: i64 =
+        sqlx::query_scalar("SELECT visibility_version FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
+    let since = match req.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(parse_cursor(c, &caller, current)?).filter(|v| *v >= view),
+    };
+    let mut changes = Vec::new();
+    let mut tombstones = Vec::new();
+    match since {
+        None => {
+            for entity in rows::ENTITIES {
+                for (_, row) in rows::fetch(&mut tx, entity, None).await? {
+                    changes.push(json!({ "entity": entity, "row": row }));
+                }
+            }
+        }
+        Some(v) => {
+            let keys: Vec<(String, Uuid)> = sqlx::query_as(
+                "SELECT entity, entity_id FROM changes WHERE shop_id = nobi_shop() AND version > $1 ORDER BY version",
+            )
+            .bind(v)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut by_entity: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+            for (entity, id) in keys {
+                by_entity.entry(entity).or_default().push(id);
+            }
+            for entity in rows::ENTITIES {
+                let Some(ids) = by_entity.get(*entity) else { continue };
+                let visible: BTreeMap<Uuid, Value> = rows::fetch(&mut tx, entity, Some(ids)).await?.into_iter().collect();
+                for id in ids {
+                    match visible.get(id) {
+                        Some(row) => changes.push(json!({ "entity": entity, "row": row })),
+                        None => tombstones.push(json!({ "entity": entity, "id": id })),
+                    }
+                }
+            }
+        }
+    }
+    let last_mutation_id = match &req.client_id {
+        Some(c) => client_row(&mut tx, &caller, c, false).await?,
+        None => 0,
+    };
+    tx.commit().await?;
+    Ok(Json(json!({
+        "cursor": format!("{}:{}", caller.shop_id, current),
+        "reset": since.is_none(),
+        "last_mutation_id": last_mutation_id,
+        "changes": changes,
+        "tombstones": tombstones,
+    })))
+}
