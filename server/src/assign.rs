@@ -27,7 +27,10 @@ pub struct Rule {
 
 pub async fn rule(tx: &mut Tx, page: Uuid) -> sqlx::Result<Rule> {
     let row: Option<(String, Option<i32>)> =
-        sqlx::query_as("SELECT mode, capacity FROM page_rules WHERE page_id = $1").bind(page).fetch_optional(&mut **tx).await?;
+        sqlx::query_as("SELECT mode, capacity FROM page_rules WHERE page_id = $1")
+            .bind(page)
+            .fetch_optional(&mut **tx)
+            .await?;
     let (mode, capacity) = row.unwrap_or(("all".into(), None));
     let mode = match mode.as_str() {
         "round_robin" => Mode::RoundRobin,
@@ -46,14 +49,17 @@ pub async fn round_robin(
     online_secs: i64,
     except: Option<Uuid>,
 ) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query("INSERT INTO rr_cursors (page_id, shop_id) VALUES ($1, nobi_shop()) ON CONFLICT DO NOTHING")
-        .bind(page)
-        .execute(&mut **tx)
-        .await?;
-    let last: Option<Uuid> = sqlx::query_scalar("SELECT last_user_id FROM rr_cursors WHERE page_id = $1 FOR UPDATE")
-        .bind(page)
-        .fetch_one(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO rr_cursors (page_id, shop_id) VALUES ($1, nobi_shop()) ON CONFLICT DO NOTHING",
+    )
+    .bind(page)
+    .execute(&mut **tx)
+    .await?;
+    let last: Option<Uuid> =
+        sqlx::query_scalar("SELECT last_user_id FROM rr_cursors WHERE page_id = $1 FOR UPDATE")
+            .bind(page)
+            .fetch_one(&mut **tx)
+            .await?;
     let next: Option<Uuid> = sqlx::query_scalar(
         "SELECT u.id FROM page_members m
            JOIN users u ON u.id = m.user_id
@@ -74,16 +80,27 @@ pub async fn round_robin(
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(user) = next {
-        sqlx::query("UPDATE rr_cursors SET last_user_id = $2 WHERE page_id = $1").bind(page).bind(user).execute(&mut **tx).await?;
+        sqlx::query("UPDATE rr_cursors SET last_user_id = $2 WHERE page_id = $1")
+            .bind(page)
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(next)
 }
 
 /// Who a new conversation of `page` goes to under the page's rule.
-pub async fn choose_for_new(tx: &mut Tx, page: Uuid, online_secs: i64) -> sqlx::Result<(Option<Uuid>, &'static str)> {
+pub async fn choose_for_new(
+    tx: &mut Tx,
+    page: Uuid,
+    online_secs: i64,
+) -> sqlx::Result<(Option<Uuid>, &'static str)> {
     let r = rule(tx, page).await?;
     Ok(match r.mode {
-        Mode::RoundRobin => (round_robin(tx, page, r.capacity, online_secs, None).await?, "round_robin"),
+        Mode::RoundRobin => (
+            round_robin(tx, page, r.capacity, online_secs, None).await?,
+            "round_robin",
+        ),
         Mode::ClaimFirst | Mode::All => (None, "pool"),
     })
 }
@@ -98,7 +115,11 @@ pub async fn set_assignee(
     by: Option<Uuid>,
     reason: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE conversations SET assignee = $2 WHERE id = $1").bind(conversation).bind(to).execute(&mut **tx).await?;
+    sqlx::query("UPDATE conversations SET assignee = $2 WHERE id = $1")
+        .bind(conversation)
+        .bind(to)
+        .execute(&mut **tx)
+        .await?;
     history(tx, conversation, from, to, by, reason).await?;
     db::touch_conversation_tree(tx, version, conversation).await
 }
@@ -128,7 +149,13 @@ pub async fn history(
 /// Share out a page's open conversations that have nobody (the pool, or an assignee no longer on
 /// the page): round-robin hands them out, claim-first puts the orphans back in the pool.
 /// Returns how many moved.
-pub async fn share_existing(tx: &mut Tx, version: i64, page: Uuid, by: Option<Uuid>, online_secs: i64) -> sqlx::Result<u64> {
+pub async fn share_existing(
+    tx: &mut Tx,
+    version: i64,
+    page: Uuid,
+    by: Option<Uuid>,
+    online_secs: i64,
+) -> sqlx::Result<u64> {
     let r = rule(tx, page).await?;
     if r.mode == Mode::All {
         return Ok(0);
@@ -188,7 +215,9 @@ pub async fn sweep_shop(tx: &mut Tx, version: i64, online_secs: i64) -> sqlx::Re
 pub async fn sweep(pool: &sqlx::PgPool, online_secs: i64) -> sqlx::Result<u64> {
     let mut tx = db::begin(pool).await?;
     db::system(&mut tx, true).await?;
-    let shops: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM shops").fetch_all(&mut *tx).await?;
+    let shops: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM shops")
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
     let mut moved = 0;
     for shop in shops {

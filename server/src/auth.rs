@@ -62,14 +62,18 @@ impl Caller {
         if self.role.manages() {
             Ok(())
         } else {
-            Err(ApiError::forbidden("Only the shop's owner or a manager may do this."))
+            Err(ApiError::forbidden(
+                "Only the shop's owner or a manager may do this.",
+            ))
         }
     }
     pub fn require_writer(&self) -> ApiResult<()> {
         if self.role.writes() {
             Ok(())
         } else {
-            Err(ApiError::forbidden("A viewer can read but not change anything."))
+            Err(ApiError::forbidden(
+                "A viewer can read but not change anything.",
+            ))
         }
     }
 }
@@ -82,13 +86,21 @@ pub struct Bearer {
 impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let value = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let token = value
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("Sign in first: send 'Authorization: Bearer <token>'."))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("Sign in first: send 'Authorization: Bearer <token>'.")
+            })?;
         let hash = secrets::token_hash(token);
         rate_check(&state.limiter, &hash)?;
         Ok(Bearer { hash })
@@ -97,14 +109,22 @@ impl FromRequestParts<AppState> for Bearer {
 
 pub fn rate_check(limiter: &crate::rate::RateLimiter, key: &[u8; 32]) -> ApiResult<()> {
     limiter.check(key).map_err(|wait| {
-        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests; slow down and retry.")
-            .with("retry_after", (wait * 1000.0).ceil() / 1000.0)
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests; slow down and retry.",
+        )
+        .with("retry_after", (wait * 1000.0).ceil() / 1000.0)
     })
 }
 
 /// Begin the request's transaction (a snapshot one for reads that must agree with a cursor).
 pub async fn open(state: &AppState, bearer: &Bearer, snapshot: bool) -> ApiResult<(Tx, Caller)> {
-    let mut tx = if snapshot { db::begin_snapshot(&state.pool).await? } else { db::begin(&state.pool).await? };
+    let mut tx = if snapshot {
+        db::begin_snapshot(&state.pool).await?
+    } else {
+        db::begin(&state.pool).await?
+    };
     db::set(&mut tx, Setting::TokenHash, &secrets::hex(&bearer.hash)).await?;
     let session: Option<(Uuid, Uuid, Uuid)> = sqlx::query_as(
         "SELECT id, shop_id, user_id FROM sessions
@@ -121,12 +141,23 @@ pub async fn open(state: &AppState, bearer: &Bearer, snapshot: bool) -> ApiResul
     db::set(&mut tx, Setting::TokenHash, "").await?;
     db::scope(&mut tx, shop_id, Some(user_id)).await?;
     let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND NOT disabled").bind(user_id).fetch_optional(&mut *tx).await?;
+        sqlx::query_scalar("SELECT role FROM users WHERE id = $1 AND NOT disabled")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let role = role
         .as_deref()
         .and_then(Role::parse)
         .ok_or_else(|| ApiError::unauthorized("This account has been disabled by the shop."))?;
-    Ok((tx, Caller { shop_id, user_id, role, session_id }))
+    Ok((
+        tx,
+        Caller {
+            shop_id,
+            user_id,
+            role,
+            session_id,
+        },
+    ))
 }
 
 /// A new session for a user of the scoped shop: (access token, its expiry, refresh token, its expiry).

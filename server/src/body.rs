@@ -17,9 +17,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "The request body is too large.")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "The request body is too large.",
+                )
             } else {
-                ApiError::bad_request("bad_request", format!("The request body could not be read: {e}"))
+                ApiError::bad_request(
+                    "bad_request",
+                    format!("The request body could not be read: {e}"),
+                )
             }
         })?;
         parse(&bytes).map(Body)
@@ -27,8 +34,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request("bad_json", format!("The request body is not valid JSON: {e}")))?;
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_request("bad_request", format!("The request does not have the expected fields: {e}")))
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(
+            "bad_json",
+            format!("The request body is not valid JSON: {e}"),
+        )
+    })?;
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::bad_request(
+            "bad_request",
+            format!("The request does not have the expected fields: {e}"),
+        )
+    })
 }

@@ -36,27 +36,42 @@ impl Setting {
 /// A read-committed transaction as `nobi_app`, with no shop yet (it sees nothing).
 pub async fn begin(pool: &PgPool) -> sqlx::Result<Tx> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('role', 'nobi_app', true)").execute(&mut *tx).await?;
+    sqlx::query("SELECT set_config('role', 'nobi_app', true)")
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
 }
 
 /// A repeatable-read transaction (one snapshot: a pull's rows and its cursor agree).
 pub async fn begin_snapshot(pool: &PgPool) -> sqlx::Result<Tx> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
-    sqlx::query("SELECT set_config('role', 'nobi_app', true)").execute(&mut *tx).await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SELECT set_config('role', 'nobi_app', true)")
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
 }
 
 pub async fn set(tx: &mut Tx, setting: Setting, value: &str) -> sqlx::Result<()> {
-    sqlx::query("SELECT set_config($1, $2, true)").bind(setting.name()).bind(value).execute(&mut **tx).await?;
+    sqlx::query("SELECT set_config($1, $2, true)")
+        .bind(setting.name())
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 /// Scope the transaction to a shop and (optionally) a user.
 pub async fn scope(tx: &mut Tx, shop: Uuid, user: Option<Uuid>) -> sqlx::Result<()> {
     set(tx, Setting::Shop, &shop.to_string()).await?;
-    set(tx, Setting::User, &user.map(|u| u.to_string()).unwrap_or_default()).await
+    set(
+        tx,
+        Setting::User,
+        &user.map(|u| u.to_string()).unwrap_or_default(),
+    )
+    .await
 }
 
 /// The server's own rule steps (assignment, sweeps, joining) see the whole shop; never more.
@@ -66,9 +81,11 @@ pub async fn system(tx: &mut Tx, on: bool) -> sqlx::Result<()> {
 
 /// The shop's next change version; holds the shop row's lock until the transaction ends.
 pub async fn bump_version(tx: &mut Tx) -> sqlx::Result<i64> {
-    sqlx::query_scalar("UPDATE shops SET version = version + 1 WHERE id = nobi_shop() RETURNING version")
-        .fetch_one(&mut **tx)
-        .await
+    sqlx::query_scalar(
+        "UPDATE shops SET version = version + 1 WHERE id = nobi_shop() RETURNING version",
+    )
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// Record that a synced row changed (or was deleted) at `version`.
@@ -87,7 +104,11 @@ pub async fn touch(tx: &mut Tx, version: i64, entity: &str, id: Uuid) -> sqlx::R
 
 /// A conversation's visibility changed: its customer's and that customer's notes' may have too.
 /// Call in system scope (so every note is found).
-pub async fn touch_conversation_tree(tx: &mut Tx, version: i64, conversation: Uuid) -> sqlx::Result<()> {
+pub async fn touch_conversation_tree(
+    tx: &mut Tx,
+    version: i64,
+    conversation: Uuid,
+) -> sqlx::Result<()> {
     touch(tx, version, "conversation", conversation).await?;
     sqlx::query(
         "INSERT INTO changes (shop_id, entity, entity_id, version)

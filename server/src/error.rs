@@ -22,7 +22,13 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), message_vi: None, details: Map::new() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            message_vi: None,
+            details: Map::new(),
+        }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
@@ -68,19 +74,23 @@ impl From<sqlx::Error> for ApiError {
             match db.code().as_deref() {
                 // insufficient_privilege: a row-level security policy or a missing grant said no.
                 Some("42501") => {
-                    return ApiError::forbidden("You may not change this row (refused by the database's access rules).")
-                }
-                Some("40001") | Some("40P01") => {
-                    return ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "retry",
-                        "The server was busy with a conflicting change; send the same request again.",
+                    return ApiError::forbidden(
+                        "You may not change this row (refused by the database's access rules).",
                     )
                 }
+                Some("40001") | Some("40P01") => return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "retry",
+                    "The server was busy with a conflicting change; send the same request again.",
+                ),
                 _ => {}
             }
         }
         eprintln!("nobi-server: database error: {e}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "The server's database failed; try again later.")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "The server's database failed; try again later.",
+        )
     }
 }

@@ -45,7 +45,10 @@ impl AppState {
         AppState {
             pool,
             limiter: Arc::new(rate::RateLimiter::new(cfg.rate_per_sec, cfg.rate_burst)),
-            anon_limiter: Arc::new(rate::RateLimiter::new(cfg.anon_rate_per_sec, cfg.anon_rate_burst)),
+            anon_limiter: Arc::new(rate::RateLimiter::new(
+                cfg.anon_rate_per_sec,
+                cfg.anon_rate_burst,
+            )),
             cfg: Arc::new(cfg),
         }
     }
@@ -62,7 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/push", post(sync::push))
         .route("/v1/pull", post(sync::pull))
         .route("/v1/conversations/report", post(conversations::report))
-        .route("/v1/conversations/{id}/history", get(conversations::history))
+        .route(
+            "/v1/conversations/{id}/history",
+            get(conversations::history),
+        )
         .route("/v1/claim", post(conversations::claim))
         .route("/v1/assign", post(conversations::assign))
         .route("/v1/heartbeat", post(presence::heartbeat))
@@ -75,7 +81,11 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { ApiError::not_found("No such endpoint.") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This endpoint does not take this method.")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This endpoint does not take this method.",
+            )
         })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)

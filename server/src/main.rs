@@ -66,17 +66,24 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let url = args.database_url.ok_or("give --database-url (or DATABASE_URL)")?;
+    let url = args
+        .database_url
+        .ok_or("give --database-url (or DATABASE_URL)")?;
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(20)
         .connect(&url)
         .await
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    MIGRATOR.run(&pool).await.map_err(|e| format!("migrations failed: {e}"))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|e| format!("migrations failed: {e}"))?;
     let cfg = Config::default();
     if args.command == "create-shop" {
         let name = args.name.ok_or("create-shop needs --name")?;
-        let (shop, code) = admin::create_shop(&pool, &name, cfg.invitation_ttl_secs).await.map_err(|e| e.message)?;
+        let (shop, code) = admin::create_shop(&pool, &name, cfg.invitation_ttl_secs)
+            .await
+            .map_err(|e| e.message)?;
         println!("shop {shop} created.\nowner's invitation code (one use, 7 days): {code}");
         return Ok(());
     }
@@ -91,8 +98,9 @@ async fn run(args: Args) -> Result<(), String> {
             }
         }
     });
-    let listener =
-        tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     eprintln!("nobi-server: listening on http://{}", args.listen);
     axum::serve(listener, router(AppState::new(pool, cfg)))
         .with_graceful_shutdown(async {

@@ -61,12 +61,18 @@ struct ConversationSet {
 
 fn args<T: DeserializeOwned>(m: &Mutation) -> ApiResult<T> {
     serde_json::from_value(m.args.clone()).map_err(|e| {
-        ApiError::bad_request("bad_args", format!("Mutation {} ({}) has bad arguments: {e}", m.id, m.name))
+        ApiError::bad_request(
+            "bad_args",
+            format!("Mutation {} ({}) has bad arguments: {e}", m.id, m.name),
+        )
     })
 }
 
 fn not_visible(m: &Mutation, what: &str) -> ApiError {
-    ApiError::not_found(format!("Mutation {} ({}): {what} does not exist or is not visible to you.", m.id, m.name))
+    ApiError::not_found(format!(
+        "Mutation {} ({}): {what} does not exist or is not visible to you.",
+        m.id, m.name
+    ))
 }
 
 /// Apply one mutation at `version`. Errors name the mutation.
@@ -85,12 +91,34 @@ pub async fn apply(tx: &mut Tx, caller: &Caller, version: i64, m: &Mutation) -> 
 }
 
 async fn lock_customer(tx: &mut Tx, id: Uuid) -> sqlx::Result<bool> {
-    Ok(sqlx::query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE").bind(id).fetch_optional(&mut **tx).await?.is_some())
+    Ok(
+        sqlx::query("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some(),
+    )
 }
 
-async fn customer_put(tx: &mut Tx, caller: &Caller, version: i64, m: &Mutation, a: CustomerPut) -> ApiResult<()> {
-    let removed: Vec<&String> = a.data.iter().filter(|(_, v)| v.is_null()).map(|(k, _)| k).collect();
-    let set: Map<String, Value> = a.data.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+async fn customer_put(
+    tx: &mut Tx,
+    caller: &Caller,
+    version: i64,
+    m: &Mutation,
+    a: CustomerPut,
+) -> ApiResult<()> {
+    let removed: Vec<&String> = a
+        .data
+        .iter()
+        .filter(|(_, v)| v.is_null())
+        .map(|(k, _)| k)
+        .collect();
+    let set: Map<String, Value> = a
+        .data
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     if lock_customer(tx, a.id).await? {
         sqlx::query("UPDATE customers SET data = (data || $2) - $3::text[] WHERE id = $1")
             .bind(a.id)
@@ -116,10 +144,19 @@ async fn customer_put(tx: &mut Tx, caller: &Caller, version: i64, m: &Mutation, 
     Ok(())
 }
 
-async fn note_add(tx: &mut Tx, caller: &Caller, version: i64, m: &Mutation, a: NoteAdd) -> ApiResult<()> {
+async fn note_add(
+    tx: &mut Tx,
+    caller: &Caller,
+    version: i64,
+    m: &Mutation,
+    a: NoteAdd,
+) -> ApiResult<()> {
     let body = a.body.trim();
     if body.is_empty() || body.chars().count() > 10_000 {
-        return Err(ApiError::bad_request("bad_args", format!("Mutation {}: a note has 1 to 10,000 characters.", m.id)));
+        return Err(ApiError::bad_request(
+            "bad_args",
+            format!("Mutation {}: a note has 1 to 10,000 characters.", m.id),
+        ));
     }
     if !lock_customer(tx, a.customer_id).await? {
         return Err(not_visible(m, "the note's customer"));
@@ -135,7 +172,10 @@ async fn note_add(tx: &mut Tx, caller: &Caller, version: i64, m: &Mutation, a: N
     .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(ApiError::conflict("duplicate_id", format!("Mutation {}: a note with this id already exists.", m.id)));
+        return Err(ApiError::conflict(
+            "duplicate_id",
+            format!("Mutation {}: a note with this id already exists.", m.id),
+        ));
     }
     db::touch(tx, version, "note", a.id).await?;
     Ok(())
@@ -144,7 +184,10 @@ async fn note_add(tx: &mut Tx, caller: &Caller, version: i64, m: &Mutation, a: N
 async fn tag(tx: &mut Tx, version: i64, m: &Mutation, a: Tag, add: bool) -> ApiResult<()> {
     let tag = a.tag.trim();
     if tag.is_empty() || tag.chars().count() > 100 {
-        return Err(ApiError::bad_request("bad_args", format!("Mutation {}: a tag has 1 to 100 characters.", m.id)));
+        return Err(ApiError::bad_request(
+            "bad_args",
+            format!("Mutation {}: a tag has 1 to 100 characters.", m.id),
+        ));
     }
     if !lock_customer(tx, a.customer_id).await? {
         return Err(not_visible(m, "the customer"));
@@ -154,13 +197,25 @@ async fn tag(tx: &mut Tx, version: i64, m: &Mutation, a: Tag, add: bool) -> ApiR
     } else {
         "UPDATE customers SET tags = array_remove(tags, $2) WHERE id = $1"
     };
-    sqlx::query(sql).bind(a.customer_id).bind(tag).execute(&mut **tx).await?;
+    sqlx::query(sql)
+        .bind(a.customer_id)
+        .bind(tag)
+        .execute(&mut **tx)
+        .await?;
     db::touch(tx, version, "customer", a.customer_id).await?;
     Ok(())
 }
 
-async fn conversation_set(tx: &mut Tx, version: i64, m: &Mutation, a: ConversationSet) -> ApiResult<()> {
-    let found = sqlx::query("SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE").bind(a.id).fetch_optional(&mut **tx).await?;
+async fn conversation_set(
+    tx: &mut Tx,
+    version: i64,
+    m: &Mutation,
+    a: ConversationSet,
+) -> ApiResult<()> {
+    let found = sqlx::query("SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE")
+        .bind(a.id)
+        .fetch_optional(&mut **tx)
+        .await?;
     if found.is_none() {
         return Err(not_visible(m, "the conversation"));
     }

@@ -19,7 +19,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(per_sec: f64, burst: f64) -> Self {
-        RateLimiter { per_sec, burst, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            per_sec,
+            burst,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Ok, or Err(seconds to wait).
@@ -31,8 +35,12 @@ impl RateLimiter {
             let (per_sec, burst) = (self.per_sec, self.burst);
             map.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * per_sec < burst);
         }
-        let b = map.entry(*key).or_insert(Bucket { tokens: self.burst, at: now });
-        b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * self.per_sec).min(self.burst);
+        let b = map.entry(*key).or_insert(Bucket {
+            tokens: self.burst,
+            at: now,
+        });
+        b.tokens =
+            (b.tokens + now.duration_since(b.at).as_secs_f64() * self.per_sec).min(self.burst);
         b.at = now;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;

@@ -40,12 +40,22 @@ fn query(entity: &str) -> Option<&'static str> {
 }
 
 /// Visible rows of `entity` among `ids` (all visible rows when `ids` is None).
-pub async fn fetch(tx: &mut Tx, entity: &str, ids: Option<&[Uuid]>) -> sqlx::Result<Vec<(Uuid, Value)>> {
-    let Some(sql) = query(entity) else { return Ok(Vec::new()) };
+pub async fn fetch(
+    tx: &mut Tx,
+    entity: &str,
+    ids: Option<&[Uuid]>,
+) -> sqlx::Result<Vec<(Uuid, Value)>> {
+    let Some(sql) = query(entity) else {
+        return Ok(Vec::new());
+    };
     sqlx::query_as(sql).bind(ids).fetch_all(&mut **tx).await
 }
 
 /// One visible row, if any.
 pub async fn one(tx: &mut Tx, entity: &str, id: Uuid) -> sqlx::Result<Option<Value>> {
-    Ok(fetch(tx, entity, Some(&[id])).await?.into_iter().next().map(|(_, v)| v))
+    Ok(fetch(tx, entity, Some(&[id]))
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, v)| v))
 }

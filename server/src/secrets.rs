@@ -29,23 +29,40 @@ pub fn hex(bytes: &[u8]) -> String {
 /// A new invitation code, e.g. `ABCD-EFGH-JKMN-PQRS` (dashes are for people; ignored on input).
 pub fn new_code() -> String {
     let mut rng = OsRng;
-    let raw: String = (0..CODE_LEN).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
-    raw.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect::<Vec<_>>().join("-")
+    let raw: String = (0..CODE_LEN)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    raw.as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The code as typed, reduced to its characters; None when it cannot be a code.
 pub fn normalize_code(input: &str) -> Option<String> {
-    let s: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+    let s: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_uppercase();
     (s.len() == CODE_LEN && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(s)
 }
 
 pub fn hash_code(normalized: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(normalized.as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(normalized.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
 }
 
 pub fn verify_code(normalized: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(normalized.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(normalized.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

@@ -24,13 +24,31 @@ pub struct JoinRequest {
     name: Option<String>,
 }
 
-pub async fn join(State(st): State<AppState>, Body(req): Body<JoinRequest>) -> ApiResult<Json<Value>> {
+pub async fn join(
+    State(st): State<AppState>,
+    Body(req): Body<JoinRequest>,
+) -> ApiResult<Json<Value>> {
     auth::rate_check(&st.anon_limiter, &[0; 32])?;
-    let bad = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_invitation", "This invitation code is not valid.");
+    let bad = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_invitation",
+            "This invitation code is not valid.",
+        )
+    };
     let code = secrets::normalize_code(&req.code).ok_or_else(bad)?;
     let mut tx = db::begin(&st.pool).await?;
     db::set(&mut tx, Setting::InviteLookup, &code[..secrets::LOOKUP_LEN]).await?;
-    type Row = (Uuid, Uuid, String, String, Option<String>, Vec<Uuid>, bool, bool);
+    type Row = (
+        Uuid,
+        Uuid,
+        String,
+        String,
+        Option<String>,
+        Vec<Uuid>,
+        bool,
+        bool,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, shop_id, code_hash, role, name, page_ids, used_at IS NOT NULL, expires_at <= now()
            FROM invitations WHERE lookup = $1 FOR UPDATE",
@@ -41,7 +59,10 @@ pub async fn join(State(st): State<AppState>, Body(req): Body<JoinRequest>) -> A
     let mut found = None;
     for row in rows {
         let (c, h) = (code.clone(), row.2.clone());
-        if tokio::task::spawn_blocking(move || secrets::verify_code(&c, &h)).await.unwrap_or(false) {
+        if tokio::task::spawn_blocking(move || secrets::verify_code(&c, &h))
+            .await
+            .unwrap_or(false)
+        {
             found = Some(row);
             break;
         }
@@ -50,13 +71,24 @@ pub async fn join(State(st): State<AppState>, Body(req): Body<JoinRequest>) -> A
         return Err(bad());
     };
     if used {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invitation_used", "This invitation code has already been used."));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invitation_used",
+            "This invitation code has already been used.",
+        ));
     }
     if expired {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invitation_expired", "This invitation code has expired; ask for a new one."));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invitation_expired",
+            "This invitation code has expired; ask for a new one.",
+        ));
     }
     let role = Role::parse(&role).unwrap_or(Role::Viewer);
-    let name = req.name.or(invited_name).unwrap_or_else(|| role.as_str().to_owned());
+    let name = req
+        .name
+        .or(invited_name)
+        .unwrap_or_else(|| role.as_str().to_owned());
     db::scope(&mut tx, shop, None).await?;
     db::system(&mut tx, true).await?;
     let version = db::bump_version(&mut tx).await?;
@@ -71,7 +103,9 @@ pub async fn join(State(st): State<AppState>, Body(req): Body<JoinRequest>) -> A
     db::scope(&mut tx, shop, Some(user)).await?;
     let tokens = auth::issue_session(&mut tx, &st, shop, user).await?;
     tx.commit().await?;
-    Ok(Json(json!({ "shop_id": shop, "user_id": user, "role": role, "name": name, "session": tokens })))
+    Ok(Json(
+        json!({ "shop_id": shop, "user_id": user, "role": role, "name": name, "session": tokens }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -80,28 +114,46 @@ pub struct RefreshRequest {
     refresh_token: String,
 }
 
-pub async fn refresh(State(st): State<AppState>, Body(req): Body<RefreshRequest>) -> ApiResult<Json<Value>> {
+pub async fn refresh(
+    State(st): State<AppState>,
+    Body(req): Body<RefreshRequest>,
+) -> ApiResult<Json<Value>> {
     let hash = secrets::token_hash(&req.refresh_token);
     auth::rate_check(&st.limiter, &hash)?;
     let mut tx = db::begin(&st.pool).await?;
     db::set(&mut tx, Setting::RefreshHash, &secrets::hex(&hash)).await?;
     let found: Option<(Uuid, Uuid, Uuid)> = sqlx::query_as(
         "SELECT id, shop_id, user_id FROM sessions
-          WHERE refresh_hash = $1 AND revoked_at IS NULL AND refresh_expires_at > now() FOR UPDATE",
+          WHERE refresh_hash = $1 AND revoked_at IS NULL AND refresh_expires_at > now()",
     )
     .bind(&hash[..])
     .fetch_optional(&mut *tx)
     .await?;
-    let (session, shop, user) =
-        found.ok_or_else(|| ApiError::unauthorized("This refresh token is unknown, used or expired: join again."))?;
+    let (session, shop, user) = found.ok_or_else(|| {
+        ApiError::unauthorized("This refresh token is unknown, used or expired: join again.")
+    })?;
     db::set(&mut tx, Setting::RefreshHash, "").await?;
     db::scope(&mut tx, shop, Some(user)).await?;
-    let active: Option<bool> =
-        sqlx::query_scalar("SELECT NOT disabled FROM users WHERE id = $1").bind(user).fetch_optional(&mut *tx).await?;
+    let active: Option<bool> = sqlx::query_scalar("SELECT NOT disabled FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&mut *tx)
+        .await?;
     if active != Some(true) {
-        return Err(ApiError::unauthorized("This account has been disabled by the shop."));
+        return Err(ApiError::unauthorized(
+            "This account has been disabled by the shop.",
+        ));
     }
-    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE id = $1").bind(session).execute(&mut *tx).await?;
+    // Single use: of two refreshes racing with one token, only one revokes it.
+    let revoked =
+        sqlx::query("UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
+            .bind(session)
+            .execute(&mut *tx)
+            .await?;
+    if revoked.rows_affected() != 1 {
+        return Err(ApiError::unauthorized(
+            "This refresh token is unknown, used or expired: join again.",
+        ));
+    }
     let tokens = auth::issue_session(&mut tx, &st, shop, user).await?;
     tx.commit().await?;
     Ok(Json(json!({ "session": tokens })))
@@ -109,15 +161,23 @@ pub async fn refresh(State(st): State<AppState>, Body(req): Body<RefreshRequest>
 
 pub async fn logout(State(st): State<AppState>, bearer: Bearer) -> ApiResult<Json<Value>> {
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
-    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE id = $1").bind(caller.session_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE id = $1")
+        .bind(caller.session_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Json(json!({ "ok": true })))
 }
 
 pub async fn me(State(st): State<AppState>, bearer: Bearer) -> ApiResult<Json<Value>> {
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
-    let (name,): (String,) = sqlx::query_as("SELECT name FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
-    let (shop_name,): (String,) = sqlx::query_as("SELECT name FROM shops WHERE id = nobi_shop()").fetch_one(&mut *tx).await?;
+    let (name,): (String,) = sqlx::query_as("SELECT name FROM users WHERE id = $1")
+        .bind(caller.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (shop_name,): (String,) = sqlx::query_as("SELECT name FROM shops WHERE id = nobi_shop()")
+        .fetch_one(&mut *tx)
+        .await?;
     let pages: Value = sqlx::query_scalar(
         "SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'platform', p.platform, 'external_id', p.external_id,
                  'name', p.name) ORDER BY p.name), '[]'::jsonb)

@@ -34,18 +34,28 @@ pub struct ReportRequest {
     customer: Option<NewCustomer>,
 }
 
-pub async fn report(State(st): State<AppState>, bearer: Bearer, Body(req): Body<ReportRequest>) -> ApiResult<Json<Value>> {
+pub async fn report(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<ReportRequest>,
+) -> ApiResult<Json<Value>> {
     let thread = req.thread_id.trim();
     if thread.is_empty() || thread.len() > 300 {
-        return Err(ApiError::bad_request("bad_request", "thread_id must have 1 to 300 characters."));
+        return Err(ApiError::bad_request(
+            "bad_request",
+            "thread_id must have 1 to 300 characters.",
+        ));
     }
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_writer()?;
-    let platform: Option<String> = sqlx::query_scalar("SELECT platform FROM pages WHERE id = $1 AND nobi_on_page(id)")
+    // Row-level security shows managers every page of the shop and others the pages they are on.
+    let platform: Option<String> = sqlx::query_scalar("SELECT platform FROM pages WHERE id = $1")
         .bind(req.page_id)
         .fetch_optional(&mut *tx)
         .await?;
-    let platform = platform.ok_or_else(|| ApiError::forbidden("You are not on this page.").with("page_id", req.page_id.to_string()))?;
+    let platform = platform.ok_or_else(|| {
+        ApiError::forbidden("You are not on this page.").with("page_id", req.page_id.to_string())
+    })?;
     let version = db::bump_version(&mut tx).await?;
     db::system(&mut tx, true).await?;
     let customer_id = match &req.customer {
@@ -56,11 +66,20 @@ pub async fn report(State(st): State<AppState>, bearer: Bearer, Body(req): Body<
             )
             .bind(c.id)
             .bind(Value::Object(c.data.clone()))
-            .bind(caller.user_id)
+            // Made by the server, not owned by the reporter: seen through its conversations only.
+            .bind(None::<Uuid>)
             .execute(&mut *tx)
             .await?;
-            if sqlx::query("SELECT 1 FROM customers WHERE id = $1").bind(c.id).fetch_optional(&mut *tx).await?.is_none() {
-                return Err(ApiError::bad_request("unknown_customer", "This customer id belongs to another shop."));
+            if sqlx::query("SELECT 1 FROM customers WHERE id = $1")
+                .bind(c.id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::bad_request(
+                    "unknown_customer",
+                    "This customer id belongs to another shop.",
+                ));
             }
             Some(c.id)
         }
@@ -81,7 +100,8 @@ pub async fn report(State(st): State<AppState>, bearer: Bearer, Body(req): Body<
     let created = inserted.is_some();
     let conversation_id = match inserted {
         Some(id) => {
-            let (to, reason) = assign::choose_for_new(&mut tx, req.page_id, st.cfg.online_secs).await?;
+            let (to, reason) =
+                assign::choose_for_new(&mut tx, req.page_id, st.cfg.online_secs).await?;
             if to.is_some() {
                 assign::set_assignee(&mut tx, version, id, None, to, None, reason).await?;
             } else {
@@ -93,16 +113,20 @@ pub async fn report(State(st): State<AppState>, bearer: Bearer, Body(req): Body<
             }
             id
         }
-        None => sqlx::query_scalar("SELECT id FROM conversations WHERE page_id = $1 AND thread_id = $2")
-            .bind(req.page_id)
-            .bind(thread)
-            .fetch_one(&mut *tx)
-            .await?,
+        None => {
+            sqlx::query_scalar("SELECT id FROM conversations WHERE page_id = $1 AND thread_id = $2")
+                .bind(req.page_id)
+                .bind(thread)
+                .fetch_one(&mut *tx)
+                .await?
+        }
     };
     db::system(&mut tx, false).await?;
     let row = rows::one(&mut tx, "conversation", conversation_id).await?;
     tx.commit().await?;
-    Ok(Json(json!({ "created": created, "visible": row.is_some(), "conversation": row })))
+    Ok(Json(
+        json!({ "created": created, "visible": row.is_some(), "conversation": row }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -111,7 +135,11 @@ pub struct ClaimRequest {
     conversation_id: Uuid,
 }
 
-pub async fn claim(State(st): State<AppState>, bearer: Bearer, Body(req): Body<ClaimRequest>) -> ApiResult<Json<Value>> {
+pub async fn claim(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<ClaimRequest>,
+) -> ApiResult<Json<Value>> {
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_writer()?;
     let version = db::bump_version(&mut tx).await?;
@@ -127,22 +155,41 @@ pub async fn claim(State(st): State<AppState>, bearer: Bearer, Body(req): Body<C
     if won.is_none() {
         // Who holds it is looked up across the page (it may be hidden from the caller now).
         db::system(&mut tx, true).await?;
-        let holder: Option<(Option<Uuid>, bool, bool)> =
-            sqlx::query_as("SELECT assignee, nobi_on_page(page_id), done FROM conversations WHERE id = $1")
-                .bind(req.conversation_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let holder: Option<(Option<Uuid>, bool, bool)> = sqlx::query_as(
+            "SELECT assignee, nobi_on_page(page_id), done FROM conversations WHERE id = $1",
+        )
+        .bind(req.conversation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         tx.rollback().await?;
         return match holder {
-            Some((Some(u), true, _)) if u == caller.user_id => Ok(Json(json!({ "claimed": true, "already_yours": true }))),
-            Some((Some(_), true, _)) => Err(ApiError::conflict("already_claimed", "Someone else has already claimed this conversation.")
-                .vi("đã có người nhận")),
-            Some((None, true, true)) => Err(ApiError::conflict("done", "This conversation is done; it cannot be claimed.")),
-            _ => Err(ApiError::not_found("This conversation does not exist or is not on your pages.")),
+            Some((Some(u), true, _)) if u == caller.user_id => {
+                Ok(Json(json!({ "claimed": true, "already_yours": true })))
+            }
+            Some((Some(_), true, _)) => Err(ApiError::conflict(
+                "already_claimed",
+                "Someone else has already claimed this conversation.",
+            )
+            .vi("đã có người nhận")),
+            Some((None, true, true)) => Err(ApiError::conflict(
+                "done",
+                "This conversation is done; it cannot be claimed.",
+            )),
+            _ => Err(ApiError::not_found(
+                "This conversation does not exist or is not on your pages.",
+            )),
         };
     }
     db::system(&mut tx, true).await?;
-    assign::history(&mut tx, req.conversation_id, None, Some(caller.user_id), Some(caller.user_id), "claim").await?;
+    assign::history(
+        &mut tx,
+        req.conversation_id,
+        None,
+        Some(caller.user_id),
+        Some(caller.user_id),
+        "claim",
+    )
+    .await?;
     db::touch_conversation_tree(&mut tx, version, req.conversation_id).await?;
     db::system(&mut tx, false).await?;
     let row = rows::one(&mut tx, "conversation", req.conversation_id).await?;
@@ -158,7 +205,11 @@ pub struct AssignRequest {
     assignee: Option<Uuid>,
 }
 
-pub async fn assign(State(st): State<AppState>, bearer: Bearer, Body(req): Body<AssignRequest>) -> ApiResult<Json<Value>> {
+pub async fn assign(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<AssignRequest>,
+) -> ApiResult<Json<Value>> {
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_manager()?;
     let version = db::bump_version(&mut tx).await?;
@@ -167,7 +218,8 @@ pub async fn assign(State(st): State<AppState>, bearer: Bearer, Body(req): Body<
             .bind(req.conversation_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let (page, from) = found.ok_or_else(|| ApiError::not_found("This conversation does not exist in your shop."))?;
+    let (page, from) = found
+        .ok_or_else(|| ApiError::not_found("This conversation does not exist in your shop."))?;
     if let Some(to) = req.assignee {
         let ok: Option<bool> = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM page_members m WHERE m.page_id = $2 AND m.user_id = u.id)
@@ -178,13 +230,29 @@ pub async fn assign(State(st): State<AppState>, bearer: Bearer, Body(req): Body<
         .fetch_optional(&mut *tx)
         .await?;
         if ok != Some(true) {
-            return Err(ApiError::bad_request("bad_assignee", "The new assignee must be an active agent on this conversation's page."));
+            return Err(ApiError::bad_request(
+                "bad_assignee",
+                "The new assignee must be an active agent on this conversation's page.",
+            ));
         }
     }
     if from != req.assignee {
         db::system(&mut tx, true).await?;
-        let reason = if req.assignee.is_some() { "manual" } else { "pool" };
-        assign::set_assignee(&mut tx, version, req.conversation_id, from, req.assignee, Some(caller.user_id), reason).await?;
+        let reason = if req.assignee.is_some() {
+            "manual"
+        } else {
+            "pool"
+        };
+        assign::set_assignee(
+            &mut tx,
+            version,
+            req.conversation_id,
+            from,
+            req.assignee,
+            Some(caller.user_id),
+            reason,
+        )
+        .await?;
         db::system(&mut tx, false).await?;
     }
     let row = rows::one(&mut tx, "conversation", req.conversation_id).await?;
@@ -192,7 +260,11 @@ pub async fn assign(State(st): State<AppState>, bearer: Bearer, Body(req): Body<
     Ok(Json(json!({ "conversation": row })))
 }
 
-pub async fn history(State(st): State<AppState>, bearer: Bearer, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+pub async fn history(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Value>> {
     let (mut tx, _caller) = auth::open(&st, &bearer, false).await?;
     let items: Value = sqlx::query_scalar(
         "SELECT coalesce(jsonb_agg(jsonb_build_object('from', h.from_user, 'to', h.to_user, 'by', h.by_user,

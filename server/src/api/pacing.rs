@@ -21,9 +21,20 @@ pub struct ReserveRequest {
     page_id: Uuid,
 }
 
-pub async fn reserve(State(st): State<AppState>, bearer: Bearer, Body(req): Body<ReserveRequest>) -> ApiResult<Json<Value>> {
+pub async fn reserve(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<ReserveRequest>,
+) -> ApiResult<Json<Value>> {
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_writer()?;
+    // Lock the budget first, so that the clock below is read after any concurrent send committed.
+    sqlx::query(
+        "SELECT 1 FROM pacing_budgets WHERE page_id = $1 AND nobi_on_page(page_id) FOR UPDATE",
+    )
+    .bind(req.page_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let granted: Option<(i32, i32)> = sqlx::query_as(
         "WITH t AS (SELECT clock_timestamp() AS now)
          UPDATE pacing_budgets b SET
@@ -44,7 +55,9 @@ pub async fn reserve(State(st): State<AppState>, bearer: Bearer, Body(req): Body
     .await?;
     if let Some((hour_left, day_left)) = granted {
         tx.commit().await?;
-        return Ok(Json(json!({ "granted": true, "hour_left": hour_left, "day_left": day_left })));
+        return Ok(Json(
+            json!({ "granted": true, "hour_left": hour_left, "day_left": day_left }),
+        ));
     }
     // Refused: say why and for how long.
     let state: Option<(String, f64)> = sqlx::query_as(
@@ -65,6 +78,9 @@ pub async fn reserve(State(st): State<AppState>, bearer: Bearer, Body(req): Body
     .fetch_optional(&mut *tx)
     .await?;
     tx.rollback().await?;
-    let (reason, retry_after) = state.ok_or_else(|| ApiError::not_found("You are not on this page, or it has no budget."))?;
-    Ok(Json(json!({ "granted": false, "reason": reason, "retry_after": retry_after.max(0.0) })))
+    let (reason, retry_after) = state
+        .ok_or_else(|| ApiError::not_found("You are not on this page, or it has no budget."))?;
+    Ok(Json(
+        json!({ "granted": false, "reason": reason, "retry_after": retry_after.max(0.0) }),
+    ))
 }

@@ -20,7 +20,11 @@ pub struct HeartbeatRequest {
     online: Option<bool>,
 }
 
-pub async fn heartbeat(State(st): State<AppState>, bearer: Bearer, Body(req): Body<HeartbeatRequest>) -> ApiResult<Json<Value>> {
+pub async fn heartbeat(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<HeartbeatRequest>,
+) -> ApiResult<Json<Value>> {
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     let online = req.online.unwrap_or(true);
     let paused: bool = sqlx::query_scalar(
@@ -36,5 +40,7 @@ pub async fn heartbeat(State(st): State<AppState>, bearer: Bearer, Body(req): Bo
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Json(json!({ "online": online, "paused": paused, "online_secs": st.cfg.online_secs })))
+    Ok(Json(
+        json!({ "online": online, "paused": paused, "online_secs": st.cfg.online_secs }),
+    ))
 }

@@ -26,12 +26,22 @@ pub struct NewPage {
     name: String,
 }
 
-pub async fn create_page(State(st): State<AppState>, bearer: Bearer, Body(req): Body<NewPage>) -> ApiResult<Json<Value>> {
+pub async fn create_page(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<NewPage>,
+) -> ApiResult<Json<Value>> {
     if !["instagram", "facebook", "messenger"].contains(&req.platform.as_str()) {
-        return Err(ApiError::bad_request("bad_request", "platform is one of instagram, facebook, messenger."));
+        return Err(ApiError::bad_request(
+            "bad_request",
+            "platform is one of instagram, facebook, messenger.",
+        ));
     }
     if req.external_id.trim().is_empty() || req.name.trim().is_empty() {
-        return Err(ApiError::bad_request("bad_request", "A page needs an external_id and a name."));
+        return Err(ApiError::bad_request(
+            "bad_request",
+            "A page needs an external_id and a name.",
+        ));
     }
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_manager()?;
@@ -48,10 +58,19 @@ pub async fn create_page(State(st): State<AppState>, bearer: Bearer, Body(req): 
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(ApiError::conflict("page_exists", "This shop already has this page."));
+        return Err(ApiError::conflict(
+            "page_exists",
+            "This shop already has this page.",
+        ));
     }
-    sqlx::query("INSERT INTO page_rules (page_id, shop_id) VALUES ($1, nobi_shop())").bind(id).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO pacing_budgets (page_id, shop_id) VALUES ($1, nobi_shop())").bind(id).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO page_rules (page_id, shop_id) VALUES ($1, nobi_shop())")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO pacing_budgets (page_id, shop_id) VALUES ($1, nobi_shop())")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     db::touch(&mut tx, version, "page", id).await?;
     let row = rows::one(&mut tx, "page", id).await?;
     tx.commit().await?;
@@ -97,10 +116,11 @@ pub async fn set_rule(
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_manager()?;
     let version = db::bump_version(&mut tx).await?;
-    let old: Option<String> = sqlx::query_scalar("SELECT visibility FROM page_rules WHERE page_id = $1 FOR UPDATE")
-        .bind(page)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT visibility FROM page_rules WHERE page_id = $1 FOR UPDATE")
+            .bind(page)
+            .fetch_optional(&mut *tx)
+            .await?;
     let old = old.ok_or_else(|| ApiError::not_found("This page is not in your shop."))?;
     sqlx::query(
         "UPDATE page_rules SET mode = $2, visibility = $3, capacity = $4, offline_minutes = $5, existing = $6, updated_at = now()
@@ -116,13 +136,23 @@ pub async fn set_rule(
     .await?;
     if old != req.visibility {
         let members: Vec<Uuid> =
-            sqlx::query_scalar("SELECT user_id FROM page_members WHERE page_id = $1").bind(page).fetch_all(&mut *tx).await?;
+            sqlx::query_scalar("SELECT user_id FROM page_members WHERE page_id = $1")
+                .bind(page)
+                .fetch_all(&mut *tx)
+                .await?;
         db::reset_views(&mut tx, version, &members).await?;
     }
     db::touch(&mut tx, version, "page", page).await?;
     db::system(&mut tx, true).await?;
     let shared = if req.existing == "share" {
-        assign::share_existing(&mut tx, version, page, Some(caller.user_id), st.cfg.online_secs).await?
+        assign::share_existing(
+            &mut tx,
+            version,
+            page,
+            Some(caller.user_id),
+            st.cfg.online_secs,
+        )
+        .await?
     } else {
         0
     };
@@ -148,16 +178,24 @@ pub async fn set_members(
     caller.require_manager()?;
     let version = db::bump_version(&mut tx).await?;
     admin::check_pages(&mut tx, &[page]).await?;
-    let known: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM users WHERE id = ANY($1)").bind(&req.user_ids).fetch_one(&mut *tx).await?;
+    let known: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE id = ANY($1)")
+        .bind(&req.user_ids)
+        .fetch_one(&mut *tx)
+        .await?;
     let mut wanted = req.user_ids.clone();
     wanted.sort();
     wanted.dedup();
     if known as usize != wanted.len() {
-        return Err(ApiError::bad_request("unknown_user", "One of the users is not a user of this shop."));
+        return Err(ApiError::bad_request(
+            "unknown_user",
+            "One of the users is not a user of this shop.",
+        ));
     }
     let before: Vec<Uuid> =
-        sqlx::query_scalar("SELECT user_id FROM page_members WHERE page_id = $1").bind(page).fetch_all(&mut *tx).await?;
+        sqlx::query_scalar("SELECT user_id FROM page_members WHERE page_id = $1")
+            .bind(page)
+            .fetch_all(&mut *tx)
+            .await?;
     sqlx::query("DELETE FROM page_members WHERE page_id = $1 AND NOT (user_id = ANY($2))")
         .bind(page)
         .bind(&wanted)
@@ -196,7 +234,10 @@ pub async fn set_pacing(
     Body(req): Body<PacingRequest>,
 ) -> ApiResult<Json<Value>> {
     if req.hourly_limit < 0 || req.daily_limit < 0 || req.gap_seconds < 0 {
-        return Err(ApiError::bad_request("bad_request", "Limits and the gap cannot be negative."));
+        return Err(ApiError::bad_request(
+            "bad_request",
+            "Limits and the gap cannot be negative.",
+        ));
     }
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_manager()?;
@@ -224,21 +265,44 @@ pub struct InviteRequest {
     expires_in_hours: Option<i64>,
 }
 
-pub async fn invite(State(st): State<AppState>, bearer: Bearer, Body(req): Body<InviteRequest>) -> ApiResult<Json<Value>> {
-    let role = Role::parse(&req.role)
-        .ok_or_else(|| ApiError::bad_request("bad_request", "role is one of owner, manager, agent, viewer."))?;
+pub async fn invite(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<InviteRequest>,
+) -> ApiResult<Json<Value>> {
+    let role = Role::parse(&req.role).ok_or_else(|| {
+        ApiError::bad_request(
+            "bad_request",
+            "role is one of owner, manager, agent, viewer.",
+        )
+    })?;
     let ttl = match req.expires_in_hours {
         Some(h) if (1..=24 * 30).contains(&h) => h * 3600,
-        Some(_) => return Err(ApiError::bad_request("bad_request", "expires_in_hours is 1 to 720.")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "bad_request",
+                "expires_in_hours is 1 to 720.",
+            ))
+        }
         None => st.cfg.invitation_ttl_secs,
     };
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     caller.require_manager()?;
     if role.manages() && caller.role != Role::Owner {
-        return Err(ApiError::forbidden("Only the owner may invite an owner or a manager."));
+        return Err(ApiError::forbidden(
+            "Only the owner may invite an owner or a manager.",
+        ));
     }
-    let code =
-        admin::create_invitation(&mut tx, caller.shop_id, Some(caller.user_id), role, req.name.as_deref(), &req.page_ids, ttl).await?;
+    let code = admin::create_invitation(
+        &mut tx,
+        caller.shop_id,
+        Some(caller.user_id),
+        role,
+        req.name.as_deref(),
+        &req.page_ids,
+        ttl,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(json!({ "code": code, "role": role })))
 }

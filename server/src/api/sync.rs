@@ -33,21 +33,27 @@ pub struct PushRequest {
 }
 
 fn check_client_id(id: &str) -> ApiResult<()> {
-    if id.is_empty() || id.len() > 100 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err(ApiError::bad_request("bad_client_id", "client_id must be 1 to 100 letters, digits, '-' or '_'."));
+    if id.is_empty()
+        || id.len() > 100
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(ApiError::bad_request(
+            "bad_client_id",
+            "client_id must be 1 to 100 letters, digits, '-' or '_'.",
+        ));
     }
     Ok(())
 }
 
 fn check_shop(caller: &Caller, shop: Option<Uuid>) -> ApiResult<()> {
     match shop {
-        Some(s) if s != caller.shop_id => {
-            Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                "wrong_shop",
-                "This request is for another shop than the one you are signed in to.",
-            ))
-        }
+        Some(s) if s != caller.shop_id => Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "wrong_shop",
+            "This request is for another shop than the one you are signed in to.",
+        )),
         _ => Ok(()),
     }
 }
@@ -67,7 +73,10 @@ async fn client_row(tx: &mut Tx, caller: &Caller, client_id: &str, lock: bool) -
     } else {
         "SELECT last_mutation_id FROM clients WHERE client_id = $1"
     };
-    let last: Option<i64> = sqlx::query_scalar(sql).bind(client_id).fetch_optional(&mut **tx).await?;
+    let last: Option<i64> = sqlx::query_scalar(sql)
+        .bind(client_id)
+        .fetch_optional(&mut **tx)
+        .await?;
     match last {
         Some(l) => Ok(l),
         // The row exists but RLS hides it: it belongs to another user (or shop).
@@ -79,10 +88,17 @@ async fn client_row(tx: &mut Tx, caller: &Caller, client_id: &str, lock: bool) -
     }
 }
 
-pub async fn push(State(st): State<AppState>, bearer: Bearer, Body(req): Body<PushRequest>) -> ApiResult<Json<Value>> {
+pub async fn push(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<PushRequest>,
+) -> ApiResult<Json<Value>> {
     check_client_id(&req.client_id)?;
     if req.mutations.len() > MAX_MUTATIONS {
-        return Err(ApiError::bad_request("too_many_mutations", format!("At most {MAX_MUTATIONS} mutations per push.")));
+        return Err(ApiError::bad_request(
+            "too_many_mutations",
+            format!("At most {MAX_MUTATIONS} mutations per push."),
+        ));
     }
     let (mut tx, caller) = auth::open(&st, &bearer, false).await?;
     check_shop(&caller, req.shop_id)?;
@@ -101,15 +117,21 @@ pub async fn push(State(st): State<AppState>, bearer: Bearer, Body(req): Body<Pu
     };
     let version = db::bump_version(&mut tx).await?;
     for m in &pending {
-        mutations::apply(&mut tx, &caller, version, m).await.map_err(|e| e.with("mutation_id", m.id))?;
+        mutations::apply(&mut tx, &caller, version, m)
+            .await
+            .map_err(|e| e.with("mutation_id", m.id))?;
     }
-    sqlx::query("UPDATE clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1")
-        .bind(&req.client_id)
-        .bind(newest)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1",
+    )
+    .bind(&req.client_id)
+    .bind(newest)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(Json(json!({ "last_mutation_id": newest, "applied": pending.len() })))
+    Ok(Json(
+        json!({ "last_mutation_id": newest, "applied": pending.len() }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -122,29 +144,43 @@ pub struct PullRequest {
 
 fn parse_cursor(cursor: &str, caller: &Caller, current: i64) -> ApiResult<i64> {
     let stale = || {
-        ApiError::conflict("stale_cursor", "This cursor is not one this server gave for your shop; pull again with a null cursor.")
+        ApiError::conflict(
+            "stale_cursor",
+            "This cursor is not one this server gave for your shop; pull again with a null cursor.",
+        )
     };
-    let (shop, version) = cursor
-        .split_once(':')
-        .ok_or_else(|| ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'."))?;
-    let shop: Uuid = shop.parse().map_err(|_| ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'."))?;
-    let version: i64 =
-        version.parse().map_err(|_| ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'."))?;
+    let (shop, version) = cursor.split_once(':').ok_or_else(|| {
+        ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.")
+    })?;
+    let shop: Uuid = shop.parse().map_err(|_| {
+        ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.")
+    })?;
+    let version: i64 = version.parse().map_err(|_| {
+        ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.")
+    })?;
     if shop != caller.shop_id || version > current || version < 0 {
         return Err(stale());
     }
     Ok(version)
 }
 
-pub async fn pull(State(st): State<AppState>, bearer: Bearer, Body(req): Body<PullRequest>) -> ApiResult<Json<Value>> {
+pub async fn pull(
+    State(st): State<AppState>,
+    bearer: Bearer,
+    Body(req): Body<PullRequest>,
+) -> ApiResult<Json<Value>> {
     if let Some(c) = &req.client_id {
         check_client_id(c)?;
     }
     let (mut tx, caller) = auth::open(&st, &bearer, true).await?;
     check_shop(&caller, req.shop_id)?;
-    let current: i64 = sqlx::query_scalar("SELECT version FROM shops WHERE id = nobi_shop()").fetch_one(&mut *tx).await?;
-    let view: i64 =
-        sqlx::query_scalar("SELECT visibility_version FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
+    let current: i64 = sqlx::query_scalar("SELECT version FROM shops WHERE id = nobi_shop()")
+        .fetch_one(&mut *tx)
+        .await?;
+    let view: i64 = sqlx::query_scalar("SELECT visibility_version FROM users WHERE id = $1")
+        .bind(caller.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let since = match req.cursor.as_deref() {
         None => None,
         Some(c) => Some(parse_cursor(c, &caller, current)?).filter(|v| *v >= view),
@@ -171,8 +207,13 @@ pub async fn pull(State(st): State<AppState>, bearer: Bearer, Body(req): Body<Pu
                 by_entity.entry(entity).or_default().push(id);
             }
             for entity in rows::ENTITIES {
-                let Some(ids) = by_entity.get(*entity) else { continue };
-                let visible: BTreeMap<Uuid, Value> = rows::fetch(&mut tx, entity, Some(ids)).await?.into_iter().collect();
+                let Some(ids) = by_entity.get(*entity) else {
+                    continue;
+                };
+                let visible: BTreeMap<Uuid, Value> = rows::fetch(&mut tx, entity, Some(ids))
+                    .await?
+                    .into_iter()
+                    .collect();
                 for id in ids {
                     match visible.get(id) {
                         Some(row) => changes.push(json!({ "entity": entity, "row": row })),

@@ -9,7 +9,11 @@ use crate::common::*;
 async fn hundred_concurrent_claims_have_exactly_one_winner() {
     let shop = Shop::new("Claim race").await;
     let page = shop.page("p").await;
-    shop.rule(page, json!({ "mode": "claim_first", "visibility": "assigned_only" })).await;
+    shop.rule(
+        page,
+        json!({ "mode": "claim_first", "visibility": "assigned_only" }),
+    )
+    .await;
     let mut agents = Vec::new();
     for i in 0..100 {
         agents.push(shop.agent(&format!("agent {i}"), &[page]).await);
@@ -22,10 +26,17 @@ async fn hundred_concurrent_claims_have_exactly_one_winner() {
     let tasks: Vec<_> = agents
         .iter()
         .map(|a| {
-            let (shop, barrier, token, conv) = (shop.clone(), barrier.clone(), a.token.clone(), conv.clone());
+            let (shop, barrier, token, conv) =
+                (shop.clone(), barrier.clone(), a.token.clone(), conv.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                shop.call(Method::POST, "/v1/claim", Some(&token), json!({ "conversation_id": conv })).await
+                shop.call(
+                    Method::POST,
+                    "/v1/claim",
+                    Some(&token),
+                    json!({ "conversation_id": conv }),
+                )
+                .await
             })
         })
         .collect();
@@ -55,9 +66,22 @@ async fn hundred_concurrent_claims_have_exactly_one_winner() {
     .unwrap();
     assert_eq!((assignee, claims), (Some(winner.id), 1));
     // The winner claiming again is told it is already theirs; a loser still gets already_claimed.
-    let again = shop.ok("/v1/claim", &winner.token, json!({ "conversation_id": conv })).await;
+    let again = shop
+        .ok(
+            "/v1/claim",
+            &winner.token,
+            json!({ "conversation_id": conv }),
+        )
+        .await;
     assert_eq!(again["already_yours"], true);
     let other = &agents[(winners[0] + 1) % 100];
-    let (s, e) = shop.call(Method::POST, "/v1/claim", Some(&other.token), json!({ "conversation_id": conv })).await;
+    let (s, e) = shop
+        .call(
+            Method::POST,
+            "/v1/claim",
+            Some(&other.token),
+            json!({ "conversation_id": conv }),
+        )
+        .await;
     assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "already_claimed"));
 }

@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 
 pub struct Cluster {
     pub dir: PathBuf,
+    /// Outlives this process on purpose (it cleans up after it); never waited for.
+    _watchdog: std::process::Child,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -50,7 +52,11 @@ fn pg_bin() -> PathBuf {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// A command run as the cluster's owner: `postgres` when we are root.
@@ -65,7 +71,9 @@ fn as_owner(program: &Path) -> Command {
 }
 
 fn run(mut c: Command, what: &str) {
-    let out = c.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let out = c
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
     assert!(
         out.status.success(),
         "{what} failed: {}\n{}",
@@ -76,8 +84,15 @@ fn run(mut c: Command, what: &str) {
 
 fn start() -> Cluster {
     let bin = pg_bin();
-    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("nobi-pg-{}-{}", std::process::id(), stamp % 1_000_000_000));
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "nobi-pg-{}-{}",
+        std::process::id(),
+        stamp % 1_000_000_000
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     if is_root() {
         run(
@@ -91,10 +106,23 @@ fn start() -> Cluster {
     }
     let data = dir.join("data");
     let mut initdb = as_owner(&bin.join("initdb"));
-    initdb.arg("-D").arg(&data).args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+    initdb.arg("-D").arg(&data).args([
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    ]);
     run(initdb, "initdb");
     // The watchdog: stop and delete the cluster once this test process is gone.
-    let owner = if is_root() { "runuser -u postgres -- " } else { "" };
+    let owner = if is_root() {
+        "runuser -u postgres -- "
+    } else {
+        ""
+    };
     let script = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {owner}'{pg_ctl}' -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
         pid = std::process::id(),
@@ -103,9 +131,13 @@ fn start() -> Cluster {
         dir = dir.display(),
     );
     let mut watchdog = Command::new("sh");
-    watchdog.args(["-c", &script]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    watchdog
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     std::os::unix::process::CommandExt::process_group(&mut watchdog, 0);
-    watchdog.spawn().expect("the cluster's watchdog");
+    let watchdog = watchdog.spawn().expect("the cluster's watchdog");
     let mut pg_ctl = as_owner(&bin.join("pg_ctl"));
     pg_ctl.arg("-D").arg(&data).arg("-l").arg(dir.join("log")).args(["-w", "-t", "60", "-o"]).arg(format!(
         "-k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
@@ -113,7 +145,10 @@ fn start() -> Cluster {
     ));
     pg_ctl.arg("start");
     run(pg_ctl, "pg_ctl start");
-    let cluster = Cluster { dir };
+    let cluster = Cluster {
+        dir,
+        _watchdog: watchdog,
+    };
     // Database, migrations and the app's login role, on a runtime of its own (we may be called
     // from inside a test's runtime, which cannot block).
     let socket = cluster.dir.clone();
@@ -140,6 +175,9 @@ fn start() -> Cluster {
 
 impl Cluster {
     pub fn options(&self, user: &str) -> sqlx::postgres::PgConnectOptions {
-        sqlx::postgres::PgConnectOptions::new().socket(&self.dir).username(user).database("nobi")
+        sqlx::postgres::PgConnectOptions::new()
+            .socket(&self.dir)
+            .username(user)
+            .database("nobi")
     }
 }

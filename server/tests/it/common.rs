@@ -16,16 +16,30 @@ use crate::cluster;
 
 /// The app's pool, as the `nobi_server` login role (RLS applies).
 pub async fn app_pool() -> PgPool {
-    PgPoolOptions::new().max_connections(30).connect_with(cluster::get().options("nobi_server")).await.unwrap()
+    PgPoolOptions::new()
+        .max_connections(30)
+        .connect_with(cluster::get().options("nobi_server"))
+        .await
+        .unwrap()
 }
 
 /// A superuser pool: for setting clocks back and checking what the app cannot see.
 pub async fn admin_pool() -> PgPool {
-    PgPoolOptions::new().max_connections(4).connect_with(cluster::get().options("postgres")).await.unwrap()
+    PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(cluster::get().options("postgres"))
+        .await
+        .unwrap()
 }
 
 pub fn fast_config() -> Config {
-    Config { rate_per_sec: 100_000.0, rate_burst: 100_000.0, anon_rate_per_sec: 1000.0, anon_rate_burst: 1000.0, ..Config::default() }
+    Config {
+        rate_per_sec: 100_000.0,
+        rate_burst: 100_000.0,
+        anon_rate_per_sec: 1000.0,
+        anon_rate_burst: 1000.0,
+        ..Config::default()
+    }
 }
 
 pub struct Shop {
@@ -51,27 +65,67 @@ impl Shop {
         let app = router(state.clone());
         let (id, code) = admin::create_shop(&state.pool, name, 3600).await.unwrap();
         let admin = admin_pool().await;
-        let mut shop = Shop { app, state, id, owner: String::new(), admin };
-        let (status, body) = shop.call(Method::POST, "/v1/join", None, json!({ "code": code, "name": "Chủ shop" })).await;
+        let mut shop = Shop {
+            app,
+            state,
+            id,
+            owner: String::new(),
+            admin,
+        };
+        let (status, body) = shop
+            .call(
+                Method::POST,
+                "/v1/join",
+                None,
+                json!({ "code": code, "name": "Chủ shop" }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         shop.owner = body["session"]["token"].as_str().unwrap().to_owned();
         shop
     }
 
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(path).header("content-type", "application/json");
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
-        let resp = self.app.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
         let status = resp.status();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-        let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({ "text": String::from_utf8_lossy(&bytes) }));
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!({ "text": String::from_utf8_lossy(&bytes) }));
         (status, value)
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        let bytes = if method == Method::GET { Vec::new() } else { serde_json::to_vec(&body).unwrap() };
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let bytes = if method == Method::GET {
+            Vec::new()
+        } else {
+            serde_json::to_vec(&body).unwrap()
+        };
         self.raw(method, path, token, bytes).await
     }
 
@@ -105,12 +159,19 @@ impl Shop {
         db::scope(&mut tx, self.id, None).await.unwrap();
         db::system(&mut tx, true).await.unwrap();
         let version = db::bump_version(&mut tx).await.unwrap();
-        let id = admin::add_user(&mut tx, version, self.id, name, Role::Agent, pages).await.unwrap();
+        let id = admin::add_user(&mut tx, version, self.id, name, Role::Agent, pages)
+            .await
+            .unwrap();
         db::system(&mut tx, false).await.unwrap();
         db::scope(&mut tx, self.id, Some(id)).await.unwrap();
-        let session = auth::issue_session(&mut tx, &self.state, self.id, id).await.unwrap();
+        let session = auth::issue_session(&mut tx, &self.state, self.id, id)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        Agent { id, token: session["token"].as_str().unwrap().into() }
+        Agent {
+            id,
+            token: session["token"].as_str().unwrap().into(),
+        }
     }
 
     pub async fn heartbeat(&self, a: &Agent, body: Value) {
@@ -118,15 +179,25 @@ impl Shop {
     }
 
     pub async fn report(&self, token: &str, page: Uuid, thread: &str) -> Value {
-        self.ok("/v1/conversations/report", token, json!({ "page_id": page, "thread_id": thread })).await
+        self.ok(
+            "/v1/conversations/report",
+            token,
+            json!({ "page_id": page, "thread_id": thread }),
+        )
+        .await
     }
 
     pub async fn pull(&self, token: &str, cursor: Option<&str>) -> Value {
-        self.ok("/v1/pull", token, json!({ "cursor": cursor })).await
+        self.ok("/v1/pull", token, json!({ "cursor": cursor }))
+            .await
     }
 
     pub async fn version(&self) -> i64 {
-        sqlx::query_scalar("SELECT version FROM shops WHERE id = $1").bind(self.id).fetch_one(&self.admin).await.unwrap()
+        sqlx::query_scalar("SELECT version FROM shops WHERE id = $1")
+            .bind(self.id)
+            .fetch_one(&self.admin)
+            .await
+            .unwrap()
     }
 }
 

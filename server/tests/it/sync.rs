@@ -7,8 +7,11 @@ use uuid::Uuid;
 use crate::common::*;
 
 async fn snapshot(shop: &Shop) -> (i64, i64, Value, i64) {
-    let notes: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM notes WHERE shop_id = $1").bind(shop.id).fetch_one(&shop.admin).await.unwrap();
+    let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM notes WHERE shop_id = $1")
+        .bind(shop.id)
+        .fetch_one(&shop.admin)
+        .await
+        .unwrap();
     let customers: Value = sqlx::query_scalar(
         "SELECT coalesce(jsonb_agg(jsonb_build_object('d', data, 't', tags) ORDER BY id), '[]') FROM customers WHERE shop_id = $1",
     )
@@ -16,11 +19,13 @@ async fn snapshot(shop: &Shop) -> (i64, i64, Value, i64) {
     .fetch_one(&shop.admin)
     .await
     .unwrap();
-    let changes: i64 = sqlx::query_scalar("SELECT coalesce(sum(version), 0)::int8 FROM changes WHERE shop_id = $1")
-        .bind(shop.id)
-        .fetch_one(&shop.admin)
-        .await
-        .unwrap();
+    let changes: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(version), 0)::int8 FROM changes WHERE shop_id = $1",
+    )
+    .bind(shop.id)
+    .fetch_one(&shop.admin)
+    .await
+    .unwrap();
     (shop.version().await, notes, customers, changes)
 }
 
@@ -36,22 +41,43 @@ async fn replayed_push_changes_nothing() {
         { "id": 3, "name": "tag_add", "args": { "customer_id": customer, "tag": "VIP" } },
     ]});
     let r = shop.ok("/v1/push", &a.token, push.clone()).await;
-    assert_eq!((r["last_mutation_id"].as_i64(), r["applied"].as_i64()), (Some(3), Some(3)));
+    assert_eq!(
+        (r["last_mutation_id"].as_i64(), r["applied"].as_i64()),
+        (Some(3), Some(3))
+    );
     let before = snapshot(&shop).await;
     assert_eq!(before.1, 1);
     let r = shop.ok("/v1/push", &a.token, push.clone()).await;
-    assert_eq!((r["last_mutation_id"].as_i64(), r["applied"].as_i64()), (Some(3), Some(0)));
-    assert_eq!(snapshot(&shop).await, before, "a replayed push changed the database");
+    assert_eq!(
+        (r["last_mutation_id"].as_i64(), r["applied"].as_i64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(
+        snapshot(&shop).await,
+        before,
+        "a replayed push changed the database"
+    );
     // A push that repeats 1..3 and adds 4 applies only 4.
     let mut more = push.clone();
-    more["mutations"].as_array_mut().unwrap().push(json!({ "id": 4, "name": "tag_add", "args": { "customer_id": customer, "tag": "Sỉ" } }));
+    more["mutations"].as_array_mut().unwrap().push(
+        json!({ "id": 4, "name": "tag_add", "args": { "customer_id": customer, "tag": "Sỉ" } }),
+    );
     let r = shop.ok("/v1/push", &a.token, more).await;
-    assert_eq!((r["last_mutation_id"].as_i64(), r["applied"].as_i64()), (Some(4), Some(1)));
+    assert_eq!(
+        (r["last_mutation_id"].as_i64(), r["applied"].as_i64()),
+        (Some(4), Some(1))
+    );
     let after = snapshot(&shop).await;
     assert_eq!(after.1, 1, "the note was added twice");
     assert_eq!(after.2[0]["t"], json!(["VIP", "Sỉ"]));
     // The pull tells the client which mutation was applied last.
-    let p = shop.ok("/v1/pull", &a.token, json!({ "cursor": null, "client_id": "ext-a-1" })).await;
+    let p = shop
+        .ok(
+            "/v1/pull",
+            &a.token,
+            json!({ "cursor": null, "client_id": "ext-a-1" }),
+        )
+        .await;
     assert_eq!(p["last_mutation_id"], 4);
     assert_eq!(changed(&p, "customer"), vec![customer.to_string()]);
 }
@@ -71,7 +97,13 @@ async fn a_failing_mutation_rolls_back_the_whole_push() {
     assert_eq!((status.as_u16(), err_code(&e)), (400, "unknown_mutation"));
     assert_eq!(e["error"]["mutation_id"], 2);
     assert_eq!(snapshot(&shop).await, before);
-    let p = shop.ok("/v1/pull", &a.token, json!({ "cursor": null, "client_id": "c1" })).await;
+    let p = shop
+        .ok(
+            "/v1/pull",
+            &a.token,
+            json!({ "cursor": null, "client_id": "c1" }),
+        )
+        .await;
     assert_eq!(p["last_mutation_id"], 0);
     assert!(changed(&p, "customer").is_empty());
 }
@@ -80,7 +112,11 @@ async fn a_failing_mutation_rolls_back_the_whole_push() {
 async fn reassignment_tombstones_for_the_old_agent_and_the_row_for_the_new() {
     let shop = Shop::new("Tombstones").await;
     let page = shop.page("p").await;
-    shop.rule(page, json!({ "mode": "claim_first", "visibility": "assigned_only" })).await;
+    shop.rule(
+        page,
+        json!({ "mode": "claim_first", "visibility": "assigned_only" }),
+    )
+    .await;
     let a = shop.agent("A", &[page]).await;
     let b = shop.agent("B", &[page]).await;
     let customer = Uuid::new_v4();
@@ -88,7 +124,8 @@ async fn reassignment_tombstones_for_the_old_agent_and_the_row_for_the_new() {
         .ok("/v1/conversations/report", &a.token, json!({ "page_id": page, "thread_id": "t1", "customer": { "id": customer, "data": { "name": "Khách" } } }))
         .await;
     let conv = r["conversation"]["id"].as_str().unwrap().to_owned();
-    shop.ok("/v1/claim", &a.token, json!({ "conversation_id": conv })).await;
+    shop.ok("/v1/claim", &a.token, json!({ "conversation_id": conv }))
+        .await;
     let note = Uuid::new_v4();
     shop.ok("/v1/push", &a.token, json!({ "client_id": "a1", "mutations": [
         { "id": 1, "name": "note_add", "args": { "id": note, "customer_id": customer, "body": "hẹn giao thứ 7" } } ]}))
@@ -97,10 +134,18 @@ async fn reassignment_tombstones_for_the_old_agent_and_the_row_for_the_new() {
     assert_eq!(changed(&pa, "conversation"), vec![conv.clone()]);
     assert_eq!(changed(&pa, "note"), vec![note.to_string()]);
     let pb = shop.pull(&b.token, None).await;
-    assert!(changed(&pb, "conversation").is_empty(), "B sees A's conversation on an assigned-only page");
+    assert!(
+        changed(&pb, "conversation").is_empty(),
+        "B sees A's conversation on an assigned-only page"
+    );
     assert!(changed(&pb, "note").is_empty());
     // The owner moves it to B.
-    shop.ok("/v1/assign", &shop.owner, json!({ "conversation_id": conv, "assignee": b.id })).await;
+    shop.ok(
+        "/v1/assign",
+        &shop.owner,
+        json!({ "conversation_id": conv, "assignee": b.id }),
+    )
+    .await;
     let pa2 = shop.pull(&a.token, pa["cursor"].as_str()).await;
     assert_eq!(pa2["reset"], false);
     assert_eq!(tombstoned(&pa2, "conversation"), vec![conv.clone()]);
@@ -109,18 +154,40 @@ async fn reassignment_tombstones_for_the_old_agent_and_the_row_for_the_new() {
     assert!(changed(&pa2, "conversation").is_empty());
     let pb2 = shop.pull(&b.token, pb["cursor"].as_str()).await;
     assert_eq!(changed(&pb2, "conversation"), vec![conv.clone()]);
-    let row = pb2["changes"].as_array().unwrap().iter().find(|c| c["entity"] == "conversation").unwrap();
+    let row = pb2["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["entity"] == "conversation")
+        .unwrap();
     assert_eq!(row["row"]["assignee"], b.id.to_string());
     assert_eq!(changed(&pb2, "note"), vec![note.to_string()]);
     assert!(tombstoned(&pb2, "conversation").is_empty());
     // History: reported into the pool, claimed by A, moved by the owner to B.
-    let (_, h) = shop.call(axum::http::Method::GET, &format!("/v1/conversations/{conv}/history"), Some(&shop.owner), json!(null)).await;
-    let reasons: Vec<&str> = h["history"].as_array().unwrap().iter().map(|x| x["reason"].as_str().unwrap()).collect();
+    let (_, h) = shop
+        .call(
+            axum::http::Method::GET,
+            &format!("/v1/conversations/{conv}/history"),
+            Some(&shop.owner),
+            json!(null),
+        )
+        .await;
+    let reasons: Vec<&str> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["reason"].as_str().unwrap())
+        .collect();
     assert_eq!(reasons, ["pool", "claim", "manual"]);
     // A can no longer write to B's buyer.
     let (s, e) = shop
-        .call(axum::http::Method::POST, "/v1/push", Some(&a.token), json!({ "client_id": "a1", "mutations": [
-            { "id": 2, "name": "tag_add", "args": { "customer_id": customer, "tag": "x" } } ]}))
+        .call(
+            axum::http::Method::POST,
+            "/v1/push",
+            Some(&a.token),
+            json!({ "client_id": "a1", "mutations": [
+            { "id": 2, "name": "tag_add", "args": { "customer_id": customer, "tag": "x" } } ]}),
+        )
         .await;
     assert_eq!((s.as_u16(), err_code(&e)), (404, "not_found"));
 }
@@ -134,7 +201,11 @@ async fn removing_an_agent_from_a_page_forces_a_full_resync() {
     let conv = r["conversation"]["id"].as_str().unwrap().to_owned();
     let p1 = shop.pull(&a.token, None).await;
     assert_eq!(changed(&p1, "conversation"), vec![conv]);
-    shop.put(&format!("/v1/pages/{page}/members"), json!({ "user_ids": [] })).await;
+    shop.put(
+        &format!("/v1/pages/{page}/members"),
+        json!({ "user_ids": [] }),
+    )
+    .await;
     let p2 = shop.pull(&a.token, p1["cursor"].as_str()).await;
     assert_eq!(p2["reset"], true, "{p2}");
     assert!(changed(&p2, "conversation").is_empty());
