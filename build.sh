@@ -80,6 +80,9 @@ ensure_tools() {
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   # Emoji in the screenshots (the README's) render as boxes without a colour emoji font.
   [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+  # The team server's tests start a throwaway PostgreSQL cluster (initdb as the package's
+  # `postgres` user when run as root); never a mock.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
   command -v python3 >/dev/null || apt_install python3
 }
@@ -209,6 +212,8 @@ cmd_test() {
   python3 tests/arch/layers.py
   say "tier 1: cargo test (every core crate and the nobi CLI: the workspace's default members)"
   cargo test
+  say "tier 1: the team server against a real PostgreSQL (a throwaway cluster the tests start and remove)"
+  cargo test -p nobi-server
   say "tier 2: wasm-bindgen-test (content-script DOM code in headless Chromium; message bridge)"
   # The runner reads webdriver.json (Chromium flags for root, headless) from the crate directory.
   (cd extension/content && CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
