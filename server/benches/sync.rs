@@ -1,0 +1,147 @@
+//! `./build.sh bench`, the team server's rows (issue 14): one server (in process, through the same
+//! router and layers as `nobi-server`) over a throwaway PostgreSQL cluster, one shop with 20 agents
+//! on one page and 10,000 customers. Prints figures; asserts nothing about time.
+//!
+//! - push throughput: the 10,000 customers pushed in batches of 500 (`customer_put`);
+//! - pull: 20 agents pulling everything at once (full sync), then incremental pulls;
+//! - A → B: agent A pushes a note, agent B pulls every `SYNC_INTERVAL` (the interval the extension's
+//!   sync will use); the time from A's push to B's first pull that has it, median and p90 over 50;
+//! - memory: this process's peak resident size (server and bench client together).
+
+#[path = "../tests/it/cluster.rs"]
+#[allow(dead_code)]
+mod cluster;
+#[path = "../tests/it/common.rs"]
+#[allow(dead_code)]
+mod common;
+
+use common::Shop;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const AGENTS: usize = 20;
+const CUSTOMERS: usize = 10_000;
+const BATCH: usize = 500;
+const SYNC_INTERVAL: Duration = Duration::from_secs(1);
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::main]
+async fn main() {
+    let shop = Shop::new("Bench").await;
+    let page = shop.page("bench").await;
+    shop.rule(page, json!({ "mode": "all" })).await;
+    let mut agents = Vec::new();
+    for i in 0..AGENTS {
+        agents.push(shop.agent(&format!("Agent {i}"), &[page]).await);
+    }
+    println!("| what | value |");
+    println!("|---|---|");
+
+    // Push: the owner's extension pushes 10,000 customers (a first sync of an existing shop).
+    let started = Instant::now();
+    let mut id = 0i64;
+    for batch in 0..CUSTOMERS / BATCH {
+        let mutations: Vec<_> = (0..BATCH)
+            .map(|n| {
+                id += 1;
+                json!({ "id": id, "name": "customer_put", "args": { "id": Uuid::new_v4(),
+                    "data": { "name": format!("Khách {}", batch * BATCH + n), "phone": format!("09{:08}", batch * BATCH + n) } } })
+            })
+            .collect();
+        shop.ok("/v1/push", &shop.owner, json!({ "client_id": "bench-owner", "mutations": mutations }))
+            .await;
+    }
+    let push_s = started.elapsed().as_secs_f64();
+    println!(
+        "| push: {CUSTOMERS} customer_put in batches of {BATCH} | {push_s:.2} s ({:.0} mutations/s) |",
+        CUSTOMERS as f64 / push_s
+    );
+
+    // Pull: 20 agents at once, everything (a new agent's first sync).
+    let started = Instant::now();
+    let pulls = agents.iter().map(|a| shop.pull(&a.token, None));
+    let results = futures::future::join_all(pulls).await;
+    let full_s = started.elapsed().as_secs_f64();
+    let rows = results[0]["rows"].as_array().map(Vec::len).unwrap_or(0);
+    println!("| pull: {AGENTS} agents' full sync at once ({rows} rows each) | {full_s:.2} s |");
+    let mut cursors: Vec<Option<String>> = results
+        .iter()
+        .map(|r| r["cursor"].as_str().map(str::to_owned))
+        .collect();
+
+    // Incremental pulls with nothing new, 20 agents × 10 rounds.
+    let mut lat = Vec::new();
+    for _ in 0..10 {
+        for (a, cursor) in agents.iter().zip(&mut cursors) {
+            let t = Instant::now();
+            let r = shop.pull(&a.token, cursor.as_deref()).await;
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            *cursor = r["cursor"].as_str().map(str::to_owned);
+        }
+    }
+    lat.sort_by(f64::total_cmp);
+    println!(
+        "| incremental pull, nothing new ({} pulls) | median {:.1} ms, p90 {:.1} ms |",
+        lat.len(),
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.9)
+    );
+
+    // A → B: A pushes a note; B pulls every SYNC_INTERVAL, with a phase that varies from round to round.
+    let (a, b) = (&agents[0], &agents[1]);
+    let customer = Uuid::new_v4();
+    shop.ok("/v1/push", &a.token, json!({ "client_id": "bench-a", "mutations": [
+        { "id": 1, "name": "customer_put", "args": { "id": customer, "data": { "name": "Chị Hoa" } } } ] }))
+        .await;
+    let mut b_cursor = shop.pull(&b.token, None).await["cursor"].as_str().map(str::to_owned);
+    let mut seen = Vec::new();
+    for round in 0..50u64 {
+        // B's timer is somewhere in its interval when A writes.
+        tokio::time::sleep(Duration::from_millis((round * 37) % 1000)).await;
+        let note = Uuid::new_v4();
+        let pushed = Instant::now();
+        shop.ok("/v1/push", &a.token, json!({ "client_id": "bench-a", "mutations": [
+            { "id": round + 2, "name": "note_add", "args": { "id": note, "customer_id": customer, "body": format!("ghi chú {round}") } } ] }))
+            .await;
+        let mut next_pull = Duration::from_millis(((round * 53) % 1000) + 1);
+        loop {
+            tokio::time::sleep(next_pull.saturating_sub(pushed.elapsed())).await;
+            let r = shop.pull(&b.token, b_cursor.as_deref()).await;
+            b_cursor = r["cursor"].as_str().map(str::to_owned);
+            let has = r["rows"].as_array().is_some_and(|rows| {
+                rows.iter().any(|row| row.to_string().contains(&note.to_string()))
+            });
+            if has {
+                seen.push(pushed.elapsed().as_secs_f64() * 1000.0);
+                break;
+            }
+            next_pull += SYNC_INTERVAL;
+        }
+    }
+    seen.sort_by(f64::total_cmp);
+    println!(
+        "| A's note in B's pull (B pulls every {} s; 50 notes) | median {:.0} ms, p90 {:.0} ms (target ≤ 2 s) |",
+        SYNC_INTERVAL.as_secs(),
+        percentile(&seen, 0.5),
+        percentile(&seen, 0.9)
+    );
+    println!(
+        "| peak memory of this process (server + bench client) | {} MB |",
+        peak_rss_kb() / 1024
+    );
+}
