@@ -31,8 +31,8 @@ use serde_json::{Map, Value};
 use crate::ids::{fingerprint, id_of, parse_time, uuid_of};
 use crate::machine::SyncState;
 use crate::outgoing::{
-    conversation_mutation, customer_mutations, fingerprints, Base, ConversationBase, Local,
-    Mutation, NotSynced, CUSTOMER_KEYS,
+    conversation_mutation, customer_data, customer_mutations, fingerprints, Base, ConversationBase,
+    Local, Mutation, NotSynced, CUSTOMER_KEYS,
 };
 
 /// A changed row of a pull.
@@ -397,7 +397,9 @@ impl SyncState {
                     self.bases.insert(
                         lid.0.clone(),
                         Base {
-                            data: fingerprints(&data),
+                            // Read back through the local type: a field the server lacks and
+                            // one at its default (`[]`) are the same.
+                            data: fingerprints(&customer_data(&c)),
                             tags: names.into_iter().collect(),
                             notes,
                         },
