@@ -74,7 +74,10 @@ fn local_with(cs: &[Customer]) -> Local {
 fn with_pending() -> (SyncState, Customer) {
     let mut s = signed_in();
     let c = customer(1, "Lan");
-    s.record_changes(&[put(1, "customers", &c.id)], &local_with(&[c.clone()]));
+    s.record_changes(
+        &[put(1, "customers", &c.id)],
+        &local_with(std::slice::from_ref(&c)),
+    );
     (s, c)
 }
 
@@ -196,7 +199,7 @@ fn a_timed_out_push_is_sent_again_with_the_same_ids_after_a_backoff() {
         panic!("{:?}", s.status)
     };
     assert!(
-        retry_at >= NOW + 1_000 && retry_at <= NOW + 2_000,
+        (NOW + 1_000..=NOW + 2_000).contains(&retry_at),
         "{retry_at}"
     );
     assert!(s.next_request(retry_at - 1).is_none());
@@ -446,7 +449,10 @@ fn a_pull_replays_pending_edits_over_the_servers_row() {
     // Edited here (queued, not pushed) while someone else changed the phone.
     let mut mine = c.clone();
     mine.name = "Lan (sỉ)".into();
-    s.record_changes(&[put(2, "customers", &c.id)], &local_with(&[mine.clone()]));
+    s.record_changes(
+        &[put(2, "customers", &c.id)],
+        &local_with(std::slice::from_ref(&mine)),
+    );
     s.pending.clear(); // keep it out of the way of next_request...
     s.last_mutation_id = 1;
     s.record_changes(&[], &Local::default());
@@ -603,7 +609,7 @@ fn a_reset_deletes_what_the_server_no_longer_gives_and_keeps_what_never_reached_
     s.bases.insert(gone.id.0.clone(), Default::default());
     s.record_changes(
         &[put(1, "customers", &mine.id)],
-        &local_with(&[mine.clone()]),
+        &local_with(std::slice::from_ref(&mine)),
     );
     s.conversations.insert(
         "ig:old".into(),
@@ -655,7 +661,7 @@ fn local_changes_coalesce_and_unsynced_stores_and_deletes_are_reported() {
         ),
         put(6, "templates", &Id("t".into())),
     ];
-    let ns = s.record_changes(&changes, &local_with(&[c.clone()]));
+    let ns = s.record_changes(&changes, &local_with(std::slice::from_ref(&c)));
     let names: Vec<&str> = s.pending.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
         names,
