@@ -23,12 +23,15 @@ use serde_json::{json, Map, Value};
 const START: u64 = 1_796_612_400_000;
 const TAGS: [&str; 3] = ["VIP", "Sỉ", "Mới"];
 
+/// A customer row: data, tags, version of its last change.
+type CustomerRow = (Map<String, Value>, Vec<String>, i64);
+
 #[derive(Default)]
 struct ModelServer {
     last: BTreeMap<String, i64>,
     version: i64,
     /// uuid → (data, tags, version)
-    customers: BTreeMap<String, (Map<String, Value>, Vec<String>, i64)>,
+    customers: BTreeMap<String, CustomerRow>,
     /// uuid → (customer uuid, body, version)
     notes: BTreeMap<String, (String, String, i64)>,
     applied: usize,
