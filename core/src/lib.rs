@@ -27,6 +27,7 @@
 //! | `nobi-campaign` | [`campaign`] (its run is `protocol::campaign`) | protocol, i18n, phone, template, money, text |
 //! | `nobi-order` | [`order`] (its `campaign_facts` builds audience facts from records) | crm, campaign and everything below them |
 //! | `nobi-backup` | [`crm::backup`] | crm, order, template, i18n |
+//! | `nobi-sync` | [`sync`] (team sync's client: mutations, push/pull state machine, pulled rows) | crm, protocol, i18n |
 //!
 //! Two re-exports merge crates back into one module: [`template::vars_for`] is in `nobi-order`
 //! (it reads a customer and an order, which the template engine must not know), and
@@ -54,6 +55,8 @@ pub use nobi_order as order;
 pub use nobi_phone as phone;
 pub use nobi_protocol as protocol;
 pub use nobi_protocol::{aliases, outbox, page, platform, tabs};
+/// Team sync's client side: local changes to server mutations, the push/pull state machine.
+pub use nobi_sync as sync;
 /// The CSV and `.xlsx` reader and its limits (`check_file_size` before a file is read).
 pub use nobi_tabular as tabular;
 pub use nobi_text as text;

@@ -8,6 +8,7 @@ mod account;
 mod assignment;
 mod bad_input;
 mod claim;
+mod client;
 mod pacing;
 mod rls;
 mod sync;
