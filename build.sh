@@ -245,6 +245,8 @@ cmd_bench() {
   (cd tests && NOBI_DIST="$DIST" node bench/outbox-bench.mjs)
   say "campaign: 1,000 recipients against fixture threads (throughput, exactly once, stored size)"
   (cd tests && NOBI_DIST="$DIST" node bench/campaign-bench.mjs)
+  say "team server: 20 agents, 10,000 customers, over a throwaway PostgreSQL (push/pull, A's change in B's pull, memory)"
+  cargo bench --quiet -p nobi-server --bench sync
   say "address engine in Chromium (wasm)"
   (cd tests && node bench/address-wasm.mjs "$DIST/panel/address")
 }

@@ -52,19 +52,48 @@ async fn main() {
     println!("| what | value |");
     println!("|---|---|");
 
-    // Push: the owner's extension pushes 10,000 customers (a first sync of an existing shop).
+    // Report: the agents' extensions report 10,000 conversations, each with its customer (what
+    // makes them visible to every agent of the page), 20 at a time.
+    let ids: Vec<Uuid> = (0..CUSTOMERS).map(|_| Uuid::new_v4()).collect();
     let started = Instant::now();
-    let mut id = 0i64;
-    for batch in 0..CUSTOMERS / BATCH {
-        let mutations: Vec<_> = (0..BATCH)
-            .map(|n| {
-                id += 1;
-                json!({ "id": id, "name": "customer_put", "args": { "id": Uuid::new_v4(),
-                    "data": { "name": format!("Khách {}", batch * BATCH + n), "phone": format!("09{:08}", batch * BATCH + n) } } })
+    for (chunk_no, chunk) in ids.chunks(AGENTS).enumerate() {
+        let reports = chunk.iter().enumerate().map(|(n, id)| {
+            let i = chunk_no * AGENTS + n;
+            shop.ok(
+                "/v1/conversations/report",
+                &agents[n].token,
+                json!({ "page_id": page, "thread_id": format!("t{i}"),
+                        "customer": { "id": id, "data": { "name": format!("Khách {i}") } } }),
+            )
+        });
+        futures::future::join_all(reports).await;
+    }
+    let report_s = started.elapsed().as_secs_f64();
+    println!(
+        "| report: {CUSTOMERS} conversations with their customers, 20 agents at once | {report_s:.2} s ({:.0}/s) |",
+        CUSTOMERS as f64 / report_s
+    );
+
+    // Push: the owner's extension pushes an edit of each of the 10,000 customers.
+    let started = Instant::now();
+    let mut mutation = 0i64;
+    for (batch, chunk) in ids.chunks(BATCH).enumerate() {
+        let mutations: Vec<_> = chunk
+            .iter()
+            .enumerate()
+            .map(|(n, id)| {
+                mutation += 1;
+                let i = batch * BATCH + n;
+                json!({ "id": mutation, "name": "customer_put", "args": { "id": id,
+                    "data": { "name": format!("Khách {i}"), "phone": format!("09{i:08}") } } })
             })
             .collect();
-        shop.ok("/v1/push", &shop.owner, json!({ "client_id": "bench-owner", "mutations": mutations }))
-            .await;
+        shop.ok(
+            "/v1/push",
+            &shop.owner,
+            json!({ "client_id": "bench-owner", "mutations": mutations }),
+        )
+        .await;
     }
     let push_s = started.elapsed().as_secs_f64();
     println!(
@@ -77,8 +106,12 @@ async fn main() {
     let pulls = agents.iter().map(|a| shop.pull(&a.token, None));
     let results = futures::future::join_all(pulls).await;
     let full_s = started.elapsed().as_secs_f64();
-    let rows = results[0]["rows"].as_array().map(Vec::len).unwrap_or(0);
-    println!("| pull: {AGENTS} agents' full sync at once ({rows} rows each) | {full_s:.2} s |");
+    let rows = results[0]["changes"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(
+        rows >= CUSTOMERS,
+        "the agents see the shop's customers ({rows} rows)"
+    );
+    println!("| pull: {AGENTS} agents' full sync at once ({rows} changes each) | {full_s:.2} s |");
     let mut cursors: Vec<Option<String>> = results
         .iter()
         .map(|r| r["cursor"].as_str().map(str::to_owned))
@@ -104,11 +137,10 @@ async fn main() {
 
     // A → B: A pushes a note; B pulls every SYNC_INTERVAL, with a phase that varies from round to round.
     let (a, b) = (&agents[0], &agents[1]);
-    let customer = Uuid::new_v4();
-    shop.ok("/v1/push", &a.token, json!({ "client_id": "bench-a", "mutations": [
-        { "id": 1, "name": "customer_put", "args": { "id": customer, "data": { "name": "Chị Hoa" } } } ] }))
-        .await;
-    let mut b_cursor = shop.pull(&b.token, None).await["cursor"].as_str().map(str::to_owned);
+    let customer = ids[0];
+    let mut b_cursor = shop.pull(&b.token, None).await["cursor"]
+        .as_str()
+        .map(str::to_owned);
     let mut seen = Vec::new();
     for round in 0..50u64 {
         // B's timer is somewhere in its interval when A writes.
@@ -116,20 +148,25 @@ async fn main() {
         let note = Uuid::new_v4();
         let pushed = Instant::now();
         shop.ok("/v1/push", &a.token, json!({ "client_id": "bench-a", "mutations": [
-            { "id": round + 2, "name": "note_add", "args": { "id": note, "customer_id": customer, "body": format!("ghi chú {round}") } } ] }))
+            { "id": round + 1, "name": "note_add", "args": { "id": note, "customer_id": customer, "body": format!("ghi chú {round}") } } ] }))
             .await;
         let mut next_pull = Duration::from_millis(((round * 53) % 1000) + 1);
         loop {
             tokio::time::sleep(next_pull.saturating_sub(pushed.elapsed())).await;
             let r = shop.pull(&b.token, b_cursor.as_deref()).await;
             b_cursor = r["cursor"].as_str().map(str::to_owned);
-            let has = r["rows"].as_array().is_some_and(|rows| {
-                rows.iter().any(|row| row.to_string().contains(&note.to_string()))
+            let has = r["changes"].as_array().is_some_and(|rows| {
+                rows.iter()
+                    .any(|row| row.to_string().contains(&note.to_string()))
             });
             if has {
                 seen.push(pushed.elapsed().as_secs_f64() * 1000.0);
                 break;
             }
+            assert!(
+                pushed.elapsed() < Duration::from_secs(30),
+                "B never saw A's note {round}"
+            );
             next_pull += SYNC_INTERVAL;
         }
     }
