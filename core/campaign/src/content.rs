@@ -76,6 +76,9 @@ pub enum Unsendable {
     },
     /// No text, no attachment and no product: nothing to send.
     Empty,
+    /// Another recipient (`customer_id`, earlier in the list) is written to in the same thread:
+    /// one buyer would get the message twice (two customer records of one person).
+    SameThread { customer_id: String },
 }
 
 /// A recipient's message as the panel previews it.
@@ -219,20 +222,38 @@ pub struct Frozen {
 }
 
 /// Renders `content` for every reachable candidate of `audience` with the values `vars_of` gives
-/// for a customer id: each one becomes a recipient, or is held back with why. Unreachable
-/// candidates are neither (the audience already lists them with their reason).
+/// for a customer id and the thread the message goes to (so that `{ten_shop}` is that thread's
+/// account): each one becomes a recipient, or is held back with why. Unreachable candidates are
+/// neither (the audience already lists them with their reason). A second candidate written to in
+/// a thread already taken is held back ([`Unsendable::SameThread`]).
 pub fn freeze(
     audience: &crate::audience::Audience,
     content: &Content,
-    mut vars_of: impl FnMut(&str) -> Vars,
+    mut vars_of: impl FnMut(&str, &nobi_protocol::ThreadRef) -> Vars,
 ) -> Frozen {
     use crate::audience::Reach;
     let mut out = Frozen::default();
+    let mut threads: std::collections::HashMap<(nobi_protocol::Platform, &str), &str> =
+        std::collections::HashMap::new();
     for candidate in &audience.candidates {
         let Reach::Thread { to, account } = &candidate.reach else {
             continue;
         };
-        match message_for(content, &vars_of(&candidate.customer_id)) {
+        if let Some(first) = threads.get(&(to.platform, to.thread_id.as_str())) {
+            out.held_back.push((
+                candidate.customer_id.clone(),
+                candidate.name.clone(),
+                Unsendable::SameThread {
+                    customer_id: (*first).to_owned(),
+                },
+            ));
+            continue;
+        }
+        threads.insert(
+            (to.platform, to.thread_id.as_str()),
+            candidate.customer_id.as_str(),
+        );
+        match message_for(content, &vars_of(&candidate.customer_id, to)) {
             Ok(message) => out.recipients.push(crate::run::Recipient {
                 customer_id: candidate.customer_id.clone(),
                 name: candidate.name.clone(),
@@ -455,7 +476,7 @@ mod tests {
             text: "Chào {ten_khach}".into(),
             ..Default::default()
         };
-        let frozen = freeze(&audience, &content, |id| Vars {
+        let frozen = freeze(&audience, &content, |id, _| Vars {
             ten_khach: (id == "lan").then(|| "chị Lan".to_owned()),
             ..Default::default()
         });
@@ -468,5 +489,24 @@ mod tests {
             "mai has no name; hoa cannot be reached at all"
         );
         assert_eq!(frozen.held_back[0].0, "mai");
+        // Two customer records of one buyer, in one thread: the second is held back.
+        let twice = Audience {
+            candidates: vec![
+                candidate("lan", thread("t1")),
+                candidate("lan-2", thread("t1")),
+            ],
+            ..Default::default()
+        };
+        let frozen = freeze(&twice, &content, |_, _| Vars {
+            ten_khach: Some("chị Lan".into()),
+            ..Default::default()
+        });
+        assert_eq!(frozen.recipients.len(), 1);
+        assert_eq!(
+            frozen.held_back[0].2,
+            Unsendable::SameThread {
+                customer_id: "lan".into()
+            }
+        );
     }
 }

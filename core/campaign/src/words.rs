@@ -58,7 +58,7 @@ words! {
     CountFailed => "Lỗi", "Failed";
     CountSkipped => "Bỏ qua", "Skipped";
     CountPending => "Chờ", "Pending";
-    TimeLeft => "Còn khoảng", "About";
+    TimeLeft => "Còn khoảng", "Left: about";
     Pause => "Tạm dừng", "Pause";
     Resume => "Tiếp tục", "Resume";
     Cancel => "Huỷ", "Cancel";
@@ -147,7 +147,10 @@ words! {
     NoProduct => "— Không —", "— None —";
     MissingValues => "Một số khách thiếu", "Some buyers have no";
     AcceptFallback => "Dùng từ thay thế cho tên khách khi thiếu:", "Use this instead of a missing name:";
-    FallbackNameDefault => "anh/chị", "there";
+    HeldSameThread => "Trùng hội thoại với một khách khác trong danh sách (hai hồ sơ của một người?)", "Same conversation as another buyer on the list (two records of one person?)";
+    HeldCount => "khách sẽ không được gửi vì thiếu giá trị:", "buyers will not get it, missing a value:";
+    InOtherCampaign => "đang trong một chiến dịch khác", "already in another campaign";
+    FilesNotStored => "Không lưu được ảnh của chiến dịch (bộ nhớ trình duyệt đầy?). Hãy bỏ bớt ảnh rồi thử lại.", "The campaign's images could not be stored (browser storage full?). Remove some and try again.";
     PreviewFor => "Tin gửi cho", "Message to";
     PreviewNone => "Chưa có người nhận để xem trước.", "No recipient to preview yet.";
     Images => "Ảnh đính kèm:", "Images:";
@@ -172,8 +175,10 @@ words! {
     FollowUpsHint => "Khách nhắn chưa được trả lời, đã quá 24 giờ hoặc sắp quá trong 1 giờ tới (từ các hội thoại tiện ích đã đọc).", "Buyers not answered whose 24 hours are over, or end within the hour (from the conversations the extension has read).";
     NoFollowUps => "Không có khách nào cần nhắn lại.", "Nobody to follow up.";
     SelectAll => "Chọn tất cả", "Select all";
-    ClosesIn => "hết 24 giờ sau", "24 hours end in";
-    ClosedAgo => "đã quá 24 giờ", "24 hours ended";
+    ClosesIn => "còn", "24 hours end in";
+    ClosesInEnd => "là hết 24 giờ", "";
+    ClosedAgo => "hết 24 giờ cách đây", "24 hours ended";
+    ClosedAgoEnd => "", "ago";
     SendFollowUp => "Gửi cho khách đã chọn", "Send to the selected";
     MoreOptions => "Thêm tuỳ chọn…", "More options…";
 }
@@ -196,6 +201,40 @@ pub fn refusal(error: &RunError, lang: Lang) -> String {
         }
         .into(),
         RunError::MissingFile { .. } => word(Word::ImageMissing, lang).into(),
+        RunError::FilesNotStored => word(Word::FilesNotStored, lang).into(),
+    }
+}
+
+/// The word a message uses for a buyer with no name on file ("Chào anh/chị"): the message is in
+/// Vietnamese whatever the panel's language.
+pub const DEFAULT_NAME_FALLBACK: &str = "anh/chị";
+
+/// "còn 40 phút là hết 24 giờ" / "24 hours end in 40 min".
+pub fn closes_in(ms: u64, lang: Lang) -> String {
+    phrase(
+        word(Word::ClosesIn, lang),
+        ms,
+        word(Word::ClosesInEnd, lang),
+        lang,
+    )
+}
+
+/// "hết 24 giờ cách đây 3 ngày 2 giờ" / "24 hours ended 3 d 2 h ago".
+pub fn closed_ago(ms: u64, lang: Lang) -> String {
+    phrase(
+        word(Word::ClosedAgo, lang),
+        ms,
+        word(Word::ClosedAgoEnd, lang),
+        lang,
+    )
+}
+
+fn phrase(before: &str, ms: u64, after: &str, lang: Lang) -> String {
+    let middle = duration(ms, lang);
+    if after.is_empty() {
+        format!("{before} {middle}")
+    } else {
+        format!("{before} {middle} {after}")
     }
 }
 
@@ -231,7 +270,9 @@ mod tests {
 
     #[test]
     fn every_word_has_both_languages() {
-        for &key in ALL_WORDS {
+        // Parts of phrases that one language does not need.
+        let halves = [Word::ClosesInEnd, Word::ClosedAgoEnd];
+        for &key in ALL_WORDS.iter().filter(|k| !halves.contains(k)) {
             for lang in [Lang::Vi, Lang::En] {
                 assert!(!word(key, lang).trim().is_empty(), "{key:?} in {lang:?}");
             }
@@ -248,6 +289,18 @@ mod tests {
             duration(3 * 86_400_000 + 2 * 3_600_000 + 5, Lang::Vi),
             "3 ngày 2 giờ"
         );
+        assert_eq!(
+            closed_ago(3 * 86_400_000, Lang::Vi),
+            "hết 24 giờ cách đây 3 ngày"
+        );
+        assert_eq!(
+            closed_ago(3 * 86_400_000, Lang::En),
+            "24 hours ended 3 d ago"
+        );
+        assert_eq!(
+            closes_in(40 * 60_000, Lang::Vi),
+            "còn 40 phút là hết 24 giờ"
+        );
     }
 
     #[test]
@@ -260,6 +313,7 @@ mod tests {
             RunError::MissingFile {
                 media_id: "m".into(),
             },
+            RunError::FilesNotStored,
             RunError::WrongState {
                 state: nobi_protocol::campaign::CampaignState::Running,
             },

@@ -371,8 +371,10 @@ pub enum RunError {
     NoRecipients,
     /// Two recipients for one customer (the same buyer would get it twice).
     DuplicateCustomer { customer_id: String },
-    /// A message attaches an image the campaign did not send, or it could not be stored.
+    /// A message attaches an image the campaign did not send.
     MissingFile { media_id: String },
+    /// The campaign's images could not be stored (the browser's storage refused them).
+    FilesNotStored,
 }
 
 /// Counts for the progress bar.

@@ -2,8 +2,13 @@
 //!
 //! Chat pages show times as words, not instants: "09:41", "3:08 PM", "Hôm nay 09:41", "Yesterday
 //! at 21:05", "Th 3 10:15", "Mon 10:15", "12/05/2026 08:00", "Nov 28, 2026, 3:08 PM", "28 tháng
-//! 11, 2026". [`message_time`] turns such a label into milliseconds, given the time of reading and
-//! the shop's time zone.
+//! 11, 2026", "28 thg 11 năm 2025 15:08". [`message_time`] turns such a label into milliseconds,
+//! given the time of reading and the shop's time zone. A label with a word it does not know is
+//! not read at all (`None`), rather than read as today.
+//!
+//! Note that a page writes one time above a group of messages: the label of a message is its
+//! group's, so the instant returned is the latest the *label* can mean, and a message later in a
+//! group may be later still.
 //!
 //! # Contract
 //!
@@ -94,6 +99,9 @@ pub fn message_time(label: &str, now_ms: Millis, utc_offset_minutes: i32) -> Opt
         || lower
             .split(|c: char| !c.is_ascii_alphabetic())
             .any(|w| ENGLISH_WORDS.contains(&w) || month_name(w).is_some());
+    if !only_known_words(&lower) {
+        return None;
+    }
     let clock = clock_of(&lower);
     let day = day_of(&lower, english);
     if clock.is_none() && day.is_none() {
@@ -135,6 +143,76 @@ pub fn message_time(label: &str, now_ms: Millis, utc_offset_minutes: i32) -> Opt
         return None;
     }
     Some(end as Millis)
+}
+
+/// Words a time label may have besides numbers, dates and clocks.
+const KNOWN_WORDS: &[&str] = &[
+    "hôm",
+    "nay",
+    "qua",
+    "lúc",
+    "ngày",
+    "tháng",
+    "thg",
+    "năm",
+    "thứ",
+    "th",
+    "t",
+    "chủ",
+    "nhật",
+    "cn",
+    "hai",
+    "ba",
+    "tư",
+    "sáu",
+    "bảy",
+    "sa",
+    "ch",
+    "today",
+    "yesterday",
+    "at",
+    "am",
+    "pm",
+    "a.m.",
+    "p.m.",
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+    "on",
+];
+
+/// Returns true if and only if every word of `lower` is a number, a date, a clock or a word a
+/// time label has ("hôm nay", "lúc", a weekday, a month name…).
+fn only_known_words(lower: &str) -> bool {
+    lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let bare = w.trim_end_matches('.');
+            // Letters without the Unicode tables: ASCII ones, and Latin ones from U+00C0 on.
+            !w.chars().any(|c| c.is_ascii_alphabetic() || c as u32 >= 0xC0)
+                || KNOWN_WORDS.contains(&w)
+                || KNOWN_WORDS.contains(&bare)
+                || month_name(bare).is_some()
+                // "T2" … "T7", "3:08pm"
+                || (bare.starts_with('t') && bare[1..].chars().all(|c| c.is_ascii_digit()))
+                || (bare.contains(':')
+                    && ["am", "pm", "sa", "ch"].iter().any(|s| bare.ends_with(s)))
+        })
 }
 
 const ENGLISH_WORDS: &[&str] = &[
@@ -301,12 +379,17 @@ fn day_of(lower: &str, english: bool) -> Option<DayWord> {
             });
         }
     }
-    // "28 tháng 11, 2026", "ngày 28 tháng 11".
-    if let Some(i) = words.iter().position(|w| *w == "tháng") {
+    // "28 tháng 11, 2026", "ngày 28 tháng 11", "28 thg 11 năm 2025".
+    if let Some(i) = words.iter().position(|w| *w == "tháng" || *w == "thg") {
         let day = i.checked_sub(1).and_then(|j| words[j].parse::<u32>().ok());
         let month = words.get(i + 1).and_then(|w| w.parse::<u32>().ok());
+        let year_at = if words.get(i + 2) == Some(&"năm") {
+            i + 3
+        } else {
+            i + 2
+        };
         let year = words
-            .get(i + 2)
+            .get(year_at)
             .and_then(|w| w.parse::<i64>().ok())
             .filter(|y| *y > 1900);
         if let (Some(day), Some(month)) = (day, month) {
@@ -477,6 +560,26 @@ mod tests {
     }
 
     #[test]
+    fn facebook_vietnamese_short_months_and_years() {
+        let now = vn(5, 15, 0);
+        let nov_28 = end_of_minute(vn(5, 15, 8) - 7 * DAY_MS as Millis);
+        assert_eq!(
+            message_time("28 thg 11, 2026, 15:08", now, VN),
+            Some(nov_28)
+        );
+        assert_eq!(
+            message_time("28 tháng 11 năm 2026 15:08", now, VN),
+            Some(nov_28)
+        );
+        let year_before = message_time("28 tháng 11 năm 2025 15:08", now, VN).unwrap();
+        assert!(year_before < nov_28 - 360 * DAY_MS as Millis);
+        assert_eq!(
+            message_time("2:08pm", now, VN),
+            Some(end_of_minute(vn(5, 14, 8)))
+        );
+    }
+
+    #[test]
     fn not_time_labels() {
         let now = vn(5, 15, 0);
         for label in [
@@ -486,6 +589,8 @@ mod tests {
             "Chị ơi còn hàng không",
             "99:99",
             "32/13/2026",
+            "28 thứ gì đó 15:08",
+            "Đã gửi lúc 15:08 bởi Lan",
         ] {
             assert_eq!(message_time(label, now, VN), None, "{label}");
         }

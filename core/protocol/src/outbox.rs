@@ -886,6 +886,15 @@ impl Outbox {
     /// is not here belongs to a sent, cancelled or forgotten message, or to a message whose
     /// store write never happened: the worker removes it.
     pub fn file_keys(&self) -> std::collections::BTreeSet<&str> {
+        self.attachments_in_use()
+            .into_iter()
+            .filter(|k| is_file_key(k))
+            .collect()
+    }
+
+    /// Every attachment key named by a message that may still be sent (not sent, not
+    /// cancelled): outbox files and campaign files alike.
+    pub fn attachments_in_use(&self) -> std::collections::BTreeSet<&str> {
         self.items
             .iter()
             .filter(|i| {
@@ -895,7 +904,6 @@ impl Outbox {
                 )
             })
             .flat_map(|i| i.attachments.iter().map(String::as_str))
-            .filter(|k| is_file_key(k))
             .collect()
     }
 

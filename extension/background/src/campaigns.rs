@@ -68,10 +68,13 @@ async fn ensure_loaded() {
     };
     // An unreadable value is logged and left where it is (never saved over until a campaign
     // changes); the worker then runs with none, which sends nothing.
+    // Files are swept only when the campaigns were read: an unreadable value may still name them.
+    let mut readable = items.is_some();
     let stored = match read(CAMPAIGNS_KEY).map(chrome::from_js::<Stored>) {
         Some(Ok(s)) => s,
         Some(Err(e)) => {
             chrome::log_error(&format!("Nobi Pro: stored campaigns unreadable: {e}"));
+            readable = false;
             Stored::default()
         }
         None => Stored::default(),
@@ -87,7 +90,7 @@ async fn ensure_loaded() {
         }
         first
     });
-    if first {
+    if first && readable {
         sweep_files().await;
     }
 }
@@ -184,6 +187,16 @@ async fn start(
         Ok(recipients) => recipients,
         Err(error) => return CampaignsToPanel::Refused { error },
     };
+    // Asked twice (a reply lost, the agent pressed again): the first one, stored while this one
+    // stored its files, is the campaign.
+    let known = STATE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .is_some_and(|(c, _)| c.campaigns.iter().any(|k| k.id == campaign.id))
+    });
+    if known {
+        return snapshot_now();
+    }
     if let Err(error) = campaign.start(recipients, at, now) {
         return CampaignsToPanel::Refused { error };
     }
@@ -226,9 +239,7 @@ async fn store_files(
             let _ = Reflect::set(&items, &key.as_str().into(), &chrome::to_js(&f.file));
         }
         if chrome::local_set(&items).await.is_err() {
-            return Err(RunError::MissingFile {
-                media_id: files[0].media_id.clone(),
-            });
+            return Err(RunError::FilesNotStored);
         }
     }
     Ok(recipients)
@@ -262,9 +273,21 @@ async fn sweep_files() {
             })
             .unwrap_or_default()
     });
+    // A message the agent may still retry or send again from the outbox keeps its images.
+    let wanted: Vec<String> = outbox::with_outbox(|ob| {
+        ob.attachments_in_use()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default();
     let stale: Vec<String> = keys
         .into_iter()
-        .filter(|k| is_campaign_file_key(k) && !live.iter().any(|prefix| k.starts_with(prefix)))
+        .filter(|k| {
+            is_campaign_file_key(k)
+                && !live.iter().any(|prefix| k.starts_with(prefix))
+                && !wanted.contains(k)
+        })
         .collect();
     if !stale.is_empty() {
         chrome::local_remove(&stale).await;

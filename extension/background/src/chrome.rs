@@ -52,6 +52,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
 
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
+    fn alarms_clear(name: &str) -> Result<Promise, JsValue>;
+
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
 }
@@ -312,6 +315,15 @@ pub async fn local_set(items: &Object) -> Result<(), JsValue> {
 pub async fn local_remove(keys: &[String]) {
     if let Ok(promise) = local_remove_raw(&key_array(keys)) {
         let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Removes the alarm `name`, if there is one.
+pub fn clear_alarm(name: &str) {
+    if let Ok(promise) = alarms_clear(name) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(promise).await;
+        });
     }
 }
 

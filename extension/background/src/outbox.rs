@@ -443,6 +443,10 @@ pub async fn pump() {
         (w, false) => w,
     };
     PUMPING.with(|p| p.set(false));
+    if wake.is_none() {
+        // Nothing left to do: the watchdog set by the loop must not wake the worker every 30 s.
+        chrome::clear_alarm("outbox");
+    }
     if let Some(when) = wake {
         // The alarm wakes a stopped worker (Chrome fires alarms no sooner than about 30 s for a
         // store-installed extension); a live worker also keeps a timer for short waits.

@@ -13,9 +13,9 @@ use leptos::prelude::*;
 use nobi_core::campaign::audience::{Audience, Candidate, Reach};
 use nobi_core::campaign::content::{freeze, Content};
 use nobi_core::campaign::followup::{follow_ups, FollowUp, Window};
-use nobi_core::campaign::words::{duration, word, Word};
+use nobi_core::campaign::words::{closed_ago, closes_in, word, Word, DEFAULT_NAME_FALLBACK};
 use nobi_core::protocol::campaign::{
-    Campaign, CampaignsToPanel, Goal, PanelToCampaigns, RunSettings,
+    Campaign, CampaignFile, CampaignsToPanel, Goal, PanelToCampaigns, RecipientState, RunSettings,
 };
 use nobi_core::template::Vars;
 use std::collections::HashSet;
@@ -36,10 +36,24 @@ pub fn FollowUps() -> impl IntoView {
     }
 }
 
-/// One row per customer: the most urgent of their conversations.
-fn one_per_customer(list: Vec<FollowUp>) -> Vec<FollowUp> {
+/// One row per customer: the most urgent of their conversations; none for a customer a campaign
+/// is still sending to, or sent to after their last message (they were followed up: a second
+/// click would message them twice).
+fn one_per_customer(list: Vec<FollowUp>, campaigns: &[Campaign]) -> Vec<FollowUp> {
     let mut seen = HashSet::new();
     list.into_iter()
+        .filter(|u| {
+            let followed = campaigns.iter().any(|c| {
+                c.recipients.iter().any(|r| {
+                    r.customer_id == u.customer_id
+                        && match r.state {
+                            RecipientState::Sent { at } => at >= u.last_message_at,
+                            ref state => !state.is_final(),
+                        }
+                })
+            });
+            !followed
+        })
         .filter(|u| seen.insert(u.customer_id.clone()))
         .collect()
 }
@@ -53,22 +67,33 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
     leptos::task::spawn_local(async move { app.ensure_templates().await });
     let shop = StoredValue::new_local(shop);
     let list = Memo::new(move |_| {
-        let threads = match ctx.snapshot.get() {
-            Some(CampaignsToPanel::Campaigns { do_not_message, .. }) => do_not_message,
-            _ => Vec::new(),
+        let (threads, campaigns) = match ctx.snapshot.get() {
+            Some(CampaignsToPanel::Campaigns {
+                do_not_message,
+                campaigns,
+                ..
+            }) => (do_not_message, campaigns),
+            _ => (Vec::new(), Vec::new()),
         };
         shop.with_value(|shop| {
             let dnm = do_not_message(shop, &threads);
-            one_per_customer(follow_ups(&shop.facts, now() as u64, HOUR_MS, &dnm))
+            one_per_customer(
+                follow_ups(&shop.facts, now() as u64, HOUR_MS, &dnm),
+                &campaigns,
+            )
         })
     });
     let selected = RwSignal::new(HashSet::<String>::new());
+    // One id per follow-up being prepared (see the new-campaign screen).
+    let campaign_id = StoredValue::new(new_id());
     let text = RwSignal::new(String::new());
+    // The template's images go with it, as in the composer.
+    let image_ids = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<String>);
-    let send = Action::new_local(move |(): &()| async move {
-        let lang = lang.get_untracked();
-        let chosen: Vec<FollowUp> = list.with_untracked(|l| {
-            selected.with_untracked(|s| {
+    // Who gets it, rendered now: the button counts them, and who is held back is said before.
+    let frozen = Memo::new(move |_| {
+        let chosen: Vec<FollowUp> = list.with(|l| {
+            selected.with(|s| {
                 l.iter()
                     .filter(|u| s.contains(&u.customer_id))
                     .cloned()
@@ -91,25 +116,43 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
         };
         // A follow-up is one click: a buyer with no name on file is greeted with the usual word.
         let content = Content {
-            text: text.get_untracked(),
+            text: text.get(),
+            attachments: image_ids.get(),
             fallback: Some(Vars {
-                ten_khach: Some(word(Word::FallbackNameDefault, lang).to_owned()),
+                ten_khach: Some(DEFAULT_NAME_FALLBACK.to_owned()),
                 ..Vars::default()
             }),
             ..Content::default()
         };
-        let frozen = shop.with_value(|s| freeze(&audience, &content, |id| s.vars(id, None)));
+        shop.with_value(|s| freeze(&audience, &content, |id, to| s.vars(id, Some(to), None)))
+    });
+    let send = Action::new_local(move |(): &()| async move {
+        let lang = lang.get_untracked();
+        let frozen = frozen.get_untracked();
         if frozen.recipients.is_empty() {
             error.set(Some(word(Word::NobodyToSend, lang).into()));
             return;
         }
+        let ids = image_ids.get_untracked();
+        let items = crate::db::media::load(&ids).await;
+        if items.len() != ids.len() {
+            error.set(Some(word(Word::ImageMissing, lang).into()));
+            return;
+        }
+        let files = items
+            .iter()
+            .map(|m| CampaignFile {
+                media_id: m.id.as_str().to_owned(),
+                file: crate::db::media::to_attachment(m),
+            })
+            .collect();
         let name = format!(
             "{} {}",
             word(Word::FollowUpCampaign, lang),
             crate::widgets::format::format_time(now())
         );
         let campaign = Campaign::draft(
-            new_id().as_str(),
+            campaign_id.get_value().as_str(),
             &name,
             Goal::Care,
             RunSettings::default(),
@@ -119,9 +162,10 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
             campaign: Box::new(campaign),
             recipients: frozen.recipients,
             at: None,
-            files: Vec::new(),
+            files,
         };
         if act(ctx, request).await {
+            campaign_id.set_value(new_id());
             selected.set(HashSet::new());
             ctx.screen.set(Screen::Runs);
         }
@@ -129,12 +173,8 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
     let when = move |u: &FollowUp| {
         let l = lang.get();
         match u.window {
-            Window::ClosingSoon { left_ms } => {
-                format!("{} {}", word(Word::ClosesIn, l), duration(left_ms, l))
-            }
-            Window::Closed { ago_ms } => {
-                format!("{} {}", word(Word::ClosedAgo, l), duration(ago_ms, l))
-            }
+            Window::ClosingSoon { left_ms } => closes_in(left_ms, l),
+            Window::Closed { ago_ms } => closed_ago(ago_ms, l),
         }
     };
     view! {
@@ -180,6 +220,7 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
                 <select data-testid="followup-template" on:change=move |ev| {
                     let id = event_target_value(&ev);
                     if let Some(t) = app.templates.with_untracked(|ts| ts.iter().find(|t| t.id == id).cloned()) {
+                        image_ids.set(t.image_ids.clone());
                         text.set(t.content);
                     }
                 }>
@@ -188,12 +229,18 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
                 </select></label>
             <textarea data-testid="followup-text" rows="3" placeholder=move || w(Word::TextPlaceholder)
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            {move || {
+                let held: Vec<String> = frozen.with(|f| f.held_back.iter().map(|(_, name, _)| nobi_core::text::for_display(name).to_string()).collect());
+                (!held.is_empty() && !text.with(|t| t.trim().is_empty())).then(|| view! {
+                    <p class="warn" data-testid="followup-held">{format!("{} {}: {}", held.len(), w(Word::HeldCount), held.join(", "))}</p>
+                })
+            }}
             <crate::widgets::ErrorLine error=error testid="followup-error"/>
             <div class="row-actions">
                 <button class="primary" data-testid="followup-send"
-                    disabled=move || selected.with(HashSet::is_empty) || text.with(|t| t.trim().is_empty()) || send.pending().get()
+                    disabled=move || frozen.with(|f| f.recipients.is_empty()) || text.with(|t| t.trim().is_empty()) || send.pending().get()
                     on:click=move |_| { send.dispatch(()); }>
-                    {move || format!("{} ({})", w(Word::SendFollowUp), selected.with(HashSet::len))}</button>
+                    {move || format!("{} ({})", w(Word::SendFollowUp), frozen.with(|f| f.recipients.len()))}</button>
                 <button data-testid="followup-more" disabled=move || selected.with(HashSet::is_empty)
                     on:click=move |_| {
                         ctx.preset.set(Some(selected.get_untracked().into_iter().collect()));

@@ -64,7 +64,7 @@ pub fn CampaignsView() -> impl IntoView {
     let lang = use_app().lang;
     let snapshot = RwSignal::new(None);
     let error = RwSignal::new(None::<String>);
-    worker::follow(snapshot, error);
+    worker::follow(snapshot, error, lang);
     let shop = LocalResource::new(move || async move {
         Shop::load().await.map(Rc::new).map_err(|e| e.to_string())
     });
@@ -77,6 +77,15 @@ pub fn CampaignsView() -> impl IntoView {
         lang,
     };
     provide_context(ctx);
+    // The lists are read again when the agent moves between the screens: a campaign just
+    // started, or a buyer read meanwhile, shows.
+    Effect::new(move |previous: Option<Screen>| {
+        let now = ctx.screen.get();
+        if previous.is_some_and(|p| p != now) {
+            shop.refetch();
+        }
+        now
+    });
     let w = move |key: Word| word(key, lang.get());
     let nav = move |which: Screen, key: Word, testid: &'static str| {
         view! {

@@ -16,7 +16,7 @@ use nobi_core::campaign::content::{freeze, preview, Content, Frozen, ProductCard
 use nobi_core::campaign::phone_list::{
     customers_by_phone, match_numbered_rows, match_phone_list, PhoneListMatch, Unmatched,
 };
-use nobi_core::campaign::words::{word, Word};
+use nobi_core::campaign::words::{word, Word, DEFAULT_NAME_FALLBACK};
 use nobi_core::crm::{Date, MediaItem};
 use nobi_core::protocol::campaign::{
     Campaign, CampaignFile, Goal, PanelToCampaigns, QuietHours, RunSettings,
@@ -145,8 +145,10 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
     let picking = RwSignal::new(false);
     let product = RwSignal::new(None::<ProductCard>);
     let use_fallback = RwSignal::new(false);
-    let fallback_name =
-        RwSignal::new(word(Word::FallbackNameDefault, lang.get_untracked()).to_owned());
+    let fallback_name = RwSignal::new(DEFAULT_NAME_FALLBACK.to_owned());
+    // One id per campaign being prepared: pressing "Gửi" again after a lost answer starts nothing
+    // new (the worker ignores an id it has); a new one once it has started.
+    let campaign_id = StoredValue::new(new_id());
     let preview_for = RwSignal::new(None::<String>);
 
     let defaults = RunSettings::default();
@@ -224,7 +226,9 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
         let staff = staff_name();
         audience_now.with(|a| {
             content.with(|c| {
-                shop.with_value(|shop| freeze(a, c, |id| shop.vars(id, staff.as_deref())))
+                shop.with_value(|shop| {
+                    freeze(a, c, |id, to| shop.vars(id, Some(to), staff.as_deref()))
+                })
             })
         })
     });
@@ -316,7 +320,7 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                     )
                 });
             let campaign = Campaign::draft(
-                new_id().as_str(),
+                campaign_id.get_value().as_str(),
                 &title,
                 goal.get_untracked(),
                 settings,
@@ -349,6 +353,7 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                 files,
             };
             if act(ctx, request).await {
+                campaign_id.set_value(new_id());
                 ctx.screen.set(Screen::Runs);
             }
         }
@@ -453,7 +458,7 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                 let missing: Vec<String> = frozen.with(|f| {
                     let mut names: Vec<String> = f.held_back.iter().flat_map(|(_, _, why)| match why {
                         Unsendable::Missing { variables, .. } => variables.clone(),
-                        Unsendable::Empty => Vec::new(),
+                        Unsendable::Empty | Unsendable::SameThread { .. } => Vec::new(),
                     }).collect();
                     names.sort();
                     names.dedup();
@@ -702,6 +707,7 @@ fn AudienceList(
                                         .join("}, {")
                                 ),
                                 Unsendable::Empty => w(Word::HeldEmpty).to_owned(),
+                                Unsendable::SameThread { .. } => w(Word::HeldSameThread).to_owned(),
                             }),
                     };
                     (c.customer_id.clone(), c.name.clone(), note)
@@ -731,7 +737,7 @@ fn AudienceList(
                                         let include = event_target_checked(&ev);
                                         excluded.update(|e| { if include { e.remove(&id); } else { e.insert(id); } });
                                     }/>
-                                <span class="name">{display_name(&name, lang.get_untracked())}</span>
+                                <span class="name">{move || display_name(&name, lang.get())}</span>
                             </label>
                             {note.map(|n| view! { <span class="muted why" data-testid="audience-why">{n}</span> })}
                             {reachable.then(|| view! {
@@ -772,18 +778,21 @@ fn Preview(
     };
     let shown = move || {
         let id = who()?;
-        let name = audience.with(|a| {
-            a.candidates
-                .iter()
-                .find(|c| c.customer_id == id)
-                .map(|c| c.name.clone())
+        let (name, thread) = audience.with(|a| {
+            a.candidates.iter().find(|c| c.customer_id == id).map(|c| {
+                let thread = match &c.reach {
+                    Reach::Thread { to, .. } => Some(to.clone()),
+                    Reach::Unreachable { .. } => None,
+                };
+                (c.name.clone(), thread)
+            })
         })?;
         let me = app.settings.with_untracked(|s| s.me.clone());
         let staff = me.and_then(|me| {
             app.staff
                 .with_untracked(|s| s.iter().find(|x| x.id == me).map(|x| x.name.clone()))
         });
-        let vars = shop.with_value(|s| s.vars(&id, staff.as_deref()));
+        let vars = shop.with_value(|s| s.vars(&id, thread.as_ref(), staff.as_deref()));
         Some((name, content.with(|c| preview(c, &vars))))
     };
     view! {

@@ -263,7 +263,10 @@ fn CampaignCard(id: String) -> impl IntoView {
                         let:r>
                         <li data-testid="campaign-recipient">
                             <span class="name">{nobi_core::text::for_display(&r.name)}</span>
-                            <span class=outcome_class(&r.state) data-testid="recipient-outcome">{outcome(&r.state, lang.get_untracked())}</span>
+                            <span class=outcome_class(&r.state) data-testid="recipient-outcome">{
+                                let state = r.state.clone();
+                                move || outcome(&state, lang.get())
+                            }</span>
                         </li>
                     </For>
                 </ul>

@@ -8,7 +8,7 @@ use nobi_core::campaign::audience::Facts;
 use nobi_core::crm::{ConversationRecord, Customer};
 use nobi_core::order::campaign_facts::campaign_facts;
 use nobi_core::order::Order;
-use nobi_core::protocol::Platform;
+use nobi_core::protocol::{Platform, ThreadRef};
 use nobi_core::template::{self, Vars};
 use std::collections::HashMap;
 
@@ -17,8 +17,9 @@ use std::collections::HashMap;
 pub struct Shop {
     pub facts: Vec<Facts>,
     customers: HashMap<String, Customer>,
-    /// Each customer's latest conversation (its account names the shop in `{ten_shop}`).
-    conversations: HashMap<String, ConversationRecord>,
+    /// Each customer's conversations, latest first (the one a message goes to names the shop in
+    /// `{ten_shop}`).
+    conversations: HashMap<String, Vec<ConversationRecord>>,
     /// Each customer's latest order (`{ma_don}`, `{tong_tien}`).
     orders: HashMap<String, Order>,
     /// The shop accounts seen in conversations, by platform.
@@ -42,15 +43,15 @@ impl Shop {
                 }
             }
         }
-        let mut latest_conversation: HashMap<String, ConversationRecord> = HashMap::new();
+        let mut by_customer: HashMap<String, Vec<ConversationRecord>> = HashMap::new();
         for c in conversations {
-            let key = c.customer_id.as_str().to_owned();
-            if latest_conversation
-                .get(&key)
-                .is_none_or(|known| known.updated_at < c.updated_at)
-            {
-                latest_conversation.insert(key, c);
-            }
+            by_customer
+                .entry(c.customer_id.as_str().to_owned())
+                .or_default()
+                .push(c);
+        }
+        for list in by_customer.values_mut() {
+            list.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
         }
         let mut latest_order: HashMap<String, Order> = HashMap::new();
         for o in orders {
@@ -70,17 +71,30 @@ impl Shop {
                 .into_iter()
                 .map(|c| (c.id.as_str().to_owned(), c))
                 .collect(),
-            conversations: latest_conversation,
+            conversations: by_customer,
             orders: latest_order,
             accounts,
         })
     }
 
-    /// The template values of customer `id` now, as the composer would fill them.
-    pub fn vars(&self, id: &str, staff_name: Option<&str>) -> Vars {
+    /// The template values of customer `id` now, as the composer would fill them for a message
+    /// in `thread` (its conversation names the shop; without it, the latest conversation).
+    pub fn vars(&self, id: &str, thread: Option<&ThreadRef>, staff_name: Option<&str>) -> Vars {
+        let conversations = self
+            .conversations
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let conversation = thread
+            .and_then(|t| {
+                conversations
+                    .iter()
+                    .find(|c| c.platform == t.platform && c.thread_id == t.thread_id)
+            })
+            .or(conversations.first());
         template::vars_for(
             self.customers.get(id),
-            self.conversations.get(id),
+            conversation,
             staff_name,
             self.orders.get(id),
             now(),

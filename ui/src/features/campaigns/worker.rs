@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 use nobi_bridge::{from_js, is_own_page, runtime_send_message, to_js};
+use nobi_core::campaign::words::{word, Word};
+use nobi_core::i18n::Lang;
 use nobi_core::protocol::campaign::{CampaignsToPanel, PanelToCampaigns};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -28,7 +30,11 @@ pub async fn ask(request: &PanelToCampaigns) -> Result<CampaignsToPanel, String>
 
 /// Keeps `snapshot` equal to the worker's latest campaigns, for as long as the calling owner
 /// lives: asks once, then follows the worker's broadcasts.
-pub fn follow(snapshot: RwSignal<Option<CampaignsToPanel>>, error: RwSignal<Option<String>>) {
+pub fn follow(
+    snapshot: RwSignal<Option<CampaignsToPanel>>,
+    error: RwSignal<Option<String>>,
+    lang: RwSignal<Lang>,
+) {
     let listener = Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(
         move |message: JsValue, sender: JsValue| {
             if is_own_page(&sender) {
@@ -54,8 +60,8 @@ pub fn follow(snapshot: RwSignal<Option<CampaignsToPanel>>, error: RwSignal<Opti
             }
             Ok(CampaignsToPanel::Refused { .. }) => {}
             Err(e) => {
-                web_sys::console::error_1(&e.clone().into());
-                let _ = error.try_set(Some(e));
+                web_sys::console::error_1(&e.into());
+                let _ = error.try_set(Some(word(Word::WorkerSilent, lang.get_untracked()).into()));
             }
         }
     });

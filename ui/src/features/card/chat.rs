@@ -82,7 +82,14 @@ pub fn read_chat(state: AppState, thread: ThreadRef) {
                 if let Some(c) = conversation.as_mut() {
                     c.replied = replied;
                     c.unread = false;
-                    c.last_message_at = buyer_at.or(c.last_message_at).or(Some(now()));
+                    // Without a readable time, a buyer who has just become the last to write
+                    // wrote about now: an older time would put a live conversation on the
+                    // follow-up list.
+                    let just_wrote = !replied && known.is_some_and(|(was_replied, _)| was_replied);
+                    c.last_message_at = buyer_at
+                        .or_else(|| just_wrote.then(now))
+                        .or(c.last_message_at)
+                        .or(Some(now()));
                 }
                 Vec::new()
             });
