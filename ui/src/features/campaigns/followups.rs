@@ -15,7 +15,7 @@ use nobi_core::campaign::content::{freeze, Content};
 use nobi_core::campaign::followup::{follow_ups, FollowUp, Window};
 use nobi_core::campaign::words::{closed_ago, closes_in, word, Word, DEFAULT_NAME_FALLBACK};
 use nobi_core::protocol::campaign::{
-    Campaign, CampaignFile, CampaignsToPanel, Goal, PanelToCampaigns, RecipientState, RunSettings,
+    Campaign, CampaignsToPanel, Goal, PanelToCampaigns, RecipientState, RunSettings,
 };
 use nobi_core::template::Vars;
 use std::collections::HashSet;
@@ -133,19 +133,10 @@ fn List(shop: Rc<Shop>) -> impl IntoView {
             error.set(Some(word(Word::NobodyToSend, lang).into()));
             return;
         }
-        let ids = image_ids.get_untracked();
-        let items = crate::db::media::load(&ids).await;
-        if items.len() != ids.len() {
+        let Some(files) = super::shop::campaign_files(&frozen.recipients).await else {
             error.set(Some(word(Word::ImageMissing, lang).into()));
             return;
-        }
-        let files = items
-            .iter()
-            .map(|m| CampaignFile {
-                media_id: m.id.as_str().to_owned(),
-                file: crate::db::media::to_attachment(m),
-            })
-            .collect();
+        };
         let name = format!(
             "{} {}",
             word(Word::FollowUpCampaign, lang),

@@ -18,9 +18,7 @@ use nobi_core::campaign::phone_list::{
 };
 use nobi_core::campaign::words::{word, Word, DEFAULT_NAME_FALLBACK};
 use nobi_core::crm::{Date, MediaItem};
-use nobi_core::protocol::campaign::{
-    Campaign, CampaignFile, Goal, PanelToCampaigns, QuietHours, RunSettings,
-};
+use nobi_core::protocol::campaign::{Campaign, Goal, PanelToCampaigns, QuietHours, RunSettings};
 use nobi_core::protocol::Platform;
 use nobi_core::template::Vars;
 use std::collections::HashSet;
@@ -326,26 +324,10 @@ fn Builder(shop: Rc<Shop>) -> impl IntoView {
                 settings,
                 now() as u64,
             );
-            let mut wanted: Vec<String> = Vec::new();
-            for r in &recipients {
-                for a in &r.attachments {
-                    if !wanted.contains(a) {
-                        wanted.push(a.clone());
-                    }
-                }
-            }
-            let items = crate::db::media::load(&wanted).await;
-            if items.len() != wanted.len() {
+            let Some(files) = super::shop::campaign_files(&recipients).await else {
                 error.set(Some(word(Word::ImageMissing, lang).into()));
                 return;
-            }
-            let files = items
-                .iter()
-                .map(|m| CampaignFile {
-                    media_id: m.id.as_str().to_owned(),
-                    file: crate::db::media::to_attachment(m),
-                })
-                .collect();
+            };
             let request = PanelToCampaigns::Start {
                 campaign: Box::new(campaign),
                 recipients,

@@ -12,6 +12,29 @@ use nobi_core::protocol::{Platform, ThreadRef};
 use nobi_core::template::{self, Vars};
 use std::collections::HashMap;
 
+/// The images `recipients` attach, each once, read from the media library for the campaign's
+/// start; `None` when one of them is no longer in the library.
+pub async fn campaign_files(
+    recipients: &[nobi_core::protocol::campaign::Recipient],
+) -> Option<Vec<nobi_core::protocol::campaign::CampaignFile>> {
+    let mut wanted: Vec<String> = Vec::new();
+    for a in recipients.iter().flat_map(|r| &r.attachments) {
+        if !wanted.contains(a) {
+            wanted.push(a.clone());
+        }
+    }
+    let items = db::media::load(&wanted).await;
+    (items.len() == wanted.len()).then(|| {
+        items
+            .iter()
+            .map(|m| nobi_core::protocol::campaign::CampaignFile {
+                media_id: m.id.as_str().to_owned(),
+                file: db::media::to_attachment(m),
+            })
+            .collect()
+    })
+}
+
 /// The shop as the campaign screens see it.
 #[derive(Default)]
 pub struct Shop {
