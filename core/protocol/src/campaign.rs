@@ -812,7 +812,12 @@ impl Campaign {
         let mut sending = left * per_message / accounts;
         // Walk forward through the days: sending time is spent only outside the quiet hours.
         let q = &self.settings.quiet;
-        let mut t = q.next_allowed(now_ms);
+        // A scheduled campaign sends nothing before its time.
+        let start = match self.state {
+            CampaignState::Scheduled { at } => at.max(now_ms),
+            _ => now_ms,
+        };
+        let mut t = q.next_allowed(start);
         if q.from_minute == q.to_minute {
             return Some(t - now_ms + sending);
         }
@@ -1003,6 +1008,17 @@ mod tests {
             .time_left_ms(&Pacing::default(), MORNING + 10 * HOUR_MS)
             .unwrap();
         assert_eq!(left, 16 * HOUR_MS);
+        // Scheduled for tomorrow 10:00: the wait comes first.
+        let mut later = Campaign::draft("k2", "Sale", Goal::Promotion, RunSettings::default(), 0);
+        later
+            .start(
+                (0..300).map(|n| recipient(n, "a")).collect(),
+                Some(MORNING + 24 * HOUR_MS),
+                MORNING,
+            )
+            .unwrap();
+        let left = later.time_left_ms(&Pacing::default(), MORNING).unwrap();
+        assert_eq!(left, 24 * HOUR_MS + 5 * HOUR_MS);
     }
 
     #[test]
