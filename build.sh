@@ -111,6 +111,9 @@ build_wasm() {
   say "building the workbook reader (its own wasm module: its CRC and inflate tables stay out of the panel)"
   CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
     cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-tabular-wasm
+  say "building team sync (its own wasm module: the service worker loads it only once a shop connects a server)"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" RUSTFLAGS="$NIGHTLY_FLAGS" \
+    cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-sync-worker
   say "building the content script (release, MVP features, for wasm and wasm2js)"
   CARGO_TARGET_DIR="$MVP_TARGET_DIR" RUSTFLAGS="-C target-cpu=mvp $NIGHTLY_FLAGS" \
     cargo "+$NIGHTLY" build --release --target "$WASM_TARGET" "${BUILD_STD[@]}" -p nobi-content --lib
@@ -141,9 +144,10 @@ build_wasm() {
   bindgen "$mvp" "$stage/content" nobi_content web
   bindgen "$WASM_OUT/nobi_address_wasm.wasm" "$stage/address" nobi_address_wasm web
   bindgen "$WASM_OUT/nobi_tabular_wasm.wasm" "$stage/tabular" nobi_tabular_wasm web
+  bindgen "$WASM_OUT/nobi_sync_worker.wasm" "$stage/sync" nobi_sync_worker web
   # Not the split panel: its chunks address the main module's function table by index, which
   # wasm-opt may renumber (and -Oz saves under 1 KB there).
-  for f in "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm "$stage"/tabular/*.wasm; do
+  for f in "$stage"/background/*.wasm "$stage"/content/*.wasm "$stage"/address/*.wasm "$stage"/tabular/*.wasm "$stage"/sync/*.wasm; do
     wasm_opt -Oz --strip-debug --strip-producers "${WASM_FEATURES[@]}" "$f" -o "$f"
   done
 
@@ -164,6 +168,7 @@ assemble() {
   mkdir -p "$DIST/background" "$DIST/panel" "$DIST/content"
   cp extension/background/background.js "$DIST/background/"
   cp -r "$stage/background" "$DIST/background/wasm"
+  cp -r "$stage/sync" "$DIST/background/sync"
   cp extension/panel/panel.html extension/panel/panel.js extension/panel/panel.css "$DIST/panel/"
   cp -r "$stage/panel" "$DIST/panel/wasm"
   cp -r "$stage/address" "$DIST/panel/address"

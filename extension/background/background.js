@@ -1,12 +1,25 @@
 // Nobi Pro service worker (module). Chrome requires listeners to be registered synchronously at
 // the top level, so they are registered here and wait for the wasm inside; the logic is Rust.
 import init, * as worker from './wasm/nobi_background.js';
+// Team sync is a wasm module of its own (extension/sync), instantiated only when a shop has
+// connected its server (the 'nobi-sync' flag) or the panel asks to connect: a browser that works
+// alone never loads it. Importing its glue costs nothing until init runs.
+import initSync, * as sync from './sync/nobi_sync_worker.js';
 
 const ready = init({ module_or_path: new URL('./wasm/nobi_background_bg.wasm', import.meta.url) });
 
+let syncReady = null;
+const syncModule = () =>
+  (syncReady ??= initSync({ module_or_path: new URL('./sync/nobi_sync_worker_bg.wasm', import.meta.url) }).then(
+    () => sync,
+  ));
+const SYNC_ALARM = 'nobi-sync';
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  ready
-    .then(() => worker.on_runtime_message(message, sender))
+  // One enum per direction: the panel's requests to team sync carry a `sync` tag (PanelToSync).
+  const module = message && typeof message.sync === 'string' ? syncModule().then(() => sync) : null;
+  (module ?? ready)
+    .then(() => (module ? sync.on_message(message, sender) : worker.on_runtime_message(message, sender)))
     .then(sendResponse, (error) => {
       console.error('Nobi Pro: message failed', error);
       sendResponse({ error: { message: String(error) } }); // BackgroundToPanel::Error
@@ -24,10 +37,18 @@ chrome.tabs.onRemoved.addListener((tabId, { windowId }) => {
 
 // The outbox: alarms wake the worker for scheduled sends, retries and pacing; a new worker first
 // checks what its predecessor left half done.
-chrome.alarms.onAlarm.addListener(() => {
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_ALARM) {
+    syncModule().then((s) => s.on_wake()).catch(console.error);
+    return;
+  }
   ready.then(() => worker.on_wake()).catch(console.error);
 });
 ready.then(() => worker.on_wake()).catch(console.error);
+chrome.storage.local
+  .get('nobi-sync')
+  .then((items) => items['nobi-sync'] && syncModule().then((s) => s.on_wake()))
+  .catch(console.error);
 
 // The toolbar icon opens the side panel beside the conversation.
 chrome.sidePanel

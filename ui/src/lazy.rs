@@ -122,7 +122,21 @@ pub fn after_card(screen: impl Future<Output = Build> + 'static) -> impl IntoVie
 
 split_point! {
 pub fn data_tab() -> AnyView {
-    view! { <crate::features::data::DataView/> }.into_any()
+    view! { <crate::features::team::TeamSettings/> <crate::features::data::DataView/> }.into_any()
+}
+}
+
+split_point! {
+/// Team sync's status line under the header (nothing when no server is connected).
+pub fn team_watch() -> AnyView {
+    view! { <crate::features::team::TeamWatch/> }.into_any()
+}
+}
+
+split_point! {
+/// The card's "who has this buyer" row in team mode.
+pub fn team_row() -> AnyView {
+    view! { <crate::features::team::AssigneeRow/> }.into_any()
 }
 }
 

@@ -114,6 +114,9 @@ pub struct AppState {
     pub templates: RwSignal<Vec<Template>>,
     /// The worker's outbox, as last reported.
     pub outbox: RwSignal<OutboxView>,
+    /// Team sync as the service worker last reported it (None: not asked yet, or never
+    /// connected). Kept up to date by `features::team::TeamWatch`.
+    pub team: RwSignal<Option<nobi_core::sync::SyncView>>,
     /// Whether the panel has settled after opening: the first customer shown, or nothing to show
     /// (see `lazy::after_card`).
     pub settled: RwSignal<bool>,
@@ -174,6 +177,7 @@ impl AppState {
             settings,
             templates: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(OutboxView::default()),
+            team: RwSignal::new(None),
             store_open: RwSignal::new(false),
             settings_unreadable,
             settled: RwSignal::new(false),
@@ -411,6 +415,11 @@ impl AppState {
             if any(&[schema::TEMPLATES]) && self.loaded.get_untracked().1 {
                 self.loaded.update(|l| l.1 = false);
                 self.ensure_templates().await;
+            }
+            if any(&[schema::STAFF]) {
+                if let Ok(staff) = db::staff().await {
+                    self.staff.set(staff);
+                }
             }
             if any(&[schema::TAGS]) {
                 if let Ok(tags) = db::tags().await {

@@ -6,7 +6,7 @@
 //! to rewrite, and the rewrite is a plain function ([`migrate_customer`]).
 
 /// The current schema version. Bump it and add a `match` arm in [`steps`]; never edit an old arm.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// The IndexedDB database name.
 pub const DB_NAME: &str = "nobi-pro";
@@ -29,6 +29,10 @@ pub const CHANGES: &str = "changes";
 /// Derived data kept to open screens fast, rebuilt from the records when missing or stale: the
 /// list's search index (`crm::search::Index::to_snapshot`). Not exported, not restored.
 pub const SNAPSHOTS: &str = "snapshots";
+/// The team server's sync state (`nobi_sync::SyncState` and who the agent is), one record `state`,
+/// written by the service worker in the same transaction as the pulled rows it applies. Not a
+/// record store: never exported, never restored, never cleared by a restore.
+pub const SYNC: &str = "sync";
 
 /// Every store holding records with an `id`, in export order.
 pub const RECORD_STORES: [&str; 11] = [
@@ -159,6 +163,13 @@ pub fn steps(from: u32) -> Vec<Step> {
                 // decode every customer.
                 out.push(Step::CreateStore {
                     name: SNAPSHOTS,
+                    auto_increment: false,
+                });
+            }
+            6 => {
+                // Version 6: team sync's state, beside the records it describes.
+                out.push(Step::CreateStore {
+                    name: SYNC,
                     auto_increment: false,
                 });
             }

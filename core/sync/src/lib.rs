@@ -18,6 +18,7 @@ pub mod ids;
 pub mod incoming;
 pub mod machine;
 pub mod outgoing;
+pub mod team;
 pub mod words;
 
 pub use incoming::{initial_changes, LocalIds, PullResult, Pulled, Row, Tombstone, Write};
@@ -25,3 +26,4 @@ pub use machine::{
     Backoff, Kind, Outcome, Rejected, Request, Response, Session, Status, SyncState, TransportError,
 };
 pub use outgoing::{Local, Mutation, NotSynced};
+pub use team::{Me, PanelToSync, Role, SyncReply, SyncView};

@@ -37,6 +37,44 @@ words! {
     Error => "Lỗi đồng bộ", "Sync error";
     SignedOut => "Chưa kết nối máy chủ của shop: dữ liệu chỉ nằm trên máy này.", "Not connected to the shop's server: data stays on this computer only.";
     Retry => "Thử lại", "Retry";
+    // The connection screen (Settings → Kết nối máy chủ của shop)
+    TeamTitle => "Kết nối máy chủ của shop", "Connect the shop's server";
+    TeamIntro => "Khi shop có máy chủ riêng, nhân viên dùng chung khách, ghi chú, thẻ và phân công. Không kết nối thì mọi thứ vẫn chạy trên máy này như cũ.", "When the shop runs its own server, its agents share customers, notes, tags and assignments. Without one, everything keeps working on this computer as before.";
+    ServerUrl => "Địa chỉ máy chủ", "Server address";
+    InvitationCode => "Mã mời", "Invitation code";
+    Connect => "Kết nối", "Connect";
+    Connecting => "Đang kết nối…", "Connecting…";
+    Disconnect => "Ngắt kết nối", "Disconnect";
+    Disconnected => "Đã ngắt kết nối. Dữ liệu vẫn nằm trên máy này nhưng không còn đồng bộ.", "Disconnected. The data stays on this computer but no longer syncs.";
+    SignedInAs => "Đăng nhập là", "Signed in as";
+    ShopLabel => "Cửa hàng", "Shop";
+    YourPages => "Trang bạn phụ trách", "Your pages";
+    NoPages => "Bạn chưa được thêm vào trang nào: nhờ chủ shop thêm bạn vào trang.", "You are on no page yet: ask the shop owner to add you to one.";
+    RoleOwner => "Chủ shop", "Owner";
+    RoleManager => "Quản lý", "Manager";
+    RoleAgent => "Nhân viên", "Agent";
+    RoleViewer => "Chỉ xem", "Viewer";
+    BadServerUrl => "Địa chỉ máy chủ phải bắt đầu bằng https:// (hoặc http:// với máy trong mạng nội bộ), ví dụ https://crm.shop.vn.", "The server address must start with https:// (or http:// on the local network), e.g. https://crm.shop.vn.";
+    CodeMissing => "Hãy nhập mã mời chủ shop gửi cho bạn.", "Enter the invitation code the shop owner sent you.";
+    PermissionRefused => "Chrome chưa cho phép tiện ích truy cập máy chủ này. Bấm “Kết nối” lại và chọn “Cho phép”.", "Chrome did not allow the extension to reach this server. Press “Connect” again and choose “Allow”.";
+    Unreachable => "Không kết nối được máy chủ. Kiểm tra địa chỉ và mạng rồi thử lại.", "Cannot reach the server. Check the address and the network, then try again.";
+    InvitationBad => "Mã mời không đúng. Hãy kiểm tra lại từng ký tự hoặc xin chủ shop mã mới.", "This invitation code is not valid. Check it character by character or ask the shop owner for a new one.";
+    InvitationUsed => "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần: hãy xin chủ shop mã mới.", "This invitation code has been used. Each code works once: ask the shop owner for a new one.";
+    InvitationExpired => "Mã mời đã hết hạn. Hãy xin chủ shop mã mới.", "This invitation code has expired. Ask the shop owner for a new one.";
+    NotConnected => "Chưa kết nối máy chủ của shop.", "Not connected to the shop's server.";
+    Unplaced => "cuộc trò chuyện thuộc trang chưa có trên máy chủ: chỉ lưu trên máy này", "conversations belong to a page the server does not have: kept on this computer only";
+    Rejected => "thay đổi bị máy chủ từ chối", "changes refused by the server";
+    LastSynced => "Lần đồng bộ cuối", "Last synced";
+    // The card and the composer
+    Assignee => "Phụ trách", "Assigned to";
+    Pool => "Chưa ai nhận", "Not claimed yet";
+    Claim => "Nhận khách này", "Claim this buyer";
+    AlreadyClaimed => "Đã có người nhận", "Already claimed";
+    Reassign => "Chuyển cho", "Give to";
+    ToPool => "Trả về chưa ai nhận", "Back to unclaimed";
+    Mine => "Bạn", "You";
+    SomeoneElse => "một nhân viên khác", "another agent";
+    NotOnServerYet => "Cuộc trò chuyện này chưa lên máy chủ của shop (trang của nó chưa có trên máy chủ, hoặc đang gửi lên). Thử lại sau vài giây.", "This conversation is not on the shop's server yet (its page is not there, or it is on its way). Try again in a few seconds.";
     // What to do
     DoSignInAgain => "Phiên đăng nhập đã hết hạn hoặc bị thu hồi. Hãy xin mã mời mới từ chủ shop rồi kết nối lại.", "Your sign-in expired or was revoked. Ask the shop owner for a new invitation code and connect again.";
     DoAskOwner => "Tài khoản của bạn không có quyền làm việc này. Hãy nhờ chủ shop hoặc quản lý cấp quyền.", "Your account may not do this. Ask the shop owner or a manager for access.";

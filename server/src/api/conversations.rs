@@ -166,11 +166,13 @@ pub async fn claim(
             Some((Some(u), true, _)) if u == caller.user_id => {
                 Ok(Json(json!({ "claimed": true, "already_yours": true })))
             }
-            Some((Some(_), true, _)) => Err(ApiError::conflict(
+            // The winner is named, so the loser's panel can say who has the buyer.
+            Some((Some(u), true, _)) => Err(ApiError::conflict(
                 "already_claimed",
                 "Someone else has already claimed this conversation.",
             )
-            .vi("đã có người nhận")),
+            .vi("đã có người nhận")
+            .with("assignee", u.to_string())),
             Some((None, true, true)) => Err(ApiError::conflict(
                 "done",
                 "This conversation is done; it cannot be claimed.",

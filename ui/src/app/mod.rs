@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="panel" lang=move || lang.get().code()>
             <header::Header help=help follow=follow/>
+            {lazy::after_card(lazy::team_watch())}
             <ErrorBoundary fallback=move |_| view! { <p class="error" role="alert" data-testid="store-error">{move || state.t(Ui::StoreUnavailable)}</p> }>
                 // Built here, once the store is open, and untracked: the screens belong to this
                 // closure's owner (not to a future's), and nothing they read rebuilds them.

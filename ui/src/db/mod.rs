@@ -7,16 +7,18 @@
 //! through Leptos. Each function writes one [`Batch`]: all of a change lands, or none of it.
 
 pub mod backup;
-pub mod changes;
 pub mod customers;
 pub mod list_index;
 pub mod media;
 pub mod orders;
 pub mod products;
 pub mod settings;
-pub mod store;
 pub mod tags;
 pub mod templates;
+
+// The generic store and the change announcements live in `nobi-store`, shared with the
+// service worker's sync module; these paths stay as they were.
+pub use nobi_store::{changes, store};
 
 pub use customers::*;
 pub use orders::*;

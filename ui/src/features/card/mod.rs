@@ -50,6 +50,7 @@ pub fn CustomerCard() -> impl IntoView {
         <div class="card-stack" data-testid="customer-card">
             <ErrorLine error=state.error testid="card-error"/>
             <Identity/>
+            {crate::lazy::section(crate::lazy::team_row())}
             <Phones/>
             {crate::lazy::section(crate::lazy::card_fields())}
             {crate::lazy::section(crate::lazy::orders_section())}

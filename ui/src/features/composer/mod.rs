@@ -48,6 +48,24 @@ pub fn Composer() -> impl IntoView {
         })
     });
     let card_customer = move || state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
+    // The name of the other agent who has this conversation (team mode), if any.
+    let others_buyer = move || {
+        let me = state.team.with_untracked(|v| {
+            v.as_ref()
+                .filter(|v| !matches!(v.status, nobi_core::sync::Status::SignedOut))
+                .and_then(|v| v.me.as_ref().map(|m| m.user_id.clone()))
+        })?;
+        let assignee = state
+            .conversation
+            .with_untracked(|c| c.as_ref().and_then(|c| c.assignee.clone()))?;
+        (assignee.as_str() != me).then(|| {
+            state
+                .staff
+                .with_untracked(|s| s.iter().find(|s| s.id == assignee).map(|s| s.name.clone()))
+                .unwrap_or_else(|| assignee.0.clone())
+        })
+    };
+    let warned_for = RwSignal::new(None::<String>);
     // The customer a template in the draft was filled for, if any.
     let filled_for = RwSignal::new(None::<nobi_core::crm::Id>);
     let recipient = conversation
@@ -163,6 +181,14 @@ pub fn Composer() -> impl IntoView {
         } else {
             None
         };
+        // Team mode: another agent has this buyer. The first press warns, a second one sends.
+        if let Some(name) = others_buyer() {
+            if warned_for.get_untracked().as_deref() != Some(name.as_str()) {
+                warned_for.set(Some(name.clone()));
+                error.set(Some(ui(Ui::OthersBuyer, l).replace("{name}", &name)));
+                return;
+            }
+        }
         error.set(None);
         enqueuing.set(true);
         let id = match unconfirmed.get_untracked() {

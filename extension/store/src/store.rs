@@ -10,8 +10,8 @@ use idb::{
     ObjectStoreParams, Query, Request, TransactionMode, TransactionResult,
 };
 use nobi_bridge::{from_js, to_js};
-use nobi_core::crm::schema::{self, Step, CHANGES, SNAPSHOTS};
-use nobi_core::crm::{Change, ChangeOp, Customer, Id, Millis, Record};
+use nobi_crm::schema::{self, Step, CHANGES, SNAPSHOTS};
+use nobi_crm::{Change, ChangeOp, Customer, Id, Millis, Record};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
@@ -56,15 +56,17 @@ pub fn new_id() -> Id {
     Id::new(now(), random_u64())
 }
 
-/// 64 random bits from `crypto.getRandomValues`.
+/// 64 random bits from `crypto.getRandomValues` (the global's: a page's or a service worker's).
 pub fn random_u64() -> u64 {
     let mut bytes = [0u8; 8];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
+    let filled = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+        .ok()
+        .filter(|c| !c.is_undefined())
+        .map(|c| c.unchecked_into::<web_sys::Crypto>())
         .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
         .is_some();
     if !filled {
-        // No Web Crypto (never in an extension page): Math.random is still unique enough here.
+        // No Web Crypto (never in an extension): Math.random is still unique enough here.
         bytes = ((js_sys::Math::random() * 2f64.powi(53)) as u64).to_le_bytes();
     }
     u64::from_le_bytes(bytes)
@@ -123,6 +125,20 @@ impl Store {
         value
             .map(|v| from_js(v).map_err(|_| StoreError::Corrupt(T::STORE)))
             .transpose()
+    }
+
+    /// The value stored under `id` in `store` as it is (state that is not a record).
+    pub async fn get_raw(&self, store: &str, id: &str) -> Result<Option<JsValue>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(failed)?;
+        tx.object_store(store)
+            .map_err(failed)?
+            .get(Query::Key(JsValue::from_str(id)))
+            .map_err(failed)?
+            .await
+            .map_err(failed)
     }
 
     /// Every record of a store, skipping (and logging) unreadable ones so that one bad record
@@ -238,7 +254,7 @@ impl Store {
         match tx.commit().map_err(failed)?.await.map_err(failed)? {
             TransactionResult::Committed => {
                 let (stores, ids) = batch.touched();
-                crate::db::changes::announce(&stores, &ids);
+                crate::changes::announce(&stores, &ids);
                 Ok(())
             }
             TransactionResult::Aborted => Err(StoreError::Failed("transaction aborted".into())),
@@ -278,6 +294,16 @@ impl Store {
     /// The change-log entries after the first `after` (the log is never pruned, so its keys are
     /// 1, 2, …). Unreadable entries are skipped, so a caller compares the count it expected.
     pub async fn changes_after(&self, after: u32) -> Result<Vec<Change>, StoreError> {
+        self.changes_between(after, None).await
+    }
+
+    /// At most `limit` change-log entries after the first `after`, each with its key (see
+    /// [`Store::changes_after`]).
+    pub async fn changes_between(
+        &self,
+        after: u32,
+        limit: Option<u32>,
+    ) -> Result<Vec<Change>, StoreError> {
         let tx = self
             .db
             .transaction(&[CHANGES], TransactionMode::ReadOnly)
@@ -286,7 +312,7 @@ impl Store {
         let values = tx
             .object_store(CHANGES)
             .map_err(failed)?
-            .get_all(Some(Query::KeyRange(range)), None)
+            .get_all(Some(Query::KeyRange(range)), limit)
             .map_err(failed)?
             .await
             .map_err(failed)?;
@@ -351,8 +377,13 @@ fn queue(
     for op in &batch.ops {
         let store = tx.object_store(op.store()).map_err(failed)?;
         let (id, change) = match op {
-            Op::Put { value, id, .. } => {
+            Op::Put {
+                value, id, logged, ..
+            } => {
                 pending.push(store.put(value, None).map_err(failed)?);
+                if !logged {
+                    continue;
+                }
                 (id, ChangeOp::Put)
             }
             Op::Delete { id, .. } => {
@@ -453,6 +484,8 @@ enum Op {
         store: &'static str,
         id: Id,
         value: JsValue,
+        /// False for state that is not a record (sync's state): no change-log entry.
+        logged: bool,
     },
     Delete {
         store: &'static str,
@@ -501,6 +534,7 @@ impl Batch {
             store: T::STORE,
             id: Id(record.key().to_owned()),
             value: to_js(record),
+            logged: true,
         });
         self
     }
@@ -511,6 +545,7 @@ impl Batch {
             store: T::STORE,
             id: Id(record.key().to_owned()),
             value: to_js(record),
+            logged: true,
         });
         self
     }
@@ -519,7 +554,25 @@ impl Batch {
     /// request in the middle of a batch.
     #[doc(hidden)]
     pub fn put_unchecked(&mut self, store: &'static str, id: Id, value: JsValue) -> &mut Self {
-        self.ops.push(Op::Put { store, id, value });
+        self.ops.push(Op::Put {
+            store,
+            id,
+            value,
+            logged: true,
+        });
+        self
+    }
+
+    /// Puts `value` (an object whose `id` is `id`) into `store` with no change-log entry: state
+    /// kept beside the records (team sync's state in [`schema::SYNC`]), which is not a record
+    /// and must not be synced or counted as an edit.
+    pub fn put_state(&mut self, store: &'static str, id: &str, value: JsValue) -> &mut Self {
+        self.ops.push(Op::Put {
+            store,
+            id: Id(id.to_owned()),
+            value,
+            logged: false,
+        });
         self
     }
 

@@ -1,0 +1,616 @@
+//! Team sync in the service worker: the I/O around `nobi_sync`'s state machine.
+//!
+//! A wasm module of its own. `background.js` instantiates it only when the shop has connected a
+//! server (the `nobi-sync` flag in `chrome.storage.local`) or the panel asks to connect, so a
+//! browser that works alone never loads it. It is driven by:
+//! - the panel's [`PanelToSync`] requests ([`on_message`]);
+//! - the `nobi-sync` alarm and the worker's start ([`on_wake`]);
+//! - the panel's store announcements (`nobi_store::changes`) while the worker is awake: a local
+//!   edit is pushed at once.
+//!
+//! One cycle ([`run`]): local change-log entries → mutations; conversations the server does not
+//! know → `/v1/conversations/report` under the agent's page for that account; then the state
+//! machine's next request (refresh, push or pull), its answer recorded, and a pull's rows written
+//! **in one IndexedDB transaction with the state** (`stored`). The state is saved before each
+//! request (write-ahead), so a worker stopped anywhere resends the same mutation ids.
+//!
+//! **Invariant:** only one cycle runs at a time (events arriving meanwhile ask for another).
+//! **Invariant:** nothing here decides who has a conversation: claims and assignments are the
+//! server's answers, written as it gave them.
+
+mod net;
+mod stored;
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+
+use nobi_crm::{ConversationRecord, Customer, Id, Staff, Tag};
+use nobi_store::store::{random_u64, Batch, Store, StoreError};
+use nobi_sync::ids::uuid_of;
+use nobi_sync::outgoing::customer_data;
+use nobi_sync::team::{page_for, PanelToSync, SyncReply};
+use nobi_sync::words::Word;
+use nobi_sync::{Local, Me, Outcome, Session, Status, SyncState, Write};
+use serde_json::{json, Value};
+use stored::Stored;
+use wasm_bindgen::prelude::*;
+
+/// The alarm that wakes a sleeping worker to sync.
+const ALARM: &str = "nobi-sync";
+/// The `chrome.storage.local` flag `background.js` reads at start: load this module.
+const FLAG: &str = "nobi-sync";
+/// While a panel is open, a pull this often (a change by another agent shows within it).
+const PULL_WHILE_OPEN_MS: u64 = 2_000;
+/// A panel that has not said it is open for this long is taken as closed.
+const PANEL_GONE_MS: u64 = 60_000;
+/// Presence for round-robin and the offline sweep.
+const HEARTBEAT_EVERY_MS: u64 = 60_000;
+/// `/v1/me` again this often (pages and role change).
+const ME_EVERY_MS: u64 = 5 * 60_000;
+/// Change-log entries planned per step.
+const CHANGES_PER_STEP: u32 = 500;
+/// Requests per cycle at most (a long backlog continues in the next cycle).
+const STEPS_PER_CYCLE: usize = 40;
+/// Conversations reported per cycle at most.
+const REPORTS_PER_CYCLE: usize = 20;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+    fn alarms_create(name: &str, info: &JsValue) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
+    fn alarms_clear(name: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
+    fn local_set(items: &JsValue) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
+    fn local_remove(key: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(message: &str);
+}
+
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+    static TIMER: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+    static LISTENING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+async fn settle(promise: Result<js_sys::Promise, JsValue>) {
+    if let Ok(p) = promise {
+        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+    }
+}
+
+async fn set_flag(on: bool) {
+    if on {
+        let items = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&items, &FLAG.into(), &JsValue::TRUE);
+        settle(local_set(&items)).await;
+    } else {
+        settle(local_remove(FLAG)).await;
+    }
+}
+
+/// Wakes the worker at `at` (Unix ms): a timer while it is awake, and an alarm (Chrome keeps
+/// them at least 30 s apart) in case it is stopped before.
+async fn wake_at(at: Option<u64>) {
+    TIMER.with(|t| {
+        if let Some(handle) = t.borrow_mut().take() {
+            clear_timeout(&handle);
+        }
+    });
+    let Some(at) = at else {
+        settle(alarms_clear(ALARM)).await;
+        return;
+    };
+    let delay = at.saturating_sub(now());
+    if delay < 30_000 {
+        let callback = Closure::once_into_js(|| wasm_bindgen_futures::spawn_local(run()));
+        let handle = set_timeout(callback.unchecked_ref(), delay as f64);
+        TIMER.with(|t| *t.borrow_mut() = Some(handle));
+    }
+    let info = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&info, &"when".into(), &((at.max(now() + 30_000)) as f64).into());
+    settle(alarms_create(ALARM, &info)).await;
+}
+
+/// Pushes at once when a page of the extension writes (while this worker is awake).
+fn listen_for_edits() {
+    if LISTENING.with(|l| l.replace(true)) {
+        return;
+    }
+    nobi_store::changes::listen(|changed| {
+        let synced = nobi_sync::outgoing::SYNCED_STORES;
+        if changed.stores.iter().any(|s| synced.contains(&s.as_str())) {
+            wasm_bindgen_futures::spawn_local(run());
+        }
+    });
+}
+
+/// The alarm fired or the worker started.
+#[wasm_bindgen]
+pub async fn on_wake() {
+    listen_for_edits();
+    if let Ok(store) = Store::open().await {
+        if let Ok(Some(mut s)) = stored::load(&store).await {
+            // A request of the previous worker's is gone with it.
+            s.state.restarted();
+            let _ = stored::save(&store, &s).await;
+        }
+    }
+    run().await;
+}
+
+/// Handles one [`PanelToSync`] request from the panel; resolves to a [`SyncReply`].
+#[wasm_bindgen]
+pub async fn on_message(message: JsValue, sender: JsValue) -> JsValue {
+    if !nobi_bridge::is_own_extension(&sender) || !nobi_bridge::is_own_page(&sender) {
+        return JsValue::NULL;
+    }
+    listen_for_edits();
+    let reply = match nobi_bridge::from_js::<PanelToSync>(message) {
+        Ok(request) => match handle(request).await {
+            Ok(reply) => reply,
+            Err(e) => {
+                console_warn(&format!("Nobi Pro sync: {e}"));
+                SyncReply::Failed {
+                    word: Word::DoRetryLater,
+                }
+            }
+        },
+        Err(_) => SyncReply::Failed {
+            word: Word::DoUpdateExtension,
+        },
+    };
+    nobi_bridge::to_js(&reply)
+}
+
+fn signed_out_view() -> SyncReply {
+    SyncReply::View {
+        view: nobi_sync::SyncView {
+            server: None,
+            status: Status::SignedOut,
+            me: None,
+            rejected: 0,
+            unplaced: 0,
+            last_synced_at: None,
+        },
+    }
+}
+
+fn refused(body: &Value, status: u16) -> SyncReply {
+    let e = &body["error"];
+    SyncReply::Refused {
+        code: e["code"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("http_{status}")),
+        message: e["message"].as_str().unwrap_or_default().to_owned(),
+        assignee: e["assignee"].as_str().map(str::to_owned),
+    }
+}
+
+async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
+    let store = Store::open().await?;
+    match request {
+        PanelToSync::Connect { server, code } => connect(&store, &server, &code).await,
+        PanelToSync::Status => Ok(match stored::load(&store).await? {
+            Some(s) => SyncReply::View { view: s.view() },
+            None => signed_out_view(),
+        }),
+        PanelToSync::Poke | PanelToSync::Retry => {
+            let Some(mut s) = stored::load(&store).await? else {
+                return Ok(signed_out_view());
+            };
+            let t = now();
+            s.panel_at = t;
+            s.state.pull_every_ms = Some(PULL_WHILE_OPEN_MS);
+            if matches!(request, PanelToSync::Retry) {
+                s.state.retry(t);
+                // A page added on the server since: the conversations left local get a new try.
+                s.unplaced.clear();
+                s.me_at = 0;
+            } else {
+                s.state.poke(t);
+            }
+            stored::save(&store, &s).await?;
+            wasm_bindgen_futures::spawn_local(run());
+            Ok(SyncReply::View { view: s.view() })
+        }
+        PanelToSync::SignOut => {
+            if let Some(mut s) = stored::load(&store).await? {
+                if let Some(session) = &s.state.session {
+                    let url = format!("{}/v1/logout", s.state.server);
+                    // Best effort: the tokens are forgotten here whatever the server says.
+                    let _ = net::call("POST", &url, Some(&session.token), Some(&json!({}))).await;
+                }
+                s.state.sign_out();
+                stored::save(&store, &s).await?;
+                set_flag(false).await;
+                wake_at(None).await;
+                return Ok(SyncReply::View { view: s.view() });
+            }
+            Ok(signed_out_view())
+        }
+        PanelToSync::Claim { conversation } => {
+            take(&store, &conversation, "/v1/claim", None).await
+        }
+        PanelToSync::Assign { conversation, to } => {
+            let body = json!({ "assignee": to });
+            take(&store, &conversation, "/v1/assign", Some(body)).await
+        }
+    }
+}
+
+fn client_id() -> String {
+    format!("ext-{:016x}{:08x}", random_u64(), random_u64() as u32)
+}
+
+/// `/v1/join` with the invitation code, then `/v1/me`; the state starts with the whole change
+/// log to send (a browser that already has buyers brings them to the shop).
+async fn connect(store: &Store, server: &str, code: &str) -> Result<SyncReply, StoreError> {
+    let Some(server) = nobi_sync::team::normalize_server(server) else {
+        return Ok(SyncReply::Failed {
+            word: Word::BadServerUrl,
+        });
+    };
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(SyncReply::Failed {
+            word: Word::CodeMissing,
+        });
+    }
+    let joined = net::call(
+        "POST",
+        &format!("{server}/v1/join"),
+        None,
+        Some(&json!({ "code": code })),
+    )
+    .await;
+    let body = match joined {
+        Err(_) => {
+            return Ok(SyncReply::Failed {
+                word: Word::Unreachable,
+            })
+        }
+        Ok(r) if r.status != 200 => return Ok(refused(&r.body, r.status)),
+        Ok(r) => r.body,
+    };
+    let Some(session) = body.get("session").and_then(Session::from_json) else {
+        return Ok(SyncReply::Failed {
+            word: Word::DoUpdateExtension,
+        });
+    };
+    let me = match net::call(
+        "GET",
+        &format!("{server}/v1/me"),
+        Some(&session.token),
+        None,
+    )
+    .await
+    {
+        Ok(r) if r.status == 200 => Me::from_json(&r.body),
+        _ => None,
+    };
+    let mut state = SyncState::new(&server, &client_id());
+    state.sign_in(session);
+    state.pull_every_ms = Some(PULL_WHILE_OPEN_MS);
+    let t = now();
+    let s = Stored {
+        state,
+        me,
+        me_at: t,
+        reported: BTreeSet::new(),
+        unplaced: BTreeSet::new(),
+        last_synced_at: Some(t),
+        heartbeat_at: 0,
+        panel_at: t,
+    };
+    stored::save(store, &s).await?;
+    set_flag(true).await;
+    wasm_bindgen_futures::spawn_local(run());
+    Ok(SyncReply::View { view: s.view() })
+}
+
+/// A claim or an assignment of the local conversation `local_id`: the server's answer, and on
+/// success the conversation's new assignee written here at once (the next pull agrees).
+async fn take(
+    store: &Store,
+    local_id: &str,
+    path: &str,
+    extra: Option<Value>,
+) -> Result<SyncReply, StoreError> {
+    let Some(mut s) = stored::load(store).await? else {
+        return Ok(SyncReply::Failed {
+            word: Word::NotConnected,
+        });
+    };
+    let Some(session) = s.state.session.clone() else {
+        return Ok(SyncReply::Failed {
+            word: Word::NotConnected,
+        });
+    };
+    let Some(server_id) = s.state.conversations.get(local_id).cloned() else {
+        return Ok(SyncReply::Failed {
+            word: Word::NotOnServerYet,
+        });
+    };
+    let mut body = extra.unwrap_or_else(|| json!({}));
+    body["conversation_id"] = json!(server_id);
+    let answer = net::call(
+        "POST",
+        &format!("{}{path}", s.state.server),
+        Some(&session.token),
+        Some(&body),
+    )
+    .await;
+    let reply = match answer {
+        Err(_) => SyncReply::Failed {
+            word: Word::Unreachable,
+        },
+        Ok(r) if r.status == 200 => {
+            let assignee = if path == "/v1/claim" {
+                s.me.as_ref().map(|m| m.user_id.clone())
+            } else {
+                body["assignee"].as_str().map(str::to_owned)
+            };
+            if let Some(mut c) = store.get::<ConversationRecord>(local_id).await? {
+                c.assignee = assignee.clone().map(Id);
+                let mut batch = Batch::new();
+                batch.put(&mut c);
+                store.write(batch).await?;
+            }
+            SyncReply::Assigned { assignee }
+        }
+        Ok(r) => refused(&r.body, r.status),
+    };
+    s.state.poke(now());
+    stored::save(store, &s).await?;
+    wasm_bindgen_futures::spawn_local(run());
+    Ok(reply)
+}
+
+/// Runs cycles until nothing is left to do now; a call while one runs asks it for another turn.
+pub async fn run() {
+    if RUNNING.with(|r| r.replace(true)) {
+        AGAIN.with(|a| a.set(true));
+        return;
+    }
+    loop {
+        AGAIN.with(|a| a.set(false));
+        match cycle().await {
+            Ok(wake) => wake_at(wake).await,
+            Err(e) => {
+                console_warn(&format!("Nobi Pro sync: {e}"));
+                wake_at(Some(now() + 30_000)).await;
+            }
+        }
+        if !AGAIN.with(|a| a.get()) {
+            break;
+        }
+    }
+    RUNNING.with(|r| r.set(false));
+}
+
+/// The local records named by `customers` and `conversations`, and every tag.
+async fn read_local(
+    store: &Store,
+    customers: impl IntoIterator<Item = Id>,
+    conversations: impl IntoIterator<Item = Id>,
+) -> Result<Local, StoreError> {
+    let mut local = Local {
+        tags: store.all::<Tag>().await?,
+        ..Local::default()
+    };
+    for id in customers {
+        if let Some(c) = store.get::<Customer>(id.as_str()).await? {
+            local.customers.insert(id, c);
+        }
+    }
+    for id in conversations {
+        if let Some(c) = store.get::<ConversationRecord>(id.as_str()).await? {
+            local.conversations.insert(id, c);
+        }
+    }
+    Ok(local)
+}
+
+/// Local change-log entries after the state's `change_seq` → queued mutations. Returns true if
+/// and only if there may be more entries.
+async fn record_changes(store: &Store, s: &mut Stored) -> Result<bool, StoreError> {
+    let after = s.state.change_seq as u32;
+    let changes = store
+        .changes_between(after, Some(CHANGES_PER_STEP))
+        .await?;
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    let more = changes.len() as u32 == CHANGES_PER_STEP;
+    let of = |store_name: &str| -> BTreeSet<Id> {
+        changes
+            .iter()
+            .filter(|c| c.store == store_name)
+            .map(|c| c.id.clone())
+            .collect()
+    };
+    let local = read_local(
+        store,
+        of(nobi_crm::schema::CUSTOMERS),
+        of(nobi_crm::schema::CONVERSATIONS),
+    )
+    .await?;
+    // The log's keys are 1, 2, … (never pruned): entry i after `after` has key after + i + 1.
+    let entries: Vec<(u64, nobi_crm::Change)> = changes
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (after as u64 + i as u64 + 1, c))
+        .collect();
+    s.state.record_changes(&entries, &local);
+    Ok(more)
+}
+
+/// Reports conversations the server does not know (held by the state machine) under the page
+/// of their account. Returns true if and only if one was reported (a pull brings its id).
+async fn report_held(store: &Store, s: &mut Stored) -> Result<bool, StoreError> {
+    let (Some(session), Some(me)) = (s.state.session.clone(), s.me.clone()) else {
+        return Ok(false);
+    };
+    let waiting: Vec<String> = s
+        .state
+        .held
+        .iter()
+        .filter(|id| !s.reported.contains(*id) && !s.unplaced.contains(*id))
+        .take(REPORTS_PER_CYCLE)
+        .cloned()
+        .collect();
+    let mut any = false;
+    for id in waiting {
+        let Some(c) = store.get::<ConversationRecord>(&id).await? else {
+            s.state.held.remove(&id);
+            continue;
+        };
+        let Some(page) = page_for(&me.pages, c.platform, c.account.as_deref()) else {
+            s.unplaced.insert(id);
+            continue;
+        };
+        let customer = match store.get::<Customer>(c.customer_id.as_str()).await? {
+            Some(cu) => uuid_of(&cu.id).map(|u| json!({ "id": u, "data": customer_data(&cu) })),
+            None => None,
+        };
+        let body = json!({ "page_id": page.id, "thread_id": c.thread_id, "customer": customer });
+        let url = format!("{}/v1/conversations/report", s.state.server);
+        match net::call("POST", &url, Some(&session.token), Some(&body)).await {
+            Ok(r) if r.status == 200 => {
+                s.reported.insert(id);
+                any = true;
+            }
+            // Refused (a page removed meanwhile, a viewer): left local, listed in the panel.
+            Ok(r) if (400..500).contains(&r.status) && r.status != 401 && r.status != 429 => {
+                s.unplaced.insert(id);
+            }
+            // Offline or busy: tried again next cycle.
+            _ => break,
+        }
+    }
+    if any {
+        s.state.poke(now());
+    }
+    Ok(any)
+}
+
+/// `/v1/me` when it is due (pages and role change) and a heartbeat (presence).
+async fn refresh_me_and_presence(s: &mut Stored, t: u64) {
+    let Some(session) = s.state.session.clone() else {
+        return;
+    };
+    if !s.state.is_syncing() {
+        return;
+    }
+    if t.saturating_sub(s.me_at) >= ME_EVERY_MS {
+        let url = format!("{}/v1/me", s.state.server);
+        if let Ok(r) = net::call("GET", &url, Some(&session.token), None).await {
+            if let Some(me) = (r.status == 200).then(|| Me::from_json(&r.body)).flatten() {
+                if s.me.as_ref().map(|m| &m.pages) != Some(&me.pages) {
+                    s.unplaced.clear();
+                }
+                s.me = Some(me);
+                s.me_at = t;
+            }
+        }
+    }
+    let panel_open = t.saturating_sub(s.panel_at) < PANEL_GONE_MS;
+    if panel_open && t.saturating_sub(s.heartbeat_at) >= HEARTBEAT_EVERY_MS {
+        let url = format!("{}/v1/heartbeat", s.state.server);
+        let body = json!({ "online": true });
+        if let Ok(r) = net::call("POST", &url, Some(&session.token), Some(&body)).await {
+            if r.status == 200 {
+                s.heartbeat_at = t;
+            }
+        }
+    }
+    if !panel_open {
+        // Nobody is looking: the default interval (and the alarm's 30 s floor) will do.
+        s.state.pull_every_ms = None;
+    }
+}
+
+/// One cycle; returns when to wake next (None: sync is stopped).
+async fn cycle() -> Result<Option<u64>, StoreError> {
+    let store = Store::open().await?;
+    for _ in 0..STEPS_PER_CYCLE {
+        let Some(mut s) = stored::load(&store).await? else {
+            return Ok(None);
+        };
+        if s.state.session.is_none() {
+            return Ok(None);
+        }
+        if record_changes(&store, &mut s).await? {
+            stored::save(&store, &s).await?;
+            continue;
+        }
+        let t = now();
+        refresh_me_and_presence(&mut s, t).await;
+        report_held(&store, &mut s).await?;
+        let Some(request) = s.state.next_request(t) else {
+            let wake = s.state.next_wake(now());
+            stored::save(&store, &s).await?;
+            return Ok(wake);
+        };
+        // Write-ahead: the request's ids are stored before it leaves.
+        stored::save(&store, &s).await?;
+        let result = net::call("POST", &request.url, request.token.as_deref(), Some(&request.body)).await;
+        if matches!(&result, Ok(r) if r.status == 200) {
+            s.last_synced_at = Some(now());
+        }
+        let t = now();
+        match s.state.on_response(&request, result, t, random_u64()) {
+            Outcome::Pulled(pulled) => {
+                let ids = pulled.local_ids();
+                let local = read_local(&store, ids.customers, ids.conversations).await?;
+                let out = s.state.apply_pull(&pulled, &local, t);
+                if pulled.reset {
+                    // What the agent may see changed: read who they are again.
+                    s.me_at = 0;
+                }
+                let known = &s.state.conversations;
+                s.reported.retain(|id| !known.contains_key(id));
+                let mut batch = Batch::new();
+                for w in out.writes {
+                    match w {
+                        Write::PutCustomer(mut c) => {
+                            c.refresh_keys();
+                            batch.put_as_is(&c);
+                        }
+                        Write::PutConversation(c) => {
+                            batch.put_as_is(&c);
+                        }
+                        Write::PutTag(tag) => {
+                            batch.put_as_is(&tag);
+                        }
+                        Write::PutStaff(staff) => {
+                            batch.put_as_is::<Staff>(&staff);
+                        }
+                        Write::DeleteCustomer(id) => {
+                            batch.delete::<Customer>(&id);
+                        }
+                        Write::DeleteConversation(id) => {
+                            batch.delete::<ConversationRecord>(&id);
+                        }
+                    }
+                }
+                s.put_in(&mut batch);
+                store.write(batch).await?;
+            }
+            Outcome::Stale | Outcome::Continue => stored::save(&store, &s).await?,
+        }
+    }
+    Ok(Some(now()))
+}

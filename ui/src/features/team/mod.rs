@@ -1,0 +1,141 @@
+//! Team mode in the panel: the link to the service worker's sync module, the sync status line
+//! ([`TeamWatch`]), the connection screen ([`TeamSettings`], in the data tab) and the card's
+//! "who has this buyer" row ([`AssigneeRow`]). Every part loads as a chunk: a browser that works
+//! alone pays one status request per panel and nothing more.
+//!
+//! The rules (which page a thread goes under, who may reassign, whose buyer it is) are plain
+//! Rust in `nobi_sync::team`; the words in `nobi_sync::words`.
+
+mod assignee;
+mod settings;
+
+pub use assignee::AssigneeRow;
+pub use settings::TeamSettings;
+
+use crate::state::use_app;
+use leptos::prelude::*;
+use nobi_bridge::{from_js, runtime_send_message, to_js};
+use nobi_core::i18n::Lang;
+use nobi_core::sync::team::{PanelToSync, Role, SyncReply, SyncView};
+use nobi_core::sync::words::{word, Word};
+use nobi_core::sync::Status;
+use std::time::Duration;
+use wasm_bindgen_futures::JsFuture;
+
+/// While the panel is open it tells the worker so this often (pulls stay frequent, and the
+/// worker is kept awake).
+const POKE_EVERY: Duration = Duration::from_secs(20);
+
+/// Sends `request` to the sync module and waits for its answer; `Err` when the worker did not
+/// answer (or answered something else).
+pub async fn ask(request: &PanelToSync) -> Result<SyncReply, String> {
+    let promise = runtime_send_message(&to_js(request)).map_err(|e| format!("{e:?}"))?;
+    let reply = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    from_js(reply).map_err(|e| e.to_string())
+}
+
+/// Asks and stores the answer's view in the app state; returns the answer.
+pub async fn ask_and_keep(request: &PanelToSync) -> Option<SyncReply> {
+    let reply = ask(request).await.ok()?;
+    if let SyncReply::View { view } = &reply {
+        let _ = use_app().team.try_set(Some(view.clone()));
+    }
+    Some(reply)
+}
+
+pub fn role_word(role: Role) -> Word {
+    match role {
+        Role::Owner => Word::RoleOwner,
+        Role::Manager => Word::RoleManager,
+        Role::Agent => Word::RoleAgent,
+        Role::Viewer => Word::RoleViewer,
+    }
+}
+
+fn clock(at: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
+}
+
+/// The status line's class and text.
+pub fn status_text(view: &SyncView, lang: Lang) -> (&'static str, String) {
+    let w = |k| word(k, lang);
+    match &view.status {
+        Status::Synced => ("ok", w(Word::Synced).to_owned()),
+        Status::Pending { n } => ("muted", format!("{n} {}", w(Word::Pending))),
+        Status::Offline { retry_at } => ("warn", format!("{} {}.", w(Word::Offline), clock(*retry_at))),
+        Status::Error { code, what_to_do } => (
+            "error",
+            format!("{} ({code}): {}", w(Word::Error), w(*what_to_do)),
+        ),
+        Status::SignedOut if view.me.is_some() => ("muted", w(Word::Disconnected).to_owned()),
+        Status::SignedOut => ("muted", w(Word::SignedOut).to_owned()),
+    }
+}
+
+/// Keeps [`crate::state::AppState::team`] current and shows the status line under the header
+/// once the shop is connected: asks at start, re-asks when the worker writes its state (the
+/// store's announcements), and pokes the worker while the panel is open.
+#[component]
+pub fn TeamWatch() -> impl IntoView {
+    let state = use_app();
+    let team = state.team;
+    let lang = state.lang;
+    leptos::task::spawn_local(async move {
+        ask_and_keep(&PanelToSync::Status).await;
+        if connected(team) {
+            ask_and_keep(&PanelToSync::Poke).await;
+        }
+    });
+    crate::db::changes::listen(move |changed| {
+        if changed.stores.iter().any(|s| s == nobi_core::crm::schema::SYNC) {
+            leptos::task::spawn_local(async move {
+                ask_and_keep(&PanelToSync::Status).await;
+            });
+        }
+    });
+    let poke = set_interval_with_handle(
+        move || {
+            if connected(team) {
+                leptos::task::spawn_local(async move {
+                    ask_and_keep(&PanelToSync::Poke).await;
+                });
+            }
+        },
+        POKE_EVERY,
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(p) = poke {
+            p.clear();
+        }
+    });
+    let retry = Action::new_local(|_: &()| async move {
+        ask_and_keep(&PanelToSync::Retry).await;
+    });
+    move || {
+        let view = team.get().filter(|v| v.me.is_some())?;
+        let (class, text) = status_text(&view, lang.get());
+        let failed = matches!(view.status, Status::Error { .. } | Status::Offline { .. });
+        Some(view! {
+            <p class=format!("sync-status small {class}") role="status" data-testid="sync-status">
+                {text}
+                {failed.then(|| view! {
+                    " " <button class="link" data-testid="sync-retry" on:click=move |_| { retry.dispatch(()); }>
+                        {move || word(Word::Retry, lang.get())}
+                    </button>
+                })}
+            </p>
+        })
+    }
+}
+
+/// Returns true if and only if the last view says the agent is signed in.
+pub fn connected(team: RwSignal<Option<SyncView>>) -> bool {
+    team.with_untracked(|v| {
+        v.as_ref()
+            .is_some_and(|v| v.me.is_some() && !matches!(v.status, Status::SignedOut))
+    })
+}
