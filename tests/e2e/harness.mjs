@@ -16,7 +16,7 @@ export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /** Launches Chromium with the extension. Pass `userDataDir` to reuse a profile (reload tests). */
-export async function launch({ fixtures = {}, userDataDir, headless = true, locale = 'vi-VN' } = {}) {
+export async function launch({ fixtures = {}, userDataDir, headless = true, locale = 'vi-VN', dist = DIST } = {}) {
   const profile = userDataDir ?? (await mkdtemp(path.join(tmpdir(), 'nobi-e2e-')));
   const context = await chromium.launchPersistentContext(profile, {
     headless,
@@ -24,8 +24,8 @@ export async function launch({ fixtures = {}, userDataDir, headless = true, loca
     locale,
     viewport: { width: 1280, height: 800 },
     args: [
-      `--disable-extensions-except=${DIST}`,
-      `--load-extension=${DIST}`,
+      `--disable-extensions-except=${dist}`,
+      `--load-extension=${dist}`,
       // This machine has no network beyond package registries: keep Chromium from trying.
       '--disable-background-networking',
       '--disable-component-update',

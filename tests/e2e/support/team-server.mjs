@@ -142,24 +142,36 @@ export async function startTeamServer({ binary }) {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    server = spawn(binary, ['serve', '--database-url', databaseUrl, '--listen', `127.0.0.1:${port}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    fs.writeFileSync(path.join(dir, 'server.pid'), String(server.pid));
-    let stderr = '';
-    server.stderr.on('data', (d) => { stderr += d; });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (server.exitCode !== null || server.signalCode !== null) {
-        throw new Error(`nobi-server exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
+    // Started again on the same port by startServer (the offline test stops only the server).
+    const startServer = async () => {
+      server = spawn(binary, ['serve', '--database-url', databaseUrl, '--listen', `127.0.0.1:${port}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      fs.writeFileSync(path.join(dir, 'server.pid'), String(server.pid));
+      let stderr = '';
+      server.stderr.on('data', (d) => { stderr += d; });
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        if (server.exitCode !== null || server.signalCode !== null) {
+          throw new Error(`nobi-server exited (${server.exitCode ?? server.signalCode}) before answering:\n${stderr}`);
+        }
+        try {
+          if ((await fetch(`${url}/health`)).ok) break;
+        } catch { /* not listening yet */ }
+        if (Date.now() > deadline) throw new Error(`nobi-server did not answer ${url}/health within 30 s:\n${stderr}`);
+        await sleep(100);
       }
-      try {
-        if ((await fetch(`${url}/health`)).ok) break;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) throw new Error(`nobi-server did not answer ${url}/health within 30 s:\n${stderr}`);
-      await sleep(100);
-    }
-    return { url, databaseUrl, ownerCode, shopId, stop };
+    };
+    /** Stops the server process only (the database stays): the extension sees it offline. */
+    const stopServer = async () => {
+      if (server && server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGKILL');
+        await exited;
+      }
+    };
+    await startServer();
+    return { url, databaseUrl, ownerCode, shopId, stop, stopServer, startServer };
   } catch (e) {
     await stop();
     throw e;
