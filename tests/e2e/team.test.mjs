@@ -36,7 +36,9 @@ async function connect(panel, url, code) {
   await panel.getByTestId('team-server').fill(url);
   await panel.getByTestId('team-code').fill(code);
   await panel.getByTestId('team-connect').click();
-  await panel.getByTestId('team-me').waitFor({ timeout: 15_000 });
+  const error = panel.getByTestId('team-error');
+  await Promise.race([panel.getByTestId('team-me').waitFor({ timeout: 15_000 }), error.waitFor({ timeout: 15_000 })]);
+  if (await error.count()) throw new Error(`connecting failed: ${await error.textContent()}`);
   await panel.getByTestId('tab-customer').click();
 }
 

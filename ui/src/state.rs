@@ -387,10 +387,33 @@ impl AppState {
                 if changed.touches(schema::CUSTOMERS, id.as_str()) && !self.has_pending_edits() {
                     match db::store().get::<Customer>(id.as_str()).await {
                         Ok(Some(fresh)) => self.customer.set(Some(fresh)),
-                        // Gone (a restore without them, a merge elsewhere): nothing to show.
+                        // Gone (a restore without them, a merge elsewhere): the conversation's
+                        // customer now, if the open conversation is still there (team sync
+                        // merged this browser's record of the buyer into the shop's); else
+                        // nothing to show.
                         Ok(None) => {
-                            self.customer.set(None);
-                            self.conversation.set(None);
+                            let record = self
+                                .conversation
+                                .with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
+                            let mut followed = false;
+                            if let Some(record) = record {
+                                if let Ok(Some(conversation)) =
+                                    db::store().get::<ConversationRecord>(record.as_str()).await
+                                {
+                                    if let Ok(Some(customer)) = db::store()
+                                        .get::<Customer>(conversation.customer_id.as_str())
+                                        .await
+                                    {
+                                        self.customer.set(Some(customer));
+                                        self.conversation.set(Some(conversation));
+                                        followed = true;
+                                    }
+                                }
+                            }
+                            if !followed {
+                                self.customer.set(None);
+                                self.conversation.set(None);
+                            }
                         }
                         Err(_) => {}
                     }
@@ -403,6 +426,17 @@ impl AppState {
                 if changed.touches(schema::CONVERSATIONS, id.as_str()) && !self.has_pending_edits()
                 {
                     if let Ok(fresh) = db::store().get::<ConversationRecord>(id.as_str()).await {
+                        // Team sync may move the thread to the shop's record of the buyer
+                        // (another agent's browser saw them first): the card follows it.
+                        let moved = fresh.as_ref().map(|c| c.customer_id.clone()).filter(|to| {
+                            self.customer
+                                .with_untracked(|c| c.as_ref().map(|c| &c.id) != Some(to))
+                        });
+                        if let Some(to) = moved {
+                            if let Ok(Some(customer)) = db::store().get::<Customer>(to.as_str()).await {
+                                self.customer.set(Some(customer));
+                            }
+                        }
                         self.conversation.set(fresh);
                     }
                 }

@@ -88,6 +88,11 @@ pub enum Write {
 pub struct PullResult {
     pub writes: Vec<Write>,
     pub dropped: Vec<Mutation>,
+    /// `(local, server)`: a conversation this browser had linked to its own customer `local`
+    /// belongs on the server to `server`'s customer (another agent's browser reported the buyer
+    /// first). The conversation now points to `server`; the worker merges `local` into it
+    /// (`nobi_crm::link::merge`) and deletes `local`, so one buyer stays one record.
+    pub merges: Vec<(Id, Id)>,
 }
 
 fn str_of<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
@@ -421,6 +426,25 @@ impl SyncState {
                         .get(&lid)
                         .or_else(|| local.conversations.get(&lid))
                         .cloned();
+                    // Another browser reported this buyer first: the server's customer wins,
+                    // and this browser's record of the buyer is merged into it.
+                    let existing = existing.map(|mut c| {
+                        if let Some(sc) = server.customer.as_deref() {
+                            let theirs = id_of(sc);
+                            if c.customer_id != theirs && uuid_of(&c.customer_id).as_deref() != Some(sc) {
+                                if let Some(mine) = uuid_of(&c.customer_id) {
+                                    // Its puts would be refused (the server never shows it).
+                                    out.dropped.extend(self.drop_pending_for(&mine));
+                                    self.rejected
+                                        .retain(|r| subject(&r.mutation) != Some(mine.as_str()));
+                                    self.bases.remove(c.customer_id.as_str());
+                                }
+                                out.merges.push((c.customer_id.clone(), theirs.clone()));
+                                c.customer_id = theirs;
+                            }
+                        }
+                        c
+                    });
                     if let (true, Some(mut c)) = (self.held.remove(lid.as_str()), existing.clone())
                     {
                         // Changed here before the server knew it: the change goes out now.

@@ -709,3 +709,61 @@ fn initial_changes_put_every_record_once() {
     assert_eq!((ch[0].0, ch[0].1.store.as_str()), (101, "customers"));
     assert_eq!((ch[1].0, ch[1].1.store.as_str()), (102, "conversations"));
 }
+
+#[test]
+fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is_merged() {
+    let mut s = signed_in();
+    let mine = customer(7, "Hồng");
+    let conv = conversation("t1", &mine.id);
+    let local = Local {
+        customers: [(mine.id.clone(), mine.clone())].into(),
+        conversations: [(conv.id.clone(), conv.clone())].into(),
+        ..Local::default()
+    };
+    s.record_changes(
+        &[put(1, "customers", &mine.id), put(2, "conversations", &conv.id)],
+        &local,
+    );
+    assert_eq!(s.pending.len(), 1, "our customer's put is queued");
+    // The server refuses it: its report made our customer, but the thread was someone else's.
+    let push = s.next_request(NOW).unwrap();
+    let refused = Response {
+        status: 404,
+        body: json!({ "error": { "code": "not_found", "message": "x", "mutation_id": 1 } }),
+    };
+    s.on_response(&push, Ok(refused), NOW, 0);
+    assert_eq!(s.rejected.len(), 1);
+    let server = "5a0e3c2e-1111-4222-8333-944455556666";
+    let theirs = "6c0e3c2e-1111-4222-8333-944455556666";
+    let body = pulled(
+        "s:4",
+        json!([
+            { "entity": "customer", "row": { "id": theirs, "data": { "name": "Nguyễn Thị Hồng" } } },
+            { "entity": "conversation", "row": { "id": server, "platform": "instagram", "thread_id": "t1", "assignee": null, "done": false, "customer_id": theirs } }
+        ]),
+        json!([]),
+        false,
+        0,
+    );
+    let out = apply(&mut s, body, &local);
+    assert_eq!(out.merges, vec![(mine.id.clone(), nobi_sync::ids::id_of(theirs))]);
+    let Some(Write::PutConversation(c)) = out
+        .writes
+        .iter()
+        .find(|w| matches!(w, Write::PutConversation(_)))
+    else {
+        panic!()
+    };
+    assert_eq!(c.customer_id, nobi_sync::ids::id_of(theirs), "the server's customer");
+    assert!(
+        s.pending.iter().all(|m| m.args["id"] != json!(uuid_of(&mine.id).unwrap())),
+        "our customer's put is dropped: {:?}",
+        s.pending
+    );
+    assert!(
+        s.pending.iter().all(|m| m.args.get("customer_id").is_none()),
+        "no conversation_set pointing the thread back at ours: {:?}",
+        s.pending
+    );
+    assert!(s.rejected.is_empty(), "the refusal about ours is moot once merged");
+}

@@ -542,6 +542,57 @@ async fn refresh_me_and_presence(s: &mut Stored, t: u64) {
     }
 }
 
+/// Merges this browser's own record of a buyer into the server's (see
+/// `nobi_sync::PullResult::merges`): `into` gets what `from` had that it lacks (phones, notes,
+/// tags, …; sent to the server as the next mutations), and `from` is deleted unless another
+/// conversation still points to it.
+async fn merge_duplicates(
+    store: &Store,
+    writes: &mut Vec<Write>,
+    merges: &[(Id, Id)],
+    now: u64,
+) -> Result<(), StoreError> {
+    for (from, into) in merges {
+        if from == into {
+            continue;
+        }
+        let Some(ours) = store.get::<Customer>(from.as_str()).await? else {
+            continue;
+        };
+        let pulled = writes.iter().position(|w| matches!(w, Write::PutCustomer(c) if &c.id == into));
+        let target = match pulled {
+            Some(i) => match &writes[i] {
+                Write::PutCustomer(c) => Some(c.clone()),
+                _ => None,
+            },
+            None => store.get::<Customer>(into.as_str()).await?,
+        };
+        let Some(target) = target else { continue };
+        let merged = nobi_crm::link::merge(target, ours, now as i64);
+        match pulled {
+            Some(i) => writes[i] = Write::PutCustomer(merged),
+            None => writes.push(Write::PutCustomer(merged)),
+        }
+        let repointed: BTreeSet<&Id> = writes
+            .iter()
+            .filter_map(|w| match w {
+                Write::PutConversation(c) => Some(&c.id),
+                _ => None,
+            })
+            .collect();
+        let others = store
+            .by_index::<ConversationRecord>("by_customer", from.as_str())
+            .await?
+            .into_iter()
+            .filter(|c| !repointed.contains(&c.id))
+            .count();
+        if others == 0 {
+            writes.push(Write::DeleteCustomer(from.clone()));
+        }
+    }
+    Ok(())
+}
+
 /// One cycle; returns when to wake next (None: sync is stopped).
 async fn cycle() -> Result<Option<u64>, StoreError> {
     let store = Store::open().await?;
@@ -582,8 +633,10 @@ async fn cycle() -> Result<Option<u64>, StoreError> {
                 }
                 let known = &s.state.conversations;
                 s.reported.retain(|id| !known.contains_key(id));
+                let mut writes = out.writes;
+                merge_duplicates(&store, &mut writes, &out.merges, t).await?;
                 let mut batch = Batch::new();
-                for w in out.writes {
+                for w in writes {
                     match w {
                         Write::PutCustomer(mut c) => {
                             c.refresh_keys();

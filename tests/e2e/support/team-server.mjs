@@ -17,19 +17,18 @@ const IS_ROOT = process.getuid() === 0;
 // Pinned on both sides: PGPORT in the environment would otherwise rename the socket file.
 const PG_PORT = '5432';
 
-/** Path of the debug `nobi-server`, built (with cargo's output shown) only when missing. */
+/** Path of the debug `nobi-server`, built first (cargo does nothing when it is up to date, and a
+ *  stale binary would test old server code). */
 export async function serverBinary() {
   const target = path.join(ROOT, 'target');
   const binary = path.join(target, 'debug', 'nobi-server');
-  if (!fs.existsSync(binary)) {
-    // CARGO_TARGET_DIR pinned so the binary lands where we look for it.
-    const r = spawnSync('cargo', ['build', '-p', 'nobi-server'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, CARGO_TARGET_DIR: target },
-    });
-    if (r.status !== 0) throw new Error(`cargo build -p nobi-server failed (status ${r.status})`);
-  }
+  // CARGO_TARGET_DIR pinned so the binary lands where we look for it.
+  const r = spawnSync('cargo', ['build', '--quiet', '-p', 'nobi-server'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, CARGO_TARGET_DIR: target },
+  });
+  if (r.status !== 0) throw new Error(`cargo build -p nobi-server failed (status ${r.status})`);
   return binary;
 }
 

@@ -45,7 +45,7 @@ pub fn AssigneeRow() -> impl IntoView {
         let request = request.clone();
         async move {
             message.set(None);
-            let reply = ask_and_keep(&request).await;
+            let reply = ask_and_keep(team, &request).await;
             let l = lang.get_untracked();
             let said = match reply {
                 Some(SyncReply::Assigned { assignee }) => {

@@ -36,11 +36,15 @@ pub async fn ask(request: &PanelToSync) -> Result<SyncReply, String> {
     from_js(reply).map_err(|e| e.to_string())
 }
 
-/// Asks and stores the answer's view in the app state; returns the answer.
-pub async fn ask_and_keep(request: &PanelToSync) -> Option<SyncReply> {
+/// Asks and stores the answer's view in `team` (the app state's); returns the answer. Takes the
+/// signal, not the context: it runs in tasks, outside any reactive owner.
+pub async fn ask_and_keep(
+    team: RwSignal<Option<SyncView>>,
+    request: &PanelToSync,
+) -> Option<SyncReply> {
     let reply = ask(request).await.ok()?;
     if let SyncReply::View { view } = &reply {
-        let _ = use_app().team.try_set(Some(view.clone()));
+        let _ = team.try_set(Some(view.clone()));
     }
     Some(reply)
 }
@@ -84,15 +88,15 @@ pub fn TeamWatch() -> impl IntoView {
     let team = state.team;
     let lang = state.lang;
     leptos::task::spawn_local(async move {
-        ask_and_keep(&PanelToSync::Status).await;
+        ask_and_keep(team, &PanelToSync::Status).await;
         if connected(team) {
-            ask_and_keep(&PanelToSync::Poke).await;
+            ask_and_keep(team, &PanelToSync::Poke).await;
         }
     });
     crate::db::changes::listen(move |changed| {
         if changed.stores.iter().any(|s| s == nobi_core::crm::schema::SYNC) {
             leptos::task::spawn_local(async move {
-                ask_and_keep(&PanelToSync::Status).await;
+                ask_and_keep(team, &PanelToSync::Status).await;
             });
         }
     });
@@ -100,7 +104,7 @@ pub fn TeamWatch() -> impl IntoView {
         move || {
             if connected(team) {
                 leptos::task::spawn_local(async move {
-                    ask_and_keep(&PanelToSync::Poke).await;
+                    ask_and_keep(team, &PanelToSync::Poke).await;
                 });
             }
         },
@@ -112,8 +116,8 @@ pub fn TeamWatch() -> impl IntoView {
             p.clear();
         }
     });
-    let retry = Action::new_local(|_: &()| async move {
-        ask_and_keep(&PanelToSync::Retry).await;
+    let retry = Action::new_local(move |_: &()| async move {
+        ask_and_keep(team, &PanelToSync::Retry).await;
     });
     move || {
         let view = team.get().filter(|v| v.me.is_some())?;

@@ -46,7 +46,7 @@ pub fn TeamSettings() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
     leptos::task::spawn_local(async move {
-        ask_and_keep(&PanelToSync::Status).await;
+        ask_and_keep(team, &PanelToSync::Status).await;
         if let Some(s) = team.get_untracked().and_then(|v| v.server) {
             server.set(s);
         }
@@ -80,7 +80,7 @@ pub fn TeamSettings() -> impl IntoView {
                 server: url,
                 code: invitation,
             };
-            match ask_and_keep(&request).await {
+            match ask_and_keep(team, &request).await {
                 Some(SyncReply::View { .. }) => code.set(String::new()),
                 Some(SyncReply::Failed { word }) => problem.set(Some(Problem::Word(word))),
                 Some(SyncReply::Refused { code: c, message, .. }) => {
@@ -93,8 +93,8 @@ pub fn TeamSettings() -> impl IntoView {
             busy.set(false);
         });
     };
-    let sign_out = Action::new_local(|_: &()| async move {
-        ask_and_keep(&PanelToSync::SignOut).await;
+    let sign_out = Action::new_local(move |_: &()| async move {
+        ask_and_keep(team, &PanelToSync::SignOut).await;
     });
 
     let problem_text = move || {
