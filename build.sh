@@ -212,7 +212,7 @@ cmd_test() {
   say "clippy, native"
   cargo clippy --workspace --all-targets --quiet -- -D warnings
   say "clippy, wasm32"
-  cargo clippy --target "$WASM_TARGET" -p nobi-ui -p nobi-content -p nobi-background --all-targets --quiet -- -D warnings
+  cargo clippy --target "$WASM_TARGET" -p nobi-ui -p nobi-content -p nobi-background -p nobi-sync-worker -p nobi-store --all-targets --quiet -- -D warnings
   say "the panel's layers: no feature imports another in a cycle, no layer uses one above it"
   python3 tests/arch/layers.py
   say "tier 1: cargo test (every core crate and the nobi CLI: the workspace's default members)"

@@ -83,6 +83,13 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
 
     await connect(panelA, server.url, shop.invitations.Lan);
     await connect(panelB, server.url, shop.invitations.Minh);
+    // Who am I, my role and pages, at the narrowest panel width (README).
+    await panelB.getByTestId('tab-data').click();
+    await panelB.setViewportSize({ width: 320, height: 640 });
+    assert.equal(await panelB.getByTestId('team-role').textContent(), 'Nhân viên');
+    assert.match(await panelB.getByTestId('team-pages').textContent(), /hoamai\.shop/);
+    await panelB.getByTestId('team-settings').screenshot({ path: path.join(SCREENSHOTS, 'team-settings-320.png') });
+    await panelB.getByTestId('tab-customer').click();
 
     // The thread is reported and lands in the pool: both are offered "Nhận khách này".
     await panelA.getByTestId('team-claim').waitFor({ timeout: 20_000 });
@@ -91,7 +98,9 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     await panelB.screenshot({ path: path.join(SCREENSHOTS, 'team-pool-320.png') });
 
     // Both claim at once: the server takes exactly one.
-    await Promise.all([panelA.getByTestId('team-claim').click(), panelB.getByTestId('team-claim').click()]);
+    // Dispatched in the same moment (no actionability waits: each button is there, checked above).
+    const press = (panel) => panel.evaluate(() => document.querySelector('[data-testid="team-claim"]').click());
+    await Promise.all([press(panelA), press(panelB)]);
     const outcome = async (panel) => {
       const refused = panel.getByTestId('team-claim-refused');
       const mine = panel.getByTestId('team-assignee-name').filter({ hasText: /\(Bạn\)/ });

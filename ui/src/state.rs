@@ -433,7 +433,9 @@ impl AppState {
                                 .with_untracked(|c| c.as_ref().map(|c| &c.id) != Some(to))
                         });
                         if let Some(to) = moved {
-                            if let Ok(Some(customer)) = db::store().get::<Customer>(to.as_str()).await {
+                            if let Ok(Some(customer)) =
+                                db::store().get::<Customer>(to.as_str()).await
+                            {
                                 self.customer.set(Some(customer));
                             }
                         }

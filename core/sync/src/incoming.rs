@@ -431,7 +431,9 @@ impl SyncState {
                     let existing = existing.map(|mut c| {
                         if let Some(sc) = server.customer.as_deref() {
                             let theirs = id_of(sc);
-                            if c.customer_id != theirs && uuid_of(&c.customer_id).as_deref() != Some(sc) {
+                            if c.customer_id != theirs
+                                && uuid_of(&c.customer_id).as_deref() != Some(sc)
+                            {
                                 if let Some(mine) = uuid_of(&c.customer_id) {
                                     // Its puts would be refused (the server never shows it).
                                     out.dropped.extend(self.drop_pending_for(&mine));

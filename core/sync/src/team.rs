@@ -125,7 +125,11 @@ fn same_account(a: &str, b: &str) -> bool {
 /// whose `external_id` is that account (case and a leading `@` ignored); else, when the account
 /// is unknown or matches none, the agent's only page of that platform. None when nothing fits or
 /// several pages could (reporting under a wrong page would show the buyer to the wrong team).
-pub fn page_for<'a>(pages: &'a [Page], platform: Platform, account: Option<&str>) -> Option<&'a Page> {
+pub fn page_for<'a>(
+    pages: &'a [Page],
+    platform: Platform,
+    account: Option<&str>,
+) -> Option<&'a Page> {
     let names = server_platforms(platform);
     let of_platform: Vec<&Page> = pages
         .iter()
@@ -212,9 +216,13 @@ pub struct SyncView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reply", rename_all = "snake_case")]
 pub enum SyncReply {
-    View { view: SyncView },
+    View {
+        view: SyncView,
+    },
     /// A claim or an assignment was accepted; the conversation now belongs to `assignee`.
-    Assigned { assignee: Option<String> },
+    Assigned {
+        assignee: Option<String>,
+    },
     /// The server refused: `code` is its error code (`already_claimed`: someone was first,
     /// `assignee` says who when the server tells), `message` its English text.
     Refused {
@@ -225,7 +233,9 @@ pub enum SyncReply {
         assignee: Option<String>,
     },
     /// The request could not be made (no network, not connected, bad address): what to say.
-    Failed { word: crate::words::Word },
+    Failed {
+        word: crate::words::Word,
+    },
 }
 
 #[cfg(test)]
@@ -272,7 +282,14 @@ mod tests {
             normalize_server("HTTP://192.168.1.5:8080/nobi").as_deref(),
             Some("http://192.168.1.5:8080/nobi")
         );
-        for bad in ["crm.hoamai.vn", "ftp://x", "https://", "https://a b", "https://u@x", "https://x?y"] {
+        for bad in [
+            "crm.hoamai.vn",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://u@x",
+            "https://x?y",
+        ] {
             assert_eq!(normalize_server(bad), None, "{bad}");
         }
         assert_eq!(
@@ -316,7 +333,10 @@ mod tests {
             conversation: "ig:1".into(),
         };
         let j = serde_json::to_value(&m).unwrap();
-        assert_eq!(j, serde_json::json!({"sync": "claim", "conversation": "ig:1"}));
+        assert_eq!(
+            j,
+            serde_json::json!({"sync": "claim", "conversation": "ig:1"})
+        );
         assert_eq!(serde_json::from_value::<PanelToSync>(j).unwrap(), m);
         let r = SyncReply::Refused {
             code: "already_claimed".into(),

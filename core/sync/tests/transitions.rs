@@ -721,7 +721,10 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         ..Local::default()
     };
     s.record_changes(
-        &[put(1, "customers", &mine.id), put(2, "conversations", &conv.id)],
+        &[
+            put(1, "customers", &mine.id),
+            put(2, "conversations", &conv.id),
+        ],
         &local,
     );
     assert_eq!(s.pending.len(), 1, "our customer's put is queued");
@@ -746,7 +749,10 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         0,
     );
     let out = apply(&mut s, body, &local);
-    assert_eq!(out.merges, vec![(mine.id.clone(), nobi_sync::ids::id_of(theirs))]);
+    assert_eq!(
+        out.merges,
+        vec![(mine.id.clone(), nobi_sync::ids::id_of(theirs))]
+    );
     let Some(Write::PutConversation(c)) = out
         .writes
         .iter()
@@ -754,16 +760,27 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
     else {
         panic!()
     };
-    assert_eq!(c.customer_id, nobi_sync::ids::id_of(theirs), "the server's customer");
+    assert_eq!(
+        c.customer_id,
+        nobi_sync::ids::id_of(theirs),
+        "the server's customer"
+    );
     assert!(
-        s.pending.iter().all(|m| m.args["id"] != json!(uuid_of(&mine.id).unwrap())),
+        s.pending
+            .iter()
+            .all(|m| m.args["id"] != json!(uuid_of(&mine.id).unwrap())),
         "our customer's put is dropped: {:?}",
         s.pending
     );
     assert!(
-        s.pending.iter().all(|m| m.args.get("customer_id").is_none()),
+        s.pending
+            .iter()
+            .all(|m| m.args.get("customer_id").is_none()),
         "no conversation_set pointing the thread back at ours: {:?}",
         s.pending
     );
-    assert!(s.rejected.is_empty(), "the refusal about ours is moot once merged");
+    assert!(
+        s.rejected.is_empty(),
+        "the refusal about ours is moot once merged"
+    );
 }

@@ -118,7 +118,11 @@ async fn wake_at(at: Option<u64>) {
         TIMER.with(|t| *t.borrow_mut() = Some(handle));
     }
     let info = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&info, &"when".into(), &((at.max(now() + 30_000)) as f64).into());
+    let _ = js_sys::Reflect::set(
+        &info,
+        &"when".into(),
+        &((at.max(now() + 30_000)) as f64).into(),
+    );
     settle(alarms_create(ALARM, &info)).await;
 }
 
@@ -240,9 +244,7 @@ async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
             }
             Ok(signed_out_view())
         }
-        PanelToSync::Claim { conversation } => {
-            take(&store, &conversation, "/v1/claim", None).await
-        }
+        PanelToSync::Claim { conversation } => take(&store, &conversation, "/v1/claim", None).await,
         PanelToSync::Assign { conversation, to } => {
             let body = json!({ "assignee": to });
             take(&store, &conversation, "/v1/assign", Some(body)).await
@@ -427,9 +429,7 @@ async fn read_local(
 /// and only if there may be more entries.
 async fn record_changes(store: &Store, s: &mut Stored) -> Result<bool, StoreError> {
     let after = s.state.change_seq as u32;
-    let changes = store
-        .changes_between(after, Some(CHANGES_PER_STEP))
-        .await?;
+    let changes = store.changes_between(after, Some(CHANGES_PER_STEP)).await?;
     if changes.is_empty() {
         return Ok(false);
     }
@@ -559,7 +559,9 @@ async fn merge_duplicates(
         let Some(ours) = store.get::<Customer>(from.as_str()).await? else {
             continue;
         };
-        let pulled = writes.iter().position(|w| matches!(w, Write::PutCustomer(c) if &c.id == into));
+        let pulled = writes
+            .iter()
+            .position(|w| matches!(w, Write::PutCustomer(c) if &c.id == into));
         let target = match pulled {
             Some(i) => match &writes[i] {
                 Write::PutCustomer(c) => Some(c.clone()),
@@ -617,7 +619,13 @@ async fn cycle() -> Result<Option<u64>, StoreError> {
         };
         // Write-ahead: the request's ids are stored before it leaves.
         stored::save(&store, &s).await?;
-        let result = net::call("POST", &request.url, request.token.as_deref(), Some(&request.body)).await;
+        let result = net::call(
+            "POST",
+            &request.url,
+            request.token.as_deref(),
+            Some(&request.body),
+        )
+        .await;
         if matches!(&result, Ok(r) if r.status == 200) {
             s.last_synced_at = Some(now());
         }

@@ -43,8 +43,8 @@ pub async fn call(
     }
     init.set_headers(&headers);
     // A malformed URL fails here, before anything is sent.
-    let request = web_sys::Request::new_with_str_and_init(url, &init)
-        .map_err(|_| TransportError::Offline)?;
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| TransportError::Offline)?;
     let response = match JsFuture::from(fetch(&request)).await {
         Ok(r) => r.unchecked_into::<web_sys::Response>(),
         Err(e) => {

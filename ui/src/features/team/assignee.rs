@@ -25,16 +25,19 @@ pub fn AssigneeRow() -> impl IntoView {
     let team = state.team;
     let w = move |k: Word| word(k, lang.get());
     let message = RwSignal::new(None::<(bool, String)>);
-    let me = move || {
-        team.get()
-            .filter(|v| !matches!(v.status, nobi_core::sync::Status::SignedOut))
-            .and_then(|v| v.me)
-    };
-    let assignee = move || {
+    // A memo: the team view changes with every sync (its time, its status), who I am does not.
+    let me = Memo::new(move |_| {
+        team.with(|v| {
+            v.as_ref()
+                .filter(|v| !matches!(v.status, nobi_core::sync::Status::SignedOut))
+                .and_then(|v| v.me.clone())
+        })
+    });
+    let assignee = Memo::new(move |_| {
         state
             .conversation
             .with(|c| c.as_ref().and_then(|c| c.assignee.clone()))
-    };
+    });
     let name_of = move |id: &str| {
         state
             .staff
@@ -59,8 +62,7 @@ pub fn AssigneeRow() -> impl IntoView {
                 }
                 Some(SyncReply::Refused { code, assignee, .. }) if code == "already_claimed" => {
                     let who = assignee
-                        .map(|a| state.staff.with_untracked(|s| staff_name(s, &a)))
-                        .flatten()
+                        .and_then(|a| state.staff.with_untracked(|s| staff_name(s, &a)))
                         .unwrap_or_else(|| word(Word::SomeoneElse, l).to_owned());
                     Some((false, format!("{}: {who}", word(Word::AlreadyClaimed, l))))
                 }
@@ -87,8 +89,8 @@ pub fn AssigneeRow() -> impl IntoView {
             .unwrap_or_default()
     };
     move || {
-        let me = me()?;
-        let current = assignee();
+        let me = me.get()?;
+        let current = assignee.get();
         let owner = owner_of(current.as_ref().map(|a| a.as_str()), Some(&me));
         let who = match &owner {
             Owner::Me => format!("{} ({})", me.name, w(Word::Mine)),

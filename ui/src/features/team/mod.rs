@@ -44,7 +44,10 @@ pub async fn ask_and_keep(
 ) -> Option<SyncReply> {
     let reply = ask(request).await.ok()?;
     if let SyncReply::View { view } = &reply {
-        let _ = team.try_set(Some(view.clone()));
+        // Every sync cycle announces its state: only a real change reaches the screens.
+        if team.try_with_untracked(|t| t.as_ref() != Some(view)) == Some(true) {
+            let _ = team.try_set(Some(view.clone()));
+        }
     }
     Some(reply)
 }
@@ -60,7 +63,12 @@ pub fn role_word(role: Role) -> Word {
 
 fn clock(at: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
+    format!(
+        "{:02}:{:02}:{:02}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds()
+    )
 }
 
 /// The status line's class and text.
@@ -69,7 +77,10 @@ pub fn status_text(view: &SyncView, lang: Lang) -> (&'static str, String) {
     match &view.status {
         Status::Synced => ("ok", w(Word::Synced).to_owned()),
         Status::Pending { n } => ("muted", format!("{n} {}", w(Word::Pending))),
-        Status::Offline { retry_at } => ("warn", format!("{} {}.", w(Word::Offline), clock(*retry_at))),
+        Status::Offline { retry_at } => (
+            "warn",
+            format!("{} {}.", w(Word::Offline), clock(*retry_at)),
+        ),
         Status::Error { code, what_to_do } => (
             "error",
             format!("{} ({code}): {}", w(Word::Error), w(*what_to_do)),
@@ -94,7 +105,11 @@ pub fn TeamWatch() -> impl IntoView {
         }
     });
     crate::db::changes::listen(move |changed| {
-        if changed.stores.iter().any(|s| s == nobi_core::crm::schema::SYNC) {
+        if changed
+            .stores
+            .iter()
+            .any(|s| s == nobi_core::crm::schema::SYNC)
+        {
             leptos::task::spawn_local(async move {
                 ask_and_keep(team, &PanelToSync::Status).await;
             });

@@ -83,9 +83,9 @@ pub fn TeamSettings() -> impl IntoView {
             match ask_and_keep(team, &request).await {
                 Some(SyncReply::View { .. }) => code.set(String::new()),
                 Some(SyncReply::Failed { word }) => problem.set(Some(Problem::Word(word))),
-                Some(SyncReply::Refused { code: c, message, .. }) => {
-                    problem.set(Some(Problem::Server(c, message)))
-                }
+                Some(SyncReply::Refused {
+                    code: c, message, ..
+                }) => problem.set(Some(Problem::Server(c, message))),
                 Some(SyncReply::Assigned { .. }) | None => {
                     problem.set(Some(Problem::Word(Word::Unreachable)))
                 }
