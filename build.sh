@@ -254,6 +254,8 @@ cmd_bench() {
   (cd tests && NOBI_DIST="$DIST" node bench/campaign-bench.mjs)
   say "team server: 20 agents, 10,000 customers, over a throwaway PostgreSQL (push/pull, A's change in B's pull, memory)"
   cargo bench --quiet -p nobi-server --bench sync
+  say "team mode end to end: a note by agent A in agent B's panel (two profiles, the real server)"
+  (cd tests && NOBI_DIST="$DIST" node bench/team-bench.mjs)
   say "address engine in Chromium (wasm)"
   (cd tests && node bench/address-wasm.mjs "$DIST/panel/address")
 }

@@ -15,6 +15,15 @@ const syncModule = () =>
   ));
 const SYNC_ALARM = 'nobi-sync';
 
+// The outbox asks before each send whether the account's budget shared by the shop's agents
+// allows it (extension/background/src/team.rs): null when no server is connected, so a browser
+// working alone never loads the sync module for it.
+globalThis.nobiTeamReserve = async (platform, account) => {
+  const items = await chrome.storage.local.get('nobi-sync');
+  if (!items['nobi-sync']) return null;
+  return (await syncModule()).reserve(platform, account ?? undefined);
+};
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // One enum per direction: the panel's requests to team sync carry a `sync` tag (PanelToSync).
   const module = message && typeof message.sync === 'string' ? syncModule().then(() => sync) : null;

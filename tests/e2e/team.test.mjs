@@ -13,34 +13,11 @@
 // granted before); everything else is dist/ as built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DIST, SCREENSHOTS, launch } from './harness.mjs';
+import { SCREENSHOTS, launch } from './harness.mjs';
+import { connect, distForTests } from './support/team-browser.mjs';
 import { api, serverBinary, setupShop, startTeamServer } from './support/team-server.mjs';
-
-/** dist/ with the test server's origin granted up front (see the header). */
-async function distForTests() {
-  const dir = await mkdtemp(path.join(tmpdir(), 'nobi-team-dist-'));
-  await cp(DIST, dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(await readFile(file, 'utf8'));
-  manifest.host_permissions = ['http://127.0.0.1/*'];
-  await writeFile(file, JSON.stringify(manifest, null, 2));
-  return dir;
-}
-
-/** Connects the panel to the server with `code` and waits for "who am I". */
-async function connect(panel, url, code) {
-  await panel.getByTestId('tab-data').click();
-  await panel.getByTestId('team-server').fill(url);
-  await panel.getByTestId('team-code').fill(code);
-  await panel.getByTestId('team-connect').click();
-  const error = panel.getByTestId('team-error');
-  await Promise.race([panel.getByTestId('team-me').waitFor({ timeout: 15_000 }), error.waitFor({ timeout: 15_000 })]);
-  if (await error.count()) throw new Error(`connecting failed: ${await error.textContent()}`);
-  await panel.getByTestId('tab-customer').click();
-}
 
 /** The records of one store of the extension's database, read from its page. */
 function records(panel, store) {
@@ -118,12 +95,54 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     // The loser's card comes to say who has the buyer.
     await lose.getByTestId('team-assignee-name').filter({ hasText: winner }).waitFor({ timeout: 15_000 });
 
+    // The list's "Của tôi" (mine) filter: the buyer is the winner's, not the loser's.
+    const mine = async (panel) => {
+      await panel.getByTestId('tab-list').click();
+      await panel.getByTestId('filter-assignee').selectOption({ label: 'Của tôi' });
+      await panel.waitForTimeout(300);
+      const n = await panel.getByTestId('list-row').filter({ hasText: thread.name }).count();
+      await panel.getByTestId('filter-assignee').selectOption({ value: '' });
+      await panel.getByTestId('tab-customer').click();
+      return n;
+    };
+    assert.equal(await mine(win), 1, "the winner's list has the buyer under 'mine'");
+    assert.equal(await mine(lose), 0, "the loser's has not");
+    await lose.getByTestId('team-assignee-name').filter({ hasText: winner }).waitFor({ timeout: 15_000 });
+
     // The loser's composer warns before answering someone else's buyer; a second press sends.
     await losePage.bringToFront();
     await lose.getByTestId('composer').fill('Dạ shop chào chị');
     await lose.getByTestId('send').click();
     await lose.getByTestId('composer-error').filter({ hasText: winner }).waitFor();
     assert.equal(await lose.getByTestId('composer').inputValue(), 'Dạ shop chào chị', 'nothing sent yet');
+
+    // A shared daily cap of 2 for the page: one message from each agent goes, then both are held
+    // (each browser's own pacing is off; only the shop's budget stops them).
+    const capped = await api(server.url, `/v1/pages/${shop.page_id}/pacing`, {
+      token: shop.owner.token,
+      method: 'PUT',
+      body: { hourly_limit: 100, daily_limit: 2, gap_seconds: 0 },
+    });
+    assert.equal(capped.status, 200, JSON.stringify(capped.body));
+    const sendFrom = async (panel, page, text, expect) => {
+      await page.bringToFront();
+      await panel.getByTestId('composer').fill(text);
+      await panel.getByTestId('send').click();
+      // The loser's first press only warns (another agent's buyer); the second sends.
+      if (await panel.getByTestId('composer-error').filter({ hasText: winner }).count()) {
+        await panel.getByTestId('send').click();
+      }
+      await panel.getByTestId('outbox-state').filter({ hasText: expect }).first().waitFor({ timeout: 30_000 });
+    };
+    await sendFrom(lose, losePage, 'Dạ shop chào chị', /Đã gửi/);
+    await sendFrom(win, winPage, 'Dạ chị cần tư vấn mẫu nào ạ', /Đã gửi/);
+    await sendFrom(win, winPage, 'Tin thứ ba trong ngày', /số tin gửi chung trong ngày/);
+    await sendFrom(lose, losePage, 'Tin thứ tư trong ngày', /số tin gửi chung trong ngày/);
+    const typed = async (page) => page.evaluate(() => window.__fixture.sent.map((m) => m.text));
+    const all = [...(await typed(winPage)), ...(await typed(losePage))];
+    assert.deepEqual(all.sort(), ['Dạ chị cần tư vấn mẫu nào ạ', 'Dạ shop chào chị'], 'two messages typed in all, none past the cap');
+    await win.setViewportSize({ width: 320, height: 800 });
+    await win.screenshot({ path: path.join(SCREENSHOTS, 'team-shared-cap-320.png') });
 
     // The winner's note and tag reach the other agent's card.
     await winPage.bringToFront();

@@ -41,6 +41,8 @@ pub struct OutboxView {
     pub paused: Vec<PausedAccount>,
     pub settings: nobi_core::outbox::Settings,
     pub damaged: Option<nobi_core::protocol::OutboxDamage>,
+    /// Accounts held by the budget the shop's agents share (team server).
+    pub team_waits: Vec<(nobi_core::outbox::AccountKey, nobi_core::outbox::TeamWait)>,
 }
 
 impl OutboxView {
@@ -52,11 +54,13 @@ impl OutboxView {
                 paused,
                 settings,
                 damaged,
+                team_waits,
             } => Some(OutboxView {
                 items: items.clone(),
                 paused: paused.clone(),
                 settings: settings.clone(),
                 damaged: damaged.clone(),
+                team_waits: team_waits.clone(),
             }),
             _ => None,
         }

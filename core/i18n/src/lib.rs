@@ -307,6 +307,10 @@ ui_texts! {
     SettingsUnreadable => "Không đọc được cài đặt đã lưu, nên Nobi Pro dùng mặc định cho lần này và không ghi đè cài đặt cũ. Hãy khôi phục bản sao lưu hoặc liên hệ hỗ trợ.", "The stored settings could not be read, so Nobi Pro uses the defaults this time and does not write over them. Restore a backup or contact support.";
     ComposerOtherCustomer => "Thẻ bên dưới là một khách khác với người trong hội thoại đang mở. Mẫu tin không điền thông tin của khách này vào tin gửi cho người kia; hãy mở lại khách của hội thoại (bấm tên ở đầu bảng).", "The card below is another customer than the person in the open conversation. Templates do not put this customer's details in a message to that person; open the conversation's customer again (click the name at the top).";
     OthersBuyer => "Khách này do {name} phụ trách. Bấm gửi lần nữa nếu bạn vẫn muốn trả lời.", "{name} is in charge of this buyer. Press send again if you still want to answer.";
+    FilterMine => "Của tôi", "Mine";
+    TeamBudgetDaily => "Trang đã dùng hết số tin gửi chung trong ngày của shop (cả nhóm). Gửi tiếp lúc", "The page has used the shop's shared daily message budget (the whole team). Sends again at";
+    TeamBudgetHourly => "Trang đã dùng hết số tin gửi chung trong giờ của shop (cả nhóm). Gửi tiếp lúc", "The page has used the shop's shared hourly message budget (the whole team). Sends again at";
+    TeamBudgetGap => "Một nhân viên khác vừa gửi từ trang này; chờ khoảng cách an toàn. Gửi lúc", "Another agent just sent from this page; waiting for the safe gap. Sends at";
     OutboxNeedsAgent => "Cần bạn xem: không biết tin này đã đi chưa.", "Needs you: it is not known whether this went out.";
     OutboxMarkSent => "Đã đi rồi", "It went out";
     OutboxSendAgain => "Chưa đi, gửi lại", "Not there, send again";

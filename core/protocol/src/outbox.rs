@@ -322,6 +322,38 @@ struct AccountState {
     starts: Vec<u64>,
     #[serde(default)]
     paused: Option<Pause>,
+    /// The shop's shared budget for this account (team server) refused a send: none before
+    /// this time, and which limit was spent.
+    #[serde(default)]
+    team_wait: Option<TeamWait>,
+}
+
+/// Which limit of an account's shared budget (the team server's `/v1/pacing/reserve`) is spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamLimit {
+    /// Too soon after another agent's send from the same account.
+    Gap,
+    Hourly,
+    Daily,
+}
+
+impl TeamLimit {
+    /// The server's `reason` (`gap`, `hourly`, `daily`); an unknown one counts as `gap`.
+    pub fn from_server(reason: &str) -> TeamLimit {
+        match reason {
+            "daily" => TeamLimit::Daily,
+            "hourly" => TeamLimit::Hourly,
+            _ => TeamLimit::Gap,
+        }
+    }
+}
+
+/// An account held by its shared budget until `until` (Unix ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamWait {
+    pub until: u64,
+    pub limit: TeamLimit,
 }
 
 /// Why a queued message is not sent now.
@@ -346,6 +378,8 @@ pub enum Wait {
     HourlyCap { until: u64 },
     /// Pacing: the daily cap is reached.
     DailyCap { until: u64 },
+    /// The account's budget shared by the shop's agents (team server) is spent until `until`.
+    TeamBudget { until: u64, limit: TeamLimit },
 }
 
 impl Wait {
@@ -356,7 +390,8 @@ impl Wait {
             | Wait::Backoff { until }
             | Wait::Gap { until }
             | Wait::HourlyCap { until }
-            | Wait::DailyCap { until } => Some(until),
+            | Wait::DailyCap { until }
+            | Wait::TeamBudget { until, .. } => Some(until),
             _ => None,
         }
     }
@@ -547,6 +582,20 @@ impl Outbox {
             .filter(|i| i.state == ItemState::Queued)
             .filter(|i| matches!(self.why_waiting(&i.id, now_ms), Ok(None)))
             .min_by_key(|i| i.order_key())
+    }
+
+    /// The shop's shared budget for `account` refused a send (team server): no message of that
+    /// account starts before `until`. A later refusal replaces an earlier one.
+    pub fn team_budget_spent(&mut self, account: &AccountKey, until: u64, limit: TeamLimit) {
+        self.account_mut(account).team_wait = Some(TeamWait { until, limit });
+    }
+
+    /// The accounts held by their shared budget at `now_ms`, with until when and why.
+    pub fn team_waits(&self, now_ms: u64) -> Vec<(AccountKey, TeamWait)> {
+        self.accounts
+            .iter()
+            .filter_map(|a| Some((a.key.clone(), a.team_wait.filter(|w| w.until > now_ms)?)))
+            .collect()
     }
 
     /// Returns the earliest time after `now_ms` at which a queued message that only waits for
@@ -927,6 +976,7 @@ impl Outbox {
                     next_start_at: 0,
                     starts: Vec::new(),
                     paused: None,
+                    team_wait: None,
                 });
                 self.accounts.len() - 1
             }
@@ -972,6 +1022,17 @@ impl Outbox {
         }
         if let Some(until) = item.retry_at {
             waits.push(Wait::Backoff { until });
+        }
+        // The shared budget holds whether or not this browser's own pacing is on.
+        if let Some(w) = self
+            .account(&item.account_key())
+            .and_then(|a| a.team_wait)
+            .filter(|w| w.until > now_ms)
+        {
+            waits.push(Wait::TeamBudget {
+                until: w.until,
+                limit: w.limit,
+            });
         }
         let pacing = &self.settings.pacing;
         if !pacing.enabled {

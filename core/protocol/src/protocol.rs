@@ -351,6 +351,9 @@ pub enum BackgroundToPanel {
         /// the panel says so until the agent has seen it.
         #[serde(default)]
         damaged: Option<OutboxDamage>,
+        /// Accounts whose budget shared by the shop's agents (team server) is spent for now.
+        #[serde(default)]
+        team_waits: Vec<(crate::outbox::AccountKey, crate::outbox::TeamWait)>,
     },
     /// The answer to [`PanelToBackground::Diagnose`]; `None` when no tab could be asked.
     Diagnosis {
@@ -681,6 +684,7 @@ mod tests {
                 detail: "expected value at line 1 column 1".into(),
                 kept_as: Some("outbox-unreadable".into()),
             }),
+            team_waits: Vec::new(),
         });
         round_trip(BackgroundToPanel::Messages {
             thread: thread(),

@@ -2,7 +2,7 @@
 
 use nobi_protocol::outbox::{
     file_key, AccountKey, Event, ItemState, NewItem, Outbox, Pacing, PageCheck, Rejected,
-    RetryPolicy, Settings, Wait, KEEP_DONE_COUNT, KEEP_DONE_MS, MAX_CHECKS,
+    RetryPolicy, Settings, TeamLimit, Wait, KEEP_DONE_COUNT, KEEP_DONE_MS, MAX_CHECKS,
 };
 use nobi_protocol::{FailReason, Platform, SendOutcome, ThreadRef};
 
@@ -853,4 +853,28 @@ fn withdraw_takes_back_only_a_never_started_message() {
     assert!(ob.item("a").is_none());
     assert!(!ob.withdraw("b"), "being typed");
     assert!(!ob.withdraw("zz"));
+}
+
+#[test]
+fn the_shared_budget_holds_an_account_even_with_local_pacing_off() {
+    let mut ob = unpaced();
+    ob.enqueue(new("m0", 0), T0).unwrap();
+    ob.team_budget_spent(&shop(), T0 + 60_000, TeamLimit::Daily);
+    assert_eq!(
+        ob.why_waiting("m0", T0).unwrap(),
+        Some(Wait::TeamBudget {
+            until: T0 + 60_000,
+            limit: TeamLimit::Daily
+        })
+    );
+    assert!(ob.next_ready(T0 + 59_999).is_none());
+    assert_eq!(ob.next_wake(T0), Some(T0 + 60_000));
+    assert_eq!(ob.team_waits(T0).len(), 1);
+    assert!(
+        ob.next_ready(T0 + 60_000).is_some(),
+        "free again at its time"
+    );
+    assert!(ob.team_waits(T0 + 60_000).is_empty());
+    assert_eq!(TeamLimit::from_server("hourly"), TeamLimit::Hourly);
+    assert_eq!(TeamLimit::from_server("something new"), TeamLimit::Gap);
 }

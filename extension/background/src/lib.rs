@@ -15,6 +15,7 @@ mod aliases;
 mod campaigns;
 mod chrome;
 mod outbox;
+mod team;
 
 use nobi_core::platform::{thread_url, url_shows};
 use nobi_core::protocol::campaign::PanelToCampaigns;

@@ -234,6 +234,9 @@ fn snapshot_now() -> BackgroundToPanel {
                 .unwrap_or_default(),
             settings: outbox.map(|o| o.settings().clone()).unwrap_or_default(),
             damaged: s.as_ref().and_then(|s| s.damaged.clone()),
+            team_waits: outbox
+                .map(|o| o.team_waits(chrome::now_ms()))
+                .unwrap_or_default(),
         }
     })
 }
@@ -427,6 +430,12 @@ pub async fn pump() {
                 .and_then(|s| s.outbox.next_ready(now).cloned())
         });
         let Some(item) = next else { break };
+        // Team mode: the account's budget shared by the shop's agents decides too.
+        if let crate::team::Budget::Wait { until, limit } = crate::team::reserve(&item, now).await {
+            let key = item.account_key();
+            update(|s| s.outbox.team_budget_spent(&key, until, limit)).await;
+            continue;
+        }
         send(item).await;
     }
     // The last verdicts onto the campaigns.

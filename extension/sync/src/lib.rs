@@ -252,6 +252,56 @@ async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
     }
 }
 
+/// One send of `platform`/`account` reserved from the budget the shop's agents share
+/// (`/v1/pacing/reserve`): `{granted, retry_after, reason}`, or null when none applies (not
+/// connected, no page of the agent's for that account, the server unreachable or without a
+/// budget for it — then this browser's own pacing is all there is).
+#[wasm_bindgen]
+pub async fn reserve(platform: String, account: Option<String>) -> JsValue {
+    let Ok(platform) = serde_json::from_value::<nobi_protocol::Platform>(json!(platform)) else {
+        return JsValue::NULL;
+    };
+    let Ok(store) = Store::open().await else {
+        return JsValue::NULL;
+    };
+    let Ok(Some(s)) = stored::load(&store).await else {
+        return JsValue::NULL;
+    };
+    let (Some(session), Some(me)) = (s.state.session.as_ref(), s.me.as_ref()) else {
+        return JsValue::NULL;
+    };
+    if !s.state.is_syncing() {
+        return JsValue::NULL;
+    }
+    let Some(page) = page_for(&me.pages, platform, account.as_deref()) else {
+        return JsValue::NULL;
+    };
+    let url = format!("{}/v1/pacing/reserve", s.state.server);
+    let body = json!({ "page_id": page.id });
+    match net::call("POST", &url, Some(&session.token), Some(&body)).await {
+        Ok(r) if r.status == 200 => {
+            let answer = js_sys::Object::new();
+            let set = |k: &str, v: JsValue| {
+                let _ = js_sys::Reflect::set(&answer, &k.into(), &v);
+            };
+            set(
+                "granted",
+                r.body["granted"].as_bool().unwrap_or(true).into(),
+            );
+            set(
+                "retry_after",
+                r.body["retry_after"].as_f64().unwrap_or(0.0).into(),
+            );
+            set(
+                "reason",
+                r.body["reason"].as_str().unwrap_or_default().into(),
+            );
+            answer.into()
+        }
+        _ => JsValue::NULL,
+    }
+}
+
 fn client_id() -> String {
     format!("ext-{:016x}{:08x}", random_u64(), random_u64() as u32)
 }

@@ -214,7 +214,13 @@ pub fn Composer() -> impl IntoView {
     let status = move || {
         let id = last_id.get()?;
         let item = outbox.with(|o| o.items.iter().find(|i| i.id == id).cloned())?;
-        Some(state_text(&item, is_paused(&item), lang.get()))
+        let team_wait = outbox.with(|o| {
+            o.team_waits
+                .iter()
+                .find(|(k, _)| *k == item.account_key())
+                .map(|(_, w)| *w)
+        });
+        Some(state_text(&item, is_paused(&item), team_wait, lang.get()))
     };
     let platform = conversation.thread.platform;
     let account_pause = conversation.account.clone();

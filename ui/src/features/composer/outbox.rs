@@ -4,14 +4,28 @@ use crate::state::ask_outbox;
 use crate::widgets::format::format_time;
 use leptos::prelude::*;
 use nobi_core::i18n::{fail_reason, ui, Lang, Ui};
-use nobi_core::outbox::{ItemState, OutboxItem};
+use nobi_core::outbox::{ItemState, OutboxItem, TeamLimit, TeamWait};
 use nobi_core::protocol::{PanelToBackground, ThreadRef};
 
 /// What a message's state reads as in the panel; `paused`: its account is stopped.
-pub(super) fn state_text(item: &OutboxItem, paused: bool, lang: Lang) -> String {
+pub(super) fn state_text(
+    item: &OutboxItem,
+    paused: bool,
+    team_wait: Option<TeamWait>,
+    lang: Lang,
+) -> String {
     let t = |k| ui(k, lang);
     match &item.state {
         ItemState::Queued if paused => t(Ui::OutboxPaused).to_owned(),
+        ItemState::Queued if team_wait.is_some() => {
+            let w = team_wait.unwrap_or_else(|| unreachable!());
+            let limit = match w.limit {
+                TeamLimit::Daily => Ui::TeamBudgetDaily,
+                TeamLimit::Hourly => Ui::TeamBudgetHourly,
+                TeamLimit::Gap => Ui::TeamBudgetGap,
+            };
+            format!("{} {}", t(limit), format_time(w.until as i64))
+        }
         ItemState::Queued => match (item.retry_at, item.not_before) {
             (Some(at), _) => format!(
                 "{} {} ({})",
@@ -64,6 +78,14 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
     let is_paused = move |item: &OutboxItem| {
         outbox.with(|o| o.paused.iter().any(|p| p.account == item.account_key()))
     };
+    let team_wait = move |item: &OutboxItem| {
+        outbox.with(|o| {
+            o.team_waits
+                .iter()
+                .find(|(k, _)| *k == item.account_key())
+                .map(|(_, w)| *w)
+        })
+    };
     let shown = move || {
         outbox.with(|o| {
             let mut items: Vec<OutboxItem> = o
@@ -111,7 +133,7 @@ pub fn OutboxList(thread: Option<ThreadRef>) -> impl IntoView {
                     <li class=state_class(&item) data-testid="outbox-item">
                         <span class="ob-text">{nobi_core::text::for_display(&item.text)}</span>
                         {(!item.attachments.is_empty()).then(|| format!(" 📎{}", item.attachments.len()))}
-                        <span class="ob-state small" data-testid="outbox-state">{state_text(&item, is_paused(&item), lang.get())}</span>
+                        <span class="ob-state small" data-testid="outbox-state">{state_text(&item, is_paused(&item), team_wait(&item), lang.get())}</span>
                         {failed.then(|| view! {
                             <button class="link" data-testid="outbox-retry" on:click=move |_| {
                                 ask.dispatch(PanelToBackground::OutboxRetry { id: id.clone() });

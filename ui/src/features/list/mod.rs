@@ -167,6 +167,10 @@ pub fn CustomerList(
                 </select>
                 <select data-testid="filter-assignee" prop:value=move || assignee.get() on:change=move |ev| assignee.set(event_target_value(&ev))>
                     <option value="">{move || t(Ui::FilterAllAssignees)}</option>
+                    // Team mode: "mine" first; the pool is "Chưa phân công", everyone's is "all".
+                    {move || state.team.with(|v| v.as_ref().and_then(|v| v.me.as_ref()).map(|me| me.user_id.clone())).map(|me| view! {
+                        <option value=me>{move || t(Ui::FilterMine)}</option>
+                    })}
                     <option value="-">{move || t(Ui::Unassigned)}</option>
                     {move || state.staff.get().into_iter().map(|m| view! { <option value=m.id.0.clone()>{m.name.clone()}</option> }).collect_view()}
                 </select>

@@ -1,0 +1,50 @@
+//! The outbox's one question to team sync: may this account send now, by the budget the shop's
+//! agents share? Team sync is another wasm module (`extension/sync`, loaded only once a shop
+//! connects), so the question goes through `background.js`'s `nobiTeamReserve`, which answers
+//! `null` at once when no server is connected.
+
+use nobi_core::outbox::{OutboxItem, TeamLimit};
+use nobi_core::protocol::Platform;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = nobiTeamReserve, catch)]
+    fn team_reserve(platform: &str, account: Option<String>) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The shared budget's answer for one send.
+pub enum Budget {
+    /// Send (granted, or no shared budget applies: not connected, no page for the account, the
+    /// server unreachable — this browser's own pacing still holds).
+    Go,
+    /// Spent: not before `until` (Unix ms).
+    Wait { until: u64, limit: TeamLimit },
+}
+
+/// Reserves one send of `item`'s account from the shared budget.
+pub async fn reserve(item: &OutboxItem, now_ms: u64) -> Budget {
+    // `Platform`'s serde names, which the sync module reads back.
+    let platform = match item.to.platform {
+        Platform::Instagram => "instagram",
+        Platform::Facebook => "facebook",
+        Platform::Messenger => "messenger",
+        Platform::BusinessSuite => "business_suite",
+    };
+    let Ok(promise) = team_reserve(platform, item.account.clone()) else {
+        return Budget::Go;
+    };
+    let Ok(answer) = JsFuture::from(promise).await else {
+        return Budget::Go;
+    };
+    let field = |k: &str| js_sys::Reflect::get(&answer, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if answer.is_null() || answer.is_undefined() || field("granted").as_bool() != Some(false) {
+        return Budget::Go;
+    }
+    let secs = field("retry_after").as_f64().unwrap_or(60.0).max(1.0);
+    Budget::Wait {
+        until: now_ms + (secs * 1000.0).ceil() as u64,
+        limit: TeamLimit::from_server(&field("reason").as_string().unwrap_or_default()),
+    }
+}
