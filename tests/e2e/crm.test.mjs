@@ -291,7 +291,7 @@ test('a version-1 database is upgraded in place: records kept, the phone index a
           };
         }),
     );
-    assert.equal(found.version, 5); // core::crm::schema::VERSION (5 adds the list's stored index)
+    assert.equal(found.version, 6); // core::crm::schema::VERSION (6 adds team sync's state)
     assert.deepEqual(found.names, ['Khách từ bản cũ']);
   });
 });
