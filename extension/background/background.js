@@ -56,7 +56,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 ready.then(() => worker.on_wake()).catch(console.error);
 chrome.storage.local
   .get('nobi-sync')
-  .then((items) => items['nobi-sync'] && syncModule().then((s) => s.on_wake()))
+  .then((items) => items['nobi-sync'] && syncModule().then((s) => s.on_start()))
   .catch(console.error);
 
 // The toolbar icon opens the side panel beside the conversation.

@@ -96,17 +96,25 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     await lose.getByTestId('team-assignee-name').filter({ hasText: winner }).waitFor({ timeout: 15_000 });
 
     // The list's "Của tôi" (mine) filter: the buyer is the winner's, not the loser's.
-    const mine = async (panel) => {
+    const mine = async (panel, expectRow) => {
       await panel.getByTestId('tab-list').click();
+      await panel.getByTestId('list-row').first().waitFor();
       await panel.getByTestId('filter-assignee').selectOption({ label: 'Của tôi' });
-      await panel.waitForTimeout(300);
+      // The filtered list is there when its one row, or its empty state, is.
+      if (expectRow) await panel.getByTestId('list-row').filter({ hasText: thread.name }).waitFor();
+      else await panel.getByTestId('list-empty').waitFor();
       const n = await panel.getByTestId('list-row').filter({ hasText: thread.name }).count();
       await panel.getByTestId('filter-assignee').selectOption({ value: '' });
       await panel.getByTestId('tab-customer').click();
       return n;
     };
-    assert.equal(await mine(win), 1, "the winner's list has the buyer under 'mine'");
-    assert.equal(await mine(lose), 0, "the loser's has not");
+    assert.equal(await mine(win, true), 1, "the winner's list has the buyer under 'mine'");
+    assert.equal(await mine(lose, false), 0, "the loser's has not");
+    // Both browsers knew the buyer before syncing: each now has one record of them.
+    for (const panel of [win, lose]) {
+      const named = (await records(panel, 'customers')).filter((c) => c.name === thread.name);
+      assert.equal(named.length, 1, `one record of the buyer: ${JSON.stringify(named.map((c) => c.id))}`);
+    }
     await lose.getByTestId('team-assignee-name').filter({ hasText: winner }).waitFor({ timeout: 15_000 });
 
     // The loser's composer warns before answering someone else's buyer; a second press sends.
@@ -170,6 +178,9 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     const customers = await records(lose, 'customers');
     const offlineNotes = customers.flatMap((c) => c.notes ?? []).filter((n) => n.text === 'Ghi chú khi mất mạng');
     assert.equal(offlineNotes.length, 1, 'the offline note arrives once');
+    const onServer = await api(server.url, '/v1/pull', { token: shop.owner.token, body: { cursor: null, client_id: 'owner-notes' } });
+    const serverNotes = onServer.body.changes.filter((r) => r.entity === 'note' && r.row.body === 'Ghi chú khi mất mạng');
+    assert.equal(serverNotes.length, 1, 'and the server has it once');
 
     // The owner switches the page to "assigned only" and gives the buyer to the loser: it
     // disappears from the winner's browser and stays in the loser's.
@@ -201,6 +212,10 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
       { timeout: 30_000, polling: 500 },
     );
     await lose.getByTestId('team-assignee-name').filter({ hasText: /\(Bạn\)/ }).waitFor({ timeout: 20_000 });
+    // …and stays gone after more pulls.
+    await win.waitForTimeout(5_000);
+    const left = (await records(win, 'conversations')).filter((c) => c.thread_id === thread.id);
+    assert.equal(left.length, 0, 'the conversation does not come back');
   } finally {
     await Promise.all([a?.close(), b?.close()]);
     await server.stop();

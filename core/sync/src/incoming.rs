@@ -82,8 +82,8 @@ pub enum Write {
 }
 
 /// What applying a pull gives the worker: its writes (store them with the state, in one
-/// transaction, and do not log them as local changes) and the pending mutations dropped because
-/// their record disappeared.
+/// transaction; logged like any write, they plan to nothing, since the bases now hold what they
+/// wrote) and the pending mutations dropped because their record disappeared.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PullResult {
     pub writes: Vec<Write>,

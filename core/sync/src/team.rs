@@ -122,9 +122,10 @@ fn same_account(a: &str, b: &str) -> bool {
 }
 
 /// The page a thread of `platform`, seen while acting as `account`, is reported under: the page
-/// whose `external_id` is that account (case and a leading `@` ignored); else, when the account
-/// is unknown or matches none, the agent's only page of that platform. None when nothing fits or
-/// several pages could (reporting under a wrong page would show the buyer to the wrong team).
+/// whose `external_id` is that account (case and a leading `@` ignored); when the page does not
+/// tell its account, the agent's only page of that platform. None when nothing fits, when the
+/// account is another one, or when several pages could (reporting under a wrong page would show
+/// the buyer to the wrong team).
 pub fn page_for<'a>(
     pages: &'a [Page],
     platform: Platform,
@@ -135,17 +136,16 @@ pub fn page_for<'a>(
         .iter()
         .filter(|p| names.contains(&p.platform.as_str()))
         .collect();
-    if let Some(account) = account.filter(|a| !a.trim().is_empty()) {
-        if let Some(p) = of_platform
-            .iter()
-            .find(|p| same_account(&p.external_id, account))
-        {
-            return Some(p);
-        }
-    }
-    match of_platform.as_slice() {
-        [only] => Some(only),
-        _ => None,
+    match account.filter(|a| !a.trim().is_empty()) {
+        // A known account that is none of the shop's pages (the agent's own, another shop's):
+        // never reported, never counted against a page's budget.
+        Some(account) => of_platform
+            .into_iter()
+            .find(|p| same_account(&p.external_id, account)),
+        None => match of_platform.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        },
     }
 }
 
@@ -267,7 +267,9 @@ mod tests {
         assert_eq!(ig(Some("someone.else")), None);
         let fb = |platform, account| page_for(&pages, platform, account).map(|p| p.id.as_str());
         assert_eq!(fb(Platform::Facebook, None), Some("fb1"));
-        assert_eq!(fb(Platform::BusinessSuite, Some("999")), Some("fb1"));
+        assert_eq!(fb(Platform::BusinessSuite, Some("1000123")), Some("fb1"));
+        // The agent's own profile or another shop's page: not the shop's, whatever else fits.
+        assert_eq!(fb(Platform::BusinessSuite, Some("999")), None);
         assert_eq!(fb(Platform::Messenger, None), Some("fb1"));
         assert_eq!(page_for(&[], Platform::Instagram, Some("x")), None);
     }

@@ -713,7 +713,13 @@ fn initial_changes_put_every_record_once() {
 #[test]
 fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is_merged() {
     let mut s = signed_in();
-    let mine = customer(7, "Hồng");
+    let mut mine = customer(7, "Hồng");
+    mine.notes.push(Note {
+        id: Id::new(2_001, 1),
+        at: 1,
+        text: "Hỏi size M".into(),
+        author: None,
+    });
     let conv = conversation("t1", &mine.id);
     let local = Local {
         customers: [(mine.id.clone(), mine.clone())].into(),
@@ -727,8 +733,15 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         ],
         &local,
     );
-    assert_eq!(s.pending.len(), 1, "our customer's put is queued");
-    // The server refuses it: its report made our customer, but the thread was someone else's.
+    let mine_uuid = uuid_of(&mine.id).unwrap();
+    let names: Vec<&str> = s.pending.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["customer_put", "note_add"],
+        "our customer and its note are queued"
+    );
+    // The server refuses the put: its report made our customer, but the thread was someone
+    // else's. The note is still pending when the pull comes.
     let push = s.next_request(NOW).unwrap();
     let refused = Response {
         status: 404,
@@ -736,9 +749,10 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
     };
     s.on_response(&push, Ok(refused), NOW, 0);
     assert_eq!(s.rejected.len(), 1);
+    assert_eq!(s.pending.len(), 1);
     let server = "5a0e3c2e-1111-4222-8333-944455556666";
     let theirs = "6c0e3c2e-1111-4222-8333-944455556666";
-    let body = pulled(
+    let pulled: nobi_sync::Pulled = serde_json::from_value(pulled(
         "s:4",
         json!([
             { "entity": "customer", "row": { "id": theirs, "data": { "name": "Nguyễn Thị Hồng" } } },
@@ -747,8 +761,9 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         json!([]),
         false,
         0,
-    );
-    let out = apply(&mut s, body, &local);
+    ))
+    .unwrap();
+    let out = s.apply_pull(&pulled, &local, NOW);
     assert_eq!(
         out.merges,
         vec![(mine.id.clone(), nobi_sync::ids::id_of(theirs))]
@@ -765,18 +780,17 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         nobi_sync::ids::id_of(theirs),
         "the server's customer"
     );
-    assert!(
-        s.pending
-            .iter()
-            .all(|m| m.args["id"] != json!(uuid_of(&mine.id).unwrap())),
-        "our customer's put is dropped: {:?}",
-        s.pending
+    assert_eq!(
+        out.dropped.len(),
+        1,
+        "our note's add is dropped: {:?}",
+        out.dropped
     );
     assert!(
         s.pending
             .iter()
-            .all(|m| m.args.get("customer_id").is_none()),
-        "no conversation_set pointing the thread back at ours: {:?}",
+            .all(|m| m.args["customer_id"] != json!(mine_uuid) && m.args["id"] != json!(mine_uuid)),
+        "nothing about ours is left to send: {:?}",
         s.pending
     );
     assert!(

@@ -1,8 +1,9 @@
 //! Telling the other panels what this one wrote: a `BroadcastChannel` between the extension's
 //! pages (one panel per window). A panel that hears of a change to what it shows reads it again,
 //! so it never edits a stale copy for long; the write itself is still checked
-//! ([`super::store::Batch::expect_unchanged`]). A channel never delivers a panel's own messages
-//! to itself.
+//! ([`super::store::Batch::expect_unchanged`]). A channel object never hears its own posts, but
+//! [`listen`] opens another one: a context that announces and listens hears its own writes too
+//! (the sync module does, and ignores its own state's).
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;

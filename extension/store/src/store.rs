@@ -199,6 +199,8 @@ impl Store {
             return Ok(());
         }
         let mut stores: Vec<&str> = batch.ops.iter().map(Op::store).collect();
+        // A record expected unchanged is read in the same transaction, written or not.
+        stores.extend(batch.expect.iter().map(|(store, _, _)| *store));
         stores.push(CHANGES);
         // A cleared store leaves no change entries behind: derived data (the list's stored
         // index) goes with it, in the same transaction.
@@ -297,8 +299,9 @@ impl Store {
         self.changes_between(after, None).await
     }
 
-    /// At most `limit` change-log entries after the first `after`, each with its key (see
-    /// [`Store::changes_after`]).
+    /// At most `limit` change-log entries after the first `after` (see [`Store::changes_after`]:
+    /// the log is never pruned, so entry i of the answer has key `after + i + 1` unless an
+    /// unreadable entry was skipped, in which case later keys are larger, never smaller).
     pub async fn changes_between(
         &self,
         after: u32,

@@ -77,6 +77,42 @@ thread_local! {
     static AGAIN: Cell<bool> = const { Cell::new(false) };
     static TIMER: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
     static LISTENING: Cell<bool> = const { Cell::new(false) };
+    static LOCKED: Cell<bool> = const { Cell::new(false) };
+    static STORE: std::cell::RefCell<Option<Store>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The worker's one connection to the database.
+async fn open_store() -> Result<Store, StoreError> {
+    if let Some(store) = STORE.with(|s| s.borrow().clone()) {
+        return Ok(store);
+    }
+    let store = Store::open().await?;
+    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    Ok(store)
+}
+
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms as f64);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The stored state's lock: every load → change → save of it (a cycle's step, a claim, a
+/// sign-out, a poke) holds it, so no writer saves over another's changes.
+struct StateLock;
+
+impl Drop for StateLock {
+    fn drop(&mut self) {
+        LOCKED.with(|l| l.set(false));
+    }
+}
+
+async fn lock_state() -> StateLock {
+    while LOCKED.with(|l| l.replace(true)) {
+        sleep(10).await;
+    }
+    StateLock
 }
 
 fn now() -> u64 {
@@ -99,9 +135,10 @@ async fn set_flag(on: bool) {
     }
 }
 
-/// Wakes the worker at `at` (Unix ms): a timer while it is awake, and an alarm (Chrome keeps
-/// them at least 30 s apart) in case it is stopped before.
-async fn wake_at(at: Option<u64>) {
+/// Wakes the worker at `at` (Unix ms): an alarm (Chrome keeps them at least 30 s apart), and
+/// while a panel is open (`panel_open`) a timer as well, for the 2 s pulls. With no panel open the
+/// worker is left to sleep between alarms.
+async fn wake_at(at: Option<u64>, panel_open: bool) {
     TIMER.with(|t| {
         if let Some(handle) = t.borrow_mut().take() {
             clear_timeout(&handle);
@@ -112,7 +149,7 @@ async fn wake_at(at: Option<u64>) {
         return;
     };
     let delay = at.saturating_sub(now());
-    if delay < 30_000 {
+    if panel_open && delay < 30_000 {
         let callback = Closure::once_into_js(|| wasm_bindgen_futures::spawn_local(run()));
         let handle = set_timeout(callback.unchecked_ref(), delay as f64);
         TIMER.with(|t| *t.borrow_mut() = Some(handle));
@@ -139,17 +176,25 @@ fn listen_for_edits() {
     });
 }
 
-/// The alarm fired or the worker started.
+/// The worker started (with a connected server): a request of the previous worker's is gone
+/// with it, then a cycle.
 #[wasm_bindgen]
-pub async fn on_wake() {
+pub async fn on_start() {
     listen_for_edits();
-    if let Ok(store) = Store::open().await {
+    if let Ok(store) = open_store().await {
+        let _lock = lock_state().await;
         if let Ok(Some(mut s)) = stored::load(&store).await {
-            // A request of the previous worker's is gone with it.
             s.state.restarted();
             let _ = stored::save(&store, &s).await;
         }
     }
+    run().await;
+}
+
+/// The alarm fired.
+#[wasm_bindgen]
+pub async fn on_wake() {
+    listen_for_edits();
     run().await;
 }
 
@@ -203,7 +248,7 @@ fn refused(body: &Value, status: u16) -> SyncReply {
 }
 
 async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
-    let store = Store::open().await?;
+    let store = open_store().await?;
     match request {
         PanelToSync::Connect { server, code } => connect(&store, &server, &code).await,
         PanelToSync::Status => Ok(match stored::load(&store).await? {
@@ -211,6 +256,7 @@ async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
             None => signed_out_view(),
         }),
         PanelToSync::Poke | PanelToSync::Retry => {
+            let lock = lock_state().await;
             let Some(mut s) = stored::load(&store).await? else {
                 return Ok(signed_out_view());
             };
@@ -226,23 +272,27 @@ async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
                 s.state.poke(t);
             }
             stored::save(&store, &s).await?;
+            drop(lock);
             wasm_bindgen_futures::spawn_local(run());
             Ok(SyncReply::View { view: s.view() })
         }
         PanelToSync::SignOut => {
-            if let Some(mut s) = stored::load(&store).await? {
-                if let Some(session) = &s.state.session {
-                    let url = format!("{}/v1/logout", s.state.server);
-                    // Best effort: the tokens are forgotten here whatever the server says.
-                    let _ = net::call("POST", &url, Some(&session.token), Some(&json!({}))).await;
-                }
-                s.state.sign_out();
-                stored::save(&store, &s).await?;
-                set_flag(false).await;
-                wake_at(None).await;
-                return Ok(SyncReply::View { view: s.view() });
+            let lock = lock_state().await;
+            let Some(mut s) = stored::load(&store).await? else {
+                return Ok(signed_out_view());
+            };
+            let session = s.state.session.clone();
+            s.state.sign_out();
+            stored::save(&store, &s).await?;
+            drop(lock);
+            set_flag(false).await;
+            wake_at(None, false).await;
+            if let Some(session) = session {
+                // Best effort, after the tokens are forgotten here: the server revokes them.
+                let url = format!("{}/v1/logout", s.state.server);
+                let _ = net::call("POST", &url, Some(&session.token), Some(&json!({}))).await;
             }
-            Ok(signed_out_view())
+            Ok(SyncReply::View { view: s.view() })
         }
         PanelToSync::Claim { conversation } => take(&store, &conversation, "/v1/claim", None).await,
         PanelToSync::Assign { conversation, to } => {
@@ -253,15 +303,27 @@ async fn handle(request: PanelToSync) -> Result<SyncReply, StoreError> {
 }
 
 /// One send of `platform`/`account` reserved from the budget the shop's agents share
-/// (`/v1/pacing/reserve`): `{granted, retry_after, reason}`, or null when none applies (not
-/// connected, no page of the agent's for that account, the server unreachable or without a
-/// budget for it — then this browser's own pacing is all there is).
+/// (`/v1/pacing/reserve`): `{granted, retry_after, reason}`, or null when none applies: not
+/// connected, no page of the agent's for that account, the page has no budget on the server, or
+/// the server cannot be reached at all (then this browser's own pacing is all there is, so an
+/// agent is never stopped by a server that is down). A server that answers but cannot decide
+/// now (session expired, rate limited, failing) holds the send briefly instead (`busy`).
 #[wasm_bindgen]
 pub async fn reserve(platform: String, account: Option<String>) -> JsValue {
+    let answer = |granted: bool, retry_after: f64, reason: &str| -> JsValue {
+        let answer = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&answer, &k.into(), &v);
+        };
+        set("granted", granted.into());
+        set("retry_after", retry_after.into());
+        set("reason", reason.into());
+        answer.into()
+    };
     let Ok(platform) = serde_json::from_value::<nobi_protocol::Platform>(json!(platform)) else {
         return JsValue::NULL;
     };
-    let Ok(store) = Store::open().await else {
+    let Ok(store) = open_store().await else {
         return JsValue::NULL;
     };
     let Ok(Some(s)) = stored::load(&store).await else {
@@ -279,26 +341,25 @@ pub async fn reserve(platform: String, account: Option<String>) -> JsValue {
     let url = format!("{}/v1/pacing/reserve", s.state.server);
     let body = json!({ "page_id": page.id });
     match net::call("POST", &url, Some(&session.token), Some(&body)).await {
-        Ok(r) if r.status == 200 => {
-            let answer = js_sys::Object::new();
-            let set = |k: &str, v: JsValue| {
-                let _ = js_sys::Reflect::set(&answer, &k.into(), &v);
-            };
-            set(
-                "granted",
-                r.body["granted"].as_bool().unwrap_or(true).into(),
-            );
-            set(
-                "retry_after",
-                r.body["retry_after"].as_f64().unwrap_or(0.0).into(),
-            );
-            set(
-                "reason",
-                r.body["reason"].as_str().unwrap_or_default().into(),
-            );
-            answer.into()
+        Ok(r) if r.status == 200 => answer(
+            r.body["granted"].as_bool().unwrap_or(true),
+            r.body["retry_after"].as_f64().unwrap_or(0.0),
+            r.body["reason"].as_str().unwrap_or_default(),
+        ),
+        // No budget for this page on the server: nothing shared to respect.
+        Ok(r) if r.status == 404 => JsValue::NULL,
+        Ok(r) => {
+            if r.status == 401 {
+                // The cycle renews the session; the send waits for it.
+                wasm_bindgen_futures::spawn_local(run());
+            }
+            let wait = r.body["error"]["retry_after"]
+                .as_f64()
+                .unwrap_or(10.0)
+                .max(5.0);
+            answer(false, wait, "busy")
         }
-        _ => JsValue::NULL,
+        Err(_) => JsValue::NULL,
     }
 }
 
@@ -306,8 +367,14 @@ fn client_id() -> String {
     format!("ext-{:016x}{:08x}", random_u64(), random_u64() as u32)
 }
 
-/// `/v1/join` with the invitation code, then `/v1/me`; the state starts with the whole change
-/// log to send (a browser that already has buyers brings them to the shop).
+/// `/v1/join` with the invitation code, then `/v1/me`.
+///
+/// What the new session sends first: the same server and user as before (a session that expired,
+/// an agent who signed out) resumes the previous state, its queue, bases and client id, so
+/// nothing already synced is sent again over newer changes; a first connection sends the whole
+/// change log (a browser that already has buyers brings them to the shop); another server or
+/// another user starts after the log's current end (records that may have come from another
+/// shop are not sent to this one).
 async fn connect(store: &Store, server: &str, code: &str) -> Result<SyncReply, StoreError> {
     let Some(server) = nobi_sync::team::normalize_server(server) else {
         return Ok(SyncReply::Failed {
@@ -341,6 +408,7 @@ async fn connect(store: &Store, server: &str, code: &str) -> Result<SyncReply, S
             word: Word::DoUpdateExtension,
         });
     };
+    let user = body["user_id"].as_str().unwrap_or_default().to_owned();
     let me = match net::call(
         "GET",
         &format!("{server}/v1/me"),
@@ -352,21 +420,45 @@ async fn connect(store: &Store, server: &str, code: &str) -> Result<SyncReply, S
         Ok(r) if r.status == 200 => Me::from_json(&r.body),
         _ => None,
     };
-    let mut state = SyncState::new(&server, &client_id());
-    state.sign_in(session);
-    state.pull_every_ms = Some(PULL_WHILE_OPEN_MS);
+    let lock = lock_state().await;
+    let previous = stored::load(store).await?;
+    let same = previous.as_ref().is_some_and(|p| {
+        p.state.server == server && p.me.as_ref().is_some_and(|m| m.user_id == user)
+    });
     let t = now();
-    let s = Stored {
-        state,
-        me,
-        me_at: t,
-        reported: BTreeSet::new(),
-        unplaced: BTreeSet::new(),
-        last_synced_at: Some(t),
-        heartbeat_at: 0,
-        panel_at: t,
+    let mut s = match previous {
+        Some(mut p) if same => {
+            p.state.restarted();
+            p
+        }
+        other => {
+            let mut state = SyncState::new(&server, &client_id());
+            if other.is_some() {
+                state.change_seq = u64::from(store.change_count().await?);
+            }
+            Stored {
+                state,
+                me: None,
+                me_at: 0,
+                reported: BTreeSet::new(),
+                unplaced: BTreeSet::new(),
+                last_synced_at: None,
+                heartbeat_at: 0,
+                panel_at: t,
+            }
+        }
     };
+    s.state.sign_in(session);
+    s.state.pull_every_ms = Some(PULL_WHILE_OPEN_MS);
+    // Without who I am nothing is reported: asked again at the next cycle.
+    s.me_at = if me.is_some() { t } else { 0 };
+    if me.is_some() {
+        s.me = me;
+    }
+    s.last_synced_at = Some(t);
+    s.panel_at = t;
     stored::save(store, &s).await?;
+    drop(lock);
     set_flag(true).await;
     wasm_bindgen_futures::spawn_local(run());
     Ok(SyncReply::View { view: s.view() })
@@ -380,7 +472,7 @@ async fn take(
     path: &str,
     extra: Option<Value>,
 ) -> Result<SyncReply, StoreError> {
-    let Some(mut s) = stored::load(store).await? else {
+    let Some(s) = stored::load(store).await? else {
         return Ok(SyncReply::Failed {
             word: Word::NotConnected,
         });
@@ -390,7 +482,21 @@ async fn take(
             word: Word::NotConnected,
         });
     };
-    let Some(server_id) = s.state.conversations.get(local_id).cloned() else {
+    let mut server_id = s.state.conversations.get(local_id).cloned();
+    // Not on the server yet (the panel showed the thread moments ago): sync now, look again.
+    for _ in 0..50 {
+        if server_id.is_some() {
+            break;
+        }
+        run().await;
+        server_id = stored::load(store)
+            .await?
+            .and_then(|f| f.state.conversations.get(local_id).cloned());
+        if server_id.is_none() {
+            sleep(100).await;
+        }
+    }
+    let Some(server_id) = server_id else {
         return Ok(SyncReply::Failed {
             word: Word::NotOnServerYet,
         });
@@ -424,8 +530,13 @@ async fn take(
         }
         Ok(r) => refused(&r.body, r.status),
     };
-    s.state.poke(now());
-    stored::save(store, &s).await?;
+    // The state as it is now (a cycle may have saved meanwhile), asked to pull soon.
+    let lock = lock_state().await;
+    if let Some(mut fresh) = stored::load(store).await? {
+        fresh.state.poke(now());
+        stored::save(store, &fresh).await?;
+    }
+    drop(lock);
     wasm_bindgen_futures::spawn_local(run());
     Ok(reply)
 }
@@ -439,10 +550,10 @@ pub async fn run() {
     loop {
         AGAIN.with(|a| a.set(false));
         match cycle().await {
-            Ok(wake) => wake_at(wake).await,
+            Ok((wake, panel_open)) => wake_at(wake, panel_open).await,
             Err(e) => {
                 console_warn(&format!("Nobi Pro sync: {e}"));
-                wake_at(Some(now() + 30_000)).await;
+                wake_at(Some(now() + 30_000), false).await;
             }
         }
         if !AGAIN.with(|a| a.get()) {
@@ -510,6 +621,7 @@ async fn record_changes(store: &Store, s: &mut Stored) -> Result<bool, StoreErro
 /// Reports conversations the server does not know (held by the state machine) under the page
 /// of their account. Returns true if and only if one was reported (a pull brings its id).
 async fn report_held(store: &Store, s: &mut Stored) -> Result<bool, StoreError> {
+    let mut gone: Vec<Id> = Vec::new();
     let (Some(session), Some(me)) = (s.state.session.clone(), s.me.clone()) else {
         return Ok(false);
     };
@@ -538,6 +650,12 @@ async fn report_held(store: &Store, s: &mut Stored) -> Result<bool, StoreError> 
         let body = json!({ "page_id": page.id, "thread_id": c.thread_id, "customer": customer });
         let url = format!("{}/v1/conversations/report", s.state.server);
         match net::call("POST", &url, Some(&session.token), Some(&body)).await {
+            // Given to someone else on an "assigned only" page: it is not this agent's to see
+            // (as the server's tombstone would say to a browser that had it from a pull).
+            Ok(r) if r.status == 200 && r.body["visible"] == json!(false) => {
+                s.state.held.remove(&id);
+                gone.push(Id(id));
+            }
             Ok(r) if r.status == 200 => {
                 s.reported.insert(id);
                 any = true;
@@ -549,6 +667,13 @@ async fn report_held(store: &Store, s: &mut Stored) -> Result<bool, StoreError> 
             // Offline or busy: tried again next cycle.
             _ => break,
         }
+    }
+    if !gone.is_empty() {
+        let mut batch = Batch::new();
+        for id in &gone {
+            batch.delete::<ConversationRecord>(id);
+        }
+        store.write(batch).await?;
     }
     if any {
         s.state.poke(now());
@@ -645,16 +770,83 @@ async fn merge_duplicates(
     Ok(())
 }
 
-/// One cycle; returns when to wake next (None: sync is stopped).
-async fn cycle() -> Result<Option<u64>, StoreError> {
-    let store = Store::open().await?;
+/// Returns true if and only if `a` and `b` are the same record but for `updated_at`: a pulled
+/// row that changes nothing is not written (a write would stamp a new time and make the panel's
+/// edit of its copy a conflict).
+fn same_record<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    let strip = |v: &T| {
+        let mut v = serde_json::to_value(v).unwrap_or(Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("updated_at");
+        }
+        v
+    };
+    strip(a) == strip(b)
+}
+
+/// Puts a pull's writes in `batch`, each local record read for it expected unchanged (an edit
+/// made while the pull was on its way makes the write a conflict, and the step is done again
+/// with the edit queued first). Unchanged records are not written.
+fn pulled_writes(batch: &mut Batch, writes: Vec<Write>, local: &Local) {
+    for (id, c) in &local.customers {
+        batch.expect_unchanged::<Customer>(id, c.updated_at);
+    }
+    for (id, c) in &local.conversations {
+        batch.expect_unchanged::<ConversationRecord>(id, c.updated_at);
+    }
+    for w in writes {
+        match w {
+            Write::PutCustomer(mut c) => {
+                c.refresh_keys();
+                if local
+                    .customers
+                    .get(&c.id)
+                    .is_some_and(|l| same_record(l, &c))
+                {
+                    continue;
+                }
+                batch.put_as_is(&c);
+            }
+            Write::PutConversation(c) => {
+                if local
+                    .conversations
+                    .get(&c.id)
+                    .is_some_and(|l| same_record(l, &c))
+                {
+                    continue;
+                }
+                batch.put_as_is(&c);
+            }
+            Write::PutTag(tag) => {
+                batch.put_as_is(&tag);
+            }
+            Write::PutStaff(staff) => {
+                batch.put_as_is::<Staff>(&staff);
+            }
+            Write::DeleteCustomer(id) => {
+                batch.delete::<Customer>(&id);
+            }
+            Write::DeleteConversation(id) => {
+                batch.delete::<ConversationRecord>(&id);
+            }
+        }
+    }
+}
+
+/// One cycle; returns when to wake next (None: sync is stopped) and whether a panel is open.
+async fn cycle() -> Result<(Option<u64>, bool), StoreError> {
+    let store = open_store().await?;
+    let mut panel_open = false;
     for _ in 0..STEPS_PER_CYCLE {
+        // Held for the whole step, requests included: nothing else saves the state meanwhile.
+        let _lock = lock_state().await;
         let Some(mut s) = stored::load(&store).await? else {
-            return Ok(None);
+            return Ok((None, false));
         };
         if s.state.session.is_none() {
-            return Ok(None);
+            return Ok((None, false));
         }
+        panel_open = now().saturating_sub(s.panel_at) < PANEL_GONE_MS;
         if record_changes(&store, &mut s).await? {
             stored::save(&store, &s).await?;
             continue;
@@ -665,7 +857,7 @@ async fn cycle() -> Result<Option<u64>, StoreError> {
         let Some(request) = s.state.next_request(t) else {
             let wake = s.state.next_wake(now());
             stored::save(&store, &s).await?;
-            return Ok(wake);
+            return Ok((wake, panel_open));
         };
         // Write-ahead: the request's ids are stored before it leaves.
         stored::save(&store, &s).await?;
@@ -682,6 +874,9 @@ async fn cycle() -> Result<Option<u64>, StoreError> {
         let t = now();
         match s.state.on_response(&request, result, t, random_u64()) {
             Outcome::Pulled(pulled) => {
+                // Edits made while the pull was on its way are queued first: the pull's rows
+                // are then applied under them, not over them.
+                while record_changes(&store, &mut s).await? {}
                 let ids = pulled.local_ids();
                 let local = read_local(&store, ids.customers, ids.conversations).await?;
                 let out = s.state.apply_pull(&pulled, &local, t);
@@ -694,34 +889,16 @@ async fn cycle() -> Result<Option<u64>, StoreError> {
                 let mut writes = out.writes;
                 merge_duplicates(&store, &mut writes, &out.merges, t).await?;
                 let mut batch = Batch::new();
-                for w in writes {
-                    match w {
-                        Write::PutCustomer(mut c) => {
-                            c.refresh_keys();
-                            batch.put_as_is(&c);
-                        }
-                        Write::PutConversation(c) => {
-                            batch.put_as_is(&c);
-                        }
-                        Write::PutTag(tag) => {
-                            batch.put_as_is(&tag);
-                        }
-                        Write::PutStaff(staff) => {
-                            batch.put_as_is::<Staff>(&staff);
-                        }
-                        Write::DeleteCustomer(id) => {
-                            batch.delete::<Customer>(&id);
-                        }
-                        Write::DeleteConversation(id) => {
-                            batch.delete::<ConversationRecord>(&id);
-                        }
-                    }
-                }
+                pulled_writes(&mut batch, writes, &local);
                 s.put_in(&mut batch);
-                store.write(batch).await?;
+                match store.write(batch).await {
+                    // Not saved: the next step reads the edit and pulls again from the same cursor.
+                    Err(StoreError::Conflict) => continue,
+                    other => other?,
+                }
             }
             Outcome::Stale | Outcome::Continue => stored::save(&store, &s).await?,
         }
     }
-    Ok(Some(now()))
+    Ok((Some(now()), panel_open))
 }

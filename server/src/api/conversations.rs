@@ -58,7 +58,16 @@ pub async fn report(
     })?;
     let version = db::bump_version(&mut tx).await?;
     db::system(&mut tx, true).await?;
+    // A thread someone reported before keeps its customer: the reporter's would be an orphan
+    // duplicate (their browser merges its record into the shop's one after the next pull).
+    let known: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM conversations WHERE page_id = $1 AND thread_id = $2")
+            .bind(req.page_id)
+            .bind(thread)
+            .fetch_optional(&mut *tx)
+            .await?;
     let customer_id = match &req.customer {
+        _ if known.is_some() => None,
         None => None,
         Some(c) => {
             sqlx::query(

@@ -48,6 +48,23 @@ pub fn Composer() -> impl IntoView {
         })
     });
     let card_customer = move || state.customer.with(|c| c.as_ref().map(|c| c.id.clone()));
+    // The assignee of the page's thread as stored (team mode), for when the card shows another
+    // customer.
+    let page_assignee = RwSignal::new(None::<nobi_core::crm::Id>);
+    {
+        let record = nobi_core::crm::ConversationRecord::id_for(
+            conversation.thread.platform,
+            &conversation.thread.thread_id,
+        );
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(c)) = crate::db::store()
+                .get::<nobi_core::crm::ConversationRecord>(record.as_str())
+                .await
+            {
+                let _ = page_assignee.try_set(c.assignee);
+            }
+        });
+    }
     // The name of the other agent who has this conversation (team mode), if any.
     let others_buyer = move || {
         let me = state.team.with_untracked(|v| {
@@ -55,9 +72,15 @@ pub fn Composer() -> impl IntoView {
                 .filter(|v| !matches!(v.status, nobi_core::sync::Status::SignedOut))
                 .and_then(|v| v.me.as_ref().map(|m| m.user_id.clone()))
         })?;
-        let assignee = state
-            .conversation
-            .with_untracked(|c| c.as_ref().and_then(|c| c.assignee.clone()))?;
+        // The page's thread is who the message goes to: the card's record only when it is that
+        // thread's (the card may show a customer opened from the list).
+        let assignee = if bound.get_untracked() {
+            state
+                .conversation
+                .with_untracked(|c| c.as_ref().and_then(|c| c.assignee.clone()))
+        } else {
+            page_assignee.get_untracked()
+        }?;
         (assignee.as_str() != me).then(|| {
             state
                 .staff
