@@ -11,8 +11,18 @@ use wasm_bindgen::JsCast;
 
 const CHANNEL: &str = "nobi-pro-store";
 
+/// What [`on_own_write`] registered.
+type OwnWrite = Box<dyn Fn(&[&str])>;
+
 thread_local! {
     static OUT: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+    static OWN: RefCell<Option<OwnWrite>> = const { RefCell::new(None) };
+}
+
+/// Calls `written` with the stores of every batch this context writes (after it is committed):
+/// the panel wakes team sync with it, since a sleeping service worker hears no channel.
+pub fn on_own_write(written: impl Fn(&[&str]) + 'static) {
+    OWN.with(|o| *o.borrow_mut() = Some(Box::new(written)));
 }
 
 /// What another panel wrote.
@@ -45,6 +55,11 @@ fn channel() -> Option<web_sys::BroadcastChannel> {
 
 /// Tells the other panels that this one wrote `ids` in `stores`.
 pub fn announce(stores: &[&str], ids: &[String]) {
+    OWN.with(|o| {
+        if let Some(written) = o.borrow().as_ref() {
+            written(stores);
+        }
+    });
     let Some(channel) = channel() else { return };
     let message = js_sys::Object::new();
     let list = |items: &mut dyn Iterator<Item = &str>| {

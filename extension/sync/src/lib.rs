@@ -40,7 +40,7 @@ const ALARM: &str = "nobi-sync";
 /// The `chrome.storage.local` flag `background.js` reads at start: load this module.
 const FLAG: &str = "nobi-sync";
 /// While a panel is open, a pull this often (a change by another agent shows within it).
-const PULL_WHILE_OPEN_MS: u64 = 2_000;
+const PULL_WHILE_OPEN_MS: u64 = 1_000;
 /// A panel that has not said it is open for this long is taken as closed.
 const PANEL_GONE_MS: u64 = 60_000;
 /// Presence for round-robin and the offline sweep.

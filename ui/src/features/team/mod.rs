@@ -115,6 +115,15 @@ pub fn TeamWatch() -> impl IntoView {
             });
         }
     });
+    // A local edit of what syncs goes out at once (the worker may be asleep: a message wakes it).
+    crate::db::changes::on_own_write(move |stores| {
+        let synced = nobi_core::sync::outgoing::SYNCED_STORES;
+        if connected(team) && stores.iter().any(|s| synced.contains(s)) {
+            leptos::task::spawn_local(async move {
+                ask_and_keep(team, &PanelToSync::Poke).await;
+            });
+        }
+    });
     let poke = set_interval_with_handle(
         move || {
             if connected(team) {
