@@ -16,8 +16,17 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SCREENSHOTS, launch } from './harness.mjs';
+import { measure } from './support/measure.mjs';
 import { connect, distForTests } from './support/team-browser.mjs';
 import { api, serverBinary, setupShop, startTeamServer } from './support/team-server.mjs';
+
+/** Fails unless the panel fits its width: no sideways scroll, no control outside, none too small. */
+async function assertFits(panel, label) {
+  const m = await measure(panel);
+  assert.equal(m.page.scrolls, false, `${label}: scrolls sideways: ${JSON.stringify(m.causes)}`);
+  assert.deepEqual(m.controls, [], `${label}: controls outside the viewport`);
+  assert.deepEqual(m.small, [], `${label}: targets under 24 px`);
+}
 
 /** The records of one store of the extension's database, read from its page. */
 function records(panel, store) {
@@ -66,6 +75,7 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     assert.equal(await panelB.getByTestId('team-role').textContent(), 'Nhân viên');
     assert.match(await panelB.getByTestId('team-pages').textContent(), /hoamai\.shop/);
     await panelB.getByTestId('team-settings').screenshot({ path: path.join(SCREENSHOTS, 'team-settings-320.png') });
+    await assertFits(panelB, 'connected settings at 320 px');
     await panelB.getByTestId('tab-customer').click();
 
     // The thread is reported and lands in the pool: both are offered "Nhận khách này".
@@ -73,6 +83,7 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     await panelB.getByTestId('team-claim').waitFor({ timeout: 20_000 });
     await panelB.setViewportSize({ width: 320, height: 800 });
     await panelB.screenshot({ path: path.join(SCREENSHOTS, 'team-pool-320.png') });
+    await assertFits(panelB, 'the pool card at 320 px');
 
     // Both claim at once: the server takes exactly one.
     // Dispatched in the same moment (no actionability waits: each button is there, checked above).
@@ -151,6 +162,7 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     assert.deepEqual(all.sort(), ['Dạ chị cần tư vấn mẫu nào ạ', 'Dạ shop chào chị'], 'two messages typed in all, none past the cap');
     await win.setViewportSize({ width: 320, height: 800 });
     await win.screenshot({ path: path.join(SCREENSHOTS, 'team-shared-cap-320.png') });
+    await assertFits(win, 'a message held by the shared budget at 320 px');
 
     // The winner's note and tag reach the other agent's card.
     await winPage.bringToFront();
@@ -164,6 +176,7 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     console.log(`# a note and a tag by one agent in the other's card after ${Date.now() - started} ms`);
     await lose.setViewportSize({ width: 320, height: 800 });
     await lose.screenshot({ path: path.join(SCREENSHOTS, 'team-claimed-320.png') });
+    await assertFits(lose, 'a lost claim at 320 px');
 
     // Offline: the server stops; the winner keeps editing; the status line says so; back
     // online the edit arrives exactly once.

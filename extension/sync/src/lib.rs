@@ -896,6 +896,7 @@ async fn cycle() -> Result<(Option<u64>, bool), StoreError> {
                     Err(StoreError::Conflict) => continue,
                     other => other?,
                 }
+                stored::written(&s);
             }
             Outcome::Stale | Outcome::Continue => stored::save(&store, &s).await?,
         }

@@ -66,8 +66,31 @@ impl Stored {
     }
 }
 
+thread_local! {
+    /// The stored state as last read or written by this worker: every write of it goes through
+    /// this module in this one worker, so the copy is the stored value, without parsing its JSON
+    /// (the bases of every synced customer) at every step.
+    static CACHE: std::cell::RefCell<Option<Stored>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records that `stored` is what the database now holds (after a batch with [`Stored::put_in`]).
+pub fn written(stored: &Stored) {
+    CACHE.with(|c| *c.borrow_mut() = Some(stored.clone()));
+}
+
 /// The stored state, or None before the first connection.
 pub async fn load(store: &Store) -> Result<Option<Stored>, StoreError> {
+    if let Some(s) = CACHE.with(|c| c.borrow().clone()) {
+        return Ok(Some(s));
+    }
+    let loaded = load_from(store).await?;
+    if let Some(s) = &loaded {
+        written(s);
+    }
+    Ok(loaded)
+}
+
+async fn load_from(store: &Store) -> Result<Option<Stored>, StoreError> {
     let Some(record) = store.get_raw(SYNC, KEY).await? else {
         return Ok(None);
     };
@@ -84,5 +107,10 @@ pub async fn load(store: &Store) -> Result<Option<Stored>, StoreError> {
 pub async fn save(store: &Store, stored: &Stored) -> Result<(), StoreError> {
     let mut batch = Batch::new();
     stored.put_in(&mut batch);
-    store.write(batch).await
+    let result = store.write(batch).await;
+    // Whatever the outcome, the next load reads the database again unless this write landed.
+    CACHE.with(|c| *c.borrow_mut() = None);
+    result?;
+    written(stored);
+    Ok(())
 }
