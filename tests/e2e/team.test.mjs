@@ -206,12 +206,14 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     const loserName = winner === 'Lan' ? 'Minh' : 'Lan';
     const loserId = conversations.body.changes.find((r) => r.entity === 'user' && r.row.name === loserName)?.row.id;
     assert.ok(loserId, 'the owner sees the other agent');
-    await setVisibility(server, shop, 'assigned_only');
+    // Given first, then the page made "assigned only" (a change of what each agent may see: both
+    // browsers get a full resync, which must not bring back the record the loser merged away).
     const given = await api(server.url, '/v1/assign', {
       token: shop.owner.token,
       body: { conversation_id: conv.row.id, assignee: loserId },
     });
     assert.equal(given.status, 200, JSON.stringify(given.body));
+    await setVisibility(server, shop, 'assigned_only');
     await win.waitForFunction(
       async (threadId) =>
         new Promise((resolve) => {
@@ -229,6 +231,28 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     await win.waitForTimeout(5_000);
     const left = (await records(win, 'conversations')).filter((c) => c.thread_id === thread.id);
     assert.equal(left.length, 0, 'the conversation does not come back');
+
+    // The loser disconnects: local records stay, the screen says they no longer sync, and an
+    // edit made afterwards stays in this browser.
+    await lose.getByTestId('tab-data').click();
+    await lose.getByTestId('team-disconnect').click();
+    await lose.getByTestId('team-disconnected').waitFor();
+    await lose.getByTestId('team-server').waitFor();
+    const kept = (await records(lose, 'customers')).filter((c) => c.name === thread.name);
+    assert.equal(kept.length, 1, 'the buyer is still here after disconnecting');
+    await lose.getByTestId('tab-customer').click();
+    await losePage.bringToFront();
+    await lose.getByTestId('note-input').fill('Ghi chú sau khi ngắt kết nối');
+    await lose.getByTestId('add-note').click();
+    await lose.getByTestId('note').filter({ hasText: 'Ghi chú sau khi ngắt kết nối' }).waitFor();
+    // Marked as no longer syncing, under the header too.
+    await lose.getByTestId('sync-status').filter({ hasText: 'Đã ngắt kết nối' }).waitFor();
+    await lose.waitForTimeout(3_000);
+    const after = await api(server.url, '/v1/pull', { token: shop.owner.token, body: { cursor: null, client_id: 'owner-after' } });
+    assert.ok(
+      !after.body.changes.some((r) => r.entity === 'note' && r.row.body === 'Ghi chú sau khi ngắt kết nối'),
+      'a note written after disconnecting does not reach the server',
+    );
   } finally {
     await Promise.all([a?.close(), b?.close()]);
     await server.stop();

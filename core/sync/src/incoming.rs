@@ -334,6 +334,9 @@ impl SyncState {
                     name: str_of(row, "name").unwrap_or_default().to_owned(),
                 })),
                 "customer" => {
+                    if self.merged_away.contains(uuid) {
+                        continue;
+                    }
                     let lid = id_of(uuid);
                     seen_customers.insert(lid.0.clone());
                     let mut data = row
@@ -440,6 +443,7 @@ impl SyncState {
                                     self.rejected
                                         .retain(|r| subject(&r.mutation) != Some(mine.as_str()));
                                     self.bases.remove(c.customer_id.as_str());
+                                    self.merged_away.insert(mine);
                                 }
                                 out.merges.push((c.customer_id.clone(), theirs.clone()));
                                 c.customer_id = theirs;
@@ -503,6 +507,9 @@ impl SyncState {
                     let Some(cu) = str_of(row, "customer_id") else {
                         continue;
                     };
+                    if self.merged_away.contains(cu) {
+                        continue;
+                    }
                     let lid = id_of(cu);
                     let Some(mut c) = customer_of(&customers, &lid) else {
                         continue;

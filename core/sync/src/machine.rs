@@ -225,6 +225,11 @@ pub struct SyncState {
     /// Local conversations changed before the server knew them: planned again after a pull.
     #[serde(default)]
     pub held: BTreeSet<String>,
+    /// Customers (UUIDs) this browser merged into the shop's record of the same buyer
+    /// ([`crate::PullResult::merges`]): the server may still show them (pushed before the merge),
+    /// and a pull must not bring them back.
+    #[serde(default)]
+    pub merged_away: BTreeSet<String>,
     /// The next pull is due at (Unix ms).
     #[serde(default)]
     pub next_pull_at: u64,
@@ -271,6 +276,7 @@ impl SyncState {
             conversation_bases: BTreeMap::new(),
             conversations: BTreeMap::new(),
             held: BTreeSet::new(),
+            merged_away: BTreeSet::new(),
             next_pull_at: 0,
             pull_every_ms: None,
             needs_refresh: false,

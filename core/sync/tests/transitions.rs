@@ -797,4 +797,19 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         s.rejected.is_empty(),
         "the refusal about ours is moot once merged"
     );
+    // The server may still have ours (pushed before the merge): a later pull does not bring it
+    // back.
+    let again: nobi_sync::Pulled = serde_json::from_value(json!({
+        "cursor": "s:9", "reset": true, "last_mutation_id": 0, "tombstones": [],
+        "changes": [{ "entity": "customer", "row": { "id": mine_uuid, "data": { "name": "Hồng" } } }],
+    }))
+    .unwrap();
+    let out = s.apply_pull(&again, &Local::default(), NOW);
+    assert!(
+        !out.writes
+            .iter()
+            .any(|w| matches!(w, Write::PutCustomer(c) if c.id == mine.id)),
+        "a merged-away customer stays away: {:?}",
+        out.writes
+    );
 }

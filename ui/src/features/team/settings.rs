@@ -18,14 +18,28 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = request, catch)]
     fn permissions_request(permissions: &JsValue) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = remove, catch)]
+    fn permissions_remove(permissions: &JsValue) -> Result<js_sys::Promise, JsValue>;
+}
+
+fn origins(pattern: &str) -> Option<JsValue> {
+    let origins = js_sys::Array::of1(&JsValue::from_str(pattern));
+    let permissions = js_sys::Object::new();
+    js_sys::Reflect::set(&permissions, &"origins".into(), &origins).ok()?;
+    Some(permissions.into())
 }
 
 /// Asks Chrome for access to `pattern`; must run in the click's turn (before any await).
 fn request_access(pattern: &str) -> Option<js_sys::Promise> {
-    let origins = js_sys::Array::of1(&JsValue::from_str(pattern));
-    let permissions = js_sys::Object::new();
-    js_sys::Reflect::set(&permissions, &"origins".into(), &origins).ok()?;
-    permissions_request(&permissions).ok()
+    permissions_request(&origins(pattern)?).ok()
+}
+
+/// Gives the access back once disconnected (a permission declared in the manifest cannot be,
+/// and stays).
+async fn release_access(pattern: &str) {
+    if let Some(p) = origins(pattern).and_then(|o| permissions_remove(&o).ok()) {
+        let _ = JsFuture::from(p).await;
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -94,7 +108,11 @@ pub fn TeamSettings() -> impl IntoView {
         });
     };
     let sign_out = Action::new_local(move |_: &()| async move {
+        let server = team.get_untracked().and_then(|v| v.server);
         ask_and_keep(team, &PanelToSync::SignOut).await;
+        if let Some(pattern) = server.as_deref().and_then(permission_pattern) {
+            release_access(&pattern).await;
+        }
     });
 
     let problem_text = move || {
