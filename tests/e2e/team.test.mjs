@@ -50,6 +50,7 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
   const dist = await distForTests();
   let a;
   let b;
+  let m;
   try {
     const shop = await setupShop(server, {
       agents: ['Lan', 'Minh'],
@@ -195,24 +196,37 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     const serverNotes = onServer.body.changes.filter((r) => r.entity === 'note' && r.row.body === 'Ghi chú khi mất mạng');
     assert.equal(serverNotes.length, 1, 'and the server has it once');
 
-    // The owner switches the page to "assigned only" and gives the buyer to the loser: it
-    // disappears from the winner's browser and stays in the loser's.
+    // A manager, in a third browser, gives the buyer to the loser from the card's "Chuyển cho"
+    // list; then the owner makes the page "assigned only": the conversation disappears from the
+    // winner's browser and stays in the loser's (a change of what each agent may see: both get a
+    // full resync, which must not bring back the record the loser merged away).
+    const loserName = winner === 'Lan' ? 'Minh' : 'Lan';
+    const invited = await api(server.url, '/v1/invitations', {
+      token: shop.owner.token,
+      body: { role: 'manager', name: 'Quản lý Hà', page_ids: [shop.page_id] },
+    });
+    assert.equal(invited.status, 200, JSON.stringify(invited.body));
+    m = await launch({ dist });
+    const pageM = await m.openThread('instagram', thread.id);
+    const panelM = await m.openPanel(pageM);
+    await panelM.getByTestId('buyer-name').filter({ hasText: thread.name }).waitFor();
+    await connect(panelM, server.url, invited.body.code);
+    await panelM.getByTestId('team-assignee-name').filter({ hasText: winner }).waitFor({ timeout: 20_000 });
+    await panelM.getByTestId('team-reassign').selectOption({ label: loserName });
+    await win.getByTestId('team-assignee-name').filter({ hasText: loserName }).waitFor({ timeout: 20_000 });
     const conversations = await api(server.url, '/v1/pull', {
       token: shop.owner.token,
       body: { cursor: null, client_id: 'owner-e2e' },
     });
     const conv = conversations.body.changes.find((r) => r.entity === 'conversation' && r.row.thread_id === thread.id);
-    assert.ok(conv, 'the owner sees the reported conversation');
-    const loserName = winner === 'Lan' ? 'Minh' : 'Lan';
     const loserId = conversations.body.changes.find((r) => r.entity === 'user' && r.row.name === loserName)?.row.id;
-    assert.ok(loserId, 'the owner sees the other agent');
-    // Given first, then the page made "assigned only" (a change of what each agent may see: both
-    // browsers get a full resync, which must not bring back the record the loser merged away).
-    const given = await api(server.url, '/v1/assign', {
-      token: shop.owner.token,
-      body: { conversation_id: conv.row.id, assignee: loserId },
-    });
-    assert.equal(given.status, 200, JSON.stringify(given.body));
+    assert.equal(conv?.row.assignee, loserId, "the manager's choice is the server's");
+    const history = await api(server.url, `/v1/conversations/${conv.row.id}/history`, { token: shop.owner.token, method: 'GET' });
+    assert.equal(history.status, 200, JSON.stringify(history.body));
+    const managerId = conversations.body.changes.find((r) => r.entity === 'user' && r.row.name === 'Quản lý Hà')?.row.id;
+    const last = history.body.history.at(-1);
+    assert.equal(last.to, loserId, 'the history records the reassignment');
+    assert.equal(last.by, managerId, '…and who made it');
     await setVisibility(server, shop, 'assigned_only');
     await win.waitForFunction(
       async (threadId) =>
@@ -254,7 +268,7 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
       'a note written after disconnecting does not reach the server',
     );
   } finally {
-    await Promise.all([a?.close(), b?.close()]);
+    await Promise.all([a?.close(), b?.close(), m?.close()]);
     await server.stop();
     await rm(dist, { recursive: true, force: true });
   }

@@ -43,8 +43,11 @@ pub async fn reserve(item: &OutboxItem, now_ms: u64) -> Budget {
         return Budget::Go;
     }
     let secs = field("retry_after").as_f64().unwrap_or(60.0).max(1.0);
+    // Counted from the answer, not from the question: a slow answer must not shorten the hold
+    // (the pump would ask again at once).
+    let answered_at = js_sys::Date::now().max(now_ms as f64) as u64;
     Budget::Wait {
-        until: now_ms + (secs * 1000.0).ceil() as u64,
+        until: answered_at + (secs * 1000.0).ceil() as u64,
         limit: TeamLimit::from_server(&field("reason").as_string().unwrap_or_default()),
     }
 }
