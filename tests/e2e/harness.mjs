@@ -116,3 +116,21 @@ export function countRecords(panel, store) {
     store,
   );
 }
+
+/** Every record of one store of the panel's IndexedDB, read from an extension page. */
+export function readRecords(panel, store) {
+  return panel.evaluate(
+    (store) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('nobi-pro');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction(store).objectStore(store).getAll();
+          req.onsuccess = () => { db.close(); resolve(req.result); };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}

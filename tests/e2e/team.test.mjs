@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { SCREENSHOTS, launch } from './harness.mjs';
+import { SCREENSHOTS, launch, readRecords as records } from './harness.mjs';
 import { measure } from './support/measure.mjs';
 import { connect, distForTests } from './support/team-browser.mjs';
 import { api, serverBinary, setupShop, startTeamServer } from './support/team-server.mjs';
@@ -28,22 +28,6 @@ async function assertFits(panel, label) {
   assert.deepEqual(m.small, [], `${label}: targets under 24 px`);
 }
 
-/** The records of one store of the extension's database, read from its page. */
-function records(panel, store) {
-  return panel.evaluate(
-    (store) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('nobi-pro');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(store).objectStore(store).getAll();
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
-}
 
 test('two agents of one shop: claim-first race, shared notes and tags, reassignment, offline edits', async () => {
   const server = await startTeamServer({ binary: await serverBinary() });

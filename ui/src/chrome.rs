@@ -24,6 +24,15 @@ pub async fn own_window_id() -> Option<i32> {
 
 /// Sends a request to the service worker and waits for its reply.
 pub async fn ask(request: &PanelToBackground) -> Result<BackgroundToPanel, String> {
+    self::request(request).await
+}
+
+/// Sends `request` (of any of the panel's request enums) to the service worker and reads its
+/// answer as `R`; `Err` says what failed (no answer, or another kind). Generic, so each enum's
+/// serde code stays in the chunk of the screen that uses it.
+pub async fn request<Q: serde::Serialize, R: serde::de::DeserializeOwned>(
+    request: &Q,
+) -> Result<R, String> {
     let promise = runtime_send_message(&to_js(request)).map_err(|e| format!("{e:?}"))?;
     let reply = JsFuture::from(promise)
         .await

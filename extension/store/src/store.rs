@@ -112,17 +112,8 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<T>, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[T::STORE], TransactionMode::ReadOnly)
-            .map_err(failed)?;
-        let store = tx.object_store(T::STORE).map_err(failed)?;
-        let value = store
-            .get(Query::Key(JsValue::from_str(id)))
-            .map_err(failed)?
-            .await
-            .map_err(failed)?;
-        value
+        self.get_raw(T::STORE, id)
+            .await?
             .map(|v| from_js(v).map_err(|_| StoreError::Corrupt(T::STORE)))
             .transpose()
     }

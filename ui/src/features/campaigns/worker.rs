@@ -3,12 +3,11 @@
 //! that their serde code loads with these screens, not with the panel).
 
 use leptos::prelude::*;
-use nobi_bridge::{from_js, is_own_page, runtime_send_message, to_js};
+use nobi_bridge::{from_js, is_own_page};
 use nobi_core::campaign::words::{word, Word};
 use nobi_core::i18n::Lang;
 use nobi_core::protocol::campaign::{CampaignsToPanel, PanelToCampaigns};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
@@ -21,11 +20,7 @@ extern "C" {
 /// Sends `request` to the worker and waits for its answer; `Err` says what failed (the worker
 /// did not answer, or answered something else).
 pub async fn ask(request: &PanelToCampaigns) -> Result<CampaignsToPanel, String> {
-    let promise = runtime_send_message(&to_js(request)).map_err(|e| format!("{e:?}"))?;
-    let reply = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    from_js(reply).map_err(|e| e.to_string())
+    crate::chrome::request(request).await
 }
 
 /// Keeps `snapshot` equal to the worker's latest campaigns, for as long as the calling owner

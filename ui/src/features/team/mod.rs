@@ -14,13 +14,12 @@ pub use settings::TeamSettings;
 
 use crate::state::use_app;
 use leptos::prelude::*;
-use nobi_bridge::{from_js, runtime_send_message, to_js};
+use nobi_bridge::runtime_send_message;
 use nobi_core::i18n::Lang;
 use nobi_core::sync::team::{PanelToSync, Role, SyncReply, SyncView};
 use nobi_core::sync::words::{word, Word};
 use nobi_core::sync::Status;
 use std::time::Duration;
-use wasm_bindgen_futures::JsFuture;
 
 /// While the panel is open it tells the worker so this often (pulls stay frequent, and the
 /// worker is kept awake).
@@ -29,11 +28,7 @@ const POKE_EVERY: Duration = Duration::from_secs(20);
 /// Sends `request` to the sync module and waits for its answer; `Err` when the worker did not
 /// answer (or answered something else).
 pub async fn ask(request: &PanelToSync) -> Result<SyncReply, String> {
-    let promise = runtime_send_message(&to_js(request)).map_err(|e| format!("{e:?}"))?;
-    let reply = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    from_js(reply).map_err(|e| e.to_string())
+    crate::chrome::request(request).await
 }
 
 /// Asks and stores the answer's view in `team` (the app state's); returns the answer. Takes the
