@@ -102,8 +102,8 @@ pub async fn touch(tx: &mut Tx, version: i64, entity: &str, id: Uuid) -> sqlx::R
     Ok(())
 }
 
-/// A conversation's visibility changed: its customer's and that customer's notes' may have too.
-/// Call in system scope (so every note is found).
+/// A conversation's visibility changed: its customer's, and that customer's notes' and orders'
+/// may have too. Call in system scope (so every note and order is found).
 pub async fn touch_conversation_tree(
     tx: &mut Tx,
     version: i64,
@@ -117,9 +117,30 @@ pub async fn touch_conversation_tree(
            UNION ALL
            SELECT nobi_shop(), 'note', n.id, $2 FROM notes n
              JOIN conversations c ON c.customer_id = n.customer_id WHERE c.id = $1
+           UNION ALL
+           SELECT nobi_shop(), 'order', o.id, $2 FROM orders o
+             JOIN conversations c ON c.customer_id = o.customer_id WHERE c.id = $1
          ON CONFLICT (shop_id, entity, entity_id) DO UPDATE SET version = EXCLUDED.version",
     )
     .bind(conversation)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The stock of `skus` changed: every product holding one of them is resent (its row carries
+/// the stock of its SKUs).
+pub async fn touch_products(tx: &mut Tx, version: i64, skus: &[String]) -> sqlx::Result<()> {
+    if skus.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO changes (shop_id, entity, entity_id, version)
+           SELECT nobi_shop(), 'product', p.id, $2 FROM products p WHERE p.skus && $1::text[]
+         ON CONFLICT (shop_id, entity, entity_id) DO UPDATE SET version = EXCLUDED.version",
+    )
+    .bind(skus)
     .bind(version)
     .execute(&mut **tx)
     .await?;

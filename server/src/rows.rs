@@ -2,13 +2,26 @@
 //! (id, row JSON) for the given ids, or for every row when the ids are NULL, filtered by
 //! row-level security: a row the caller may not see is simply absent (the pull turns it into a
 //! tombstone).
+//!
+//! `product` and `order` come last, so a full pull sends an order's customer before the order.
+//! A product row carries the stock of its SKUs (`stock: [{sku, warehouse, on_hand, reserved}]`,
+//! every warehouse, by sku then warehouse): a stock change resends the products of its SKU.
+//! An order row is `{id, customer_id, status, data, reservation, history, created_by, created_at}`.
 
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::db::Tx;
 
-pub const ENTITIES: &[&str] = &["user", "page", "customer", "conversation", "note"];
+pub const ENTITIES: &[&str] = &[
+    "user",
+    "page",
+    "customer",
+    "conversation",
+    "note",
+    "product",
+    "order",
+];
 
 fn query(entity: &str) -> Option<&'static str> {
     Some(match entity {
@@ -35,6 +48,20 @@ fn query(entity: &str) -> Option<&'static str> {
         "note" => {
             "SELECT n.id, to_jsonb(n) - 'shop_id' FROM notes n WHERE $1::uuid[] IS NULL OR n.id = ANY($1)"
         }
+        "product" => {
+            "SELECT p.id, jsonb_build_object('id', p.id, 'data', p.data,
+                    'stock', (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', s.sku, 'warehouse', s.warehouse,
+                                      'on_hand', s.on_hand, 'reserved', s.reserved) ORDER BY s.sku, s.warehouse), '[]')
+                                FROM stock s WHERE s.shop_id = p.shop_id AND s.sku = ANY(p.skus)),
+                    'updated_at', p.updated_at)
+               FROM products p WHERE $1::uuid[] IS NULL OR p.id = ANY($1)"
+        }
+        "order" => {
+            "SELECT o.id, jsonb_build_object('id', o.id, 'customer_id', o.customer_id, 'status', o.status,
+                    'data', o.data, 'reservation', o.reservation, 'history', o.history,
+                    'created_by', o.created_by, 'created_at', o.created_at)
+               FROM orders o WHERE $1::uuid[] IS NULL OR o.id = ANY($1)"
+        }
         _ => return None,
     })
 }
@@ -58,4 +85,15 @@ pub async fn one(tx: &mut Tx, entity: &str, id: Uuid) -> sqlx::Result<Option<Val
         .into_iter()
         .next()
         .map(|(_, v)| v))
+}
+
+/// The ids of the visible products holding any of `skus`.
+pub async fn products_of(tx: &mut Tx, skus: &[String]) -> sqlx::Result<Vec<Uuid>> {
+    if skus.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar("SELECT id FROM products WHERE skus && $1::text[] ORDER BY id")
+        .bind(skus)
+        .fetch_all(&mut **tx)
+        .await
 }

@@ -121,6 +121,9 @@ pub struct AppState {
     /// Team sync as the service worker last reported it (None: not asked yet, or never
     /// connected). Kept up to date by `features::team::TeamWatch`.
     pub team: RwSignal<Option<nobi_core::sync::SyncView>>,
+    /// Counts writes of orders announced by other contexts (team sync, another panel): the
+    /// orders card reloads when it moves.
+    pub orders_heard: RwSignal<u32>,
     /// Whether the panel has settled after opening: the first customer shown, or nothing to show
     /// (see `lazy::after_card`).
     pub settled: RwSignal<bool>,
@@ -182,6 +185,7 @@ impl AppState {
             templates: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(OutboxView::default()),
             team: RwSignal::new(None),
+            orders_heard: RwSignal::new(0),
             store_open: RwSignal::new(false),
             settings_unreadable,
             settled: RwSignal::new(false),
@@ -451,6 +455,9 @@ impl AppState {
             if any(&[schema::PRODUCTS, schema::COMBOS]) && self.loaded.get_untracked().0 {
                 self.loaded.update(|l| l.0 = false);
                 self.ensure_catalog().await;
+            }
+            if any(&[schema::ORDERS]) {
+                self.orders_heard.update(|n| *n += 1);
             }
             if any(&[schema::TEMPLATES]) && self.loaded.get_untracked().1 {
                 self.loaded.update(|l| l.1 = false);

@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ids::{fingerprint, id_of, parse_time, uuid_of};
-use crate::machine::SyncState;
+use crate::machine::{SyncState, MAX_REFUSALS};
+use crate::orders::{self, OrderRefusal};
 use crate::outgoing::{
     conversation_mutation, customer_data, customer_mutations, fingerprints, Base, ConversationBase,
     Local, Mutation, NotSynced, CUSTOMER_KEYS,
@@ -61,6 +62,54 @@ pub struct Pulled {
     pub changes: Vec<Row>,
     #[serde(default)]
     pub tombstones: Vec<Tombstone>,
+    /// Not a pull: the server refused `mutation` (an order's change) and sent the rows to take
+    /// instead. The cursor is left as it was.
+    #[serde(skip)]
+    pub refused: Option<(Mutation, OrderRefusal)>,
+}
+
+impl Pulled {
+    /// The rows of a refusal (`error` is the error object of the push's answer) as a pull that
+    /// changes nothing but them, keeping `cursor`.
+    pub fn refusal(
+        cursor: Option<String>,
+        mutation: Mutation,
+        code: String,
+        error: &Value,
+        now: u64,
+    ) -> Pulled {
+        let changes: Vec<Row> = error
+            .get("rows")
+            .cloned()
+            .and_then(|r| serde_json::from_value(r).ok())
+            .unwrap_or_default();
+        let shortages = error
+            .get("shortages")
+            .cloned()
+            .and_then(|s| serde_json::from_value(s).ok())
+            .unwrap_or_default();
+        let uuid = orders::subject(&mutation).unwrap_or_default().to_owned();
+        let status = changes
+            .iter()
+            .find(|r| r.entity == "order" && str_of(&r.row, "id") == Some(uuid.as_str()))
+            .and_then(|r| serde_json::from_value(r.row.get("status")?.clone()).ok());
+        let refusal = OrderRefusal {
+            order: id_of(&uuid).0,
+            code,
+            mutation: mutation.name.clone(),
+            shortages,
+            status,
+            at: now,
+        };
+        Pulled {
+            cursor: cursor.unwrap_or_default(),
+            reset: false,
+            last_mutation_id: 0,
+            changes,
+            tombstones: Vec::new(),
+            refused: Some((mutation, refusal)),
+        }
+    }
 }
 
 /// The local records a pull touches, which the worker reads before [`SyncState::apply_pull`].
@@ -68,6 +117,8 @@ pub struct Pulled {
 pub struct LocalIds {
     pub customers: BTreeSet<Id>,
     pub conversations: BTreeSet<Id>,
+    pub orders: BTreeSet<Id>,
+    pub products: BTreeSet<Id>,
 }
 
 /// One write to the local store.
@@ -79,6 +130,9 @@ pub enum Write {
     PutConversation(ConversationRecord),
     DeleteCustomer(Id),
     DeleteConversation(Id),
+    PutOrder(Box<nobi_order::Order>),
+    PutProduct(nobi_order::Product),
+    DeleteOrder(Id),
 }
 
 /// What applying a pull gives the worker: its writes (store them with the state, in one
@@ -112,6 +166,9 @@ fn conversation_local_id(row: &Value) -> Option<Id> {
 
 /// The id of the record a mutation is about (a customer's UUID, a conversation's UUID).
 fn subject(m: &Mutation) -> Option<&str> {
+    if let Some(s) = orders::subject(m) {
+        return Some(s);
+    }
     match m.name.as_str() {
         "customer_put" | "conversation_set" => str_of(&m.args, "id"),
         _ => str_of(&m.args, "customer_id"),
@@ -194,7 +251,27 @@ impl Pulled {
                         ids.conversations.insert(id);
                     }
                 }
+                "order" => {
+                    if let Some(u) = str_of(&r.row, "id") {
+                        ids.orders.insert(id_of(u));
+                    }
+                }
+                "product" => {
+                    if let Some(u) = str_of(&r.row, "id") {
+                        ids.products.insert(id_of(u));
+                    }
+                }
                 _ => {}
+            }
+        }
+        for t in &self.tombstones {
+            if t.entity == "order" {
+                ids.orders.insert(id_of(&t.id));
+            }
+        }
+        if let Some((m, _)) = &self.refused {
+            if let Some(u) = orders::subject(m) {
+                ids.orders.insert(id_of(u));
             }
         }
         ids
@@ -215,10 +292,12 @@ impl SyncState {
         changes: &[(u64, Change)],
         local: &Local,
     ) -> Vec<(Change, NotSynced)> {
-        use nobi_crm::schema::{CONVERSATIONS, CUSTOMERS};
+        use nobi_crm::schema::{CONVERSATIONS, CUSTOMERS, ORDERS, PRODUCTS};
         let mut not_synced = Vec::new();
         let mut customers: Vec<(Id, Change)> = Vec::new();
         let mut conversations: Vec<(Id, Change)> = Vec::new();
+        let mut order_changes: Vec<(Id, Change)> = Vec::new();
+        let mut products: Vec<(Id, Change)> = Vec::new();
         for (seq, change) in changes {
             if *seq <= self.change_seq {
                 continue;
@@ -227,6 +306,8 @@ impl SyncState {
             let list = match change.store.as_str() {
                 CUSTOMERS => &mut customers,
                 CONVERSATIONS => &mut conversations,
+                ORDERS => &mut order_changes,
+                PRODUCTS => &mut products,
                 _ => {
                     not_synced.push((change.clone(), NotSynced::StaysLocal));
                     continue;
@@ -266,8 +347,90 @@ impl SyncState {
             self.held.remove(id.as_str());
             self.plan_conversation(c, &server_id);
         }
+        // Orders are planned before products (a delivered order's commit is the server's to
+        // make, and the products' bases must know it before their counts are compared) but
+        // queued after them (an order reserves against a product's first counts and receipts).
+        let mut committed: BTreeMap<String, i64> = BTreeMap::new();
+        let mut order_drafts = Vec::new();
+        for (id, change) in order_changes {
+            let Some(o) = local.orders.get(&id) else {
+                not_synced.push((change, NotSynced::DeleteStaysLocal));
+                continue;
+            };
+            let base = self.order_bases.get(id.as_str());
+            let customer = o
+                .customer_id
+                .as_ref()
+                .filter(|c| self.bases.contains_key(c.as_str()))
+                .and_then(|c| uuid_of(&Id(c.clone())));
+            match orders::order_mutations(o, base, customer) {
+                Ok((drafts, next)) => {
+                    for (k, q) in orders::commits_of(base, o) {
+                        *committed.entry(k).or_default() += q;
+                    }
+                    order_drafts.extend(drafts);
+                    self.order_bases.insert(id.0.clone(), next);
+                    self.refusals.retain(|r| r.order != id.0);
+                }
+                Err(p) => not_synced.push((change, p)),
+            }
+        }
+        for (id, change) in products {
+            let Some(p) = local.products.get(&id) else {
+                not_synced.push((change, NotSynced::DeleteStaysLocal));
+                continue;
+            };
+            match orders::product_mutations(p, self.product_bases.get(id.as_str()), &committed) {
+                Ok((drafts, next)) => {
+                    for d in drafts {
+                        self.queue(d.name, d.args);
+                    }
+                    self.product_bases.insert(id.0.clone(), next);
+                }
+                Err(p) => not_synced.push((change, p)),
+            }
+        }
+        for d in order_drafts {
+            self.queue(d.name, d.args);
+        }
         self.settle_status();
         not_synced
+    }
+
+    /// The server refused an order's change: its rows (in `pulled`) replace the local records
+    /// like a pull's; an order the server does not have (a refused create) keeps its fields here
+    /// but holds no stock, and is created again by its next change.
+    fn apply_refusal(
+        &mut self,
+        refused: &(Mutation, OrderRefusal),
+        pulled: &Pulled,
+        local: &Local,
+        out: &mut PullResult,
+    ) {
+        let (mutation, refusal) = refused;
+        let Some(uuid) = orders::subject(mutation) else {
+            return;
+        };
+        let lid = id_of(uuid);
+        let on_server = pulled
+            .changes
+            .iter()
+            .any(|r| r.entity == "order" && str_of(&r.row, "id") == Some(uuid));
+        if !on_server && mutation.name == "order_create" {
+            // Whatever else was queued for it would be refused too; the next change of the
+            // order sends it whole.
+            out.dropped.extend(self.drop_pending_for(uuid));
+            self.order_bases.remove(lid.as_str());
+            if let Some(o) = local.orders.get(&lid) {
+                let mut o = o.clone();
+                o.reservation = None;
+                out.writes.push(Write::PutOrder(Box::new(o)));
+            }
+        }
+        self.refusals.retain(|r| r.order != refusal.order);
+        self.refusals.push(refusal.clone());
+        let extra = self.refusals.len().saturating_sub(MAX_REFUSALS);
+        self.refusals.drain(..extra);
     }
 
     fn plan_conversation(&mut self, c: &ConversationRecord, server_id: &str) {
@@ -314,6 +477,9 @@ impl SyncState {
         let mut conversations: BTreeMap<Id, ConversationRecord> = BTreeMap::new();
         let mut seen_customers: BTreeSet<String> = BTreeSet::new();
         let mut seen_conversations: BTreeSet<String> = BTreeSet::new();
+        let mut order_writes: BTreeMap<Id, nobi_order::Order> = BTreeMap::new();
+        let mut product_writes: BTreeMap<Id, nobi_order::Product> = BTreeMap::new();
+        let mut seen_orders: BTreeSet<String> = BTreeSet::new();
         let mut deletes = Vec::new();
         let customer_of = |customers: &BTreeMap<Id, Customer>, id: &Id| {
             customers
@@ -503,6 +669,37 @@ impl SyncState {
                     self.conversation_bases.insert(lid.0.clone(), merged);
                     conversations.insert(lid, c);
                 }
+                "order" => {
+                    let lid = id_of(uuid);
+                    seen_orders.insert(lid.0.clone());
+                    let pending: Vec<Mutation> = self.pending_for(uuid);
+                    let pending: Vec<&Mutation> = pending.iter().collect();
+                    match orders::order_from_row(row, local.orders.get(&lid), &pending, now_ms) {
+                        Some((o, base)) => {
+                            self.order_bases.insert(lid.0.clone(), base);
+                            order_writes.insert(lid, o);
+                        }
+                        // A shape this version cannot read: the local record stays as it is.
+                        None => continue,
+                    }
+                }
+                "product" => {
+                    let lid = id_of(uuid);
+                    let pending: Vec<&Mutation> = self
+                        .pending
+                        .iter()
+                        .filter(|m| {
+                            matches!(
+                                m.name.as_str(),
+                                "product_put" | "stock_adjust" | "order_create"
+                            )
+                        })
+                        .collect();
+                    if let Some((p, base)) = orders::product_from_row(row, &pending) {
+                        self.product_bases.insert(lid.0.clone(), base);
+                        product_writes.insert(lid, p);
+                    }
+                }
                 "note" => {
                     let Some(cu) = str_of(row, "customer_id") else {
                         continue;
@@ -563,10 +760,30 @@ impl SyncState {
                     }
                     out.dropped.extend(self.drop_pending_for(&t.id));
                 }
+                "order" => {
+                    let lid = id_of(&t.id);
+                    self.order_bases.remove(lid.as_str());
+                    order_writes.remove(&lid);
+                    out.dropped.extend(self.drop_pending_for(&t.id));
+                    deletes.push(Write::DeleteOrder(lid));
+                }
                 _ => {}
             }
         }
         if pulled.reset {
+            let gone: Vec<String> = self
+                .order_bases
+                .keys()
+                .filter(|l| !seen_orders.contains(*l))
+                .filter(|l| {
+                    uuid_of(&Id((*l).clone())).is_none_or(|u| self.pending_for(&u).is_empty())
+                })
+                .cloned()
+                .collect();
+            for l in gone {
+                self.order_bases.remove(&l);
+                deletes.push(Write::DeleteOrder(Id(l)));
+            }
             let gone: Vec<String> = self
                 .bases
                 .keys()
@@ -598,9 +815,21 @@ impl SyncState {
             .extend(customers.into_values().map(Write::PutCustomer));
         out.writes
             .extend(conversations.into_values().map(Write::PutConversation));
+        out.writes
+            .extend(product_writes.into_values().map(Write::PutProduct));
+        out.writes.extend(
+            order_writes
+                .into_values()
+                .map(|o| Write::PutOrder(Box::new(o))),
+        );
         out.writes.extend(deletes);
-        self.cursor = Some(pulled.cursor.clone());
-        self.pulled_at(now);
+        match &pulled.refused {
+            Some(refused) => self.apply_refusal(refused, pulled, local, &mut out),
+            None => {
+                self.cursor = Some(pulled.cursor.clone());
+                self.pulled_at(now);
+            }
+        }
         self.settle_status();
         out
     }
@@ -618,8 +847,17 @@ pub fn initial_changes(local: &Local, first: u64, now: i64) -> Vec<(u64, Change)
         .conversations
         .keys()
         .map(|id| (nobi_crm::schema::CONVERSATIONS, id));
-    customers
+    let orders = local.orders.keys().map(|id| (nobi_crm::schema::ORDERS, id));
+    let products = local
+        .products
+        .keys()
+        .map(|id| (nobi_crm::schema::PRODUCTS, id));
+    // Products first: a product's first put carries its counts, and the orders after it
+    // reserve against them.
+    products
+        .chain(customers)
         .chain(conversations)
+        .chain(orders)
         .enumerate()
         .map(|(i, (store, id))| {
             (

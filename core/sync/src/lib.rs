@@ -17,6 +17,7 @@
 pub mod ids;
 pub mod incoming;
 pub mod machine;
+pub mod orders;
 pub mod outgoing;
 pub mod team;
 pub mod words;
@@ -25,5 +26,6 @@ pub use incoming::{initial_changes, LocalIds, PullResult, Pulled, Row, Tombstone
 pub use machine::{
     Backoff, Kind, Outcome, Rejected, Request, Response, Session, Status, SyncState, TransportError,
 };
+pub use orders::OrderRefusal;
 pub use outgoing::{Local, Mutation, NotSynced};
 pub use team::{Me, PanelToSync, Role, SyncReply, SyncView};

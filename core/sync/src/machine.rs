@@ -36,6 +36,8 @@ use crate::words::{what_to_do, Word};
 
 /// At most this many mutations per push (the server's limit).
 pub const MAX_PUSH: usize = 1000;
+/// At most this many order refusals are kept for the panel.
+pub const MAX_REFUSALS: usize = 20;
 /// A token is refreshed when it expires within this long.
 pub const REFRESH_MARGIN_MS: u64 = 60_000;
 /// A pull every this long when nothing else asks for one.
@@ -175,7 +177,7 @@ pub enum Outcome {
     Continue,
     /// A pull: read the local records it names ([`Pulled::local_ids`]), call
     /// [`SyncState::apply_pull`] and store its writes with the state in one transaction.
-    Pulled(Pulled),
+    Pulled(Box<Pulled>),
 }
 
 /// A mutation the server refused, set aside so the others go on (the panel lists them).
@@ -219,6 +221,15 @@ pub struct SyncState {
     /// What the server has of each conversation, by local id.
     #[serde(default)]
     pub conversation_bases: BTreeMap<String, ConversationBase>,
+    /// What the server has of each synced order, by local id.
+    #[serde(default)]
+    pub order_bases: BTreeMap<String, crate::orders::OrderBase>,
+    /// What the server has of each synced product, by local id.
+    #[serde(default)]
+    pub product_bases: BTreeMap<String, crate::orders::ProductBase>,
+    /// The latest refusals of orders' changes (newest last, at most [`MAX_REFUSALS`]).
+    #[serde(default)]
+    pub refusals: Vec<crate::orders::OrderRefusal>,
     /// Local conversation id → the server's UUID of it (learned from pulls).
     #[serde(default)]
     pub conversations: BTreeMap<String, String>,
@@ -274,6 +285,9 @@ impl SyncState {
             change_seq: 0,
             bases: BTreeMap::new(),
             conversation_bases: BTreeMap::new(),
+            order_bases: BTreeMap::new(),
+            product_bases: BTreeMap::new(),
+            refusals: Vec::new(),
             conversations: BTreeMap::new(),
             held: BTreeSet::new(),
             merged_away: BTreeSet::new(),
@@ -482,6 +496,24 @@ impl SyncState {
                 self.cursor = None;
                 self.next_pull_at = now;
             }
+            409 if request.kind == Kind::Push
+                && crate::orders::ORDER_REFUSALS.contains(&code.as_str())
+                && mutation_id.is_some_and(|id| self.pending.iter().any(|m| m.id == id)) =>
+            {
+                // The shop's rule said no (stock, someone else moved the order): not an error
+                // to set aside but a decision to show, with the server's rows to take.
+                let id = mutation_id.unwrap_or_default();
+                let i = self.pending.iter().position(|m| m.id == id).unwrap_or(0);
+                let mutation = self.pending.remove(i);
+                self.refresh_status();
+                return Outcome::Pulled(Box::new(Pulled::refusal(
+                    self.cursor.clone(),
+                    mutation,
+                    code,
+                    &response.body["error"],
+                    now,
+                )));
+            }
             400..=499 if request.kind == Kind::Push && mutation_id.is_some() => {
                 let id = mutation_id.unwrap_or_default();
                 if let Some(i) = self.pending.iter().position(|m| m.id == id) {
@@ -553,7 +585,7 @@ impl SyncState {
                     self.auth_failures = 0;
                     self.succeeded();
                     self.settle_status();
-                    Outcome::Pulled(p)
+                    Outcome::Pulled(Box::new(p))
                 }
                 Err(_) => {
                     self.back_off(now, random, 0);

@@ -9,7 +9,10 @@
 //! | `tags` | nothing of its own: a customer's tags travel as **names**; a name pulled that this browser does not have becomes a new local tag | — |
 //! | `staff` | nothing | the shop's users become staff records (assignees, note authors) |
 //!
-//! **Not synced yet, they stay in this browser:** `orders`, `products`, `combos`, `templates`,
+//! | `orders` | `order_create`, `order_edit` (fields, new reservation), `order_status` per step: see [`crate::orders`] | order rows: status and stock decided by the server |
+//! | `products` | `product_put` (data without stock; first counts), `stock_adjust` (differences) | product rows with the server's stock |
+//!
+//! **Not synced yet, they stay in this browser:** `combos`, `templates`,
 //! `media`, `history`, `settings` (and `snapshots`, `changes`, derived). A change of those is
 //! reported as [`NotSynced::StaysLocal`]. A customer's derived index keys, `created_at` and
 //! `updated_at` do not travel either (each browser recomputes them).
@@ -49,7 +52,12 @@ pub const CUSTOMER_KEYS: [&str; 8] = [
 ];
 
 /// The stores whose changes become mutations.
-pub const SYNCED_STORES: [&str; 2] = [nobi_crm::schema::CUSTOMERS, nobi_crm::schema::CONVERSATIONS];
+pub const SYNCED_STORES: [&str; 4] = [
+    nobi_crm::schema::CUSTOMERS,
+    nobi_crm::schema::CONVERSATIONS,
+    nobi_crm::schema::ORDERS,
+    nobi_crm::schema::PRODUCTS,
+];
 
 /// One mutation of a push: `{id, name, args}`; ids increase by one per mutation of a client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,7 +99,7 @@ pub struct ConversationBase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotSynced {
-    /// Its store is not synced yet (orders, products, templates, …).
+    /// Its store is not synced yet (combos, templates, …).
     StaysLocal,
     /// A delete: the server has no delete mutation; the record is gone here only.
     DeleteStaysLocal,
@@ -111,6 +119,8 @@ pub struct Local {
     pub conversations: BTreeMap<Id, ConversationRecord>,
     /// Every tag (names are looked up by id, and ids by name).
     pub tags: Vec<Tag>,
+    pub orders: BTreeMap<Id, nobi_order::Order>,
+    pub products: BTreeMap<Id, nobi_order::Product>,
 }
 
 /// The `data` of a customer: the fields of [`CUSTOMER_KEYS`] that are not null.

@@ -204,6 +204,9 @@ pub struct SyncView {
     /// Changes the server refused (set aside).
     #[serde(default)]
     pub rejected: usize,
+    /// The latest orders whose change the server refused (stock, someone else moved them).
+    #[serde(default)]
+    pub refusals: Vec<crate::orders::OrderRefusal>,
     /// Conversations seen here that belong to none of the agent's pages, so they stay local.
     #[serde(default)]
     pub unplaced: usize,

@@ -65,6 +65,7 @@ words! {
     Unplaced => "cuộc trò chuyện thuộc trang chưa có trên máy chủ: chỉ lưu trên máy này", "conversations belong to a page the server does not have: kept on this computer only";
     Rejected => "thay đổi bị máy chủ từ chối", "changes refused by the server";
     LastSynced => "Lần đồng bộ cuối", "Last synced";
+    Understood => "Đã hiểu", "OK";
     // The card and the composer
     Assignee => "Phụ trách", "Assigned to";
     Pool => "Chưa ai nhận", "Not claimed yet";

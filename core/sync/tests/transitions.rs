@@ -647,7 +647,7 @@ fn local_changes_coalesce_and_unsynced_stores_and_deletes_are_reported() {
     });
     let changes = [
         put(1, "customers", &c.id),
-        put(2, "orders", &Id("o1".into())),
+        put(2, "combos", &Id("k1".into())),
         put(3, "customers", &c.id),
         put(4, "customers", &c.id),
         (

@@ -25,12 +25,13 @@ use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use nobi_crm::{ConversationRecord, Customer, Id, Staff, Tag};
+use nobi_order::{Order, Product};
 use nobi_store::store::{random_u64, Batch, Store, StoreError};
 use nobi_sync::ids::uuid_of;
 use nobi_sync::outgoing::customer_data;
 use nobi_sync::team::{page_for, PanelToSync, SyncReply};
 use nobi_sync::words::Word;
-use nobi_sync::{Local, Me, Outcome, Session, Status, SyncState, Write};
+use nobi_sync::{Local, LocalIds, Me, Outcome, Session, Status, SyncState, Write};
 use serde_json::{json, Value};
 use stored::Stored;
 use wasm_bindgen::prelude::*;
@@ -229,6 +230,7 @@ fn signed_out_view() -> SyncReply {
             status: Status::SignedOut,
             me: None,
             rejected: 0,
+            refusals: Vec::new(),
             unplaced: 0,
             last_synced_at: None,
         },
@@ -563,24 +565,30 @@ pub async fn run() {
     RUNNING.with(|r| r.set(false));
 }
 
-/// The local records named by `customers` and `conversations`, and every tag.
-async fn read_local(
-    store: &Store,
-    customers: impl IntoIterator<Item = Id>,
-    conversations: impl IntoIterator<Item = Id>,
-) -> Result<Local, StoreError> {
+/// The local records named by `ids`, and every tag.
+async fn read_local(store: &Store, ids: LocalIds) -> Result<Local, StoreError> {
     let mut local = Local {
         tags: store.all::<Tag>().await?,
         ..Local::default()
     };
-    for id in customers {
+    for id in ids.customers {
         if let Some(c) = store.get::<Customer>(id.as_str()).await? {
             local.customers.insert(id, c);
         }
     }
-    for id in conversations {
+    for id in ids.conversations {
         if let Some(c) = store.get::<ConversationRecord>(id.as_str()).await? {
             local.conversations.insert(id, c);
+        }
+    }
+    for id in ids.orders {
+        if let Some(o) = store.get::<Order>(id.as_str()).await? {
+            local.orders.insert(id, o);
+        }
+    }
+    for id in ids.products {
+        if let Some(p) = store.get::<Product>(id.as_str()).await? {
+            local.products.insert(id, p);
         }
     }
     Ok(local)
@@ -602,12 +610,13 @@ async fn record_changes(store: &Store, s: &mut Stored) -> Result<bool, StoreErro
             .map(|c| c.id.clone())
             .collect()
     };
-    let local = read_local(
-        store,
-        of(nobi_crm::schema::CUSTOMERS),
-        of(nobi_crm::schema::CONVERSATIONS),
-    )
-    .await?;
+    let ids = LocalIds {
+        customers: of(nobi_crm::schema::CUSTOMERS),
+        conversations: of(nobi_crm::schema::CONVERSATIONS),
+        orders: of(nobi_crm::schema::ORDERS),
+        products: of(nobi_crm::schema::PRODUCTS),
+    };
+    let local = read_local(store, ids).await?;
     // The log's keys are 1, 2, … (never pruned): entry i after `after` has key after + i + 1.
     let entries: Vec<(u64, nobi_crm::Change)> = changes
         .into_iter()
@@ -794,6 +803,9 @@ fn pulled_writes(batch: &mut Batch, writes: Vec<Write>, local: &Local) {
     for (id, c) in &local.conversations {
         batch.expect_unchanged::<ConversationRecord>(id, c.updated_at);
     }
+    for (id, o) in &local.orders {
+        batch.expect_unchanged::<Order>(id, o.updated_at);
+    }
     for w in writes {
         match w {
             Write::PutCustomer(mut c) => {
@@ -828,6 +840,25 @@ fn pulled_writes(batch: &mut Batch, writes: Vec<Write>, local: &Local) {
             }
             Write::DeleteConversation(id) => {
                 batch.delete::<ConversationRecord>(&id);
+            }
+            Write::PutOrder(o) => {
+                if local
+                    .orders
+                    .get(&Id(o.id.clone()))
+                    .is_some_and(|l| same_record(l, &*o))
+                {
+                    continue;
+                }
+                batch.put_as_is(&*o);
+            }
+            Write::PutProduct(p) => {
+                if local.products.get(&Id(p.id.clone())) == Some(&p) {
+                    continue;
+                }
+                batch.put_as_is(&p);
+            }
+            Write::DeleteOrder(id) => {
+                batch.delete::<Order>(&id);
             }
         }
     }
@@ -878,7 +909,7 @@ async fn cycle() -> Result<(Option<u64>, bool), StoreError> {
                 // are then applied under them, not over them.
                 while record_changes(&store, &mut s).await? {}
                 let ids = pulled.local_ids();
-                let local = read_local(&store, ids.customers, ids.conversations).await?;
+                let local = read_local(&store, ids).await?;
                 let out = s.state.apply_pull(&pulled, &local, t);
                 if pulled.reset {
                     // What the agent may see changed: read who they are again.

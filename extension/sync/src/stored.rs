@@ -45,6 +45,7 @@ impl Stored {
             status: self.state.status.clone(),
             me: self.me.clone(),
             rejected: self.state.rejected.len(),
+            refusals: self.state.refusals.clone(),
             unplaced: self.unplaced.len(),
             last_synced_at: self.last_synced_at,
         }

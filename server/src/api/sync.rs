@@ -5,6 +5,22 @@
 //! tombstones for changed rows they cannot (reassigned away, deleted); a null cursor, or one
 //! older than the caller's last change of view, gets everything with `reset: true`.
 //! A cursor is `<shop id>:<version>`; one from another shop or from the future is `stale_cursor`.
+//!
+//! A failing mutation fails its push as a whole (rolled back; the error names `mutation_id`):
+//! the client sets that mutation aside and pushes the rest again. The server decides stock and
+//! order status, so an order mutation can be refused for what others did meanwhile, with 409
+//! and one of `out_of_stock` (detail `shortages: [{sku, warehouse, available, requested}]`),
+//! `stale_status` (detail `status`: the server's), `bad_transition`, `order_not_editable`,
+//! `order_exists`. Such a refusal also carries `rows: [{"entity": "order" | "product", "row"}]`:
+//! the current order (if it exists and the caller sees it) and the products of every SKU
+//! involved, as a pull would send them, read after the rollback in a new transaction as the
+//! caller, so the client can correct its copy without waiting for a pull.
+//!
+//! Entities, in the order a full pull sends them: user, page, customer, conversation, note,
+//! product, order (see `rows.rs`). A product row carries its SKUs' stock; any stock change
+//! resends the products holding the SKU. An order is seen by managers, its creator, and whoever
+//! sees its customer: when a conversation's visibility changes, its customer's orders are resent
+//! (or tombstoned) with it.
 
 use std::collections::BTreeMap;
 
@@ -117,9 +133,14 @@ pub async fn push(
     };
     let version = db::bump_version(&mut tx).await?;
     for m in &pending {
-        mutations::apply(&mut tx, &caller, version, m)
-            .await
-            .map_err(|e| e.with("mutation_id", m.id))?;
+        if let Err(e) = mutations::apply(&mut tx, &caller, version, m).await {
+            let e = e.with("mutation_id", m.id);
+            if !mutations::is_order_refusal(&e) {
+                return Err(e);
+            }
+            tx.rollback().await?;
+            return Err(with_refusal_rows(&st, &bearer, m, e).await);
+        }
     }
     sqlx::query(
         "UPDATE clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1",
@@ -132,6 +153,28 @@ pub async fn push(
     Ok(Json(
         json!({ "last_mutation_id": newest, "applied": pending.len() }),
     ))
+}
+
+/// An order refusal, after the push was rolled back: add the rows its client needs to correct
+/// itself (`rows`, see `mutations::refusal_rows`), read in a new transaction as the caller. If
+/// that read fails the refusal is still returned, without them.
+async fn with_refusal_rows(st: &AppState, bearer: &Bearer, m: &Mutation, e: ApiError) -> ApiError {
+    let read = async {
+        let (mut tx, _) = auth::open(st, bearer, true).await?;
+        let rows = mutations::refusal_rows(&mut tx, m).await?;
+        tx.commit().await?;
+        ApiResult::Ok(rows)
+    };
+    match read.await {
+        Ok(rows) => e.with("rows", rows),
+        Err(failed) => {
+            eprintln!(
+                "nobi-server: reading the rows of a refused mutation failed: {}",
+                failed.message
+            );
+            e
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -155,11 +155,16 @@ impl Shop {
 
     /// Many agents quickly: the same library calls as joining, without the invitation's hashing.
     pub async fn agent(&self, name: &str, pages: &[Uuid]) -> Agent {
+        self.member(name, Role::Agent, pages).await
+    }
+
+    /// A member of any role, as `agent` makes them.
+    pub async fn member(&self, name: &str, role: Role, pages: &[Uuid]) -> Agent {
         let mut tx = db::begin(&self.state.pool).await.unwrap();
         db::scope(&mut tx, self.id, None).await.unwrap();
         db::system(&mut tx, true).await.unwrap();
         let version = db::bump_version(&mut tx).await.unwrap();
-        let id = admin::add_user(&mut tx, version, self.id, name, Role::Agent, pages)
+        let id = admin::add_user(&mut tx, version, self.id, name, role, pages)
             .await
             .unwrap();
         db::system(&mut tx, false).await.unwrap();

@@ -9,6 +9,7 @@ mod assignment;
 mod bad_input;
 mod claim;
 mod client;
+mod orders;
 mod pacing;
 mod rls;
 mod sync;

@@ -241,9 +241,18 @@ pub fn OrderDetail(
         }
     };
     let get_view = get.clone();
+    let get_refusal = get.clone();
     view! {
         <div class="order-detail" data-testid="order-detail">
             <button class="link" data-testid="order-back" on:click=move |_| on_close.run(())>{move || t(Ui::Back)}</button>
+            {move || {
+                // Team mode: the server's last refusal of this order's change, if any.
+                let id = get_refusal().id;
+                let refusal = state.team.with(|v| {
+                    v.as_ref()?.refusals.iter().rev().find(|r| r.order == id).cloned()
+                })?;
+                Some(view! { <p class="warn small" role="alert" data-testid="order-refusal">{refusal.message(lang.get())}</p> })
+            }}
             {move || {
                 let o = get_view();
                 let l = lang.get();

@@ -156,6 +156,8 @@ pub fn OrdersSection() -> impl IntoView {
     });
     let stored = LocalResource::new(move || {
         let key = customer_key.get();
+        // Team sync wrote orders (another agent's, or the server's decision on ours).
+        state.orders_heard.track();
         async move {
             let Some((id, phones)) = key else {
                 return (Vec::new(), Vec::new());

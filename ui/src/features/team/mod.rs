@@ -141,10 +141,17 @@ pub fn TeamWatch() -> impl IntoView {
     let retry = Action::new_local(move |_: &()| async move {
         ask_and_keep(team, &PanelToSync::Retry).await;
     });
+    // Refusals older than the panel (minus ten minutes) were seen before, or are old news.
+    let seen_until = RwSignal::new(js_sys::Date::now() as u64 - 600_000);
     move || {
         let view = team.get().filter(|v| v.me.is_some())?;
         let (class, text) = status_text(&view, lang.get());
         let failed = matches!(view.status, Status::Error { .. } | Status::Offline { .. });
+        let refusal = view
+            .refusals
+            .last()
+            .filter(|r| r.at > seen_until.get())
+            .cloned();
         Some(view! {
             <p class=format!("sync-status small {class}") role="status" data-testid="sync-status">
                 {text}
@@ -154,6 +161,17 @@ pub fn TeamWatch() -> impl IntoView {
                     </button>
                 })}
             </p>
+            {refusal.map(|r| {
+                let at = r.at;
+                view! {
+                    <p class="sync-refusal small warn" role="alert" data-testid="sync-refusal">
+                        {r.message(lang.get())}
+                        " " <button class="link" data-testid="sync-refusal-seen" on:click=move |_| seen_until.set(at)>
+                            {move || word(Word::Understood, lang.get())}
+                        </button>
+                    </p>
+                }
+            })}
         })
     }
 }
