@@ -437,7 +437,10 @@ fn check_history(m: &Mutation, stored: i64, added: &[Value]) -> ApiResult<()> {
     if stored + added.len() as i64 > MAX_HISTORY {
         return Err(bad_args(
             m,
-            format!("an order's history has at most {MAX_HISTORY} entries ({stored} stored, {} added).", added.len()),
+            format!(
+                "an order's history has at most {MAX_HISTORY} entries ({stored} stored, {} added).",
+                added.len()
+            ),
         ));
     }
     Ok(())
@@ -486,7 +489,9 @@ fn product_skus(m: &Mutation, data: &Map<String, Value>) -> ApiResult<Vec<String
             skus.push(sku.to_owned());
         }
     }
-    let size = serde_json::to_vec(data).map(|b| b.len()).unwrap_or(usize::MAX);
+    let size = serde_json::to_vec(data)
+        .map(|b| b.len())
+        .unwrap_or(usize::MAX);
     if size > MAX_PRODUCT_BYTES {
         return Err(bad_args(
             m,
@@ -674,9 +679,7 @@ async fn lock_order(tx: &mut Tx, id: Uuid) -> sqlx::Result<Option<StoredOrder>> 
     };
     let reservation = match reservation {
         None | Some(Value::Null) => None,
-        Some(v) => {
-            Some(serde_json::from_value(v).map_err(|e| sqlx::Error::Decode(Box::new(e)))?)
-        }
+        Some(v) => Some(serde_json::from_value(v).map_err(|e| sqlx::Error::Decode(Box::new(e)))?),
     };
     Ok(Some(StoredOrder {
         status: parse_status(&status)?,
@@ -809,10 +812,7 @@ async fn order_status(
 ) -> ApiResult<()> {
     if let Some(reason) = &a.cancel_reason {
         if reason.chars().count() > 1000 {
-            return Err(bad_args(
-                m,
-                "a cancel reason has at most 1,000 characters.",
-            ));
+            return Err(bad_args(m, "a cancel reason has at most 1,000 characters."));
         }
     }
     let Some(stored) = lock_order(tx, a.id).await? else {
@@ -857,7 +857,11 @@ async fn order_status(
     .execute(&mut **tx)
     .await?;
     db::touch(tx, version, "order", a.id).await?;
-    let skus: Vec<String> = stored.reservation.iter().flat_map(Reservation::skus).collect();
+    let skus: Vec<String> = stored
+        .reservation
+        .iter()
+        .flat_map(Reservation::skus)
+        .collect();
     db::touch_products(tx, version, &skus).await?;
     Ok(())
 }

@@ -11,17 +11,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import zlib from 'node:zlib';
 import { ROOT, withBrowser, countRecords } from './harness.mjs';
+import { available } from './support/catalog.mjs';
 
 const PRODUCT_DATA = path.join(ROOT, 'core', 'order', 'tests', 'data', 'products');
-
-function available(panel, sku) {
-  return panel
-    .getByTestId('product-row')
-    .locator('tr', { hasText: sku })
-    .getByTestId('stock-available')
-    .textContent()
-    .then((t) => Number(t.match(/-?\d+/)[0]));
-}
 
 /**
  * A one-sheet .xlsx: `rows` of strings (inline strings) and numbers, the sheet deflated, no

@@ -775,6 +775,15 @@ async fn merge_duplicates(
         if others == 0 {
             writes.push(Write::DeleteCustomer(from.clone()));
         }
+        // The buyer's orders follow them to the shop's record.
+        for mut order in store
+            .by_index::<Order>("by_customer", from.as_str())
+            .await?
+        {
+            order.customer_id = Some(into.0.clone());
+            order.updated_at = now as i64;
+            writes.push(Write::PutOrder(Box::new(order)));
+        }
     }
     Ok(())
 }

@@ -122,19 +122,30 @@ async fn two_agents_race_for_the_last_unit_and_one_is_refused() {
             &shop,
             &a.token,
             "a-1",
-            json!([mutation(1, "order_create", order_create(oa, None, "new", &[("AO-S", 1)]))])
+            json!([mutation(
+                1,
+                "order_create",
+                order_create(oa, None, "new", &[("AO-S", 1)])
+            )])
         ),
         push(
             &shop,
             &b.token,
             "b-1",
-            json!([mutation(1, "order_create", order_create(ob, None, "new", &[("AO-S", 1)]))])
+            json!([mutation(
+                1,
+                "order_create",
+                order_create(ob, None, "new", &[("AO-S", 1)])
+            )])
         ),
     );
     let (winner, loser) = match (ra.0, rb.0) {
         (StatusCode::OK, StatusCode::CONFLICT) => (oa, rb.1),
         (StatusCode::CONFLICT, StatusCode::OK) => (ob, ra.1),
-        other => panic!("want one winner and one refusal, got {other:?}: {} / {}", ra.1, rb.1),
+        other => panic!(
+            "want one winner and one refusal, got {other:?}: {} / {}",
+            ra.1, rb.1
+        ),
     };
     println!(
         "out_of_stock body: {}",
@@ -207,7 +218,10 @@ async fn a_replayed_push_reserves_once_and_an_existing_id_is_refused() {
     assert_eq!(r["applied"], 2);
     let version = shop.version().await;
     let r = shop.ok("/v1/push", &a.token, body.clone()).await;
-    assert_eq!((r["applied"].as_i64(), r["last_mutation_id"].as_i64()), (Some(0), Some(2)));
+    assert_eq!(
+        (r["applied"].as_i64(), r["last_mutation_id"].as_i64()),
+        (Some(0), Some(2))
+    );
     assert_eq!(stock(&shop, "QUAN-L").await, (5, 2));
     assert_eq!(shop.version().await, version, "a replay changed the shop");
     // A second product_put with another count never overwrites the count.
@@ -224,10 +238,18 @@ async fn a_replayed_push_reserves_once_and_an_existing_id_is_refused() {
         &shop,
         &a.token,
         "a-2",
-        json!([mutation(1, "order_create", order_create(order, None, "new", &[("QUAN-L", 1)]))]),
+        json!([mutation(
+            1,
+            "order_create",
+            order_create(order, None, "new", &[("QUAN-L", 1)])
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "order_exists"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::CONFLICT, "order_exists"),
+        "{e}"
+    );
     assert!(e["error"]["message_vi"].is_string());
     let o = refusal_rows(&e, "order");
     assert_eq!(o.len(), 1);
@@ -240,7 +262,11 @@ async fn a_replayed_push_reserves_once_and_an_existing_id_is_refused() {
         &shop,
         &b.token,
         "b-1",
-        json!([mutation(1, "order_create", order_create(order, None, "new", &[]))]),
+        json!([mutation(
+            1,
+            "order_create",
+            order_create(order, None, "new", &[])
+        )]),
     )
     .await;
     assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "order_exists"));
@@ -291,12 +317,20 @@ async fn a_status_change_from_a_stale_status_is_refused_and_changes_nothing() {
         &b.token,
         "b-1",
         json!([
-            mutation(1, "tag_add", json!({ "customer_id": customer, "tag": "hủy" })),
+            mutation(
+                1,
+                "tag_add",
+                json!({ "customer_id": customer, "tag": "hủy" })
+            ),
             mutation(2, "order_status", cancel),
         ]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "stale_status"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::CONFLICT, "stale_status"),
+        "{e}"
+    );
     assert_eq!(e["error"]["mutation_id"], 2);
     assert_eq!(e["error"]["status"], "confirmed");
     assert_eq!(
@@ -343,7 +377,12 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
     let shop = Shop::new("Lifecycle").await;
     let a = shop.agent("A", &[]).await;
     let product = Uuid::new_v4();
-    let (o1, o2, o3, o4) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let (o1, o2, o3, o4) = (
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    );
     shop.ok(
         "/v1/push",
         &a.token,
@@ -364,7 +403,12 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
 
     // Order 1 all the way to delivered: its 2 leave the shelf.
     let mut id = 5;
-    for (from, to) in [("new", "confirmed"), ("confirmed", "packing"), ("packing", "shipping"), ("shipping", "delivered")] {
+    for (from, to) in [
+        ("new", "confirmed"),
+        ("confirmed", "packing"),
+        ("packing", "shipping"),
+        ("shipping", "delivered"),
+    ] {
         shop.ok(
             "/v1/push",
             &a.token,
@@ -375,7 +419,10 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
     }
     assert_eq!(stock(&shop, "AO-S").await, (3, 1));
     let row = order_row(&shop, o1).await;
-    assert_eq!((row["status"].as_str(), &row["reservation"]), (Some("delivered"), &Value::Null));
+    assert_eq!(
+        (row["status"].as_str(), &row["reservation"]),
+        (Some("delivered"), &Value::Null)
+    );
     assert_eq!(row["history"].as_array().unwrap().len(), 5);
     // The pull resends the product with its new stock, and the order.
     let p1 = shop.pull(&a.token, Some(&cursor)).await;
@@ -393,10 +440,18 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
         &shop,
         &a.token,
         "a-1",
-        json!([mutation(id, "order_status", status_change(o1, "delivered", "returned"))]),
+        json!([mutation(
+            id,
+            "order_status",
+            status_change(o1, "delivered", "returned")
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "bad_transition"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::CONFLICT, "bad_transition"),
+        "{e}"
+    );
     assert!(e["error"]["message_vi"].is_string());
     assert_eq!(refusal_rows(&e, "order")[0]["status"], "delivered");
     // The client sets it aside; later ids go on. Skipping a step is refused too.
@@ -405,10 +460,18 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
         &shop,
         &a.token,
         "a-1",
-        json!([mutation(id, "order_status", status_change(o2, "confirmed", "shipping"))]),
+        json!([mutation(
+            id,
+            "order_status",
+            status_change(o2, "confirmed", "shipping")
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "bad_transition"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::CONFLICT, "bad_transition"),
+        "{e}"
+    );
     id += 1;
 
     // Order 2's lines change: the old reservation is given back, the new one taken.
@@ -442,13 +505,20 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
         }))]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "out_of_stock"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::CONFLICT, "out_of_stock"),
+        "{e}"
+    );
     // Its own 3 were given back first: 5 of AO-M are available.
     assert_eq!(
         e["error"]["shortages"],
         json!([{ "sku": "AO-M", "warehouse": "main", "available": 5, "requested": 6 }])
     );
-    assert_eq!(refusal_rows(&e, "order")[0]["reservation"]["items"][0]["quantity"], 3);
+    assert_eq!(
+        refusal_rows(&e, "order")[0]["reservation"]["items"][0]["quantity"],
+        3
+    );
     assert_eq!(stock(&shop, "AO-M").await, (5, 3));
     id += 1;
     // An edit without the reservation key leaves the stock alone.
@@ -484,12 +554,20 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
         &shop,
         &a.token,
         "a-1",
-        json!([mutation(id, "order_edit", json!({
-            "id": o2, "data": {}, "reservation": null, "history": [],
-        }))]),
+        json!([mutation(
+            id,
+            "order_edit",
+            json!({
+                "id": o2, "data": {}, "reservation": null, "history": [],
+            })
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::CONFLICT, "order_not_editable"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::CONFLICT, "order_not_editable"),
+        "{e}"
+    );
     id += 1;
 
     // Returned gives it back too.
@@ -525,8 +603,11 @@ async fn delivered_commits_stock_cancelled_releases_it_and_edits_move_it() {
 async fn an_order_follows_its_customer_visibility() {
     let shop = Shop::new("Order RLS").await;
     let page = shop.page("p").await;
-    shop.rule(page, json!({ "mode": "claim_first", "visibility": "assigned_only" }))
-        .await;
+    shop.rule(
+        page,
+        json!({ "mode": "claim_first", "visibility": "assigned_only" }),
+    )
+    .await;
     let a = shop.agent("A", &[page]).await;
     let b = shop.agent("B", &[page]).await;
     let customer = Uuid::new_v4();
@@ -555,26 +636,45 @@ async fn an_order_follows_its_customer_visibility() {
     let pa = shop.pull(&a.token, None).await;
     assert_eq!(changed(&pa, "order"), vec![order.to_string()]);
     let pb = shop.pull(&b.token, None).await;
-    assert!(changed(&pb, "order").is_empty(), "B sees A's buyer's order: {pb}");
+    assert!(
+        changed(&pb, "order").is_empty(),
+        "B sees A's buyer's order: {pb}"
+    );
     assert_eq!(changed(&pb, "product"), vec![product.to_string()]);
     // B cannot change it either: it does not exist for them.
     let (s, e) = push(
         &shop,
         &b.token,
         "b-1",
-        json!([mutation(1, "order_status", status_change(order, "new", "confirmed"))]),
+        json!([mutation(
+            1,
+            "order_status",
+            status_change(order, "new", "confirmed")
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::NOT_FOUND, "not_found"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{e}"
+    );
     // An order for a customer one cannot see is refused.
     let (s, e) = push(
         &shop,
         &b.token,
         "b-1",
-        json!([mutation(1, "order_create", order_create(Uuid::new_v4(), Some(customer), "new", &[]))]),
+        json!([mutation(
+            1,
+            "order_create",
+            order_create(Uuid::new_v4(), Some(customer), "new", &[])
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::NOT_FOUND, "not_found"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{e}"
+    );
     // The owner gives the conversation to B: B's next pull has the order, A's a tombstone.
     shop.ok(
         "/v1/assign",
@@ -621,20 +721,52 @@ async fn bad_order_input_is_refused_and_changes_nothing() {
     .await;
     let v0 = shop.version().await;
     let too_long = "S".repeat(101);
-    let many: Vec<Value> = (0..201).map(|i| json!({ "sku": format!("V{i}") })).collect();
+    let many: Vec<Value> = (0..201)
+        .map(|i| json!({ "sku": format!("V{i}") }))
+        .collect();
     let order = Uuid::new_v4();
     let bad: Vec<(&str, Value)> = vec![
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "name": "no variants" } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": [] } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "name": "no sku" }] } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": "" }] } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": too_long }] } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": many } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": "A" }], "blob": "x".repeat(70_000) } })),
-        ("product_put", json!({ "id": "not-a-uuid", "data": { "variants": [{ "sku": "A" }] } })),
-        ("product_put", json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": "A" }] }, "price": 1 })),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "name": "no variants" } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": [] } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "name": "no sku" }] } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": "" }] } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": too_long }] } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": many } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": "A" }], "blob": "x".repeat(70_000) } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": "not-a-uuid", "data": { "variants": [{ "sku": "A" }] } }),
+        ),
+        (
+            "product_put",
+            json!({ "id": Uuid::new_v4(), "data": { "variants": [{ "sku": "A" }] }, "price": 1 }),
+        ),
         ("stock_adjust", json!({ "sku": "X-1", "warehouse": "main" })),
-        ("order_create", json!({ "id": order, "customer_id": null, "status": "lost", "data": {}, "reservation": null, "history": [] })),
+        (
+            "order_create",
+            json!({ "id": order, "customer_id": null, "status": "lost", "data": {}, "reservation": null, "history": [] }),
+        ),
         ("order_create", {
             let mut o = order_create(order, None, "new", &[("X-1", 0)]);
             o["history"] = json!([]);
@@ -645,11 +777,18 @@ async fn bad_order_input_is_refused_and_changes_nothing() {
             o["history"] = json!(vec![json!({}); 1001]);
             o
         }),
-        ("order_status", json!({ "id": order, "from": "new", "to": "confirmed" })),
+        (
+            "order_status",
+            json!({ "id": order, "from": "new", "to": "confirmed" }),
+        ),
     ];
     for (i, (name, args)) in bad.into_iter().enumerate() {
         let (s, e) = push(&shop, &a.token, "a-1", json!([mutation(2, name, args)])).await;
-        assert_eq!((s, err_code(&e)), (StatusCode::BAD_REQUEST, "bad_args"), "case {i} ({name}): {e}");
+        assert_eq!(
+            (s, err_code(&e)),
+            (StatusCode::BAD_REQUEST, "bad_args"),
+            "case {i} ({name}): {e}"
+        );
         assert_eq!(e["error"]["mutation_id"], 2);
     }
     // An unknown order: not found.
@@ -657,19 +796,38 @@ async fn bad_order_input_is_refused_and_changes_nothing() {
         &shop,
         &a.token,
         "a-1",
-        json!([mutation(2, "order_status", status_change(Uuid::new_v4(), "new", "confirmed"))]),
+        json!([mutation(
+            2,
+            "order_status",
+            status_change(Uuid::new_v4(), "new", "confirmed")
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::NOT_FOUND, "not_found"), "{e}");
-    assert!(e["error"]["message"].as_str().unwrap().contains("order_status"));
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{e}"
+    );
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("order_status"));
     let (s, e) = push(
         &shop,
         &a.token,
         "a-1",
-        json!([mutation(2, "order_edit", json!({ "id": Uuid::new_v4(), "data": {}, "history": [] }))]),
+        json!([mutation(
+            2,
+            "order_edit",
+            json!({ "id": Uuid::new_v4(), "data": {}, "history": [] })
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::NOT_FOUND, "not_found"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{e}"
+    );
     // History beyond 1,000 entries in all.
     shop.ok(
         "/v1/push",
@@ -686,19 +844,35 @@ async fn bad_order_input_is_refused_and_changes_nothing() {
         &shop,
         &a.token,
         "a-1",
-        json!([mutation(3, "order_edit", json!({ "id": order, "data": {}, "history": [{}] }))]),
+        json!([mutation(
+            3,
+            "order_edit",
+            json!({ "id": order, "data": {}, "history": [{}] })
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::BAD_REQUEST, "bad_args"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::BAD_REQUEST, "bad_args"),
+        "{e}"
+    );
     // A viewer may not touch stock (nor anything else).
     let (s, e) = push(
         &shop,
         &viewer.token,
         "v-1",
-        json!([mutation(1, "stock_adjust", json!({ "sku": "X-1", "warehouse": "main", "delta": 100 }))]),
+        json!([mutation(
+            1,
+            "stock_adjust",
+            json!({ "sku": "X-1", "warehouse": "main", "delta": 100 })
+        )]),
     )
     .await;
-    assert_eq!((s, err_code(&e)), (StatusCode::FORBIDDEN, "forbidden"), "{e}");
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::FORBIDDEN, "forbidden"),
+        "{e}"
+    );
     assert_eq!(stock(&shop, "X-1").await, (1, 1));
     assert_eq!(shop.version().await, v1);
     assert_eq!(v1, v0 + 1, "refused pushes changed the shop");

@@ -115,11 +115,14 @@ pub async fn same_phone(customer: &Customer) -> Result<Vec<Customer>, StoreError
     Ok(out)
 }
 
-/// Merges `other` into `into`, repoints `other`'s conversations and deletes it.
+/// Merges `other` into `into`, repoints `other`'s conversations and orders and deletes it.
 pub async fn merge_customers(into: Customer, other: Customer) -> Result<Customer, StoreError> {
     let store = store();
     let conversations = store
         .by_index::<ConversationRecord>("by_customer", other.id.as_str())
+        .await?;
+    let orders = store
+        .by_index::<nobi_core::order::Order>("by_customer", other.id.as_str())
         .await?;
     let other_id = other.id.clone();
     let other_name = other.name.clone();
@@ -129,6 +132,11 @@ pub async fn merge_customers(into: Customer, other: Customer) -> Result<Customer
     for mut conversation in conversations {
         conversation.customer_id = merged.id.clone();
         batch.put(&mut conversation);
+    }
+    // Their orders follow them (they were left pointing at the deleted record).
+    for mut order in orders {
+        order.customer_id = Some(merged.id.0.clone());
+        batch.put(&mut order);
     }
     batch.delete::<Customer>(&other_id);
     let entry = history_entry(
