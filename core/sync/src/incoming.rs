@@ -354,9 +354,15 @@ impl SyncState {
         let mut order_drafts = Vec::new();
         for (id, change) in order_changes {
             let Some(o) = local.orders.get(&id) else {
+                self.refused_orders.remove(id.as_str());
                 not_synced.push((change, NotSynced::DeleteStaysLocal));
                 continue;
             };
+            if self.refused_orders.get(id.as_str()) == Some(&orders::order_print(o)) {
+                // Sync's own rewrite after the server refused it: nothing the agent changed.
+                continue;
+            }
+            self.refused_orders.remove(id.as_str());
             let base = self.order_bases.get(id.as_str());
             let customer = o
                 .customer_id
@@ -368,9 +374,12 @@ impl SyncState {
                     for (k, q) in orders::commits_of(base, o) {
                         *committed.entry(k).or_default() += q;
                     }
+                    if !drafts.is_empty() {
+                        // The agent changed it since: the refusal is old news.
+                        self.refusals.retain(|r| r.order != id.0);
+                    }
                     order_drafts.extend(drafts);
                     self.order_bases.insert(id.0.clone(), next);
-                    self.refusals.retain(|r| r.order != id.0);
                 }
                 Err(p) => not_synced.push((change, p)),
             }
@@ -424,6 +433,8 @@ impl SyncState {
             if let Some(o) = local.orders.get(&lid) {
                 let mut o = o.clone();
                 o.reservation = None;
+                self.refused_orders
+                    .insert(lid.0.clone(), orders::order_print(&o));
                 out.writes.push(Write::PutOrder(Box::new(o)));
             }
         }

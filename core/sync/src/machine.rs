@@ -227,6 +227,11 @@ pub struct SyncState {
     /// What the server has of each synced product, by local id.
     #[serde(default)]
     pub product_bases: BTreeMap<String, crate::orders::ProductBase>,
+    /// Orders the server refused to create, by local id, with the fingerprint of the record as
+    /// this browser rewrote it then (holding no stock): that write, logged like any other, is
+    /// not a change to send; the agent's next change of the order creates it again.
+    #[serde(default)]
+    pub refused_orders: BTreeMap<String, u64>,
     /// The latest refusals of orders' changes (newest last, at most [`MAX_REFUSALS`]).
     #[serde(default)]
     pub refusals: Vec<crate::orders::OrderRefusal>,
@@ -287,6 +292,7 @@ impl SyncState {
             conversation_bases: BTreeMap::new(),
             order_bases: BTreeMap::new(),
             product_bases: BTreeMap::new(),
+            refused_orders: BTreeMap::new(),
             refusals: Vec::new(),
             conversations: BTreeMap::new(),
             held: BTreeSet::new(),

@@ -33,7 +33,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use nobi_order::catalog::{Product, StockLevel};
-use nobi_order::order::HistoryEntry;
+use nobi_order::order::{Change, HistoryEntry};
 use nobi_order::stock::{Reservation, Shortage};
 use nobi_order::{Order, OrderStatus};
 use serde::{Deserialize, Serialize};
@@ -289,6 +289,15 @@ pub fn order_base(o: &Order) -> OrderBase {
     }
 }
 
+/// A fingerprint of an order's content (its `updated_at` left out, which every write sets).
+pub fn order_print(o: &Order) -> u64 {
+    let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("updated_at");
+    }
+    fp(&v)
+}
+
 /// The steps from `from` to `to`, one status change each (the server takes one step at a
 /// time); None when `to` cannot be reached.
 pub fn status_path(from: OrderStatus, to: OrderStatus) -> Option<Vec<OrderStatus>> {
@@ -343,14 +352,22 @@ pub fn order_mutations(
         };
         return Ok((vec![draft], next));
     };
-    let mut history: Vec<&HistoryEntry> = o
+    let path = status_path(base.status, o.status).unwrap_or_default();
+    // A status change's entries (and a cancel's reason) travel with its step: if the server
+    // refuses the step as stale, they must not land through the edit.
+    let (mut steps_history, mut history): (Vec<&HistoryEntry>, Vec<&HistoryEntry>) = o
         .history
         .iter()
         .filter(|e| !base.history.contains(&entry_print(e)))
-        .collect();
+        .partition(|e| {
+            !path.is_empty() && matches!(e.change, Change::Status { .. } | Change::Cancelled { .. })
+        });
     let mut out = Vec::new();
     let mut changed = Map::new();
     for key in ORDER_KEYS {
+        if key == "cancel_reason" && path.contains(&OrderStatus::Cancelled) {
+            continue;
+        }
         if next.data.get(key) != base.data.get(key) {
             changed.insert(key.into(), data.get(key).cloned().unwrap_or(Value::Null));
         }
@@ -359,8 +376,7 @@ pub fn order_mutations(
         && base.status.holds_stock()
         && o.reservation.is_some()
         && o.reservation != base.reservation;
-    let path = status_path(base.status, o.status).unwrap_or_default();
-    if !changed.is_empty() || reservation_changed || (path.is_empty() && !history.is_empty()) {
+    if !changed.is_empty() || reservation_changed || !history.is_empty() {
         let mut args =
             json!({ "id": id, "data": changed, "history": std::mem::take(&mut history) });
         if reservation_changed {
@@ -376,7 +392,7 @@ pub fn order_mutations(
     for (i, to) in path.into_iter().enumerate() {
         let mut args = json!({ "id": id, "from": from, "to": to, "history": [] });
         if i + 1 == last {
-            args["history"] = json!(std::mem::take(&mut history));
+            args["history"] = json!(std::mem::take(&mut steps_history));
             if to == OrderStatus::Cancelled {
                 if let Some(r) = &o.cancel_reason {
                     args["cancel_reason"] = json!(r);
@@ -717,7 +733,12 @@ mod tests {
         assert_eq!(names(&d), ["order_edit", "order_status", "order_status"]);
         assert_eq!(d[0].args["data"], json!({ "note": "giao buổi sáng" }));
         assert!(d[0].args.get("reservation").is_none());
-        assert_eq!(d[0].args["history"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            d[0].args["history"],
+            json!([]),
+            "the steps' entries go with the steps"
+        );
+        assert_eq!(d[2].args["history"].as_array().unwrap().len(), 2);
         assert_eq!(
             (d[1].args["from"].clone(), d[1].args["to"].clone()),
             (json!("new"), json!("confirmed"))
@@ -726,7 +747,7 @@ mod tests {
             (d[2].args["from"].clone(), d[2].args["to"].clone()),
             (json!("confirmed"), json!("packing"))
         );
-        assert_eq!(d[2].args["history"], json!([]));
+        assert_eq!(d[1].args["history"], json!([]));
         assert_eq!(next.status, OrderStatus::Packing);
         // Delivered: the server's reservation comes off the shelf.
         let mut shipped = o.clone();
@@ -759,14 +780,19 @@ mod tests {
         cancelled.status = OrderStatus::Cancelled;
         cancelled.reservation = None;
         cancelled.cancel_reason = Some("khách đổi ý".into());
-        let (d, _) = order_mutations(&cancelled, Some(&base), None).unwrap();
-        assert_eq!(names(&d), ["order_edit", "order_status"]);
-        assert_eq!(d[0].args["data"], json!({ "cancel_reason": "khách đổi ý" }));
-        assert!(
-            d[0].args.get("reservation").is_none(),
-            "a cancelled order holds nothing to re-reserve"
+        cancelled.history.push(
+            serde_json::from_value(json!({ "at": 2, "by": "lan",
+                "change": { "cancelled": { "from": "new", "reason": "khách đổi ý" } } }))
+            .unwrap(),
         );
-        assert_eq!(d[1].args["cancel_reason"], "khách đổi ý");
+        let (d, _) = order_mutations(&cancelled, Some(&base), None).unwrap();
+        assert_eq!(
+            names(&d),
+            ["order_status"],
+            "the reason and the entry travel with the step alone"
+        );
+        assert_eq!(d[0].args["cancel_reason"], "khách đổi ý");
+        assert_eq!(d[0].args["history"].as_array().unwrap().len(), 1);
     }
 
     #[test]

@@ -165,11 +165,15 @@ fn an_order_refused_for_stock_stays_here_holding_nothing_and_the_servers_stock_i
         "its next change creates it again"
     );
     assert_eq!(s.cursor.as_deref(), Some("shop:41"), "the cursor is kept");
+    // Sync's own rewrite of it comes back through the change log: nothing to send.
+    s.record_changes(&[put(3, "orders", &o.id)], &local(order_write, &p));
+    assert_eq!(names(&s), ["product_put"]);
+    assert_eq!(s.refusals.len(), 1, "the refusal stays shown");
     // The agent cancels it: it goes out whole, and the refusal is cleared.
     let mut cancelled = order_write.as_ref().clone();
     cancelled.status = OrderStatus::Cancelled;
     cancelled.cancel_reason = Some("hết hàng".into());
-    s.record_changes(&[put(3, "orders", &o.id)], &local(&cancelled, &p));
+    s.record_changes(&[put(4, "orders", &o.id)], &local(&cancelled, &p));
     assert_eq!(names(&s), ["product_put", "order_create"]);
     assert_eq!(s.pending[1].args["status"], "cancelled");
     assert_eq!(s.pending[1].args["reservation"], Value::Null);
@@ -224,4 +228,5 @@ fn a_stale_status_change_gives_way_to_the_servers_status() {
     // Nothing more to send for it: the local order is the server's now.
     s.record_changes(&[put(4, "orders", &o.id)], &local(&got, &p));
     assert!(s.pending.is_empty());
+    assert_eq!(s.refusals.len(), 1, "sync's own rewrite keeps the refusal shown");
 }

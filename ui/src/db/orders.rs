@@ -34,12 +34,19 @@ pub async fn orders_by_phones(
     Ok(out)
 }
 
-/// Writes an order and the products whose stock it changed, in one transaction.
+/// Writes an order and the products whose stock it changed, in one transaction. `seen` is the
+/// `updated_at` of the stored order the change was made on (None for a new order): if the
+/// order changed since (team sync wrote the server's version, another panel), nothing is
+/// written and the error is [`StoreError::Conflict`].
 pub async fn save_order(
     order: &mut nobi_core::order::Order,
     touched: &[nobi_core::order::catalog::Product],
+    seen: Option<nobi_core::crm::Millis>,
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new();
+    if let Some(at) = seen {
+        batch.expect_unchanged::<nobi_core::order::Order>(&Id(order.id.clone()), at);
+    }
     batch.put(order);
     for product in touched {
         batch.put_as_is(product);
@@ -53,6 +60,7 @@ pub async fn delete_order(
     touched: &[nobi_core::order::catalog::Product],
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new();
+    batch.expect_unchanged::<nobi_core::order::Order>(&Id(order.id.clone()), order.updated_at);
     batch.delete::<nobi_core::order::Order>(&Id(order.id.clone()));
     for product in touched {
         batch.put_as_is(product);

@@ -29,7 +29,7 @@ pub fn OrderDetail(
     let get = move || current.get().unwrap_or_else(|| fallback.clone());
     let save = save_action(state, orders, error);
     // Deletes the order, its reserved stock released in the catalog that is written with it.
-    let remove = Action::new_local(move |(order, catalog, products): &super::OrderWrite| {
+    let remove = Action::new_local(move |(order, catalog, products, _): &super::OrderWrite| {
         let (order, catalog, products) = (order.clone(), catalog.clone(), products.clone());
         async move {
             match db::delete_order(&order, &products).await {
@@ -37,6 +37,12 @@ pub fn OrderDetail(
                     state.catalog.set(catalog);
                     orders.update(|l| l.retain(|o| o.id != order.id));
                     on_close.try_run(());
+                }
+                Err(db::store::StoreError::Conflict) => {
+                    error.set(Some(
+                        ui(Ui::OrderChangedElsewhere, lang.get_untracked()).into(),
+                    ));
+                    state.orders_heard.update(|n| *n += 1);
                 }
                 Err(_) => error.set(Some(ui(Ui::SaveFailed, lang.get_untracked()).into())),
             }
@@ -143,7 +149,7 @@ pub fn OrderDetail(
             }
         }
         let products = touched(&before, &catalog);
-        remove.dispatch((order, catalog, products));
+        remove.dispatch((order, catalog, products, None));
     });
     let summary = move || summary_text(&get7(), lang.get_untracked()).ok();
     // The summary goes through the outbox like any message; its state is shown here.

@@ -216,11 +216,11 @@ pub fn OrderForm(
         nobi_core::order::order::totals(&d.lines, &d.shipping, &d.payment).ok()
     };
     // Writes the new order and the stock it reserved, then hands it back to the section.
-    let write = Action::new_local(move |(order, catalog, products): &super::OrderWrite| {
+    let write = Action::new_local(move |(order, catalog, products, _): &super::OrderWrite| {
         let (mut order, catalog, products) = (order.clone(), catalog.clone(), products.clone());
         let l = lang.get_untracked();
         async move {
-            match db::save_order(&mut order, &products).await {
+            match db::save_order(&mut order, &products, None).await {
                 Ok(()) => {
                     state.catalog.set(catalog);
                     on_done.try_run(Some(order));
@@ -229,6 +229,8 @@ pub fn OrderForm(
             }
         }
     });
+    // The stored catalog is being read for an order (a second press waits for it).
+    let reading = RwSignal::new(false);
     let create = move || {
         if write.pending().get_untracked() {
             return; // one order per click, even with Ctrl+Enter pressed twice
@@ -241,18 +243,26 @@ pub fn OrderForm(
                 return;
             }
         };
-        let before = state.catalog.get_untracked();
-        let mut catalog = before.clone();
-        let settings = state.settings.with_untracked(|s| s.stock);
-        let order = match Order::create(d, new_id().0, now(), &by(state), &mut catalog, settings) {
-            Ok(o) => o,
-            Err(e) => {
-                error.set(Some(e.message(l)));
-                return;
-            }
-        };
-        let products = touched(&before, &catalog);
-        write.dispatch((order, catalog, products));
+        if reading.get_untracked() {
+            return;
+        }
+        reading.set(true);
+        leptos::task::spawn_local(async move {
+            let before = super::fresh_catalog(state).await;
+            reading.set(false);
+            let mut catalog = before.clone();
+            let settings = state.settings.with_untracked(|s| s.stock);
+            let order =
+                match Order::create(d, new_id().0, now(), &by(state), &mut catalog, settings) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        error.set(Some(e.message(l)));
+                        return;
+                    }
+                };
+            let products = touched(&before, &catalog);
+            write.dispatch((order, catalog, products, None));
+        });
     };
     let create2 = create.clone();
 

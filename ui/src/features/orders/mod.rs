@@ -63,7 +63,8 @@ pub(super) fn status_class(status: OrderStatus) -> &'static str {
 
 /// An order and the catalog after a change, with the products whose stock it touched: what
 /// [`save_action`] writes.
-pub(super) type OrderWrite = (Order, Catalog, Vec<Product>);
+/// The last item is the stored order's `updated_at` the change was made on (None: a new order).
+pub(super) type OrderWrite = (Order, Catalog, Vec<Product>, Option<i64>);
 
 /// Writes an order and the products whose stock it changed (one transaction); once stored, the
 /// catalog and `orders` show them. A failed write shows why in `error` and changes nothing.
@@ -72,10 +73,11 @@ pub(super) fn save_action(
     orders: RwSignal<Vec<Order>>,
     error: RwSignal<Option<String>>,
 ) -> Action<OrderWrite, ()> {
-    Action::new_local(move |(order, catalog, products): &OrderWrite| {
-        let (mut changed, catalog, products) = (order.clone(), catalog.clone(), products.clone());
+    Action::new_local(move |(order, catalog, products, seen): &OrderWrite| {
+        let (mut changed, catalog, products, seen) =
+            (order.clone(), catalog.clone(), products.clone(), *seen);
         async move {
-            match db::save_order(&mut changed, &products).await {
+            match db::save_order(&mut changed, &products, seen).await {
                 Ok(()) => {
                     error.set(None);
                     state.catalog.set(catalog);
@@ -86,6 +88,12 @@ pub(super) fn save_action(
                             list.insert(0, changed);
                         }
                     });
+                }
+                Err(db::store::StoreError::Conflict) => {
+                    error.set(Some(
+                        ui(Ui::OrderChangedElsewhere, state.lang.get_untracked()).into(),
+                    ));
+                    state.orders_heard.update(|n| *n += 1);
                 }
                 Err(_) => error.set(Some(ui(Ui::SaveFailed, state.lang.get_untracked()).into())),
             }
@@ -102,15 +110,28 @@ pub(super) fn apply(
     order: Order,
     change: impl FnOnce(&mut Order, &mut Catalog) -> Result<(), String> + 'static,
 ) {
-    let before = state.catalog.get_untracked();
-    let mut catalog = before.clone();
-    let mut changed = order;
-    if let Err(e) = change(&mut changed, &mut catalog) {
-        error.set(Some(e));
-        return;
+    leptos::task::spawn_local(async move {
+        let before = fresh_catalog(state).await;
+        let mut catalog = before.clone();
+        let seen = order.updated_at;
+        let mut changed = order;
+        if let Err(e) = change(&mut changed, &mut catalog) {
+            error.set(Some(e));
+            return;
+        }
+        let products = touched(&before, &catalog);
+        save.dispatch((changed, catalog, products, Some(seen)));
+    });
+}
+
+/// The catalog as stored now, not as last shown: team sync may have just written the server's
+/// stock, and a product written back from an older copy would undo it (and, synced, send the
+/// difference as a stock change). The shown one when the store cannot be read.
+pub(super) async fn fresh_catalog(state: AppState) -> Catalog {
+    match db::catalog().await {
+        Ok(c) => c,
+        Err(_) => state.catalog.get_untracked(),
     }
-    let products = touched(&before, &catalog);
-    save.dispatch((changed, catalog, products));
 }
 
 #[component]
