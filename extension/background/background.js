@@ -24,6 +24,14 @@ globalThis.nobiTeamReserve = async (platform, account) => {
   return (await syncModule()).reserve(platform, account ?? undefined);
 };
 
+// A tab's inbox list (extension/background/src/team.rs): team sync reports the threads the shop's
+// server does not know yet; nothing happens, and nothing loads, when no server is connected.
+globalThis.nobiTeamInbox = async (platform, threads) => {
+  const items = await chrome.storage.local.get('nobi-sync');
+  if (!items['nobi-sync']) return;
+  await (await syncModule()).inbox_seen(platform, threads);
+};
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // One enum per direction: the panel's requests to team sync carry a `sync` tag (PanelToSync).
   const module = message && typeof message.sync === 'string' ? syncModule().then(() => sync) : null;

@@ -437,6 +437,23 @@ pub enum ContentToBackground {
     },
     /// The tab no longer shows a conversation (inbox, profile, another page).
     ConversationClosed,
+    /// The threads the site's inbox list shows, where its rows name their thread (Facebook's
+    /// chat list links each row to it; Instagram's rows carry no id). Team sync reports them to
+    /// the shop's server so that assignment works before anyone opens them; alone, it is
+    /// ignored. Sent when the list differs from the last one sent.
+    InboxSeen {
+        platform: Platform,
+        threads: Vec<InboxThread>,
+    },
+}
+
+/// One row of a site's inbox list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxThread {
+    pub thread_id: String,
+    /// The name the row shows (the buyer's, or a group's).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// How a send ended. "Sent" means the platform accepted it, as the page shows: a new outgoing

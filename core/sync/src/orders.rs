@@ -114,7 +114,7 @@ impl OrderRefusal {
             .iter()
             .map(|s| match lang {
                 Vi => format!(
-                    "{} (kho {}) còn {}, cần {}",
+                    "{} ({}) còn {}, cần {}",
                     s.sku, s.warehouse, s.available, s.requested
                 ),
                 En => format!(
@@ -665,7 +665,7 @@ mod tests {
         let vi = r.message(nobi_i18n::Lang::Vi);
         let code = nobi_order::summary::order_code(&r.order);
         assert!(vi.contains(&format!("đơn #{code}")), "{vi}");
-        assert!(vi.contains("AO-S (kho main) còn 0, cần 1"), "{vi}");
+        assert!(vi.contains("AO-S (main) còn 0, cần 1"), "{vi}");
         assert!(vi.contains("huỷ đơn"), "{vi}");
         assert!(r
             .message(nobi_i18n::Lang::En)

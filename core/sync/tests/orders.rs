@@ -228,5 +228,9 @@ fn a_stale_status_change_gives_way_to_the_servers_status() {
     // Nothing more to send for it: the local order is the server's now.
     s.record_changes(&[put(4, "orders", &o.id)], &local(&got, &p));
     assert!(s.pending.is_empty());
-    assert_eq!(s.refusals.len(), 1, "sync's own rewrite keeps the refusal shown");
+    assert_eq!(
+        s.refusals.len(),
+        1,
+        "sync's own rewrite keeps the refusal shown"
+    );
 }

@@ -104,6 +104,10 @@ async fn on_content_notice(tab: TabInfo, mut notice: ContentToBackground) {
     if let ContentToBackground::ConversationOpened { conversation, .. } = &mut notice {
         aliases::learn_and_fill(conversation).await;
     }
+    if let ContentToBackground::InboxSeen { platform, threads } = notice {
+        team::inbox_seen(platform, &threads).await;
+        return;
+    }
     let now = chrome::now_ms();
     let current = chrome::update_registry(|r| {
         // The window the tab was in before, if it closes its conversation.
@@ -114,6 +118,7 @@ async fn on_content_notice(tab: TabInfo, mut notice: ContentToBackground) {
                 engine,
             } => r.opened(tab, conversation, engine, now),
             ContentToBackground::ConversationClosed => r.closed(tab.tab_id),
+            ContentToBackground::InboxSeen { .. } => {}
         }
         window.map(|w| window_conversation(r, w))
     })

@@ -12,6 +12,31 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     #[wasm_bindgen(js_name = nobiTeamReserve, catch)]
     fn team_reserve(platform: &str, account: Option<String>) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_name = nobiTeamInbox, catch)]
+    fn team_inbox(platform: &str, threads: JsValue) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// `Platform`'s serde name, which the sync module reads back.
+fn platform_name(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Instagram => "instagram",
+        Platform::Facebook => "facebook",
+        Platform::Messenger => "messenger",
+        Platform::BusinessSuite => "business_suite",
+    }
+}
+
+/// Hands the threads a tab's inbox list shows to team sync, which reports the new ones to the
+/// shop's server (nothing when no server is connected: `nobiTeamInbox` answers at once).
+pub async fn inbox_seen(platform: Platform, threads: &[nobi_core::protocol::InboxThread]) {
+    let Ok(promise) = team_inbox(platform_name(platform), crate::chrome::to_js(&threads)) else {
+        return;
+    };
+    if let Err(e) = JsFuture::from(promise).await {
+        crate::chrome::log_error(&format!(
+            "Nobi Pro: team sync did not take the inbox: {e:?}"
+        ));
+    }
 }
 
 /// The shared budget's answer for one send.
@@ -25,14 +50,7 @@ pub enum Budget {
 
 /// Reserves one send of `item`'s account from the shared budget.
 pub async fn reserve(item: &OutboxItem, now_ms: u64) -> Budget {
-    // `Platform`'s serde names, which the sync module reads back.
-    let platform = match item.to.platform {
-        Platform::Instagram => "instagram",
-        Platform::Facebook => "facebook",
-        Platform::Messenger => "messenger",
-        Platform::BusinessSuite => "business_suite",
-    };
-    let Ok(promise) = team_reserve(platform, item.account.clone()) else {
+    let Ok(promise) = team_reserve(platform_name(item.to.platform), item.account.clone()) else {
         return Budget::Go;
     };
     let Ok(answer) = JsFuture::from(promise).await else {

@@ -3,7 +3,8 @@
 //! It is loaded by `extension/content/loader.js` on conversation pages, as wasm where the page's
 //! CSP allows it and as a wasm2js build of this same crate where it does not. It then:
 //! - tells the service worker which conversation is open ([`ContentToBackground`]), again after
-//!   every in-page navigation, and stays idle otherwise (no DOM observers, no timers);
+//!   every in-page navigation, and which threads the inbox list beside it shows ([`inbox`]), and
+//!   stays idle otherwise (no DOM observers, no timers);
 //! - obeys the service worker, and only it ([`BackgroundToContent`]): read the conversation's
 //!   messages, check its health, wait for its composer, type and send a message — always after
 //!   checking that the open thread (URL and pane, see [`pane`]) is the one addressed.
@@ -20,6 +21,7 @@ mod composer;
 mod diagnose;
 mod dom;
 mod health;
+mod inbox;
 mod messages;
 mod pane;
 mod read;
@@ -148,6 +150,12 @@ fn check_location() {
                 None => ContentToBackground::ConversationClosed,
             };
             chrome::notify_background(&message);
+        }
+        // The inbox list beside it, for team sync (Facebook's rows name their threads).
+        match classify(&dom::location()) {
+            PageKind::Thread(thread) => inbox::announce(thread.platform).await,
+            PageKind::Inbox(platform) => inbox::announce(platform).await,
+            PageKind::Other => {}
         }
     });
 }

@@ -73,6 +73,9 @@ extern "C" {
     fn console_warn(message: &str);
 }
 
+/// At most this many inbox rows become records per notice.
+const INBOX_ROWS: usize = 60;
+
 thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     static AGAIN: Cell<bool> = const { Cell::new(false) };
@@ -190,6 +193,63 @@ pub async fn on_start() {
         }
     }
     run().await;
+}
+
+/// Threads a tab's inbox list shows (`ContentToBackground::InboxSeen`, forwarded by the service
+/// worker). Each one this browser has no record of becomes a customer and a conversation record,
+/// made as for a thread opened for the first time (`nobi_crm::link::link`, with the name the row
+/// shows); the next cycle reports it under the page of its account, so that the server can
+/// assign it before anyone opens it. Nothing happens unless a server is connected.
+#[wasm_bindgen]
+pub async fn inbox_seen(platform: String, threads: JsValue) {
+    let Ok(platform) = serde_json::from_value::<nobi_protocol::Platform>(Value::String(platform))
+    else {
+        return;
+    };
+    let Ok(threads) = nobi_bridge::from_js::<Vec<nobi_protocol::InboxThread>>(threads) else {
+        return;
+    };
+    let Ok(store) = open_store().await else {
+        return;
+    };
+    let known: BTreeSet<String> = {
+        let _lock = lock_state().await;
+        match stored::load(&store).await {
+            Ok(Some(s)) if s.state.is_syncing() && s.me.is_some() => {
+                s.state.conversations.keys().cloned().collect()
+            }
+            _ => return,
+        }
+    };
+    let t = now();
+    let mut batch = Batch::new();
+    for thread in threads.iter().take(INBOX_ROWS) {
+        let id = ConversationRecord::id_for(platform, &thread.thread_id);
+        if known.contains(id.as_str()) {
+            continue;
+        }
+        if !matches!(store.get::<ConversationRecord>(id.as_str()).await, Ok(None)) {
+            continue;
+        }
+        let seen = json!({
+            "thread": { "platform": platform, "thread_id": thread.thread_id },
+            "buyer_name": thread.name,
+            "url": "",
+        });
+        let Ok(seen) = serde_json::from_value::<nobi_protocol::Conversation>(seen) else {
+            continue;
+        };
+        let linked = nobi_crm::link::link(&seen, None, None, t as i64, random_u64());
+        batch.put_as_is(&linked.customer);
+        batch.put_as_is(&linked.conversation);
+    }
+    if batch.is_empty() {
+        return;
+    }
+    if store.write(batch).await.is_ok() {
+        // This context's own writes are not announced to it: sync now.
+        run().await;
+    }
 }
 
 /// The alarm fired.

@@ -1,0 +1,104 @@
+//! The site's inbox list, read for team sync: the threads whose rows name them.
+//!
+//! Facebook's chat list links each row to `/messages/t/<id>` or `/messages/e2ee/t/<id>`; the
+//! thread is read from the link by the same URL rules as the page's own ([`classify`]), and the
+//! row's name from its first `dir=auto` text. Instagram's inbox rows are buttons with no link
+//! (they `pushState` to the thread when clicked: observed 2026-09, see the notes), so nothing is
+//! read there: a thread no agent has opened is not reported from Instagram.
+//!
+//! The list is read after every page load and in-page navigation (the content script has no DOM
+//! observers), waiting up to 5 s for it to render, and sent only when it differs from the last
+//! one sent.
+
+use crate::{chrome, dom};
+use nobi_core::platform::{classify, PageKind};
+use nobi_core::protocol::{ContentToBackground, InboxThread, Platform};
+use std::cell::RefCell;
+
+/// At most this many rows per notice (the list's first screens; more load as it scrolls).
+const MAX_ROWS: usize = 60;
+
+thread_local! {
+    static SENT: RefCell<Vec<InboxThread>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Links to Facebook threads outside the open conversation's pane.
+const ROW_LINKS: &str = r#"a[href*="/messages/t/"], a[href*="/messages/e2ee/t/"]"#;
+
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
+}
+
+/// The threads of the list as the page shows it now.
+pub fn threads(platform: Platform) -> Vec<InboxThread> {
+    if !matches!(platform, Platform::Facebook | Platform::Messenger) {
+        return Vec::new();
+    }
+    let Some(body) = dom::document().body() else {
+        return Vec::new();
+    };
+    let here = dom::location();
+    let mut out: Vec<InboxThread> = Vec::new();
+    for link in dom::all_in(&body, ROW_LINKS) {
+        // A link inside the conversation (a buyer's message) is not a row of the list.
+        if dom::closest(&link, r#"[role="main"]"#).is_some() {
+            continue;
+        }
+        let Some(href) = link.get_attribute("href") else {
+            continue;
+        };
+        let url = if href.starts_with("http") {
+            href
+        } else {
+            format!("{}{href}", origin(&here))
+        };
+        let PageKind::Thread(thread) = classify(&url) else {
+            continue;
+        };
+        if out.iter().any(|t| t.thread_id == thread.thread_id) {
+            continue;
+        }
+        let name = dom::all_in(&link, r#"[dir="auto"]"#)
+            .first()
+            .map(dom::text_of)
+            .or_else(|| link.get_attribute("aria-label"))
+            .map(|n| n.trim().chars().take(100).collect::<String>())
+            .filter(|n| !n.is_empty());
+        out.push(InboxThread {
+            thread_id: thread.thread_id,
+            name,
+        });
+        if out.len() == MAX_ROWS {
+            break;
+        }
+    }
+    out
+}
+
+/// Reads the list (waiting for it to render) and tells the service worker if it changed.
+pub async fn announce(platform: Platform) {
+    let Some(found) = dom::poll_until(5_000.0, || {
+        let t = threads(platform);
+        (!t.is_empty()).then_some(t)
+    })
+    .await
+    else {
+        return;
+    };
+    let changed = SENT.with(|s| {
+        let mut s = s.borrow_mut();
+        let changed = *s != found;
+        s.clone_from(&found);
+        changed
+    });
+    if changed {
+        chrome::notify_background(&ContentToBackground::InboxSeen {
+            platform,
+            threads: found,
+        });
+    }
+}
