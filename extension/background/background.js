@@ -25,11 +25,21 @@ globalThis.nobiTeamReserve = async (platform, account) => {
 };
 
 // A tab's inbox list (extension/background/src/team.rs): team sync reports the threads the shop's
-// server does not know yet; nothing happens, and nothing loads, when no server is connected.
+// server does not know yet; nothing loads when no server is connected. The latest list of each
+// platform is kept for the browser session, so that a shop connecting later (or a restarted
+// worker) still reports what the tabs showed before.
+const INBOX_KEY = 'nobi-inbox';
 globalThis.nobiTeamInbox = async (platform, threads) => {
+  const kept = (await chrome.storage.session.get(INBOX_KEY))[INBOX_KEY] ?? {};
+  kept[platform] = threads;
+  await chrome.storage.session.set({ [INBOX_KEY]: kept });
   const items = await chrome.storage.local.get('nobi-sync');
   if (!items['nobi-sync']) return;
   await (await syncModule()).inbox_seen(platform, threads);
+};
+const replayInbox = async (s) => {
+  const kept = (await chrome.storage.session.get(INBOX_KEY))[INBOX_KEY] ?? {};
+  for (const [platform, threads] of Object.entries(kept)) await s.inbox_seen(platform, threads);
 };
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -37,6 +47,11 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const module = message && typeof message.sync === 'string' ? syncModule().then(() => sync) : null;
   (module ?? ready)
     .then(() => (module ? sync.on_message(message, sender) : worker.on_runtime_message(message, sender)))
+    .then((reply) => {
+      // Just connected: what the tabs' inbox lists showed before is reported now.
+      if (module && message.sync === 'connect') replayInbox(sync).catch(console.error);
+      return reply;
+    })
     .then(sendResponse, (error) => {
       console.error('Nobi Pro: message failed', error);
       sendResponse({ error: { message: String(error) } }); // BackgroundToPanel::Error
@@ -64,7 +79,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 ready.then(() => worker.on_wake()).catch(console.error);
 chrome.storage.local
   .get('nobi-sync')
-  .then((items) => items['nobi-sync'] && syncModule().then((s) => s.on_start()))
+  .then((items) => items['nobi-sync'] && syncModule().then((s) => s.on_start().then(() => replayInbox(s))))
   .catch(console.error);
 
 // The toolbar icon opens the side panel beside the conversation.

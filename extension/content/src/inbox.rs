@@ -2,7 +2,8 @@
 //!
 //! Facebook's chat list links each row to `/messages/t/<id>` or `/messages/e2ee/t/<id>`; the
 //! thread is read from the link by the same URL rules as the page's own ([`classify`]), and the
-//! row's name from its first `dir=auto` text. Instagram's inbox rows are buttons with no link
+//! row's name from its first text (a `dir=auto` run, the link's label, or the first element with
+//! text of its own: the notes say nothing of this list's markup, so no one signal is relied on). Instagram's inbox rows are buttons with no link
 //! (they `pushState` to the thread when clicked: observed 2026-09, see the notes), so nothing is
 //! read there: a thread no agent has opened is not reported from Instagram.
 //!
@@ -62,10 +63,19 @@ pub fn threads(platform: Platform) -> Vec<InboxThread> {
         if out.iter().any(|t| t.thread_id == thread.thread_id) {
             continue;
         }
+        // The name is the row's first text: its first `dir=auto` run where the site marks them,
+        // else its label, else the first element with text of its own.
         let name = dom::all_in(&link, r#"[dir="auto"]"#)
             .first()
             .map(dom::text_of)
+            .filter(|n| !n.trim().is_empty())
             .or_else(|| link.get_attribute("aria-label"))
+            .or_else(|| {
+                dom::all_in(&link, "*")
+                    .iter()
+                    .find(|e| dom::has_own_text(e))
+                    .map(dom::text_of)
+            })
             .map(|n| n.trim().chars().take(100).collect::<String>())
             .filter(|n| !n.is_empty());
         out.push(InboxThread {
