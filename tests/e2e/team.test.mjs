@@ -16,18 +16,9 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SCREENSHOTS, launch, readRecords as records } from './harness.mjs';
-import { measure } from './support/measure.mjs';
+import { assertFits } from './support/measure.mjs';
 import { connect, distForTests } from './support/team-browser.mjs';
 import { api, serverBinary, setupShop, startTeamServer } from './support/team-server.mjs';
-
-/** Fails unless the panel fits its width: no sideways scroll, no control outside, none too small. */
-async function assertFits(panel, label) {
-  const m = await measure(panel);
-  assert.equal(m.page.scrolls, false, `${label}: scrolls sideways: ${JSON.stringify(m.causes)}`);
-  assert.deepEqual(m.controls, [], `${label}: controls outside the viewport`);
-  assert.deepEqual(m.small, [], `${label}: targets under 24 px`);
-}
-
 
 test('two agents of one shop: claim-first race, shared notes and tags, reassignment, offline edits', async () => {
   const server = await startTeamServer({ binary: await serverBinary() });
@@ -61,6 +52,8 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     assert.match(await panelB.getByTestId('team-pages').textContent(), /hoamai\.shop/);
     await panelB.getByTestId('team-settings').screenshot({ path: path.join(SCREENSHOTS, 'team-settings-320.png') });
     await assertFits(panelB, 'connected settings at 320 px');
+    await panelB.setViewportSize({ width: 480, height: 640 });
+    await assertFits(panelB, 'connected settings at 480 px');
     await panelB.getByTestId('tab-customer').click();
 
     // The thread is reported and lands in the pool: both are offered "Nhận khách này".
@@ -69,6 +62,8 @@ test('two agents of one shop: claim-first race, shared notes and tags, reassignm
     await panelB.setViewportSize({ width: 320, height: 800 });
     await panelB.screenshot({ path: path.join(SCREENSHOTS, 'team-pool-320.png') });
     await assertFits(panelB, 'the pool card at 320 px');
+    await panelB.setViewportSize({ width: 480, height: 800 });
+    await assertFits(panelB, 'the pool card at 480 px');
 
     // Both claim at once: the server takes exactly one.
     // Dispatched in the same moment (no actionability waits: each button is there, checked above).

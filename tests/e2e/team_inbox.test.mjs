@@ -9,19 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { launch } from './harness.mjs';
+import { until } from './support/measure.mjs';
 import { connect, distForTests } from './support/team-browser.mjs';
 import { api, serverBinary, setupShop, startTeamServer } from './support/team-server.mjs';
-
-async function until(what, f, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await f();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-}
 
 test("a Facebook chat list is reported: the server gets every listed thread, and another agent sees buyers nobody opened", async () => {
   const server = await startTeamServer({ binary: await serverBinary() });

@@ -11,17 +11,10 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SCREENSHOTS, launch, readRecords } from './harness.mjs';
-import { measure } from './support/measure.mjs';
+import { assertFits, until } from './support/measure.mjs';
 import { addProduct, available } from './support/catalog.mjs';
 import { connect, distForTests } from './support/team-browser.mjs';
 import { api, serverBinary, setupShop, startTeamServer } from './support/team-server.mjs';
-
-async function assertFits(panel, label) {
-  const m = await measure(panel);
-  assert.equal(m.page.scrolls, false, `${label}: scrolls sideways: ${JSON.stringify(m.causes)}`);
-  assert.deepEqual(m.controls, [], `${label}: controls outside the viewport`);
-  assert.deepEqual(m.small, [], `${label}: targets under 24 px`);
-}
 
 /** What the server holds (as the shop's owner sees it): orders and the stock rows of products. */
 async function serverState(server, token) {
@@ -29,17 +22,6 @@ async function serverState(server, token) {
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const rows = (entity) => r.body.changes.filter((c) => c.entity === entity).map((c) => c.row);
   return { orders: rows('order'), stock: rows('product').flatMap((p) => p.stock) };
-}
-
-async function until(what, f, timeout = 20_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await f();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
 }
 
 /** The extension's id of a record the server keys by UUID (`nobi_sync::ids::id_of`). */
@@ -152,6 +134,8 @@ test('two agents sell the last item at once: the server reserves it once, the ot
     await lose.getByTestId('order-refusal').filter({ hasText: /hết hàng/ }).waitFor();
     await lose.screenshot({ path: path.join(SCREENSHOTS, 'team-order-refused-320.png') });
     await assertFits(lose, 'a refused order at 320 px');
+    await lose.setViewportSize({ width: 480, height: 900 });
+    await assertFits(lose, 'a refused order at 480 px');
     // Both panels show the item as gone.
     for (const panel of [win, lose]) {
       await panel.getByTestId('tab-products').click();

@@ -391,3 +391,26 @@ fn words_that_read_as_states_stay_messages_inside_a_bubble() {
         ]
     );
 }
+
+#[wasm_bindgen_test]
+fn the_inbox_list_gives_each_linked_thread_once_with_its_rows_first_text() {
+    page(
+        r#"<div role="navigation" aria-label="Chats">
+             <a href="https://www.facebook.com/messages/t/111/"><img alt=""><span dir="auto">Lan Anh</span><span dir="auto">Dạ em cảm ơn</span></a>
+             <a href="https://www.facebook.com/messages/e2ee/t/222/" aria-label="Minh Tú"><span>Minh Tú</span></a>
+             <a href="https://www.facebook.com/messages/t/333/"><div><span>Hoàng Nam</span><span>Ok · 1h</span></div></a>
+             <a href="https://www.facebook.com/messages/t/111/"><span dir="auto">Lan Anh</span></a>
+             <a href="https://www.facebook.com/marketplace/">Marketplace</a>
+           </div>
+           <div role="main"><a href="https://www.facebook.com/messages/t/999/">a link a buyer sent</a></div>"#,
+    );
+    let got: Vec<(String, Option<String>)> = crate::inbox::threads(Platform::Facebook)
+        .into_iter()
+        .map(|t| (t.thread_id, t.name))
+        .collect();
+    let want = [("111", "Lan Anh"), ("222", "Minh Tú"), ("333", "Hoàng Nam")]
+        .map(|(id, name)| (id.to_owned(), Some(name.to_owned())));
+    assert_eq!(got, want);
+    // Instagram's rows carry no thread id: nothing is read there.
+    assert!(crate::inbox::threads(Platform::Instagram).is_empty());
+}

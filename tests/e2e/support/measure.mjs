@@ -1,4 +1,6 @@
-// What the width test measures of a panel screen (see `measure`), shared with the team test.
+// What the width test measures of a panel screen (see `measure`), shared with the team tests, and
+// their waits.
+import assert from 'node:assert/strict';
 
 /**
  * Measures the panel as it is now: (a) whether the document or the body is wider than the
@@ -108,4 +110,24 @@ export function measure(panel) {
     }
     return { page, causes, controls, header, small, headerCount: headerItems.length };
   });
+}
+
+/** Fails unless the panel fits its width: no sideways scroll, no control outside, none too small. */
+export async function assertFits(panel, label) {
+  const m = await measure(panel);
+  assert.equal(m.page.scrolls, false, `${label}: scrolls sideways: ${JSON.stringify(m.causes)}`);
+  assert.deepEqual(m.controls, [], `${label}: controls outside the viewport`);
+  assert.deepEqual(m.small, [], `${label}: targets under 24 px`);
+}
+
+/** Polls `probe` every 300 ms until it returns something truthy (returned), or fails after `timeout` ms. */
+export async function until(what, probe, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
 }
