@@ -78,6 +78,28 @@ pub async fn fetch(
     sqlx::query_as(sql).bind(ids).fetch_all(&mut **tx).await
 }
 
+/// Up to `limit` visible rows of `entity` whose id is after `after` (all when None), by id: one
+/// page of a full resync.
+pub async fn page(
+    tx: &mut Tx,
+    entity: &str,
+    after: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<(Uuid, Value)>> {
+    let Some(sql) = query(entity) else {
+        return Ok(Vec::new());
+    };
+    let paged = format!(
+        "SELECT q.id, q.row FROM ({sql}) AS q(id, row) WHERE $2::uuid IS NULL OR q.id > $2 ORDER BY q.id LIMIT $3"
+    );
+    sqlx::query_as(&paged)
+        .bind(None::<Vec<Uuid>>)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut **tx)
+        .await
+}
+
 /// One visible row, if any.
 pub async fn one(tx: &mut Tx, entity: &str, id: Uuid) -> sqlx::Result<Option<Value>> {
     Ok(fetch(tx, entity, Some(&[id]))

@@ -62,6 +62,13 @@ pub struct Pulled {
     pub changes: Vec<Row>,
     #[serde(default)]
     pub tombstones: Vec<Tombstone>,
+    /// Another page follows: pull again at once with `cursor`.
+    #[serde(default)]
+    pub more: bool,
+    /// The first page of a full resync (`reset`): what earlier pages of an interrupted one
+    /// brought does not count.
+    #[serde(default)]
+    pub from_start: bool,
     /// Not a pull: the server refused `mutation` (an order's change) and sent the rows to take
     /// instead. The cursor is left as it was.
     #[serde(skip)]
@@ -107,6 +114,8 @@ impl Pulled {
             last_mutation_id: 0,
             changes,
             tombstones: Vec::new(),
+            more: false,
+            from_start: false,
             refused: Some((mutation, refusal)),
         }
     }
@@ -781,7 +790,22 @@ impl SyncState {
                 _ => {}
             }
         }
+        // A resync comes in pages: what it brought is counted until its last page, and only
+        // then is what it did not bring deleted.
+        let resync_done = pulled.reset && !pulled.more;
         if pulled.reset {
+            let seen = match (&mut self.resync_seen, pulled.from_start) {
+                (Some(seen), false) => seen,
+                (slot, _) => slot.insert(crate::machine::ResyncSeen::default()),
+            };
+            seen.customers.extend(seen_customers);
+            seen.conversations.extend(seen_conversations);
+            seen.orders.extend(seen_orders);
+        }
+        if resync_done {
+            let seen = self.resync_seen.take().unwrap_or_default();
+            let (seen_customers, seen_conversations, seen_orders) =
+                (seen.customers, seen.conversations, seen.orders);
             let gone: Vec<String> = self
                 .order_bases
                 .keys()
@@ -839,6 +863,9 @@ impl SyncState {
             None => {
                 self.cursor = Some(pulled.cursor.clone());
                 self.pulled_at(now);
+                if pulled.more {
+                    self.next_pull_at = now;
+                }
             }
         }
         self.settle_status();

@@ -189,6 +189,17 @@ pub struct Rejected {
     pub message: String,
 }
 
+/// What the pages of a full resync brought so far (local ids).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResyncSeen {
+    #[serde(default)]
+    pub customers: BTreeSet<String>,
+    #[serde(default)]
+    pub conversations: BTreeSet<String>,
+    #[serde(default)]
+    pub orders: BTreeSet<String>,
+}
+
 /// Everything the worker stores about sync.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncState {
@@ -232,6 +243,9 @@ pub struct SyncState {
     /// not a change to send; the agent's next change of the order creates it again.
     #[serde(default)]
     pub refused_orders: BTreeMap<String, u64>,
+    /// A full resync in progress (its pages so far): see [`crate::Pulled::more`].
+    #[serde(default)]
+    pub resync_seen: Option<ResyncSeen>,
     /// The latest refusals of orders' changes (newest last, at most [`MAX_REFUSALS`]).
     #[serde(default)]
     pub refusals: Vec<crate::orders::OrderRefusal>,
@@ -293,6 +307,7 @@ impl SyncState {
             order_bases: BTreeMap::new(),
             product_bases: BTreeMap::new(),
             refused_orders: BTreeMap::new(),
+            resync_seen: None,
             refusals: Vec::new(),
             conversations: BTreeMap::new(),
             held: BTreeSet::new(),

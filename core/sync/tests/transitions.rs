@@ -813,3 +813,41 @@ fn a_buyer_another_browser_reported_first_takes_the_servers_customer_and_ours_is
         out.writes
     );
 }
+
+#[test]
+fn a_resync_in_pages_deletes_what_it_did_not_bring_only_after_its_last_page() {
+    let mut s = signed_in();
+    // Three customers the server had given this browser before.
+    let [c1, c2, c3] = [customer(1, "Lan"), customer(2, "Minh"), customer(3, "Tú")];
+    for c in [&c1, &c2, &c3] {
+        s.bases.insert(c.id.0.clone(), Default::default());
+    }
+    let row = |c: &Customer| json!({ "entity": "customer", "row": { "id": uuid_of(&c.id).unwrap(), "data": { "name": c.name }, "tags": [] } });
+    let page = |rows: Value, from_start: bool, more: bool| {
+        json!({ "cursor": if more { "s:4:2:x" } else { "s:4" }, "reset": true, "from_start": from_start,
+                "more": more, "last_mutation_id": 0, "changes": rows, "tombstones": [] })
+    };
+    let local = local_with(&[c1.clone(), c2.clone(), c3.clone()]);
+    // Page 1 brings Lan only: nothing is deleted yet, and the next page is asked for at once.
+    let out = apply(&mut s, page(json!([row(&c1)]), true, true), &local);
+    assert!(!out
+        .writes
+        .iter()
+        .any(|w| matches!(w, Write::DeleteCustomer(_))));
+    assert_eq!(s.next_request(NOW).map(|r| r.kind), Some(Kind::Pull));
+    // An interrupted resync starts again (the server says `from_start`): page 1 again, then
+    // page 2 with Minh and the end. Tú, in neither, is gone.
+    apply(&mut s, page(json!([row(&c1)]), true, true), &local);
+    let out = apply(&mut s, page(json!([row(&c2)]), false, false), &local);
+    let deleted: Vec<&Id> = out
+        .writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::DeleteCustomer(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deleted, [&c3.id]);
+    assert!(s.resync_seen.is_none());
+    assert_eq!(s.cursor.as_deref(), Some("s:4"));
+}

@@ -4,7 +4,14 @@
 //! `POST /v1/pull` returns what changed since a cursor: rows the caller can see now, and
 //! tombstones for changed rows they cannot (reassigned away, deleted); a null cursor, or one
 //! older than the caller's last change of view, gets everything with `reset: true`.
-//! A cursor is `<shop id>:<version>`; one from another shop or from the future is `stale_cursor`.
+//! Answers are pages of at most `limit` rows (default 2,000): `more: true` says pull again at
+//! once with the cursor given. A page of changes holds whole versions (one push is one version);
+//! a full resync (`reset: true` on every page, `from_start: true` on its first) goes entity by
+//! entity in id order, and its last page's cursor is the version it started at, so what changed
+//! while it was paged comes with the next pulls. The client deletes what a resync did not bring
+//! only after its last page.
+//! A cursor is `<shop id>:<version>`, or `<shop id>:<snapshot>:<entity>:<last id>` in the middle
+//! of a resync; one from another shop or from the future is `stale_cursor`.
 //!
 //! A failing mutation fails its push as a whole (rolled back; the error names `mutation_id`):
 //! the client sets that mutation aside and pushes the rest again. The server decides stock and
@@ -183,28 +190,61 @@ pub struct PullRequest {
     cursor: Option<String>,
     client_id: Option<String>,
     shop_id: Option<Uuid>,
+    /// Rows per answer (default [`PULL_PAGE`], at most [`MAX_PULL_PAGE`]).
+    limit: Option<i64>,
 }
 
-fn parse_cursor(cursor: &str, caller: &Caller, current: i64) -> ApiResult<i64> {
+/// Rows per pull answer unless the client asks for fewer.
+pub const PULL_PAGE: i64 = 2000;
+pub const MAX_PULL_PAGE: i64 = 5000;
+
+/// Where a pull starts: changes after a version, or a full resync (at a snapshot version) from
+/// one entity's row onwards.
+#[derive(Debug, PartialEq)]
+enum From {
+    Changes(i64),
+    Resync {
+        snapshot: i64,
+        entity: usize,
+        after: Option<Uuid>,
+    },
+}
+
+/// A cursor is `<shop>:<version>` (changes after that version) or, in the middle of a full
+/// resync, `<shop>:<snapshot>:<entity index>:<last id>`.
+fn parse_cursor(cursor: &str, caller: &Caller, current: i64) -> ApiResult<From> {
     let stale = || {
         ApiError::conflict(
             "stale_cursor",
             "This cursor is not one this server gave for your shop; pull again with a null cursor.",
         )
     };
-    let (shop, version) = cursor.split_once(':').ok_or_else(|| {
-        ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.")
-    })?;
-    let shop: Uuid = shop.parse().map_err(|_| {
-        ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.")
-    })?;
-    let version: i64 = version.parse().map_err(|_| {
-        ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.")
-    })?;
+    let bad = || ApiError::bad_request("bad_cursor", "A cursor looks like '<shop id>:<version>'.");
+    let parts: Vec<&str> = cursor.split(':').collect();
+    let (shop, version) = match parts.as_slice() {
+        [shop, version] | [shop, version, _, _] => (*shop, *version),
+        _ => return Err(bad()),
+    };
+    let shop: Uuid = shop.parse().map_err(|_| bad())?;
+    let version: i64 = version.parse().map_err(|_| bad())?;
     if shop != caller.shop_id || version > current || version < 0 {
         return Err(stale());
     }
-    Ok(version)
+    match parts.as_slice() {
+        [_, _, entity, after] => {
+            let entity: usize = entity.parse().map_err(|_| bad())?;
+            let after: Uuid = after.parse().map_err(|_| bad())?;
+            if entity >= rows::ENTITIES.len() {
+                return Err(bad());
+            }
+            Ok(From::Resync {
+                snapshot: version,
+                entity,
+                after: Some(after),
+            })
+        }
+        _ => Ok(From::Changes(version)),
+    }
 }
 
 pub async fn pull(
@@ -224,29 +264,87 @@ pub async fn pull(
         .bind(caller.user_id)
         .fetch_one(&mut *tx)
         .await?;
-    let since = match req.cursor.as_deref() {
-        None => None,
-        Some(c) => Some(parse_cursor(c, &caller, current)?).filter(|v| *v >= view),
+    let limit = req.limit.unwrap_or(PULL_PAGE).clamp(1, MAX_PULL_PAGE);
+    let fresh = From::Resync {
+        snapshot: current,
+        entity: 0,
+        after: None,
     };
+    // A cursor from before the agent's view changed (pages, role, a reassignment away) starts a
+    // full resync again: what it would skip may no longer be theirs, or newly be.
+    let from = match req.cursor.as_deref() {
+        None => fresh,
+        Some(c) => match parse_cursor(c, &caller, current)? {
+            From::Changes(v) if v < view => fresh,
+            From::Resync { snapshot, .. } if snapshot < view => fresh,
+            other => other,
+        },
+    };
+    let from_start = from
+        == From::Resync {
+            snapshot: current,
+            entity: 0,
+            after: None,
+        };
     let mut changes = Vec::new();
     let mut tombstones = Vec::new();
-    match since {
-        None => {
-            for entity in rows::ENTITIES {
-                for (_, row) in rows::fetch(&mut tx, entity, None).await? {
-                    changes.push(json!({ "entity": entity, "row": row }));
+    let (cursor, more, reset) = match from {
+        From::Resync {
+            snapshot,
+            mut entity,
+            mut after,
+        } => {
+            // Everything visible now, one entity after another, by id; the changes made while the
+            // pages are fetched come again with the pulls after the last page (its cursor is the
+            // snapshot).
+            let mut room = limit;
+            let mut next = None;
+            while entity < rows::ENTITIES.len() {
+                let name = rows::ENTITIES[entity];
+                let page = rows::page(&mut tx, name, after, room).await?;
+                let full = page.len() as i64 == room;
+                room -= page.len() as i64;
+                let last = page.last().map(|(id, _)| *id);
+                for (_, row) in page {
+                    changes.push(json!({ "entity": name, "row": row }));
                 }
+                if full {
+                    next = last.map(|id| format!("{}:{snapshot}:{entity}:{id}", caller.shop_id));
+                    break;
+                }
+                entity += 1;
+                after = None;
+            }
+            match next {
+                Some(c) => (c, true, true),
+                None => (format!("{}:{snapshot}", caller.shop_id), false, true),
             }
         }
-        Some(v) => {
-            let keys: Vec<(String, Uuid)> = sqlx::query_as(
-                "SELECT entity, entity_id FROM changes WHERE shop_id = nobi_shop() AND version > $1 ORDER BY version",
+        From::Changes(v) => {
+            // Whole versions only: a push is one version, and half of one would be a state that
+            // never existed.
+            let mut keys: Vec<(String, Uuid, i64)> = sqlx::query_as(
+                "SELECT entity, entity_id, version FROM changes WHERE shop_id = nobi_shop() AND version > $1 ORDER BY version LIMIT $2",
             )
             .bind(v)
+            .bind(limit + 1)
             .fetch_all(&mut *tx)
             .await?;
+            let mut upto = current;
+            let mut more = false;
+            if keys.len() as i64 > limit {
+                upto = keys[limit as usize - 1].2;
+                more = true;
+                keys = sqlx::query_as(
+                    "SELECT entity, entity_id, version FROM changes WHERE shop_id = nobi_shop() AND version > $1 AND version <= $2 ORDER BY version",
+                )
+                .bind(v)
+                .bind(upto)
+                .fetch_all(&mut *tx)
+                .await?;
+            }
             let mut by_entity: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
-            for (entity, id) in keys {
+            for (entity, id, _) in keys {
                 by_entity.entry(entity).or_default().push(id);
             }
             for entity in rows::ENTITIES {
@@ -264,16 +362,19 @@ pub async fn pull(
                     }
                 }
             }
+            (format!("{}:{upto}", caller.shop_id), more, false)
         }
-    }
+    };
     let last_mutation_id = match &req.client_id {
         Some(c) => client_row(&mut tx, &caller, c, false).await?,
         None => 0,
     };
     tx.commit().await?;
     Ok(Json(json!({
-        "cursor": format!("{}:{}", caller.shop_id, current),
-        "reset": since.is_none(),
+        "cursor": cursor,
+        "reset": reset,
+        "from_start": from_start,
+        "more": more,
         "last_mutation_id": last_mutation_id,
         "changes": changes,
         "tombstones": tombstones,

@@ -211,3 +211,100 @@ async fn removing_an_agent_from_a_page_forces_a_full_resync() {
     assert!(changed(&p2, "conversation").is_empty());
     assert!(changed(&p2, "page").is_empty());
 }
+
+/// Pulls from `cursor` with `limit` rows per answer until `more` is false; every answer.
+async fn pull_pages(shop: &Shop, token: &str, cursor: Option<&str>, limit: i64) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let mut cursor = cursor.map(str::to_owned);
+    loop {
+        let page = shop
+            .ok(
+                "/v1/pull",
+                token,
+                json!({ "cursor": cursor, "limit": limit }),
+            )
+            .await;
+        let more = page["more"] == true;
+        cursor = page["cursor"].as_str().map(str::to_owned);
+        out.push(page);
+        if !more {
+            return out;
+        }
+        assert!(out.len() < 100, "paging never ends");
+    }
+}
+
+#[tokio::test]
+async fn pulls_come_in_pages_of_whole_versions_and_a_resync_misses_nothing_changed_meanwhile() {
+    let shop = Shop::new("Paged").await;
+    let page = shop.page("hoamai.shop").await;
+    let a = shop.agent("A", &[page]).await;
+    // 25 customers, one push each (25 versions), by the owner (who sees them all).
+    let ids: Vec<Uuid> = (0..25).map(|_| Uuid::new_v4()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        shop.ok("/v1/push", &shop.owner, json!({ "client_id": "owner-1", "mutations": [
+            { "id": i + 1, "name": "customer_put", "args": { "id": id, "data": { "name": format!("Khách {i}") } } } ]}))
+            .await;
+    }
+    // A full resync in pages of 10: the first says so, each but the last asks for more.
+    let pages = pull_pages(&shop, &shop.owner, None, 10).await;
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    assert_eq!(pages[0]["from_start"], true);
+    assert!(pages[1..].iter().all(|p| p["from_start"] == false));
+    assert!(pages.iter().all(|p| p["reset"] == true));
+    assert!(pages
+        .iter()
+        .all(|p| p["changes"].as_array().unwrap().len() <= 10));
+    let mut got: Vec<String> = pages.iter().flat_map(|p| changed(p, "customer")).collect();
+    got.sort();
+    let mut want: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    want.sort();
+    assert_eq!(got, want, "every customer exactly once");
+
+    // A resync interrupted by a change: the change comes with the pull after its last page.
+    let first = shop
+        .ok(
+            "/v1/pull",
+            &shop.owner,
+            json!({ "cursor": null, "limit": 10 }),
+        )
+        .await;
+    assert_eq!(first["more"], true);
+    let late = Uuid::new_v4();
+    shop.ok("/v1/push", &a.token, json!({ "client_id": "a-1", "mutations": [
+        { "id": 1, "name": "customer_put", "args": { "id": late, "data": { "name": "Khách muộn" } } } ]}))
+        .await;
+    let rest = pull_pages(&shop, &shop.owner, first["cursor"].as_str(), 10).await;
+    let last = rest.last().unwrap()["cursor"].as_str().unwrap().to_owned();
+    let after = shop.pull(&shop.owner, Some(&last)).await;
+    assert!(changed(&after, "customer").contains(&late.to_string()));
+
+    // Changes since a cursor, in pages that never split a version: one push of 12 puts is one
+    // version, and comes whole even with a limit of 5.
+    let since = shop.version().await;
+    let cursor = format!("{}:{since}", shop.id);
+    let twelve: Vec<Value> = (0..12)
+        .map(|i| json!({ "id": i + 2, "name": "customer_put", "args": { "id": Uuid::new_v4(), "data": { "name": format!("Lô {i}") } } }))
+        .collect();
+    shop.ok(
+        "/v1/push",
+        &a.token,
+        json!({ "client_id": "a-1", "mutations": twelve }),
+    )
+    .await;
+    for i in 0..7 {
+        shop.ok("/v1/push", &a.token, json!({ "client_id": "a-1", "mutations": [
+            { "id": 14 + i, "name": "customer_put", "args": { "id": Uuid::new_v4(), "data": { "name": "lẻ" } } } ]}))
+            .await;
+    }
+    let pages = pull_pages(&shop, &a.token, Some(&cursor), 5).await;
+    assert_eq!(
+        changed(&pages[0], "customer").len(),
+        12,
+        "the first page is the whole push"
+    );
+    assert_eq!(pages[0]["more"], true);
+    let total: usize = pages.iter().map(|p| changed(p, "customer").len()).sum();
+    assert_eq!(total, 19);
+    assert!(pages.iter().all(|p| p["reset"] == false));
+}
