@@ -25,6 +25,21 @@ const CUSTOMERS: usize = 10_000;
 const BATCH: usize = 500;
 const SYNC_INTERVAL: Duration = Duration::from_secs(1);
 
+/// A full sync as the extension does it: pages until `more` is false. Returns (rows, pages, the
+/// last cursor).
+async fn pull_all(shop: &Shop, token: &str) -> (usize, usize, Option<String>) {
+    let (mut rows, mut pages, mut cursor) = (0, 0, None::<String>);
+    loop {
+        let r = shop.pull(token, cursor.as_deref()).await;
+        rows += r["changes"].as_array().map(Vec::len).unwrap_or(0);
+        pages += 1;
+        cursor = r["cursor"].as_str().map(str::to_owned);
+        if r["more"] != true {
+            return (rows, pages, cursor);
+        }
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -103,19 +118,18 @@ async fn main() {
 
     // Pull: 20 agents at once, everything (a new agent's first sync).
     let started = Instant::now();
-    let pulls = agents.iter().map(|a| shop.pull(&a.token, None));
+    let pulls = agents.iter().map(|a| pull_all(&shop, &a.token));
     let results = futures::future::join_all(pulls).await;
     let full_s = started.elapsed().as_secs_f64();
-    let rows = results[0]["changes"].as_array().map(Vec::len).unwrap_or(0);
+    let (rows, pages, _) = results[0];
     assert!(
         rows >= CUSTOMERS,
         "the agents see the shop's customers ({rows} rows)"
     );
-    println!("| pull: {AGENTS} agents' full sync at once ({rows} changes each) | {full_s:.2} s |");
-    let mut cursors: Vec<Option<String>> = results
-        .iter()
-        .map(|r| r["cursor"].as_str().map(str::to_owned))
-        .collect();
+    println!(
+        "| pull: {AGENTS} agents' full sync at once ({rows} changes each, {pages} pages) | {full_s:.2} s |"
+    );
+    let mut cursors: Vec<Option<String>> = results.into_iter().map(|(_, _, c)| c).collect();
 
     // Incremental pulls with nothing new, 20 agents × 10 rounds.
     let mut lat = Vec::new();
@@ -138,9 +152,7 @@ async fn main() {
     // A → B: A pushes a note; B pulls every SYNC_INTERVAL, with a phase that varies from round to round.
     let (a, b) = (&agents[0], &agents[1]);
     let customer = ids[0];
-    let mut b_cursor = shop.pull(&b.token, None).await["cursor"]
-        .as_str()
-        .map(str::to_owned);
+    let mut b_cursor = pull_all(&shop, &b.token).await.2;
     let mut seen = Vec::new();
     for round in 0..50u64 {
         // B's timer is somewhere in its interval when A writes.
