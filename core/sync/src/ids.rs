@@ -95,9 +95,12 @@ pub fn parse_time(text: &str) -> Option<Millis> {
     }
     let offset_min = match text.get(i..)? {
         "Z" | "z" => 0,
-        tz if tz.len() == 6 && matches!(&tz[..1], "+" | "-") && &tz[3..4] == ":" => {
+        tz if tz.len() == 6
+            && matches!(tz.get(..1), Some("+" | "-"))
+            && tz.get(3..4) == Some(":") =>
+        {
             let m = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
-            if &tz[..1] == "-" {
+            if tz.get(..1) == Some("-") {
                 -m
             } else {
                 m

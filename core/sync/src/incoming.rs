@@ -99,7 +99,9 @@ impl Pulled {
         let status = changes
             .iter()
             .find(|r| r.entity == "order" && str_of(&r.row, "id") == Some(uuid.as_str()))
-            .and_then(|r| serde_json::from_value(r.row.get("status")?.clone()).ok());
+            .and_then(|r| r.row.get("status"))
+            .or_else(|| error.get("status"))
+            .and_then(|s| serde_json::from_value(s.clone()).ok());
         let refusal = OrderRefusal {
             order: id_of(&uuid).0,
             code,
@@ -359,7 +361,6 @@ impl SyncState {
         // Orders are planned before products (a delivered order's commit is the server's to
         // make, and the products' bases must know it before their counts are compared) but
         // queued after them (an order reserves against a product's first counts and receipts).
-        let mut committed: BTreeMap<String, i64> = BTreeMap::new();
         let mut order_drafts = Vec::new();
         for (id, change) in order_changes {
             let Some(o) = local.orders.get(&id) else {
@@ -381,7 +382,7 @@ impl SyncState {
             match orders::order_mutations(o, base, customer) {
                 Ok((drafts, next)) => {
                     for (k, q) in orders::commits_of(base, o) {
-                        *committed.entry(k).or_default() += q;
+                        *self.commits_waiting.entry(k).or_default() += q;
                     }
                     if !drafts.is_empty() {
                         // The agent changed it since: the refusal is old news.
@@ -398,8 +399,15 @@ impl SyncState {
                 not_synced.push((change, NotSynced::DeleteStaysLocal));
                 continue;
             };
-            match orders::product_mutations(p, self.product_bases.get(id.as_str()), &committed) {
+            match orders::product_mutations(
+                p,
+                self.product_bases.get(id.as_str()),
+                &self.commits_waiting,
+            ) {
                 Ok((drafts, next)) => {
+                    // Those commits are in this product's base now.
+                    self.commits_waiting
+                        .retain(|k, _| !next.on_hand.contains_key(k));
                     for d in drafts {
                         self.queue(d.name, d.args);
                     }
@@ -442,6 +450,8 @@ impl SyncState {
             if let Some(o) = local.orders.get(&lid) {
                 let mut o = o.clone();
                 o.reservation = None;
+                // A panel still holding the order from before must see it changed.
+                o.updated_at = o.updated_at.max(refusal.at as i64);
                 self.refused_orders
                     .insert(lid.0.clone(), orders::order_print(&o));
                 out.writes.push(Write::PutOrder(Box::new(o)));

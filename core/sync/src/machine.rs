@@ -246,6 +246,10 @@ pub struct SyncState {
     /// A full resync in progress (its pages so far): see [`crate::Pulled::more`].
     #[serde(default)]
     pub resync_seen: Option<ResyncSeen>,
+    /// What delivered orders already planned take off the shelf, by stock key, until the
+    /// product is planned (an order and its product may fall in two steps of the change log).
+    #[serde(default)]
+    pub commits_waiting: BTreeMap<String, i64>,
     /// The latest refusals of orders' changes (newest last, at most [`MAX_REFUSALS`]).
     #[serde(default)]
     pub refusals: Vec<crate::orders::OrderRefusal>,
@@ -308,6 +312,7 @@ impl SyncState {
             product_bases: BTreeMap::new(),
             refused_orders: BTreeMap::new(),
             resync_seen: None,
+            commits_waiting: BTreeMap::new(),
             refusals: Vec::new(),
             conversations: BTreeMap::new(),
             held: BTreeSet::new(),
@@ -526,6 +531,14 @@ impl SyncState {
                 let id = mutation_id.unwrap_or_default();
                 let i = self.pending.iter().position(|m| m.id == id).unwrap_or(0);
                 let mutation = self.pending.remove(i);
+                if matches!(code.as_str(), "stale_status" | "bad_transition") {
+                    // The steps after a refused one start from a status the order never had
+                    // on the server: they go too (the server's row replaces the local order).
+                    let order = crate::orders::subject(&mutation).map(str::to_owned);
+                    self.pending.retain(|m| {
+                        m.name != "order_status" || crate::orders::subject(m) != order.as_deref()
+                    });
+                }
                 self.refresh_status();
                 return Outcome::Pulled(Box::new(Pulled::refusal(
                     self.cursor.clone(),

@@ -338,6 +338,9 @@ pub fn order_mutations(
     let data = order_data(o);
     let next = order_base(o);
     let Some(base) = base else {
+        if o.status.holds_stock() && o.reservation.is_none() && !o.lines.is_empty() {
+            return Err(NotSynced::HoldsNoStock);
+        }
         let reservation = o.reservation.clone().filter(|_| o.status.holds_stock());
         let draft = Draft {
             name: "order_create",
@@ -355,7 +358,7 @@ pub fn order_mutations(
     let path = status_path(base.status, o.status).unwrap_or_default();
     // A status change's entries (and a cancel's reason) travel with its step: if the server
     // refuses the step as stale, they must not land through the edit.
-    let (mut steps_history, mut history): (Vec<&HistoryEntry>, Vec<&HistoryEntry>) = o
+    let (mut steps_history, history): (Vec<&HistoryEntry>, Vec<&HistoryEntry>) = o
         .history
         .iter()
         .filter(|e| !base.history.contains(&entry_print(e)))
@@ -376,15 +379,36 @@ pub fn order_mutations(
         && base.status.holds_stock()
         && o.reservation.is_some()
         && o.reservation != base.reservation;
-    if !changed.is_empty() || reservation_changed || !history.is_empty() {
-        let mut args =
-            json!({ "id": id, "data": changed, "history": std::mem::take(&mut history) });
-        if reservation_changed {
-            args["reservation"] = json!(o.reservation);
+    // New lines (or warehouse) go in an edit of their own: if the server refuses them for
+    // stock, the other fields changed with them still land.
+    let mut stock_fields = Map::new();
+    if reservation_changed {
+        for key in ["lines", "warehouse"] {
+            if let Some(v) = changed.remove(key) {
+                stock_fields.insert(key.into(), v);
+            }
         }
+    }
+    let (stock_history, field_history): (Vec<&HistoryEntry>, Vec<&HistoryEntry>) =
+        history.into_iter().partition(|e| {
+            reservation_changed
+                && matches!(e.change, Change::Lines { .. } | Change::Warehouse { .. })
+        });
+    if !changed.is_empty() || !field_history.is_empty() {
         out.push(Draft {
             name: "order_edit",
-            args,
+            args: json!({ "id": id, "data": changed, "history": field_history }),
+        });
+    }
+    if reservation_changed {
+        out.push(Draft {
+            name: "order_edit",
+            args: json!({
+                "id": id,
+                "data": stock_fields,
+                "reservation": o.reservation,
+                "history": stock_history,
+            }),
         });
     }
     let mut from = base.status;

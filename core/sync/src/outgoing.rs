@@ -110,6 +110,10 @@ pub enum NotSynced {
     WaitingForConversation,
     /// A tag id with no tag record here (its name is unknown): that tag is left out.
     UnknownTag,
+    /// An order the server refused for stock, since changed here without new lines: it holds
+    /// no stock, and the server would take it as one that needs none. It waits for new lines
+    /// (reserved again) or a cancel.
+    HoldsNoStock,
 }
 
 /// The local records the planner reads, fetched by the worker for the changed ids.

@@ -169,11 +169,18 @@ fn an_order_refused_for_stock_stays_here_holding_nothing_and_the_servers_stock_i
     s.record_changes(&[put(3, "orders", &o.id)], &local(order_write, &p));
     assert_eq!(names(&s), ["product_put"]);
     assert_eq!(s.refusals.len(), 1, "the refusal stays shown");
+    // Confirmed as it is (holding nothing): the server would take it as needing no stock, so it
+    // waits for new lines or a cancel.
+    let mut confirmed = order_write.as_ref().clone();
+    confirmed.status = OrderStatus::Confirmed;
+    let ns = s.record_changes(&[put(4, "orders", &o.id)], &local(&confirmed, &p));
+    assert_eq!(names(&s), ["product_put"]);
+    assert_eq!(ns[0].1, nobi_sync::NotSynced::HoldsNoStock);
     // The agent cancels it: it goes out whole, and the refusal is cleared.
     let mut cancelled = order_write.as_ref().clone();
     cancelled.status = OrderStatus::Cancelled;
     cancelled.cancel_reason = Some("hết hàng".into());
-    s.record_changes(&[put(4, "orders", &o.id)], &local(&cancelled, &p));
+    s.record_changes(&[put(5, "orders", &o.id)], &local(&cancelled, &p));
     assert_eq!(names(&s), ["product_put", "order_create"]);
     assert_eq!(s.pending[1].args["status"], "cancelled");
     assert_eq!(s.pending[1].args["reservation"], Value::Null);
@@ -233,4 +240,75 @@ fn a_stale_status_change_gives_way_to_the_servers_status() {
         1,
         "sync's own rewrite keeps the refusal shown"
     );
+}
+
+#[test]
+fn a_delivered_order_and_its_product_in_two_steps_of_the_log_still_send_no_difference() {
+    let mut s = signed_in();
+    let (mut o, p) = (order("shipping"), product(5, 1));
+    s.record_changes(
+        &[put(1, "orders", &o.id), put(2, "products", &p.id)],
+        &local(&o, &p),
+    );
+    s.pending.clear();
+    o.status = OrderStatus::Delivered;
+    o.reservation = None;
+    let shelf = product(4, 0);
+    // The log's step ends between the order and its product.
+    s.record_changes(&[put(3, "orders", &o.id)], &local(&o, &shelf));
+    s.record_changes(&[put(4, "products", &shelf.id)], &local(&o, &shelf));
+    assert_eq!(
+        names(&s),
+        ["order_status"],
+        "no stock_adjust: the server commits"
+    );
+    assert!(s.commits_waiting.is_empty());
+}
+
+#[test]
+fn a_refused_step_takes_the_steps_after_it_along() {
+    let mut s = signed_in();
+    let (mut o, p) = (order("new"), product(3, 1));
+    s.record_changes(
+        &[put(1, "orders", &o.id), put(2, "products", &p.id)],
+        &local(&o, &p),
+    );
+    s.pending.clear();
+    o.status = OrderStatus::Packing;
+    s.record_changes(&[put(3, "orders", &o.id)], &local(&o, &p));
+    assert_eq!(names(&s), ["order_status", "order_status"]);
+    let body = json!({ "error": { "code": "stale_status", "message": "x", "mutation_id": s.pending[0].id, "status": "cancelled" } });
+    let Outcome::Pulled(pulled) = answer(&mut s, 409, body) else {
+        panic!("a refusal");
+    };
+    assert!(
+        s.pending.is_empty(),
+        "confirmed → packing would start from a status the server never had"
+    );
+    s.apply_pull(&pulled, &local(&o, &p), NOW);
+    assert_eq!(
+        s.refusals[0].status,
+        Some(OrderStatus::Cancelled),
+        "the status from the error when no row came"
+    );
+}
+
+#[test]
+fn new_lines_travel_apart_from_the_other_fields_changed_with_them() {
+    let mut s = signed_in();
+    let (mut o, p) = (order("new"), product(3, 1));
+    s.record_changes(
+        &[put(1, "orders", &o.id), put(2, "products", &p.id)],
+        &local(&o, &p),
+    );
+    s.pending.clear();
+    o.note = "gói quà".into();
+    o.lines[0].quantity = 2;
+    o.reservation.as_mut().unwrap().items[0].quantity = 2;
+    s.record_changes(&[put(3, "orders", &o.id)], &local(&o, &p));
+    assert_eq!(names(&s), ["order_edit", "order_edit"]);
+    assert_eq!(s.pending[0].args["data"], json!({ "note": "gói quà" }));
+    assert!(s.pending[0].args.get("reservation").is_none());
+    assert_eq!(s.pending[1].args["data"]["lines"][0]["quantity"], 2);
+    assert_eq!(s.pending[1].args["reservation"]["items"][0]["quantity"], 2);
 }
