@@ -212,6 +212,12 @@ impl AppState {
         }
     }
 
+    /// Reads the catalog again (a write found it changed elsewhere).
+    pub async fn reload_catalog(self) {
+        self.loaded.update(|l| l.0 = false);
+        self.ensure_catalog().await;
+    }
+
     /// Reads the templates once, for the composer's menu and the templates tab (see
     /// [`AppState::ensure_catalog`]).
     pub async fn ensure_templates(self) {

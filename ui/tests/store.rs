@@ -187,3 +187,42 @@ async fn a_write_on_a_stale_copy_is_refused_whole() {
     );
     assert_eq!(store.change_count().await.unwrap(), 2);
 }
+
+/// A product has no times: a write made on a copy read before team sync (or another panel)
+/// changed its counts is refused whole; one made on the current copy goes through.
+#[wasm_bindgen_test]
+async fn a_product_written_from_a_stale_copy_is_refused() {
+    use nobi_core::order::catalog::{Product, StockLevel, Variant};
+    let store = fresh("product-conflict").await;
+    let product = |on_hand: i64, reserved: i64| Product {
+        id: "p1".into(),
+        name: "Áo thun".into(),
+        images: vec![],
+        variants: vec![Variant {
+            sku: "AO-S".into(),
+            stock: [("Kho chính".to_owned(), StockLevel { on_hand, reserved })].into(),
+            ..Variant::default()
+        }],
+    };
+    let mut first = Batch::new();
+    first.put_as_is(&product(10, 0));
+    store.write(first).await.unwrap();
+    let read: Product = store.get("p1").await.unwrap().unwrap();
+    // Team sync writes the server's count (a receipt of 5 by another agent).
+    let mut pulled = Batch::new();
+    pulled.expect_same(&read);
+    pulled.put_as_is(&product(15, 0));
+    store.write(pulled).await.unwrap();
+    // The panel's order reserves one from its copy of 10: refused, the 15 stays.
+    let mut stale = Batch::new();
+    stale.expect_same(&read);
+    stale.put_as_is(&product(10, 1));
+    assert_eq!(store.write(stale).await, Err(StoreError::Conflict));
+    let now: Product = store.get("p1").await.unwrap().unwrap();
+    assert_eq!(now.variants[0].stock["Kho chính"].on_hand, 15);
+    // From the current copy it goes.
+    let mut fresh_write = Batch::new();
+    fresh_write.expect_same(&now);
+    fresh_write.put_as_is(&product(15, 1));
+    store.write(fresh_write).await.unwrap();
+}

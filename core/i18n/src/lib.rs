@@ -94,7 +94,8 @@ ui_texts! {
     TabData => "Dữ liệu", "Data";
     Loading => "Đang tải…", "Loading…";
     StoreUnavailable => "Không mở được dữ liệu trên máy (IndexedDB). Thoát chế độ ẩn danh hoặc giải phóng dung lượng ổ đĩa, rồi mở lại panel.", "The local database (IndexedDB) could not be opened. Leave incognito mode or free disk space, then reopen the panel.";
-    OrderChangedElsewhere => "Đơn vừa được đổi ở nơi khác (máy chủ của shop hoặc một bảng khác) nên thay đổi này chưa được lưu. Đơn đã được tải lại: xem rồi làm lại nếu vẫn cần.", "The order was just changed elsewhere (the shop's server or another panel), so this change was not saved. The order has been reloaded: check it and do it again if still needed.";
+    OrderChangedElsewhere => "Đơn hoặc tồn kho của nó vừa được đổi ở nơi khác (máy chủ của shop hoặc một bảng khác) nên thay đổi này chưa được lưu. Đã tải lại: xem rồi làm lại nếu vẫn cần.", "The order or its stock was just changed elsewhere (the shop's server or another panel), so this change was not saved. It has been reloaded: check it and do it again if still needed.";
+    ProductChangedElsewhere => "Sản phẩm vừa được đổi ở nơi khác (máy chủ của shop hoặc một bảng khác) nên thay đổi này chưa được lưu. Đã tải lại: xem rồi làm lại nếu vẫn cần.", "The product was just changed elsewhere (the shop's server or another panel), so this change was not saved. It has been reloaded: check it and do it again if still needed.";
     SaveFailed => "Chưa lưu được thay đổi, dữ liệu cũ vẫn còn nguyên. Thử lại; nếu vẫn lỗi, xuất dữ liệu ra tệp để giữ an toàn.", "The change was not saved; the previous data is intact. Try again; if it keeps failing, export your data to a file.";
     // The customer card.
     CustomerName => "Tên khách", "Name";

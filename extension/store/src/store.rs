@@ -207,7 +207,7 @@ impl Store {
             .map_err(failed)?;
         // Records that must not have changed since they were read: checked inside this
         // transaction, before anything is written (no other write can come in between).
-        for (store, id, updated_at) in &batch.expect {
+        for (store, id, expectation) in &batch.expect {
             let request = tx
                 .object_store(store)
                 .and_then(|s| s.get(Query::Key(JsValue::from_str(id.as_str()))));
@@ -215,16 +215,17 @@ impl Store {
                 Ok(request) => request.await,
                 Err(e) => Err(e),
             };
-            let unchanged = match stored {
-                Ok(Some(value)) => {
+            let unchanged = match (stored, expectation) {
+                (Ok(Some(value)), Expectation::UpdatedAt(updated_at)) => {
                     js_sys::Reflect::get(&value, &"updated_at".into())
                         .ok()
                         .and_then(|v| v.as_f64())
                         == Some(*updated_at as f64)
                 }
+                (Ok(Some(value)), Expectation::Same(same)) => same(value),
                 // Gone (deleted elsewhere) is a change too.
-                Ok(None) => false,
-                Err(e) => {
+                (Ok(None), _) => false,
+                (Err(e), _) => {
                     let _ = tx.abort();
                     return Err(failed(e));
                 }
@@ -502,8 +503,16 @@ impl Op {
 pub struct Batch {
     at: Millis,
     ops: Vec<Op>,
-    /// (store, id, updated_at) of records that must still be as they were read.
-    expect: Vec<(&'static str, Id, Millis)>,
+    /// Records that must still be as they were read: (store, id, how to tell).
+    expect: Vec<(&'static str, Id, Expectation)>,
+}
+
+/// How a batch tells that a record is still as it was read.
+enum Expectation {
+    /// Its `updated_at` is this.
+    UpdatedAt(Millis),
+    /// It reads back equal (records without times: products).
+    Same(Box<dyn Fn(JsValue) -> bool>),
 }
 
 impl Batch {
@@ -574,7 +583,24 @@ impl Batch {
     /// still has `updated_at` when the batch is written: an edit made on a copy is never
     /// written over a change made meanwhile by another panel or an import.
     pub fn expect_unchanged<T: Record>(&mut self, id: &Id, updated_at: Millis) -> &mut Self {
-        self.expect.push((T::STORE, id.clone(), updated_at));
+        self.expect
+            .push((T::STORE, id.clone(), Expectation::UpdatedAt(updated_at)));
+        self
+    }
+
+    /// Like [`Batch::expect_unchanged`] for records that carry no time (products): the stored
+    /// record must read back equal to `record` as it was read.
+    pub fn expect_same<T>(&mut self, record: &T) -> &mut Self
+    where
+        T: Record + DeserializeOwned + PartialEq + Clone + 'static,
+    {
+        let want = record.clone();
+        let same = move |stored: JsValue| from_js::<T>(stored).is_ok_and(|got| got == want);
+        self.expect.push((
+            T::STORE,
+            Id(record.key().to_owned()),
+            Expectation::Same(Box::new(same)),
+        ));
         self
     }
 

@@ -835,14 +835,24 @@ async fn merge_duplicates(
         if others == 0 {
             writes.push(Write::DeleteCustomer(from.clone()));
         }
-        // The buyer's orders follow them to the shop's record.
+        // The buyer's orders follow them to the shop's record (the pull's own copy of an order,
+        // when it brought one, not the older stored one).
         for mut order in store
             .by_index::<Order>("by_customer", from.as_str())
             .await?
         {
-            order.customer_id = Some(into.0.clone());
-            order.updated_at = now as i64;
-            writes.push(Write::PutOrder(Box::new(order)));
+            let pulled = writes.iter_mut().find_map(|w| match w {
+                Write::PutOrder(o) if o.id == order.id => Some(o),
+                _ => None,
+            });
+            match pulled {
+                Some(o) => o.customer_id = Some(into.0.clone()),
+                None => {
+                    order.customer_id = Some(into.0.clone());
+                    order.updated_at = now as i64;
+                    writes.push(Write::PutOrder(Box::new(order)));
+                }
+            }
         }
     }
     Ok(())
@@ -874,6 +884,9 @@ fn pulled_writes(batch: &mut Batch, writes: Vec<Write>, local: &Local) {
     }
     for (id, o) in &local.orders {
         batch.expect_unchanged::<Order>(id, o.updated_at);
+    }
+    for p in local.products.values() {
+        batch.expect_same(p);
     }
     for w in writes {
         match w {

@@ -4,6 +4,15 @@ use super::store;
 use crate::db::store::{Batch, StoreError};
 use nobi_core::crm::Id;
 
+/// A product an order's change wrote: as it is now, and as it was read (the write expects the
+/// stored one unchanged, so a count written meanwhile by team sync or another panel is not
+/// overwritten).
+#[derive(Clone)]
+pub struct Touched {
+    pub read: Option<nobi_core::order::catalog::Product>,
+    pub now: nobi_core::order::catalog::Product,
+}
+
 /// The customer's orders, newest first.
 pub async fn orders_of(customer: &Id) -> Result<Vec<nobi_core::order::Order>, StoreError> {
     let mut orders = store()
@@ -40,7 +49,7 @@ pub async fn orders_by_phones(
 /// written and the error is [`StoreError::Conflict`].
 pub async fn save_order(
     order: &mut nobi_core::order::Order,
-    touched: &[nobi_core::order::catalog::Product],
+    touched: &[Touched],
     seen: Option<nobi_core::crm::Millis>,
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new();
@@ -48,22 +57,28 @@ pub async fn save_order(
         batch.expect_unchanged::<nobi_core::order::Order>(&Id(order.id.clone()), at);
     }
     batch.put(order);
-    for product in touched {
-        batch.put_as_is(product);
-    }
+    put_touched(&mut batch, touched);
     store().write(batch).await
+}
+
+/// Puts the products an order's change wrote, each expected as it was read.
+fn put_touched(batch: &mut Batch, touched: &[Touched]) {
+    for t in touched {
+        if let Some(read) = &t.read {
+            batch.expect_same(read);
+        }
+        batch.put_as_is(&t.now);
+    }
 }
 
 /// Deletes an order (its stock already released by the caller) and writes the products.
 pub async fn delete_order(
     order: &nobi_core::order::Order,
-    touched: &[nobi_core::order::catalog::Product],
+    touched: &[Touched],
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new();
     batch.expect_unchanged::<nobi_core::order::Order>(&Id(order.id.clone()), order.updated_at);
     batch.delete::<nobi_core::order::Order>(&Id(order.id.clone()));
-    for product in touched {
-        batch.put_as_is(product);
-    }
+    put_touched(&mut batch, touched);
     store().write(batch).await
 }

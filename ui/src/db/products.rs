@@ -16,11 +16,17 @@ pub async fn catalog() -> Result<nobi_core::order::catalog::Catalog, StoreError>
     })
 }
 
-/// Writes products (the products tab, imports).
+/// Writes products (the products tab), each existing one expected as it was read (`read`):
+/// a count team sync or another panel wrote meanwhile is not overwritten
+/// ([`StoreError::Conflict`]).
 pub async fn save_products(
     products: &[nobi_core::order::catalog::Product],
+    read: &[nobi_core::order::catalog::Product],
 ) -> Result<(), StoreError> {
     let mut batch = Batch::new();
+    for product in read {
+        batch.expect_same(product);
+    }
     for product in products {
         batch.put_as_is(product);
     }

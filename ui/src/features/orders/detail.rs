@@ -137,19 +137,21 @@ pub fn OrderDetail(
     });
     let delete = Callback::new(move |()| {
         let order = get6();
-        if !matches!(order.status, OrderStatus::New | OrderStatus::Cancelled) {
+        if !deletable(order.status, crate::features::team::connected(state.team)) {
             return;
         }
-        let before = state.catalog.get_untracked();
-        let mut catalog = before.clone();
-        if let Some(r) = &order.reservation {
-            if let Err(e) = nobi_core::order::stock::release(&mut catalog, r) {
-                error.set(Some(e.message(lang.get_untracked())));
-                return;
+        leptos::task::spawn_local(async move {
+            let before = super::fresh_catalog(state).await;
+            let mut catalog = before.clone();
+            if let Some(r) = &order.reservation {
+                if let Err(e) = nobi_core::order::stock::release(&mut catalog, r) {
+                    error.set(Some(e.message(lang.get_untracked())));
+                    return;
+                }
             }
-        }
-        let products = touched(&before, &catalog);
-        remove.dispatch((order, catalog, products, None));
+            let products = touched(&before, &catalog);
+            remove.dispatch((order, catalog, products, None));
+        });
     });
     let summary = move || summary_text(&get7(), lang.get_untracked()).ok();
     // The summary goes through the outbox like any message; its state is shown here.
@@ -310,7 +312,7 @@ pub fn OrderDetail(
                             </select>
                         </label>
                     })}
-                    {matches!(status, OrderStatus::New | OrderStatus::Cancelled).then(|| view! {
+                    {deletable(status, crate::features::team::connected(state.team)).then(|| view! {
                         <button class="link danger" data-testid="delete-order" on:click=move |_| delete.run(())>{t(Ui::DeleteOrder)}</button>
                     })}
                 }
@@ -359,6 +361,17 @@ pub fn OrderDetail(
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Returns true if and only if an order in `status` may be deleted: a new or cancelled one, and
+/// with a team server only a cancelled one (the server keeps what it has, and a new order's
+/// stock would stay reserved there: cancelling gives it back).
+fn deletable(status: OrderStatus, team: bool) -> bool {
+    match status {
+        OrderStatus::Cancelled => true,
+        OrderStatus::New => !team,
+        _ => false,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::widgets::format::format_time;
 use crate::widgets::ErrorLine;
 use leptos::prelude::*;
 use nobi_core::i18n::{ui, Lang, Ui};
-use nobi_core::order::catalog::{Catalog, Product};
+use nobi_core::order::catalog::Catalog;
 use nobi_core::order::order::{Order, OrderDraft, OrderStatus, Source};
 
 /// Who is recorded in an order's history: the staff member using this browser, else "agent".
@@ -34,12 +34,15 @@ pub(super) fn by(state: AppState) -> String {
 }
 
 /// The products of `after` that differ from `before` (their stock moved).
-pub(super) fn touched(before: &Catalog, after: &Catalog) -> Vec<Product> {
+pub(super) fn touched(before: &Catalog, after: &Catalog) -> Vec<db::Touched> {
     after
         .products
         .iter()
         .filter(|p| !before.products.contains(p))
-        .cloned()
+        .map(|p| db::Touched {
+            read: before.products.iter().find(|b| b.id == p.id).cloned(),
+            now: p.clone(),
+        })
         .collect()
 }
 
@@ -64,7 +67,7 @@ pub(super) fn status_class(status: OrderStatus) -> &'static str {
 /// An order and the catalog after a change, with the products whose stock it touched: what
 /// [`save_action`] writes.
 /// The last item is the stored order's `updated_at` the change was made on (None: a new order).
-pub(super) type OrderWrite = (Order, Catalog, Vec<Product>, Option<i64>);
+pub(super) type OrderWrite = (Order, Catalog, Vec<db::Touched>, Option<i64>);
 
 /// Writes an order and the products whose stock it changed (one transaction); once stored, the
 /// catalog and `orders` show them. A failed write shows why in `error` and changes nothing.
@@ -94,6 +97,7 @@ pub(super) fn save_action(
                         ui(Ui::OrderChangedElsewhere, state.lang.get_untracked()).into(),
                     ));
                     state.orders_heard.update(|n| *n += 1);
+                    state.reload_catalog().await;
                 }
                 Err(_) => error.set(Some(ui(Ui::SaveFailed, state.lang.get_untracked()).into())),
             }
@@ -226,8 +230,10 @@ pub fn OrdersSection() -> impl IntoView {
                     return crate::lazy::loaded(crate::lazy::order_form(on_done, from_chat.get_untracked())).into_any();
                 }
                 if let Some(id) = open.get() {
-                    let order = orders.with(|l| l.iter().find(|o| o.id == id).cloned())
-                        .or_else(|| others.with(|l| l.iter().find(|o| o.id == id).cloned()));
+                    // Untracked: the detail follows `orders` itself; rebuilding it at each reload
+                    // (team sync writes orders) would wipe what the agent is typing in it.
+                    let order = orders.with_untracked(|l| l.iter().find(|o| o.id == id).cloned())
+                        .or_else(|| others.with_untracked(|l| l.iter().find(|o| o.id == id).cloned()));
                     if let Some(order) = order {
                         let on_close = Callback::new(move |()| open.set(None));
                         return crate::lazy::loaded(crate::lazy::order_detail(order, orders, error, on_close)).into_any();

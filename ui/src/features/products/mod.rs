@@ -69,6 +69,12 @@ fn save(
 ) {
     let lang = state.lang.get_untracked();
     let mut catalog = state.catalog.get_untracked();
+    let read: Vec<Product> = catalog
+        .products
+        .iter()
+        .filter(|p| products.iter().any(|n| n.id == p.id))
+        .cloned()
+        .collect();
     for product in &products {
         match catalog.products.iter_mut().find(|p| p.id == product.id) {
             Some(slot) => *slot = product.clone(),
@@ -80,11 +86,15 @@ fn save(
         return;
     }
     spawn_local(async move {
-        match db::save_products(&products).await {
+        match db::save_products(&products, &read).await {
             Ok(()) => {
                 error.set(None);
                 state.catalog.set(catalog);
                 done();
+            }
+            Err(db::store::StoreError::Conflict) => {
+                error.set(Some(ui(Ui::ProductChangedElsewhere, lang).into()));
+                state.reload_catalog().await;
             }
             Err(_) => error.set(Some(ui(Ui::SaveFailed, lang).into())),
         }
