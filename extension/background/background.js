@@ -29,17 +29,17 @@ globalThis.nobiTeamReserve = async (platform, account) => {
 // platform is kept for the browser session, so that a shop connecting later (or a restarted
 // worker) still reports what the tabs showed before.
 const INBOX_KEY = 'nobi-inbox';
-globalThis.nobiTeamInbox = async (platform, threads) => {
+globalThis.nobiTeamInbox = async (platform, inbox) => {
   const kept = (await chrome.storage.session.get(INBOX_KEY))[INBOX_KEY] ?? {};
-  kept[platform] = threads;
+  kept[platform] = inbox;
   await chrome.storage.session.set({ [INBOX_KEY]: kept });
   const items = await chrome.storage.local.get('nobi-sync');
   if (!items['nobi-sync']) return;
-  await (await syncModule()).inbox_seen(platform, threads);
+  await (await syncModule()).inbox_seen(inbox);
 };
 const replayInbox = async (s) => {
   const kept = (await chrome.storage.session.get(INBOX_KEY))[INBOX_KEY] ?? {};
-  for (const [platform, threads] of Object.entries(kept)) await s.inbox_seen(platform, threads);
+  for (const inbox of Object.values(kept)) await s.inbox_seen(inbox);
 };
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -441,10 +441,21 @@ pub enum ContentToBackground {
     /// chat list links each row to it; Instagram's rows carry no id). Team sync reports them to
     /// the shop's server so that assignment works before anyone opens them; alone, it is
     /// ignored. Sent when the list differs from the last one sent.
-    InboxSeen {
-        platform: Platform,
-        threads: Vec<InboxThread>,
-    },
+    InboxSeen { inbox: InboxList },
+}
+
+/// A tab's inbox list, with what tells whose inbox it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxList {
+    pub platform: Platform,
+    /// The account the page acts as, when it tells (see [`Conversation::account`]).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// The thread open beside the list, if any: when the page does not tell its account, the
+    /// list is the shop's only once this thread is (the agent works the shop's chats here).
+    #[serde(default)]
+    pub open_thread: Option<String>,
+    pub threads: Vec<InboxThread>,
 }
 
 /// One row of a site's inbox list.

@@ -104,8 +104,8 @@ async fn on_content_notice(tab: TabInfo, mut notice: ContentToBackground) {
     if let ContentToBackground::ConversationOpened { conversation, .. } = &mut notice {
         aliases::learn_and_fill(conversation).await;
     }
-    if let ContentToBackground::InboxSeen { platform, threads } = notice {
-        team::inbox_seen(platform, &threads).await;
+    if let ContentToBackground::InboxSeen { inbox } = notice {
+        team::inbox_seen(&inbox).await;
         return;
     }
     let now = chrome::now_ms();

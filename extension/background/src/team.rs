@@ -13,7 +13,7 @@ extern "C" {
     #[wasm_bindgen(js_name = nobiTeamReserve, catch)]
     fn team_reserve(platform: &str, account: Option<String>) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(js_name = nobiTeamInbox, catch)]
-    fn team_inbox(platform: &str, threads: JsValue) -> Result<js_sys::Promise, JsValue>;
+    fn team_inbox(platform: &str, inbox: JsValue) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// `Platform`'s serde name, which the sync module reads back.
@@ -28,8 +28,8 @@ fn platform_name(platform: Platform) -> &'static str {
 
 /// Hands the threads a tab's inbox list shows to team sync, which reports the new ones to the
 /// shop's server (nothing when no server is connected: `nobiTeamInbox` answers at once).
-pub async fn inbox_seen(platform: Platform, threads: &[nobi_core::protocol::InboxThread]) {
-    let Ok(promise) = team_inbox(platform_name(platform), crate::chrome::to_js(&threads)) else {
+pub async fn inbox_seen(inbox: &nobi_core::protocol::InboxList) {
+    let Ok(promise) = team_inbox(platform_name(inbox.platform), crate::chrome::to_js(inbox)) else {
         return;
     };
     if let Err(e) = JsFuture::from(promise).await {

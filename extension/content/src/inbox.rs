@@ -11,9 +11,9 @@
 //! observers), waiting up to 5 s for it to render, and sent only when it differs from the last
 //! one sent.
 
-use crate::{chrome, dom};
+use crate::{chrome, dom, read, sites};
 use nobi_core::platform::{classify, PageKind};
-use nobi_core::protocol::{ContentToBackground, InboxThread, Platform};
+use nobi_core::protocol::{ContentToBackground, InboxList, InboxThread, Platform};
 use std::cell::RefCell;
 
 /// At most this many rows per notice (the list's first screens; more load as it scrolls).
@@ -106,9 +106,17 @@ pub async fn announce(platform: Platform) {
         changed
     });
     if changed {
+        let open_thread = match classify(&dom::location()) {
+            PageKind::Thread(t) => Some(t.thread_id),
+            _ => None,
+        };
         chrome::notify_background(&ContentToBackground::InboxSeen {
-            platform,
-            threads: found,
+            inbox: InboxList {
+                platform,
+                account: read::acting_account(sites::adapter_for(platform)),
+                open_thread,
+                threads: found,
+            },
         });
     }
 }

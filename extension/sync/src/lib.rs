@@ -195,45 +195,80 @@ pub async fn on_start() {
     run().await;
 }
 
-/// Threads a tab's inbox list shows (`ContentToBackground::InboxSeen`, forwarded by the service
-/// worker). Each one this browser has no record of becomes a customer and a conversation record,
-/// made as for a thread opened for the first time (`nobi_crm::link::link`, with the name the row
-/// shows); the next cycle reports it under the page of its account, so that the server can
-/// assign it before anyone opens it. Nothing happens unless a server is connected.
+/// A tab's inbox list (`ContentToBackground::InboxSeen`, forwarded by the service worker): kept
+/// in the state and turned into records by [`take_inbox`], now or at a later step. Nothing
+/// happens unless a server is connected.
 #[wasm_bindgen]
-pub async fn inbox_seen(platform: String, threads: JsValue) {
-    let Ok(platform) = serde_json::from_value::<nobi_protocol::Platform>(Value::String(platform))
-    else {
-        return;
-    };
-    let Ok(threads) = nobi_bridge::from_js::<Vec<nobi_protocol::InboxThread>>(threads) else {
+pub async fn inbox_seen(inbox: JsValue) {
+    let Ok(inbox) = nobi_bridge::from_js::<nobi_protocol::InboxList>(inbox) else {
         return;
     };
     let Ok(store) = open_store().await else {
         return;
     };
-    let known: BTreeSet<String> = {
+    {
         let _lock = lock_state().await;
-        match stored::load(&store).await {
-            Ok(Some(s)) if s.state.is_syncing() && s.me.is_some() => {
-                s.state.conversations.keys().cloned().collect()
-            }
-            _ => return,
+        let Ok(Some(mut s)) = stored::load(&store).await else {
+            return;
+        };
+        if !s.state.is_syncing() || s.me.is_none() {
+            return;
         }
+        s.inbox_waiting = Some(inbox);
+        if take_inbox(&store, &mut s).await.is_err() || stored::save(&store, &s).await.is_err() {
+            return;
+        }
+    }
+    // This context's own writes are not announced to it: sync now.
+    run().await;
+}
+
+/// Makes a customer and a conversation record for each thread of the waiting inbox list that
+/// this browser has no record of (`nobi_crm::link::link`, with the name the row shows and the
+/// list's account); the next steps report them like any new thread. The list must be the shop's:
+/// its account is one of the agent's pages, or, when the page does not tell its account, the
+/// thread open beside it is already on the server (so an agent's personal chats, listed while
+/// they read them as themselves, are never sent). Until that thread is, the list waits; if it is
+/// on none of the agent's pages, the list is dropped. Returns true if and only if it wrote.
+async fn take_inbox(store: &Store, s: &mut Stored) -> Result<bool, StoreError> {
+    let (Some(inbox), Some(me)) = (s.inbox_waiting.clone(), s.me.clone()) else {
+        return Ok(false);
     };
+    if page_for(&me.pages, inbox.platform, inbox.account.as_deref()).is_none() {
+        s.inbox_waiting = None;
+        return Ok(false);
+    }
+    if inbox.account.is_none() {
+        let Some(open) = &inbox.open_thread else {
+            s.inbox_waiting = None;
+            return Ok(false);
+        };
+        let open = ConversationRecord::id_for(inbox.platform, open);
+        if s.unplaced.contains(open.as_str()) {
+            s.inbox_waiting = None;
+            return Ok(false);
+        }
+        if !s.state.conversations.contains_key(open.as_str()) {
+            return Ok(false);
+        }
+    }
+    s.inbox_waiting = None;
     let t = now();
     let mut batch = Batch::new();
-    for thread in threads.iter().take(INBOX_ROWS) {
-        let id = ConversationRecord::id_for(platform, &thread.thread_id);
-        if known.contains(id.as_str()) {
-            continue;
-        }
-        if !matches!(store.get::<ConversationRecord>(id.as_str()).await, Ok(None)) {
+    for thread in inbox.threads.iter().take(INBOX_ROWS) {
+        let id = ConversationRecord::id_for(inbox.platform, &thread.thread_id);
+        if s.state.conversations.contains_key(id.as_str())
+            || store
+                .get::<ConversationRecord>(id.as_str())
+                .await?
+                .is_some()
+        {
             continue;
         }
         let seen = json!({
-            "thread": { "platform": platform, "thread_id": thread.thread_id },
+            "thread": { "platform": inbox.platform, "thread_id": thread.thread_id },
             "buyer_name": thread.name,
+            "account": inbox.account,
             "url": "",
         });
         let Ok(seen) = serde_json::from_value::<nobi_protocol::Conversation>(seen) else {
@@ -244,12 +279,10 @@ pub async fn inbox_seen(platform: String, threads: JsValue) {
         batch.put_as_is(&linked.conversation);
     }
     if batch.is_empty() {
-        return;
+        return Ok(false);
     }
-    if store.write(batch).await.is_ok() {
-        // This context's own writes are not announced to it: sync now.
-        run().await;
-    }
+    store.write(batch).await?;
+    Ok(true)
 }
 
 /// The alarm fired.
@@ -507,6 +540,7 @@ async fn connect(store: &Store, server: &str, code: &str) -> Result<SyncReply, S
                 last_synced_at: None,
                 heartbeat_at: 0,
                 panel_at: t,
+                inbox_waiting: None,
             }
         }
     };
@@ -960,7 +994,7 @@ async fn cycle() -> Result<(Option<u64>, bool), StoreError> {
             return Ok((None, false));
         }
         panel_open = now().saturating_sub(s.panel_at) < PANEL_GONE_MS;
-        if record_changes(&store, &mut s).await? {
+        if record_changes(&store, &mut s).await? || take_inbox(&store, &mut s).await? {
             stored::save(&store, &s).await?;
             continue;
         }

@@ -36,6 +36,9 @@ pub struct Stored {
     /// The last time a panel said it was open (Unix ms): pulls are frequent while one is.
     #[serde(default)]
     pub panel_at: u64,
+    /// A tab's inbox list waiting to become records (see `take_inbox`).
+    #[serde(default)]
+    pub inbox_waiting: Option<nobi_protocol::InboxList>,
 }
 
 impl Stored {
