@@ -26,8 +26,9 @@
 //!   `on_hand - reserved >= quantity`; a missing stock row has 0 available) or is refused whole
 //!   with `out_of_stock`; a final order stores no reservation. An id that exists already is
 //!   `order_exists`. The customer, when given, must be visible to the caller.
-//! - `order_edit {id, data, reservation?, history}`: merge `data` (last writer wins per key; a
-//!   null value removes the key) and append `history`. The `reservation` key is sent only when
+//! - `order_edit {id, data, reservation?, customer_id?, history}`: merge `data` (last writer wins
+//!   per key; a null value removes the key) and append `history`. `customer_id`, when present,
+//!   moves the order to that (visible) customer, whose visibility it then follows. The `reservation` key is sent only when
 //!   the lines or the warehouse changed: then the order must still hold stock (else
 //!   `order_not_editable`), its stored reservation is released and the new one (or null)
 //!   reserved as in `order_create`.
@@ -382,6 +383,10 @@ struct OrderEdit {
     data: Map<String, Value>,
     #[serde(default, deserialize_with = "present")]
     reservation: Option<Option<Reservation>>,
+    /// Present only when the order moves to another customer (a merge of two records of one
+    /// buyer): the order's visibility follows it.
+    #[serde(default, deserialize_with = "present")]
+    customer_id: Option<Option<Uuid>>,
     history: Vec<Value>,
 }
 
@@ -750,6 +755,11 @@ async fn order_edit(tx: &mut Tx, version: i64, m: &Mutation, a: OrderEdit) -> Ap
         return Err(not_visible(m, "the order"));
     };
     check_history(m, stored.history_len, &a.history)?;
+    if let Some(Some(customer)) = a.customer_id {
+        if !lock_customer(tx, customer).await? {
+            return Err(not_visible(m, "the order's customer"));
+        }
+    }
     let mut skus: Vec<String> = Vec::new();
     if let Some(new) = &a.reservation {
         if !stored.status.holds_stock() {
@@ -788,7 +798,8 @@ async fn order_edit(tx: &mut Tx, version: i64, m: &Mutation, a: OrderEdit) -> Ap
         .collect();
     sqlx::query(
         "UPDATE orders SET data = (data || $2) - $3::text[], history = history || $4,
-                reservation = CASE WHEN $5 THEN $6 ELSE reservation END
+                reservation = CASE WHEN $5 THEN $6 ELSE reservation END,
+                customer_id = CASE WHEN $7 THEN $8 ELSE customer_id END
           WHERE id = $1",
     )
     .bind(a.id)
@@ -797,6 +808,8 @@ async fn order_edit(tx: &mut Tx, version: i64, m: &Mutation, a: OrderEdit) -> Ap
     .bind(Value::Array(a.history))
     .bind(a.reservation.is_some())
     .bind(a.reservation.flatten().as_ref().map(to_json))
+    .bind(a.customer_id.is_some())
+    .bind(a.customer_id.flatten())
     .execute(&mut **tx)
     .await?;
     db::touch(tx, version, "order", a.id).await?;

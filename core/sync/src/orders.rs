@@ -395,9 +395,14 @@ pub fn order_mutations(
                 && matches!(e.change, Change::Lines { .. } | Change::Warehouse { .. })
         });
     if !changed.is_empty() || !field_history.is_empty() {
+        let mut args = json!({ "id": id, "data": changed, "history": field_history });
+        if changed.contains_key("customer_id") && customer.is_some() {
+            // Moved to another record of the buyer (a merge): the server's visibility follows.
+            args["customer_id"] = json!(customer);
+        }
         out.push(Draft {
             name: "order_edit",
-            args: json!({ "id": id, "data": changed, "history": field_history }),
+            args,
         });
     }
     if reservation_changed {
@@ -781,6 +786,20 @@ mod tests {
             commits_of(Some(&next), &shipped),
             [(stock_key("AO-S", "main"), 1)].into()
         );
+    }
+
+    #[test]
+    fn an_order_moved_to_another_record_of_the_buyer_moves_on_the_server_too() {
+        let o = order();
+        let (_, base) = order_mutations(&o, None, Some("c-1".into())).unwrap();
+        let mut moved = o.clone();
+        moved.customer_id = Some(nobi_crm::Id::new(6, 6).0);
+        let (d, _) = order_mutations(&moved, Some(&base), Some("c-2".into())).unwrap();
+        assert_eq!(names(&d), ["order_edit"]);
+        assert_eq!(d[0].args["customer_id"], "c-2");
+        // A customer the server does not have: the field travels, the column stays.
+        let (d, _) = order_mutations(&moved, Some(&base), None).unwrap();
+        assert!(d[0].args.get("customer_id").is_none());
     }
 
     #[test]

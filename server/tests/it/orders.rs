@@ -704,6 +704,51 @@ async fn an_order_follows_its_customer_visibility() {
             mutation(1, "order_status", status_change(order, "new", "confirmed")) ] }),
     )
     .await;
+
+    // A merge moves the order to A's other record of the buyer: it follows that customer's
+    // visibility (A sees it again, B no longer), and a customer B cannot see is refused.
+    let other = Uuid::new_v4();
+    let r = shop
+        .ok(
+            "/v1/conversations/report",
+            &a.token,
+            json!({ "page_id": page, "thread_id": "t2", "customer": { "id": other, "data": { "name": "Khách (IG)" } } }),
+        )
+        .await;
+    let conv2 = r["conversation"]["id"].as_str().unwrap().to_owned();
+    shop.ok("/v1/claim", &a.token, json!({ "conversation_id": conv2 }))
+        .await;
+    let (s, e) = push(
+        &shop,
+        &b.token,
+        "b-1",
+        json!([mutation(
+            2,
+            "order_edit",
+            json!({ "id": order, "data": {}, "customer_id": other, "history": [] })
+        )]),
+    )
+    .await;
+    assert_eq!(
+        (s, err_code(&e)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "{e}"
+    );
+    shop.ok(
+        "/v1/push",
+        &shop.owner,
+        json!({ "client_id": cid(&shop, "owner-1"), "mutations": [
+            mutation(3, "order_edit", json!({ "id": order, "data": {}, "customer_id": other, "history": [] })) ] }),
+    )
+    .await;
+    assert_eq!(
+        order_row(&shop, order).await["customer_id"],
+        other.to_string()
+    );
+    let pa3 = shop.pull(&a.token, pa2["cursor"].as_str()).await;
+    assert_eq!(changed(&pa3, "order"), vec![order.to_string()]);
+    let pb3 = shop.pull(&b.token, pb2["cursor"].as_str()).await;
+    assert_eq!(tombstoned(&pb3, "order"), vec![order.to_string()]);
 }
 
 #[tokio::test]
