@@ -78,8 +78,9 @@ pub async fn fetch(
     sqlx::query_as(sql).bind(ids).fetch_all(&mut **tx).await
 }
 
-/// Up to `limit` visible rows of `entity` whose id is after `after` (all when None), by id: one
-/// page of a full resync.
+/// Up to `limit` visible rows of `entity` whose id is after `after` (from the first when None),
+/// by id: one page of a full resync. The entity's query with its id filter replaced by a range
+/// on the primary key.
 pub async fn page(
     tx: &mut Tx,
     entity: &str,
@@ -89,12 +90,14 @@ pub async fn page(
     let Some(sql) = query(entity) else {
         return Ok(Vec::new());
     };
-    let paged = format!(
-        "SELECT q.id, q.row FROM ({sql}) AS q(id, row) WHERE $2::uuid IS NULL OR q.id > $2 ORDER BY q.id LIMIT $3"
-    );
+    const BY_IDS: &str = " WHERE $1::uuid[] IS NULL OR ";
+    let Some((head, tail)) = sql.rsplit_once(BY_IDS) else {
+        return Ok(Vec::new());
+    };
+    let alias = tail.split('.').next().unwrap_or_default();
+    let paged = format!("{head} WHERE {alias}.id > $1 ORDER BY {alias}.id LIMIT $2");
     sqlx::query_as(&paged)
-        .bind(None::<Vec<Uuid>>)
-        .bind(after)
+        .bind(after.unwrap_or(Uuid::nil()))
         .bind(limit)
         .fetch_all(&mut **tx)
         .await

@@ -4,7 +4,7 @@
 //! `POST /v1/pull` returns what changed since a cursor: rows the caller can see now, and
 //! tombstones for changed rows they cannot (reassigned away, deleted); a null cursor, or one
 //! older than the caller's last change of view, gets everything with `reset: true`.
-//! Answers are pages of at most `limit` rows (default 2,000): `more: true` says pull again at
+//! Answers are pages of at most `limit` rows (default 5,000): `more: true` says pull again at
 //! once with the cursor given. A page of changes holds whole versions (one push is one version);
 //! a full resync (`reset: true` on every page, `from_start: true` on its first) goes entity by
 //! entity in id order, and its last page's cursor is the version it started at, so what changed
@@ -195,7 +195,7 @@ pub struct PullRequest {
 }
 
 /// Rows per pull answer unless the client asks for fewer.
-pub const PULL_PAGE: i64 = 2000;
+pub const PULL_PAGE: i64 = 5000;
 pub const MAX_PULL_PAGE: i64 = 5000;
 
 /// Where a pull starts: changes after a version, or a full resync (at a snapshot version) from
