@@ -212,6 +212,16 @@ impl AppState {
         }
     }
 
+    /// Returns true if and only if the last view of team sync says the agent is signed in to a
+    /// shop's server.
+    pub fn team_connected(self) -> bool {
+        self.team.with_untracked(|v| {
+            v.as_ref().is_some_and(|v| {
+                v.me.is_some() && !matches!(v.status, nobi_core::sync::Status::SignedOut)
+            })
+        })
+    }
+
     /// Reads the catalog again (a write found it changed elsewhere).
     pub async fn reload_catalog(self) {
         self.loaded.update(|l| l.0 = false);

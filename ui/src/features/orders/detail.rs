@@ -137,7 +137,7 @@ pub fn OrderDetail(
     });
     let delete = Callback::new(move |()| {
         let order = get6();
-        if !deletable(order.status, crate::features::team::connected(state.team)) {
+        if !deletable(order.status, state.team_connected()) {
             return;
         }
         leptos::task::spawn_local(async move {
@@ -312,7 +312,7 @@ pub fn OrderDetail(
                             </select>
                         </label>
                     })}
-                    {deletable(status, crate::features::team::connected(state.team)).then(|| view! {
+                    {deletable(status, state.team_connected()).then(|| view! {
                         <button class="link danger" data-testid="delete-order" on:click=move |_| delete.run(())>{t(Ui::DeleteOrder)}</button>
                     })}
                 }

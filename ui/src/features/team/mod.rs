@@ -95,7 +95,7 @@ pub fn TeamWatch() -> impl IntoView {
     let lang = state.lang;
     leptos::task::spawn_local(async move {
         ask_and_keep(team, &PanelToSync::Status).await;
-        if connected(team) {
+        if state.team_connected() {
             ask_and_keep(team, &PanelToSync::Poke).await;
         }
     });
@@ -116,7 +116,7 @@ pub fn TeamWatch() -> impl IntoView {
     // cost the first module 17 KB gzip).
     crate::db::changes::on_own_write(move |stores| {
         let synced = nobi_core::sync::outgoing::SYNCED_STORES;
-        if connected(team) && stores.iter().any(|s| synced.contains(s)) {
+        if state.team_connected() && stores.iter().any(|s| synced.contains(s)) {
             let poke = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&poke, &"sync".into(), &"poke".into());
             let _ = runtime_send_message(&poke);
@@ -124,7 +124,7 @@ pub fn TeamWatch() -> impl IntoView {
     });
     let poke = set_interval_with_handle(
         move || {
-            if connected(team) {
+            if state.team_connected() {
                 leptos::task::spawn_local(async move {
                     ask_and_keep(team, &PanelToSync::Poke).await;
                 });
@@ -174,12 +174,4 @@ pub fn TeamWatch() -> impl IntoView {
             })}
         })
     }
-}
-
-/// Returns true if and only if the last view says the agent is signed in.
-pub fn connected(team: RwSignal<Option<SyncView>>) -> bool {
-    team.with_untracked(|v| {
-        v.as_ref()
-            .is_some_and(|v| v.me.is_some() && !matches!(v.status, Status::SignedOut))
-    })
 }
