@@ -149,6 +149,21 @@ async fn lock_customer(tx: &mut Tx, id: Uuid) -> sqlx::Result<bool> {
     )
 }
 
+/// A `data` patch as the keys to set and the keys to remove (those set to null).
+fn split_nulls(data: &Map<String, Value>) -> (Map<String, Value>, Vec<&String>) {
+    let removed = data
+        .iter()
+        .filter(|(_, v)| v.is_null())
+        .map(|(k, _)| k)
+        .collect();
+    let set = data
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (set, removed)
+}
+
 async fn customer_put(
     tx: &mut Tx,
     caller: &Caller,
@@ -156,18 +171,7 @@ async fn customer_put(
     m: &Mutation,
     a: CustomerPut,
 ) -> ApiResult<()> {
-    let removed: Vec<&String> = a
-        .data
-        .iter()
-        .filter(|(_, v)| v.is_null())
-        .map(|(k, _)| k)
-        .collect();
-    let set: Map<String, Value> = a
-        .data
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let (set, removed) = split_nulls(&a.data);
     if lock_customer(tx, a.id).await? {
         sqlx::query("UPDATE customers SET data = (data || $2) - $3::text[] WHERE id = $1")
             .bind(a.id)
@@ -784,18 +788,7 @@ async fn order_edit(tx: &mut Tx, version: i64, m: &Mutation, a: OrderEdit) -> Ap
             skus.extend(r.skus());
         }
     }
-    let removed: Vec<&String> = a
-        .data
-        .iter()
-        .filter(|(_, v)| v.is_null())
-        .map(|(k, _)| k)
-        .collect();
-    let set: Map<String, Value> = a
-        .data
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let (set, removed) = split_nulls(&a.data);
     sqlx::query(
         "UPDATE orders SET data = (data || $2) - $3::text[], history = history || $4,
                 reservation = CASE WHEN $5 THEN $6 ELSE reservation END,

@@ -1,15 +1,16 @@
 //! The site's inbox list, read for team sync: the threads whose rows name them.
 //!
-//! Facebook's chat list links each row to `/messages/t/<id>` or `/messages/e2ee/t/<id>`; the
-//! thread is read from the link by the same URL rules as the page's own ([`classify`]), and the
-//! row's name from its first text (a `dir=auto` run, the link's label, or the first element with
-//! text of its own: the notes say nothing of this list's markup, so no one signal is relied on). Instagram's inbox rows are buttons with no link
-//! (they `pushState` to the thread when clicked: observed 2026-09, see the notes), so nothing is
-//! read there: a thread no agent has opened is not reported from Instagram.
+//! Which links are rows is the site's data (`SiteAdapter::inbox_rows`): Facebook's chat list
+//! links each row to `/messages/t/<id>` or `/messages/e2ee/t/<id>`; Instagram's rows are buttons
+//! with no link, so nothing is read there (a thread no agent has opened is not reported from
+//! Instagram). The thread is read from the link by the same URL rules as the page's own
+//! ([`classify`]), and the row's name from its first text (a `dir=auto` run, the link's label,
+//! or the first element with text of its own: no source describes this list's markup, so no one
+//! signal is relied on).
 //!
 //! The list is read after every page load and in-page navigation (the content script has no DOM
 //! observers), waiting up to 5 s for it to render, and sent only when it differs from the last
-//! one sent.
+//! one sent. A site without an inbox list reader waits for nothing.
 
 use crate::{chrome, dom, read, sites};
 use nobi_core::platform::{classify, PageKind};
@@ -23,9 +24,6 @@ thread_local! {
     static SENT: RefCell<Vec<InboxThread>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Links to Facebook threads outside the open conversation's pane.
-const ROW_LINKS: &str = r#"a[href*="/messages/t/"], a[href*="/messages/e2ee/t/"]"#;
-
 fn origin(url: &str) -> &str {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     match url[after_scheme..].find('/') {
@@ -36,15 +34,9 @@ fn origin(url: &str) -> &str {
 
 /// The threads of the list as the page shows it now.
 pub fn threads(platform: Platform) -> Vec<InboxThread> {
-    if !matches!(platform, Platform::Facebook | Platform::Messenger) {
-        return Vec::new();
-    }
-    let Some(body) = dom::document().body() else {
-        return Vec::new();
-    };
     let here = dom::location();
     let mut out: Vec<InboxThread> = Vec::new();
-    for link in dom::all_in(&body, ROW_LINKS) {
+    for link in dom::find_every(sites::adapter_for(platform).inbox_rows) {
         // A link inside the conversation (a buyer's message) is not a row of the list.
         if dom::closest(&link, r#"[role="main"]"#).is_some() {
             continue;
@@ -91,6 +83,9 @@ pub fn threads(platform: Platform) -> Vec<InboxThread> {
 
 /// Reads the list (waiting for it to render) and tells the service worker if it changed.
 pub async fn announce(platform: Platform) {
+    if sites::adapter_for(platform).inbox_rows.is_empty() {
+        return; // nothing to read, nothing to wait for
+    }
     let Some(found) = dom::poll_until(5_000.0, || {
         let t = threads(platform);
         (!t.is_empty()).then_some(t)

@@ -66,6 +66,11 @@ const BASE: SiteAdapter = SiteAdapter {
     attachment_remove: ATTACHMENT_REMOVE,
     blocked: BLOCKED,
     login: LOGIN,
+    // The chat list links each row to its thread (the thread URLs are known; the list's own
+    // markup is not described by any source, so only the link is relied on).
+    inbox_rows: &[Locator::css(
+        r#"a[href*="/messages/t/"], a[href*="/messages/e2ee/t/"]"#,
+    )],
     labels_by_language: LABELS,
 };
 
@@ -78,5 +83,7 @@ pub static MESSENGER: SiteAdapter = SiteAdapter {
 
 pub static BUSINESS_SUITE: SiteAdapter = SiteAdapter {
     platform: Platform::BusinessSuite,
+    // No source describes Business Suite's inbox rows.
+    inbox_rows: &[],
     ..BASE
 };

@@ -115,6 +115,9 @@ pub struct SiteAdapter {
     /// The login form shown to a logged-out visitor (a password field in a form: Instagram's
     /// inputs lost their `name`s in 2026).
     pub login: &'static [Locator],
+    /// The links of the site's inbox list, one per thread, where its rows name their thread
+    /// (read for team sync by [`crate::inbox`]); empty where they do not.
+    pub inbox_rows: &'static [Locator],
     /// Composer labels by UI language, to tell which language the page speaks.
     pub labels_by_language: &'static [(&'static str, &'static [&'static str])],
 }
